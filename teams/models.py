@@ -1,0 +1,97 @@
+"""The cadre pool (巡察干部库), the teams of a round and their members."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from xuncha.core.numerals import cn_number
+
+
+class Cadre(models.Model):
+    """A cadre who can be seconded to an inspection team."""
+
+    class Gender(models.TextChoices):
+        MALE = "男", "男"
+        FEMALE = "女", "女"
+
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
+    home_unit = models.ForeignKey(
+        "rounds.Unit", verbose_name="所在单位", on_delete=models.PROTECT, related_name="cadres"
+    )
+    post = models.CharField("职务", max_length=100, blank=True)
+    specialty = models.CharField("专长", max_length=100, blank=True, help_text="例如：财务审计、纪检监察、组织人事")
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_available = models.BooleanField("可抽调", default=True, db_index=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "巡察干部"
+        verbose_name_plural = "巡察干部库"
+        ordering = ["home_unit__name", "name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.home_unit.name}）"
+
+
+class Team(models.Model):
+    """An inspection team (巡察组) of one round."""
+
+    round = models.ForeignKey("rounds.Round", verbose_name="轮次", on_delete=models.CASCADE, related_name="teams")
+    number = models.PositiveSmallIntegerField("组号")
+    note = models.TextField("任务分工说明", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "巡察组"
+        verbose_name_plural = "巡察组"
+        ordering = ["round", "number"]
+        constraints = [models.UniqueConstraint(fields=["round", "number"], name="team_number_unique_in_round")]
+
+    def __str__(self):
+        return f"{self.round.short_name}{self.name}"
+
+    @property
+    def name(self) -> str:
+        return f"第{cn_number(self.number)}巡察组"
+
+
+class MemberRole(models.TextChoices):
+    LEADER = "leader", "组长"
+    DEPUTY = "deputy", "副组长"
+    MEMBER = "member", "组员"
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, verbose_name="巡察组", on_delete=models.CASCADE, related_name="members")
+    # The round is kept here too so the database itself refuses a cadre on two teams of one round.
+    round = models.ForeignKey("rounds.Round", on_delete=models.CASCADE, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="巡察干部", on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("职务", max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    duty = models.CharField("任务分工", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "巡察组成员"
+        verbose_name_plural = "巡察组成员"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "cadre"], name="cadre_on_one_team_per_round"),
+            models.UniqueConstraint(
+                fields=["team"], condition=models.Q(role="leader"), name="one_leader_per_team"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team} {self.get_role_display()} {self.cadre.name}"

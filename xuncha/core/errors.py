@@ -1,0 +1,15 @@
+class DomainError(Exception):
+    """A rule of the inspection work refused an action. The message is shown to the user as is."""
+
+    def __init__(self, message: str, *, reasons: list[str] | None = None):
+        self.reasons = list(reasons or [])
+        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+    def full_message(self) -> str:
+        if not self.reasons:
+            return self.message
+        return self.message + "：" + "；".join(self.reasons)
