@@ -1,6 +1,21 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from xuncha.core import views as core_views
+
 urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inbox/", include("xuncha.notifications.urls")),
+    path("", include("rounds.urls")),
+    path("", include("teams.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,44 @@
+"""Fixtures every app's tests share: users of each role and a logged-in client for them."""
+
+import pytest
+
+from xuncha.accounts.roles import Role
+from xuncha.accounts.tests.factories import UserFactory
+from xuncha.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings, tmp_path):
+    # Tasks run inline in tests, except where a test starts a real worker (tests/test_celery_worker.py).
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def office_user(db):
+    return UserFactory(username="office", roles=[Role.OFFICE])
+
+
+@pytest.fixture
+def leader_user(db):
+    return UserFactory(username="leader", roles=[Role.LEADER])
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, **kwargs):
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs the test client in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

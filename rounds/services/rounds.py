@@ -1,0 +1,241 @@
+"""Rounds, their milestones and the stage machine 筹备 → 动员部署 → 进驻 → 报告 → 反馈 → 整改 → 完成."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from xuncha.core.errors import DomainError
+
+from ..models import (
+    AnnouncementStatus,
+    Milestone,
+    MilestoneKind,
+    Round,
+    RoundKind,
+    RoundStatus,
+    RoundTransition,
+    Term,
+)
+
+
+def term_save(*, term: Term, by=None) -> Term:
+    """Save a term; marking it current unmarks the previous current term."""
+    with transaction.atomic():
+        if term.is_current:
+            Term.objects.filter(is_current=True).exclude(pk=term.pk).update(is_current=False)
+        term.save()
+    return term
+
+
+def _validate_round(round: Round) -> None:
+    if round.kind == RoundKind.SPECIAL and not round.theme.strip():
+        raise DomainError("专项巡察须填写专项主题")
+    if round.kind == RoundKind.LOOKBACK:
+        if not round.revisit_of_id:
+            raise DomainError("回头看须选择所回头看的轮次")
+        if round.revisit_of_id == round.pk:
+            raise DomainError("回头看不能选择本轮")
+    elif round.revisit_of_id:
+        round.revisit_of = None
+    if round.planned_end < round.planned_start:
+        raise DomainError("计划结束日期不能早于计划开始日期")
+    clash = Round.objects.filter(term_id=round.term_id, number=round.number).exclude(pk=round.pk)
+    if clash.exists():
+        raise DomainError(f"{round.term}已有第{round.number}轮，请换一个轮次号")
+
+
+def round_create(*, round: Round, by) -> Round:
+    """Create a round in 筹备 with one empty milestone of each kind."""
+    _validate_round(round)
+    with transaction.atomic():
+        round.status = RoundStatus.PREPARING
+        round.created_by = by
+        round.save()
+        Milestone.objects.bulk_create([Milestone(round=round, kind=kind) for kind in MilestoneKind.values])
+    return round
+
+
+def round_update(*, round: Round, by) -> Round:
+    if round.status == RoundStatus.DONE:
+        raise DomainError("已完成的轮次不能修改")
+    _validate_round(round)
+    round.save()
+    return round
+
+
+def milestone_update(
+    *, milestone: Milestone, planned_date: date | None, actual_date: date | None, note: str = "", by
+) -> Milestone:
+    if milestone.round.status == RoundStatus.DONE:
+        raise DomainError("已完成的轮次不能修改工作节点")
+    if actual_date and actual_date > timezone.localdate():
+        raise DomainError("实际日期不能晚于今天")
+    milestone.planned_date = planned_date
+    milestone.actual_date = actual_date
+    milestone.note = note
+    milestone.save()
+    return milestone
+
+
+# --- the stage machine ----------------------------------------------------------------------------
+
+
+def _milestones(round: Round) -> dict[str, Milestone]:
+    return {m.kind: m for m in round.milestones.all()}
+
+
+def _team_facts(round: Round):
+    return round.teams.annotate(
+        leaders=Count("members", filter=Q(members__role="leader"), distinct=True),
+        others=Count("members", filter=~Q(members__role="leader"), distinct=True),
+        units=Count("assignments", distinct=True),
+    ).order_by("number")
+
+
+def _guard_mobilize(round: Round) -> list[str]:
+    reasons = []
+    teams = list(_team_facts(round))
+    if not teams:
+        reasons.append("尚未组建巡察组")
+    for team in teams:
+        if team.leaders == 0:
+            reasons.append(f"{team.name}尚未确定组长")
+        if team.units == 0:
+            reasons.append(f"{team.name}尚未分配被巡察单位")
+    if not _milestones(round)[MilestoneKind.MOBILIZATION].planned_date:
+        reasons.append("尚未确定动员部署会日期")
+    return reasons
+
+
+def _guard_station(round: Round) -> list[str]:
+    reasons = []
+    teams = list(_team_facts(round))
+    if not teams:
+        reasons.append("尚未组建巡察组")
+    for team in teams:
+        if team.leaders == 0:
+            reasons.append(f"{team.name}尚未确定组长")
+        if team.others == 0:
+            reasons.append(f"{team.name}除组长外尚无成员")
+        if team.units == 0:
+            reasons.append(f"{team.name}尚未分配被巡察单位")
+    for a in round.assignments.select_related("unit", "announcement").order_by("unit__name"):
+        announcement = getattr(a, "announcement", None)
+        if announcement is None or announcement.status != AnnouncementStatus.PUBLISHED:
+            reasons.append(f"{a.unit.name}的巡察公告尚未发布")
+        if not (a.onsite_start and a.onsite_end):
+            reasons.append(f"{a.unit.name}尚未确定进驻时间")
+    return reasons
+
+
+def _needs_actual(*kinds: str) -> Callable[[Round], list[str]]:
+    def guard(round: Round) -> list[str]:
+        ms = _milestones(round)
+        return [f"尚未记录“{MilestoneKind(k).label}”的实际日期" for k in kinds if not ms[k].actual_date]
+
+    return guard
+
+
+def _needs_planned(*kinds: str) -> Callable[[Round], list[str]]:
+    def guard(round: Round) -> list[str]:
+        ms = _milestones(round)
+        return [f"尚未确定“{MilestoneKind(k).label}”的计划日期" for k in kinds if not ms[k].planned_date]
+
+    return guard
+
+
+@dataclass(frozen=True)
+class RoundAction:
+    name: str
+    label: str
+    source: RoundStatus
+    target: RoundStatus
+    guards: tuple[Callable[[Round], list[str]], ...]
+    # The milestone whose actual date is the day of the transition, when not yet recorded.
+    records: str | None = None
+
+
+# The only place that lists the allowed stage transitions.
+ROUND_ACTIONS: dict[str, RoundAction] = {
+    a.name: a
+    for a in [
+        RoundAction("mobilize", "开始动员部署", RoundStatus.PREPARING, RoundStatus.MOBILIZING, (_guard_mobilize,)),
+        RoundAction(
+            "station",
+            "进驻",
+            RoundStatus.MOBILIZING,
+            RoundStatus.STATIONED,
+            (_needs_actual(MilestoneKind.MOBILIZATION), _guard_station),
+            records=MilestoneKind.STATIONING,
+        ),
+        RoundAction(
+            "report",
+            "结束进驻，转入报告",
+            RoundStatus.STATIONED,
+            RoundStatus.REPORTING,
+            (_needs_actual(MilestoneKind.STATIONING),),
+        ),
+        RoundAction(
+            "feedback",
+            "转入反馈",
+            RoundStatus.REPORTING,
+            RoundStatus.FEEDBACK,
+            (_needs_actual(MilestoneKind.REPORT_GROUP, MilestoneKind.REPORT_FIVE),),
+        ),
+        RoundAction(
+            "rectify",
+            "转入整改",
+            RoundStatus.FEEDBACK,
+            RoundStatus.RECTIFYING,
+            (_needs_actual(MilestoneKind.FEEDBACK), _needs_planned(MilestoneKind.RECTIFY_DEADLINE)),
+        ),
+        RoundAction(
+            "complete",
+            "整改完成，结束本轮",
+            RoundStatus.RECTIFYING,
+            RoundStatus.DONE,
+            (_needs_actual(MilestoneKind.RECTIFY_DEADLINE),),
+        ),
+    ]
+}
+
+
+def round_action_checks(round: Round) -> list[tuple[RoundAction, list[str]]]:
+    """The actions open from the round's stage, each with the reasons it would be refused now."""
+    return [
+        (action, [r for guard in action.guards for r in guard(round)])
+        for action in ROUND_ACTIONS.values()
+        if action.source == round.status
+    ]
+
+
+def round_transition(*, round: Round, action: str, by, note: str = "") -> Round:
+    """Move a round to its next stage, if the stage's conditions are met; records who and when."""
+    spec = ROUND_ACTIONS.get(action)
+    if spec is None:
+        raise DomainError("未知的操作")
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        if round.status != spec.source:
+            raise DomainError(
+                f"当前阶段为“{round.get_status_display()}”，不能执行“{spec.label}”"
+                f"（须在“{spec.source.label}”阶段）"
+            )
+        reasons = [r for guard in spec.guards for r in guard(round)]
+        if reasons:
+            raise DomainError(f"不能{spec.label}", reasons=reasons)
+        if spec.records:
+            milestone = Milestone.objects.get(round=round, kind=spec.records)
+            if milestone.actual_date is None:
+                milestone.actual_date = timezone.localdate()
+                milestone.save()  # a save, not an update(), so the history records it
+        RoundTransition.objects.create(
+            round=round, from_status=round.status, to_status=spec.target, by=by, note=note
+        )
+        round.status = spec.target
+        round.save(update_fields=["status"])
+    return round

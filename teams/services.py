@@ -1,0 +1,126 @@
+"""The cadre pool and the teams of a round: every write, with recusal (回避) enforced here."""
+
+from django.db import IntegrityError, transaction
+
+from rounds.models import Round, RoundStatus, Unit
+from rounds.services.units import unit_lineage
+from xuncha.core.access import sync_team_grants
+from xuncha.core.errors import DomainError
+
+from .models import Cadre, MemberRole, Team, TeamMember
+
+# Teams can be formed and changed until the team has finished its on-site work.
+TEAM_EDITABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING, RoundStatus.STATIONED)
+
+
+def recusal_reasons(*, cadre: Cadre, units: list[Unit]) -> list[str]:
+    """Why this cadre may not inspect these units: his own home unit, a unit above it or below it."""
+    home = cadre.home_unit
+    lineage = unit_lineage(home)
+    reasons = []
+    for unit in units:
+        if unit.pk == home.pk:
+            reasons.append(f"{cadre.name}所在单位为{home.name}，须回避本单位的巡察")
+        elif unit.pk in lineage.ancestors:
+            reasons.append(f"{unit.name}是{cadre.name}所在单位{home.name}的上级单位，须回避")
+        elif unit.pk in lineage.descendants:
+            reasons.append(f"{unit.name}是{cadre.name}所在单位{home.name}的下属单位，须回避")
+    return reasons
+
+
+def _check_round_editable(round: Round) -> None:
+    if round.status not in TEAM_EDITABLE_STATUSES:
+        raise DomainError(f"本轮已处于“{round.get_status_display()}”阶段，巡察组不能再调整")
+
+
+def cadre_save(*, cadre: Cadre, by=None) -> Cadre:
+    if cadre.user_id and Cadre.objects.filter(user_id=cadre.user_id).exclude(pk=cadre.pk).exists():
+        raise DomainError("该登录账号已关联其他巡察干部")
+    with transaction.atomic():
+        cadre.save()
+        refresh_cadre_grants(cadre=cadre)
+    return cadre
+
+
+def team_create(*, round: Round, note: str = "", by=None) -> Team:
+    """Create the next numbered team of the round (第一巡察组, 第二巡察组, …)."""
+    _check_round_editable(round)
+    with transaction.atomic():
+        last = round.teams.select_for_update().order_by("-number").values_list("number", flat=True).first()
+        return Team.objects.create(round=round, number=(last or 0) + 1, note=note)
+
+
+def team_update(*, team: Team, note: str, by=None) -> Team:
+    _check_round_editable(team.round)
+    team.note = note
+    team.save()
+    return team
+
+
+def team_delete(*, team: Team, by=None) -> None:
+    _check_round_editable(team.round)
+    if team.assignments.exists():
+        raise DomainError(f"{team.name}已分配被巡察单位，请先取消其巡察任务")
+    team.delete()
+
+
+def team_member_add(*, team: Team, cadre: Cadre, role: str, duty: str = "", by=None) -> TeamMember:
+    _check_round_editable(team.round)
+    if not cadre.is_available:
+        raise DomainError(f"{cadre.name}目前不可抽调")
+    other = TeamMember.objects.filter(round_id=team.round_id, cadre=cadre).select_related("team").first()
+    if other:
+        raise DomainError(f"{cadre.name}已是本轮{other.team.name}的{other.get_role_display()}，同一轮次不能参加两个巡察组")
+    if role == MemberRole.LEADER and team.members.filter(role=MemberRole.LEADER).exists():
+        raise DomainError(f"{team.name}已有组长")
+    units = [a.unit for a in team.assignments.select_related("unit")]
+    reasons = recusal_reasons(cadre=cadre, units=units)
+    if reasons:
+        raise DomainError(f"{cadre.name}不能加入{team.name}", reasons=reasons)
+    try:
+        with transaction.atomic():
+            member = TeamMember.objects.create(team=team, round_id=team.round_id, cadre=cadre, role=role, duty=duty)
+            sync_team_grants(team)
+    except IntegrityError as exc:  # a concurrent request got there first
+        raise DomainError(f"{cadre.name}不能加入{team.name}：已在本轮其他巡察组或组长已确定") from exc
+    return member
+
+
+def team_member_update(*, member: TeamMember, role: str, duty: str, by=None) -> TeamMember:
+    _check_round_editable(member.team.round)
+    if (
+        role == MemberRole.LEADER
+        and member.team.members.filter(role=MemberRole.LEADER).exclude(pk=member.pk).exists()
+    ):
+        raise DomainError(f"{member.team.name}已有组长")
+    member.role = role
+    member.duty = duty
+    member.save()
+    return member
+
+
+def team_member_remove(*, member: TeamMember, by=None) -> None:
+    team = member.team
+    _check_round_editable(team.round)
+    with transaction.atomic():
+        member.delete()
+        sync_team_grants(team)
+
+
+def refresh_cadre_grants(*, cadre: Cadre) -> None:
+    """After a cadre's login changes, grant the new account what the old one had."""
+    for member in cadre.memberships.select_related("team"):
+        sync_team_grants(member.team)
+
+
+__all__ = [
+    "cadre_save",
+    "recusal_reasons",
+    "refresh_cadre_grants",
+    "team_create",
+    "team_delete",
+    "team_member_add",
+    "team_member_remove",
+    "team_member_update",
+    "team_update",
+]

@@ -1,0 +1,122 @@
+"""What may this user see? The one module that answers it (NetBox's `restrict()` in spirit).
+
+The office and the leadership see every round, team, assignment and unit. A team member sees the
+assignments granted to him (django-guardian rows written by `sync_assignment_grants`, called by the
+services that change a team or an assignment), and the units and teams behind them. A unit's users
+(principal, liaison) see only their own unit (`sync_unit_grants`). Selectors start from these
+querysets; detail views fetch through them, so an object the user may not see answers 404.
+"""
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+from xuncha.accounts.roles import sees_all_rounds
+
+
+def _permission(model, codename: str) -> Permission:
+    ct = ContentType.objects.get_for_model(model)
+    return Permission.objects.get(content_type=ct, codename=codename)
+
+
+# --- querysets of what a user may see -------------------------------------------------------------
+
+
+def assignments_for(user) -> QuerySet:
+    from rounds.models import Assignment
+
+    if not user.is_authenticated:
+        return Assignment.objects.none()
+    if sees_all_rounds(user):
+        return Assignment.objects.all()
+    return Assignment.objects.filter(
+        assignmentuserobjectpermission__user=user,
+        assignmentuserobjectpermission__permission__codename="view_assignment",
+    )
+
+
+def rounds_for(user) -> QuerySet:
+    from rounds.models import Round
+
+    if not user.is_authenticated:
+        return Round.objects.none()
+    if sees_all_rounds(user):
+        return Round.objects.all()
+    return Round.objects.filter(pk__in=assignments_for(user).values("round_id"))
+
+
+def teams_for(user) -> QuerySet:
+    from teams.models import Team
+
+    if not user.is_authenticated:
+        return Team.objects.none()
+    if sees_all_rounds(user):
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=assignments_for(user).values("team_id"))
+
+
+def units_for(user) -> QuerySet:
+    from rounds.models import Unit
+
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    if sees_all_rounds(user):
+        return Unit.objects.all()
+    own = Unit.objects.filter(
+        unituserobjectpermission__user=user, unituserobjectpermission__permission__codename="view_unit"
+    ).values("pk")
+    inspected = assignments_for(user).values("unit_id")
+    return Unit.objects.filter(pk__in=own) | Unit.objects.filter(pk__in=inspected)
+
+
+def own_units(user) -> QuerySet:
+    """The units whose principal or liaison this user is (the unit's own users)."""
+    from rounds.models import Unit
+
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.filter(
+        unituserobjectpermission__user=user, unituserobjectpermission__permission__codename="view_unit"
+    )
+
+
+# --- grants, written only by services ------------------------------------------------------------
+
+
+def _sync(perm_model, obj, perm: Permission, wanted_user_ids: set[int]) -> None:
+    existing = set(
+        perm_model.objects.filter(content_object=obj, permission=perm).values_list("user_id", flat=True)
+    )
+    missing = wanted_user_ids - existing
+    extra = existing - wanted_user_ids
+    if extra:
+        perm_model.objects.filter(content_object=obj, permission=perm, user_id__in=extra).delete()
+    perm_model.objects.bulk_create(
+        [perm_model(content_object=obj, permission=perm, user_id=uid) for uid in missing]
+    )
+
+
+def sync_assignment_grants(assignment) -> None:
+    """The members of the assigned team (those with a login) may view the assignment; nobody else."""
+    from rounds.models import Assignment, AssignmentUserObjectPermission
+    from teams.models import TeamMember
+
+    wanted = set(
+        TeamMember.objects.filter(team_id=assignment.team_id, cadre__user__isnull=False).values_list(
+            "cadre__user_id", flat=True
+        )
+    )
+    _sync(AssignmentUserObjectPermission, assignment, _permission(Assignment, "view_assignment"), wanted)
+
+
+def sync_team_grants(team) -> None:
+    for assignment in team.assignments.all():
+        sync_assignment_grants(assignment)
+
+
+def sync_unit_grants(unit) -> None:
+    """The unit's principal and liaison accounts may view the unit."""
+    from rounds.models import Unit, UnitUserObjectPermission
+
+    wanted = {uid for uid in (unit.principal_user_id, unit.liaison_user_id) if uid}
+    _sync(UnitUserObjectPermission, unit, _permission(Unit, "view_unit"), wanted)

@@ -1,0 +1,94 @@
+"""Template helpers shared by every app: query-string paging, history tables, status badges."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+BADGE_COLOURS = {
+    # round stages
+    "preparing": "secondary",
+    "mobilizing": "info",
+    "stationed": "primary",
+    "reporting": "warning",
+    "feedback": "warning",
+    "rectifying": "danger",
+    "done": "success",
+    # announcements
+    "draft": "secondary",
+    "published": "success",
+    "withdrawn": "dark",
+}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs):
+    """The current query string with some parameters replaced (for pagination and sorting links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def status_badge(value, label):
+    colour = BADGE_COLOURS.get(value, "secondary")
+    return format_html('<span class="badge text-bg-{} status-badge">{}</span>', colour, label)
+
+
+@register.inclusion_tag("partials/history.html")
+def history_table(*objects, limit=50):
+    """Who changed what, when: the simple-history records of one or more objects, newest first."""
+    rows = []
+    for obj in objects:
+        if obj is None or not hasattr(obj, "history"):
+            continue
+        records = list(obj.history.select_related("history_user").order_by("-history_date")[:limit])
+        for newer, older in zip(records, records[1:] + [None], strict=False):
+            if older is None:
+                changes = []
+            else:
+                delta = newer.diff_against(older)
+                changes = [
+                    (_verbose(obj, c.field), _display(obj, c.field, c.old), _display(obj, c.field, c.new))
+                    for c in delta.changes
+                ]
+            rows.append(
+                {
+                    "object": str(obj._meta.verbose_name),
+                    "when": newer.history_date,
+                    "who": newer.history_user,
+                    "type": {"+": "创建", "~": "修改", "-": "删除"}[newer.history_type],
+                    "changes": changes,
+                }
+            )
+    rows.sort(key=lambda r: r["when"], reverse=True)
+    return {"rows": rows[:limit]}
+
+
+def _verbose(obj, field_name):
+    try:
+        return str(obj._meta.get_field(field_name).verbose_name)
+    except Exception:
+        return field_name
+
+
+def _display(obj, field_name, value):
+    if value in (None, ""):
+        return "（空）"
+    try:
+        field = obj._meta.get_field(field_name)
+    except Exception:
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else value
+    return value
