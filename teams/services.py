@@ -11,6 +11,7 @@ from .models import Cadre, MemberRole, Team, TeamMember
 
 # Teams can be formed and changed until the team has finished its on-site work.
 TEAM_EDITABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING, RoundStatus.STATIONED)
+_FINISHED = (RoundStatus.DONE,)
 
 
 def recusal_reasons(*, cadre: Cadre, units: list[Unit]) -> list[str]:
@@ -36,6 +37,14 @@ def _check_round_editable(round: Round) -> None:
 def cadre_save(*, cadre: Cadre, by=None) -> Cadre:
     if cadre.user_id and Cadre.objects.filter(user_id=cadre.user_id).exclude(pk=cadre.pk).exists():
         raise DomainError("该登录账号已关联其他巡察干部")
+    if cadre.pk:
+        # A new home unit must not turn a current team's units into his own (回避).
+        reasons = []
+        for member in cadre.memberships.exclude(team__round__status__in=_FINISHED).select_related("team"):
+            units = [a.unit for a in member.team.assignments.select_related("unit")]
+            reasons += recusal_reasons(cadre=cadre, units=units)
+        if reasons:
+            raise DomainError(f"不能把{cadre.name}的所在单位改为{cadre.home_unit.name}", reasons=reasons)
     with transaction.atomic():
         cadre.save()
         refresh_cadre_grants(cadre=cadre)

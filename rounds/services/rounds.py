@@ -24,6 +24,8 @@ from ..models import (
 
 def term_save(*, term: Term, by=None) -> Term:
     """Save a term; marking it current unmarks the previous current term."""
+    if term.end_date <= term.start_date:
+        raise DomainError("届次的结束日期须晚于开始日期")
     with transaction.atomic():
         if term.is_current:
             Term.objects.filter(is_current=True).exclude(pk=term.pk).update(is_current=False)
@@ -39,6 +41,11 @@ def _validate_round(round: Round) -> None:
             raise DomainError("回头看须选择所回头看的轮次")
         if round.revisit_of_id == round.pk:
             raise DomainError("回头看不能选择本轮")
+        earlier = round.revisit_of
+        if earlier.term.start_date > round.term.start_date or (
+            earlier.term_id == round.term_id and earlier.number >= round.number
+        ):
+            raise DomainError("回头看只能选择此前的轮次")
     elif round.revisit_of_id:
         round.revisit_of = None
     if round.planned_end < round.planned_start:

@@ -1,0 +1,173 @@
+"""`manage.py seed_demo` loads the demo county once, through the services, and the demo accounts work.
+
+Loading takes a few seconds, so one test loads it and runs every check on it; each check is a function
+of its own so a failure names what is wrong.
+"""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.utils import timezone
+
+from rounds.models import (
+    Announcement,
+    AnnouncementStatus,
+    Assignment,
+    Milestone,
+    MilestoneKind,
+    Round,
+    RoundKind,
+    RoundStatus,
+    Term,
+    Unit,
+    UnitType,
+)
+from teams.models import Cadre, MemberRole, TeamMember
+from xuncha.accounts.models import User
+from xuncha.accounts.roles import Role
+from xuncha.core.access import assignments_for, own_units
+from xuncha.core.demo import DEMO_PASSWORD
+from xuncha.core.demo_data import ACCOUNTS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo(settings):
+    # A fast hasher: the test checks that each account logs in, not the cost of PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "青山县演示数据已载入" in out.getvalue()
+
+    check_every_demo_account_logs_in_with_its_role()
+    check_units_and_cadre_pool()
+    check_round_stages()
+    check_team_and_unit_accounts()
+    check_running_twice_changes_nothing()
+
+
+def _member(username: str) -> TeamMember:
+    return TeamMember.objects.select_related("team__round").get(
+        cadre__user__username=username, round__status=RoundStatus.STATIONED
+    )
+
+
+def check_every_demo_account_logs_in_with_its_role():
+    expected = {
+        "office": Role.OFFICE, "leader": Role.LEADER, "zuzhang1": Role.TEAM, "zuyuan1": Role.TEAM,
+        "zuyuan2": Role.TEAM, "unit1": Role.UNIT, "unit1lx": Role.UNIT, "jiwei": Role.JIWEI,
+        "zuzhibu": Role.ZUZHIBU,
+    }  # fmt: skip
+    assert set(expected) <= set(ACCOUNTS)
+    for username in ACCOUNTS:
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+        assert user.name and user.email.endswith("@qingshan.example")
+        assert not user.is_superuser and not user.is_staff
+    for username, role in expected.items():
+        assert User.objects.get(username=username).groups.filter(name=role).exists(), username
+
+
+def check_units_and_cadre_pool():
+    by_type = {t: Unit.objects.filter(unit_type=t).count() for t in UnitType.values}
+    assert by_type[UnitType.DEPARTMENT] >= 35
+    assert by_type[UnitType.TOWNSHIP] == 12
+    assert by_type[UnitType.VILLAGE] >= 140
+    assert by_type[UnitType.SOE] == 15
+    assert by_type[UnitType.INSTITUTION] >= 3
+    for name in ["县纪委监委", "县委组织部", "县财政局", "县审计局", "县信访局", "县自然资源局", "县住建局"]:
+        assert Unit.objects.filter(name=name, unit_type=UnitType.DEPARTMENT).exists(), name
+    assert not Unit.objects.filter(unit_type=UnitType.VILLAGE, parent__isnull=True).exists()
+    assert (
+        not Unit.objects.filter(unit_type=UnitType.VILLAGE)
+        .exclude(parent__unit_type=UnitType.TOWNSHIP)
+        .exists()
+    )
+    assert Unit.objects.filter(unit_type=UnitType.INSTITUTION, parent__unit_type=UnitType.DEPARTMENT).exists()
+
+    assert Cadre.objects.count() >= 60
+    assert Cadre.objects.filter(is_available=False).exists()
+    homes = set(Cadre.objects.values_list("home_unit__name", flat=True))
+    assert {"县纪委监委", "县委组织部", "县财政局", "县审计局"} <= homes
+
+    term = Term.objects.get(is_current=True)
+    assert term.start_date <= timezone.localdate() <= term.end_date
+
+
+def check_round_stages():
+    rounds = {r.number: r for r in Round.objects.all()}
+    statuses = [r.status for r in rounds.values()]
+    assert statuses.count(RoundStatus.DONE) >= 3
+    assert statuses.count(RoundStatus.RECTIFYING) == 1
+    assert statuses.count(RoundStatus.STATIONED) == 1
+    assert statuses.count(RoundStatus.PREPARING) == 1
+    assert Round.objects.get(status=RoundStatus.STATIONED).teams.count() == 7
+
+    kinds = {r.kind for r in rounds.values()}
+    assert {RoundKind.REGULAR, RoundKind.SPECIAL, RoundKind.ELEVATED, RoundKind.LOOKBACK} <= kinds
+    lookback = Round.objects.get(kind=RoundKind.LOOKBACK)
+    assert lookback.revisit_of == rounds[1]
+    revisited = set(lookback.assignments.values_list("unit_id", flat=True))
+    assert revisited and revisited <= set(rounds[1].assignments.values_list("unit_id", flat=True))
+
+    for r in rounds.values():
+        assert r.milestones.count() == 6
+        # every team has one leader and at least one other member
+        for team in r.teams.all():
+            assert team.members.filter(role=MemberRole.LEADER).count() == 1
+        if r.status != RoundStatus.PREPARING:
+            assert r.transitions.exists()
+            for team in r.teams.all():
+                assert team.members.exclude(role=MemberRole.LEADER).count() >= 2
+                assert team.assignments.exists()
+            assert (
+                not Announcement.objects.filter(assignment__round=r)
+                .exclude(status=AnnouncementStatus.PUBLISHED)
+                .exists()
+            )
+            assert Announcement.objects.filter(assignment__round=r).count() == r.assignments.count()
+
+    # No cadre inspects his own unit; the grants were written by the services.
+    for a in Assignment.objects.select_related("unit"):
+        assert not TeamMember.objects.filter(team_id=a.team_id, cadre__home_unit=a.unit).exists()
+
+    # The reminder task has a milestone due within three days; no actual date lies in the future.
+    today = timezone.localdate()
+    assert Milestone.objects.filter(
+        planned_date__gte=today, planned_date__lte=today + timedelta(days=3), actual_date__isnull=True
+    ).exists()
+    assert not Milestone.objects.filter(actual_date__gt=today).exists()
+    stationed = Round.objects.get(status=RoundStatus.STATIONED)
+    assert stationed.milestones.get(kind=MilestoneKind.STATIONING).actual_date
+
+
+def check_team_and_unit_accounts():
+    leader, member, other = _member("zuzhang1"), _member("zuyuan1"), _member("zuyuan2")
+    assert leader.role == MemberRole.LEADER and leader.team.number == 1
+    assert leader.team.name == "第一巡察组"
+    assert member.role == MemberRole.MEMBER and member.team_id == leader.team_id
+    assert other.role == MemberRole.MEMBER and other.team_id != leader.team_id
+
+    zuzhang1 = User.objects.get(username="zuzhang1")
+    assert set(assignments_for(zuzhang1)) == set(leader.team.assignments.all())
+
+    unit1 = User.objects.get(username="unit1")
+    unit = own_units(unit1).get()
+    assert unit.principal_user == unit1 and unit.liaison_user.username == "unit1lx"
+    assert unit.assignments.filter(round__status=RoundStatus.RECTIFYING).exists()
+
+
+def check_running_twice_changes_nothing():
+    counts = (Unit.objects.count(), Cadre.objects.count(), Round.objects.count(), User.objects.count())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "已载入" in out.getvalue()
+    assert (
+        Unit.objects.count(),
+        Cadre.objects.count(),
+        Round.objects.count(),
+        User.objects.count(),
+    ) == counts
