@@ -1,1 +1,123 @@
-urlpatterns = []
+"""Terms (届) and the term's coverage (全覆盖): every active unit inspected once in the term."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views import View
+
+from xuncha.accounts.roles import is_office
+from xuncha.core.errors import DomainError
+from xuncha.core.views import OfficeRequiredMixin
+
+from .. import selectors_units as selectors
+from ..forms_units import CoverageFilterForm, TermForm
+from ..models import Term
+from ..services import term_save
+from ..services.unit_import import coverage_export_workbook
+from .units import SeesAllRequiredMixin, xlsx_response
+
+PAGE_SIZE = 20
+
+
+class TermListView(OfficeRequiredMixin, View):
+    def get(self, request):
+        return render(
+            request, "rounds/term_list.html", {"terms": selectors.term_list(), "nav_active": "terms"}
+        )
+
+
+class TermFormView(OfficeRequiredMixin, View):
+    template_name = "rounds/term_form.html"
+
+    def get_term(self, pk):
+        return get_object_or_404(Term, pk=pk) if pk else Term()
+
+    def render_form(self, form, term):
+        return render(self.request, self.template_name, {"form": form, "term": term, "nav_active": "terms"})
+
+    def get(self, request, pk=None):
+        term = self.get_term(pk)
+        initial = {} if pk else {"is_current": not Term.objects.filter(is_current=True).exists()}
+        return self.render_form(TermForm(instance=term, initial=initial), term)
+
+    def post(self, request, pk=None):
+        term = self.get_term(pk)
+        form = TermForm(request.POST, instance=term)
+        if form.is_valid():
+            try:
+                term = term_save(term=form.save(commit=False), by=request.user)
+            except DomainError as exc:
+                form.add_error(None, exc.full_message())
+            else:
+                text = f"已{'保存' if pk else '新增'}“{term.name}”"
+                if term.is_current:
+                    text += "，并设为本届"
+                messages.success(request, text)
+                return redirect("rounds:term_list")
+        return self.render_form(form, term)
+
+
+class CoverageView(SeesAllRequiredMixin, View):
+    """The coverage of one term: of the current term at coverage/, of any term at terms/<pk>/coverage/."""
+
+    def get_term(self, pk):
+        return get_object_or_404(Term, pk=pk) if pk else selectors.current_term()
+
+    def get(self, request, pk=None):
+        term = self.get_term(pk)
+        context = {
+            "term": term,
+            "terms": selectors.term_list(),
+            "can_manage": is_office(request.user),
+            "nav_active": "coverage",
+        }
+        if term is None:
+            return render(request, "rounds/coverage.html", context)
+        form = CoverageFilterForm(request.GET)
+        filters = form.filters()
+        page = Paginator(selectors.coverage_units(term, **filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        for unit in page.object_list:
+            unit.done, unit.upcoming = selectors.split_term_assignments(unit)
+        context.update(
+            {
+                "summary": selectors.coverage_summary(term),
+                "form": form,
+                "status": filters["status"],
+                "filtered": any(filters.values()),
+                "page_obj": page,
+                "units": page.object_list,
+                "elapsed": selectors.term_elapsed_percent(term, timezone.localdate()),
+            }
+        )
+        return render(request, "rounds/coverage.html", context)
+
+
+class CoverageExportView(SeesAllRequiredMixin, View):
+    """The filtered coverage list of a term as an .xlsx."""
+
+    def get(self, request, pk):
+        term = get_object_or_404(Term, pk=pk)
+        filters = CoverageFilterForm(request.GET).filters()
+        units = list(selectors.coverage_units(term, **filters))
+        rows = []
+        for unit in units:
+            done, upcoming = selectors.split_term_assignments(unit)
+            rows.append((unit, done, upcoming))
+        content = coverage_export_workbook(term=term, rows=rows)
+        return xlsx_response(
+            content, f"{term.name}全覆盖情况_{timezone.localdate():%Y%m%d}.xlsx", "coverage.xlsx"
+        )
+
+
+urlpatterns = [
+    path("terms/", TermListView.as_view(), name="term_list"),
+    path("terms/new/", TermFormView.as_view(), name="term_create"),
+    path("terms/<int:pk>/edit/", TermFormView.as_view(), name="term_edit"),
+    path("terms/<int:pk>/coverage/", CoverageView.as_view(), name="term_coverage"),
+    path("terms/<int:pk>/coverage/export/", CoverageExportView.as_view(), name="coverage_export"),
+    path("coverage/", CoverageView.as_view(), name="coverage"),
+]

@@ -1,1 +1,179 @@
-urlpatterns = []
+"""The unit registry (被巡察单位): list, detail, create/edit, Excel import and export, and 本单位."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views import View
+
+from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha.core import access
+from xuncha.core.errors import DomainError
+from xuncha.core.views import OfficeRequiredMixin
+
+from .. import selectors_units as selectors
+from ..forms_units import UnitFilter, UnitForm, UnitImportForm
+from ..models import Unit
+from ..services import unit_save
+from ..services.unit_import import (
+    UnitImportError,
+    units_export_workbook,
+    units_import,
+    units_import_template,
+)
+
+PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str, ascii_name: str = "export.xlsx") -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    # RFC 5987: a Chinese file name survives in every browser the office uses.
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+class SeesAllRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Pages for the office and the leadership (read-only for the leadership)."""
+
+    def test_func(self):
+        return sees_all_rounds(self.request.user)
+
+
+class UnitListView(LoginRequiredMixin, View):
+    def get(self, request):
+        units = UnitFilter(request.GET, queryset=selectors.unit_list_for(request.user), request=request)
+        page = Paginator(units.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "rounds/unit_list.html",
+            {
+                "filter": units,
+                "page_obj": page,
+                "units": page.object_list,
+                "filtered": any(request.GET.get(k) for k in ("q", "unit_type", "parent", "is_active")),
+                "can_manage": is_office(request.user),
+                "can_export": sees_all_rounds(request.user),
+                "nav_active": "units",
+            },
+        )
+
+
+class UnitExportView(SeesAllRequiredMixin, View):
+    """The filtered list as an .xlsx in the import's columns (so it can be edited and imported again)."""
+
+    def get(self, request):
+        units = UnitFilter(request.GET, queryset=selectors.unit_list_for(request.user), request=request)
+        content = units_export_workbook(units.qs)
+        return xlsx_response(content, f"被巡察单位_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+class UnitDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        unit = selectors.unit_detail_for(request.user, pk)
+        sees_all = sees_all_rounds(request.user)
+        own = not sees_all and selectors.unit_is_own(request.user, unit)
+        return render(
+            request,
+            "rounds/unit_detail.html",
+            {
+                "unit": unit,
+                "children": selectors.unit_children_for(request.user, unit),
+                "assignments": selectors.unit_assignments_for(request.user, unit),
+                "sees_all": sees_all,
+                "is_own": own,
+                "can_manage": is_office(request.user),
+                "nav_active": "my_unit" if own else "units",
+            },
+        )
+
+
+class UnitFormView(OfficeRequiredMixin, View):
+    template_name = "rounds/unit_form.html"
+
+    def get_unit(self, pk):
+        return selectors.unit_detail_for(self.request.user, pk) if pk else Unit()
+
+    def render_form(self, form, unit):
+        return render(self.request, self.template_name, {"form": form, "unit": unit, "nav_active": "units"})
+
+    def get(self, request, pk=None):
+        unit = self.get_unit(pk)
+        initial = {}
+        if not pk and request.GET.get("parent", "").isdigit():
+            initial["parent"] = int(request.GET["parent"])
+        return self.render_form(UnitForm(instance=unit, initial=initial), unit)
+
+    def post(self, request, pk=None):
+        unit = self.get_unit(pk)
+        form = UnitForm(request.POST, instance=unit)
+        if form.is_valid():
+            try:
+                unit = unit_save(unit=form.save(commit=False), by=request.user)
+            except DomainError as exc:
+                form.add_error(None, exc.full_message())
+            else:
+                messages.success(request, f"已{'保存' if pk else '新增'}单位“{unit.name}”")
+                return redirect("rounds:unit_detail", unit.pk)
+        return self.render_form(form, unit)
+
+
+class UnitImportView(OfficeRequiredMixin, View):
+    template_name = "rounds/unit_import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": UnitImportForm(), "nav_active": "units"})
+
+    def post(self, request):
+        form = UnitImportForm(request.POST, request.FILES)
+        problems = []
+        if form.is_valid():
+            try:
+                result = units_import(file=form.cleaned_data["file"], by=request.user)
+            except UnitImportError as exc:
+                problems = exc.errors  # shown as a table by row, above the form
+            else:
+                text = f"导入完成：新增 {result.created} 个单位，更新 {result.updated} 个"
+                if result.unchanged:
+                    text += f"，{result.unchanged} 个无变化"
+                messages.success(request, text + "。")
+                return redirect("rounds:unit_list")
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "problems": problems, "nav_active": "units"},
+        )
+
+
+class UnitImportTemplateView(OfficeRequiredMixin, View):
+    def get(self, request):
+        return xlsx_response(units_import_template(), "被巡察单位导入模板.xlsx")
+
+
+class MyUnitView(LoginRequiredMixin, View):
+    """本单位: the principal's or liaison's own unit(s)."""
+
+    def get(self, request):
+        units = list(access.own_units(request.user).select_related("parent").order_by("name"))
+        if len(units) == 1:
+            return redirect("rounds:unit_detail", units[0].pk)
+        return render(request, "rounds/my_unit.html", {"units": units, "nav_active": "my_unit"})
+
+
+urlpatterns = [
+    path("units/", UnitListView.as_view(), name="unit_list"),
+    path("units/new/", UnitFormView.as_view(), name="unit_create"),
+    path("units/import/", UnitImportView.as_view(), name="unit_import"),
+    path("units/import/template/", UnitImportTemplateView.as_view(), name="unit_import_template"),
+    path("units/export/", UnitExportView.as_view(), name="unit_export"),
+    path("units/<int:pk>/", UnitDetailView.as_view(), name="unit_detail"),
+    path("units/<int:pk>/edit/", UnitFormView.as_view(), name="unit_edit"),
+    path("my-unit/", MyUnitView.as_view(), name="my_unit"),
+]

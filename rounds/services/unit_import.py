@@ -1,0 +1,509 @@
+"""The unit registry as a spreadsheet: import (all or nothing), export, and the blank template.
+
+The columns of an export are those of an import, so an exported sheet, edited and uploaded again,
+updates the same units (matched by name) instead of creating copies.
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from xuncha.core.errors import DomainError
+
+from ..models import Unit, UnitType
+from .units import unit_save
+
+MAX_FILE_SIZE = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+# (header, model field, required). The order is the order of the columns in the template and the export.
+COLUMNS: list[tuple[str, str, bool]] = [
+    ("单位名称", "name", True),
+    ("单位类型", "unit_type", True),
+    ("上级单位", "parent", False),
+    ("主要负责人", "principal_name", False),
+    ("主要负责人职务", "principal_post", False),
+    ("主要负责人电话", "principal_phone", False),
+    ("联络员", "liaison_name", False),
+    ("联络员电话", "liaison_phone", False),
+    ("办公电话", "office_phone", False),
+    ("地址", "address", False),
+    ("是否在用", "is_active", False),
+    ("备注", "note", False),
+]
+HEADERS = [c[0] for c in COLUMNS]
+TEXT_FIELDS = [
+    "principal_name",
+    "principal_post",
+    "principal_phone",
+    "liaison_name",
+    "liaison_phone",
+    "office_phone",
+    "address",
+    "note",
+]
+PHONE_FIELDS = {"principal_phone", "liaison_phone", "office_phone"}
+TYPE_BY_LABEL = {str(label): value for value, label in UnitType.choices}
+YES, NO = "是", "否"
+EXAMPLE_ROW = [
+    "县财政局",
+    UnitType.DEPARTMENT.label,
+    "",
+    "王某某",
+    "党组书记、局长",
+    "0731-8888001",
+    "李某某",
+    "13800000000",
+    "0731-8888000",
+    "县人民路1号",
+    YES,
+    "示例行，导入前请删除或改为实际单位",
+]
+
+
+def phone_problem(value: str) -> str | None:
+    """Why a phone number cannot be right, or None. Shared by the unit form and the import."""
+    if not value:
+        return None
+    if len(value) > 30:
+        return "电话号码不能超过30个字符"
+    if not any(ch.isdigit() for ch in value):
+        return "电话号码中没有数字"
+    return None
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int | None  # the Excel row number; None for a problem of the whole file
+    message: str
+    column: str = ""
+
+    def __str__(self) -> str:
+        return f"第{self.row}行：{self.message}" if self.row else self.message
+
+
+class UnitImportError(DomainError):
+    """The sheet was refused; nothing was saved. `errors` lists every problem found."""
+
+    def __init__(self, errors: list[ImportProblem]):
+        self.errors = list(errors)
+        super().__init__("导入失败，未保存任何数据", reasons=[str(e) for e in self.errors])
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict  # model field -> cleaned value (parent as a name)
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a person typed: 13800000000 stays 13800000000, not 1.38e10."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+CORRUPT = "文件无法读取：不是有效的 Excel（.xlsx）文件，或文件已损坏"
+
+
+def _check_file(file) -> None:
+    name = getattr(file, "name", "") or ""
+    size = getattr(file, "size", None)
+    if name and not name.lower().endswith(".xlsx"):
+        if name.lower().endswith(".xls"):
+            raise UnitImportError(
+                [ImportProblem(None, "不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 格式后再上传")]
+            )
+        raise UnitImportError([ImportProblem(None, "请上传 Excel 文件（.xlsx 格式），可先下载导入模板")])
+    if size is not None and size > MAX_FILE_SIZE:
+        raise UnitImportError(
+            [ImportProblem(None, f"文件过大（{size / 1024 / 1024:.1f} MB），不能超过 5 MB")]
+        )
+    if size == 0:
+        raise UnitImportError([ImportProblem(None, "上传的文件是空的")])
+
+
+def _read_file(file) -> list[_Row]:
+    """The data rows of the first sheet. Whatever a broken upload makes openpyxl raise (bad zip,
+    malformed XML, odd cell types) becomes one friendly error, never a 500."""
+    _check_file(file)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:
+        raise UnitImportError([ImportProblem(None, CORRUPT)]) from None
+    try:
+        return _read_rows(workbook.worksheets[0])
+    except UnitImportError:
+        raise
+    except Exception:
+        raise UnitImportError([ImportProblem(None, CORRUPT)]) from None
+    finally:
+        workbook.close()
+
+
+def _read_rows(sheet) -> list[_Row]:
+    rows_iter = sheet.iter_rows(values_only=True)
+    header = next(rows_iter, None)
+    headers = [_cell_text(h).rstrip("*＊").strip() for h in (header or [])]
+    missing = [h for h, _, required in COLUMNS if required and h not in headers]
+    if missing:
+        raise UnitImportError(
+            [
+                ImportProblem(
+                    1,
+                    f"第1行须为表头，缺少“{'”“'.join(missing)}”列。请使用导入模板，表头依次为：{'、'.join(HEADERS)}",
+                )
+            ]
+        )
+    index = {h: headers.index(h) for h in HEADERS if h in headers}
+    rows: list[_Row] = []
+    for number, cells in enumerate(rows_iter, start=2):
+        texts = {
+            fname: _cell_text(cells[index[h]]) if h in index and index[h] < len(cells) else ""
+            for h, fname, _ in COLUMNS
+        }
+        if not any(texts.values()):
+            continue  # a blank line
+        if len(rows) >= MAX_ROWS:
+            raise UnitImportError([ImportProblem(None, f"一次最多导入 {MAX_ROWS} 行，请分批导入")])
+        rows.append(_Row(number, texts))
+    return rows
+
+
+# --- checking ----------------------------------------------------------------------------------------
+
+
+def _field_limit(fname: str) -> int:
+    return Unit._meta.get_field(fname).max_length or 0
+
+
+def _check_rows(rows: list[_Row], existing: dict[str, str | None]) -> list[ImportProblem]:
+    """Every problem of every row, so the user can fix the sheet in one go."""
+    problems: list[ImportProblem] = []
+    first_row_of: dict[str, int] = {}
+    for row in rows:
+        name = row.values["name"]
+        if name:
+            first_row_of.setdefault(name, row.number)
+    sheet_names = set(first_row_of)
+    type_labels = "、".join(TYPE_BY_LABEL)
+
+    for row in rows:
+        v, n = row.values, row.number
+
+        def bad(column: str, message: str, n=n):
+            problems.append(ImportProblem(n, message, column))
+
+        name = v["name"]
+        if not name:
+            bad("单位名称", "单位名称不能为空")
+        elif len(name) > _field_limit("name"):
+            bad("单位名称", f"单位名称“{name}”超过{_field_limit('name')}个字")
+        elif first_row_of[name] != n:
+            bad("单位名称", f"单位名称“{name}”与第{first_row_of[name]}行重复")
+
+        label = v["unit_type"]
+        if not label:
+            bad("单位类型", f"单位类型不能为空，应为：{type_labels}")
+        elif label not in TYPE_BY_LABEL and label not in UnitType.values:
+            bad("单位类型", f"单位类型“{label}”无法识别，应为：{type_labels}")
+
+        parent = v["parent"]
+        if parent:
+            if parent == name:
+                bad("上级单位", "上级单位不能是本单位")
+            elif parent not in sheet_names and parent not in existing:
+                bad("上级单位", f"上级单位“{parent}”不存在：请先录入该单位，或把它也写进本表")
+
+        for fname in TEXT_FIELDS:
+            limit = _field_limit(fname)
+            header = Unit._meta.get_field(fname).verbose_name
+            if fname in PHONE_FIELDS:
+                problem = phone_problem(v[fname])
+                if problem:
+                    bad(header, f"{header}“{v[fname]}”有误：{problem}")
+                    continue
+            if limit and len(v[fname]) > limit:
+                bad(header, f"{header}超过{limit}个字")
+
+        if v["is_active"] not in ("", YES, NO):
+            bad("是否在用", f"是否在用应填“是”或“否”，不能填“{v['is_active']}”")
+
+    problems += _check_loops(rows, existing)
+    return sorted(problems, key=lambda p: p.row or 0)
+
+
+def _check_loops(rows: list[_Row], existing: dict[str, str | None]) -> list[ImportProblem]:
+    """A unit may not end up above itself, counting both the sheet and the units already saved."""
+    parent_of = dict(existing)
+    for row in rows:
+        if row.values["name"]:
+            parent_of[row.values["name"]] = row.values["parent"] or None
+    problems = []
+    for row in rows:
+        name = row.values["name"]
+        seen = {name}
+        up = parent_of.get(name)
+        while up:
+            if up in seen:
+                if up == name:  # the loop runs through this row; rows merely below a loop are left alone
+                    problems.append(
+                        ImportProblem(
+                            row.number,
+                            f"“{name}”的上级单位形成循环（经过“{row.values['parent']}”）",
+                            "上级单位",
+                        )
+                    )
+                break
+            seen.add(up)
+            up = parent_of.get(up)
+    return problems
+
+
+def _in_parent_order(rows: list[_Row]) -> list[_Row]:
+    """Rows whose parent is in the sheet come after that parent, so the parent exists when saved."""
+    by_name = {r.values["name"]: r for r in rows}
+    done: set[str] = set()
+    ordered: list[_Row] = []
+
+    def visit(row: _Row, path: set[str]):
+        name = row.values["name"]
+        if name in done or name in path:
+            return
+        parent = by_name.get(row.values["parent"])
+        if parent is not None:
+            visit(parent, path | {name})
+        done.add(name)
+        ordered.append(row)
+
+    for row in rows:
+        visit(row, set())
+    return ordered
+
+
+# --- the import --------------------------------------------------------------------------------------
+
+
+def units_import(*, file, by) -> ImportResult:
+    """Create or update units from an .xlsx sheet, matched by name. All rows or none.
+
+    Raises UnitImportError listing every problem (by Excel row number) when any row is wrong."""
+    rows = _read_file(file)
+    if not rows:
+        raise UnitImportError([ImportProblem(None, "表中没有数据：请从第2行起每行填写一个单位")])
+
+    # name -> name of its parent, for every unit already saved (one query)
+    existing = dict(Unit.objects.values_list("name", "parent__name"))
+    problems = _check_rows(rows, existing)
+    if problems:
+        raise UnitImportError(problems)
+
+    result = ImportResult()
+    units_by_name = {u.name: u for u in Unit.objects.filter(name__in=[r.values["name"] for r in rows])}
+    parents_by_name = {
+        u.name: u
+        for u in Unit.objects.filter(name__in={r.values["parent"] for r in rows if r.values["parent"]})
+    }
+    with transaction.atomic():
+        for row in _in_parent_order(rows):
+            v = row.values
+            unit = units_by_name.get(v["name"])
+            is_new = unit is None
+            if is_new:
+                unit = Unit(name=v["name"])
+            wanted = {
+                "unit_type": TYPE_BY_LABEL.get(v["unit_type"], v["unit_type"]),
+                "is_active": v["is_active"] != NO,
+                **{f: v[f] for f in TEXT_FIELDS},
+            }
+            parent = None
+            if v["parent"]:
+                parent = units_by_name.get(v["parent"]) or parents_by_name[v["parent"]]
+            changed = is_new or unit.parent_id != (parent.pk if parent else None)
+            for fname, value in wanted.items():
+                if getattr(unit, fname) != value:
+                    setattr(unit, fname, value)
+                    changed = True
+            unit.parent = parent
+            if not changed:
+                result.unchanged += 1
+                continue
+            unit._history_user = by  # simple-history records who imported it, also outside a request
+            try:
+                unit_save(unit=unit, by=by)
+            except DomainError as exc:
+                raise UnitImportError([ImportProblem(row.number, exc.full_message())]) from exc
+            units_by_name[unit.name] = unit
+            if is_new:
+                result.created += 1
+            else:
+                result.updated += 1
+            result.names.append(unit.name)
+    return result
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+_HEAD_FONT = Font(bold=True, color="FFFFFF")
+_HEAD_FILL = PatternFill("solid", fgColor="1D5FBF")
+_WIDTHS = [28, 12, 24, 12, 18, 16, 12, 16, 16, 30, 10, 30]
+
+
+def _styled_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]):
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(headers)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+        cell = sheet.cell(row=1, column=i)
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _add_choices(sheet, last_row: int):
+    """Drop-down lists for the type and the active flag, so a typed label is always one we know."""
+    type_col = get_column_letter(HEADERS.index("单位类型") + 1)
+    active_col = get_column_letter(HEADERS.index("是否在用") + 1)
+    types = DataValidation(type="list", formula1='"' + ",".join(TYPE_BY_LABEL) + '"', allow_blank=False)
+    types.error, types.errorTitle = "请从下拉列表中选择单位类型", "单位类型"
+    active = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
+    sheet.add_data_validation(types)
+    sheet.add_data_validation(active)
+    types.add(f"{type_col}2:{type_col}{last_row}")
+    active.add(f"{active_col}2:{active_col}{last_row}")
+
+
+def _unit_row(unit: Unit) -> list[str]:
+    return [
+        unit.name,
+        unit.get_unit_type_display(),
+        unit.parent.name if unit.parent_id else "",
+        unit.principal_name,
+        unit.principal_post,
+        unit.principal_phone,
+        unit.liaison_name,
+        unit.liaison_phone,
+        unit.office_phone,
+        unit.address,
+        YES if unit.is_active else NO,
+        unit.note,
+    ]
+
+
+def _to_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def units_export_workbook(queryset) -> bytes:
+    """The units as an .xlsx in the import's columns. Parents are written before their children."""
+    workbook = Workbook()
+    sheet = _styled_sheet(workbook, "被巡察单位", HEADERS, _WIDTHS)
+    units = list(queryset.select_related("parent"))
+    for unit in units:
+        sheet.append(_unit_row(unit))
+    _add_choices(sheet, max(len(units) + 1, 1000))
+    return _to_bytes(workbook)
+
+
+def units_import_template() -> bytes:
+    """The blank sheet to fill in: headers, one example row, drop-downs and a sheet of instructions."""
+    workbook = Workbook()
+    sheet = _styled_sheet(workbook, "被巡察单位", HEADERS, _WIDTHS)
+    sheet.append(EXAMPLE_ROW)
+    _add_choices(sheet, 1000)
+    notes = workbook.create_sheet("填写说明")
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 80
+    notes.append(["列", "说明"])
+    for cell in notes[1]:
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+    explanations = {
+        "单位名称": "必填。按名称匹配：已有同名单位则更新，否则新增。同一表内不能重复。",
+        "单位类型": "必填。可选：" + "、".join(TYPE_BY_LABEL) + "。",
+        "上级单位": "选填。填上级单位的全称，须已在系统中，或在本表中（顺序不限）。",
+        "主要负责人电话": "选填。不超过30个字符，须包含数字。联络员电话、办公电话同。",
+        "是否在用": "填“是”或“否”，不填视为“是”。停用的单位不计入全覆盖。",
+    }
+    for header in HEADERS:
+        notes.append([header, explanations.get(header, "选填。")])
+    notes.append([])
+    notes.append(
+        [
+            "注意",
+            "第2行为示例，导入前请删除或改为实际单位。任何一行有误时整张表都不会导入，请按提示修改后重新上传。",
+        ]
+    )
+    notes.append(["限制", f"文件不超过 5 MB，每次不超过 {MAX_ROWS} 行。"])
+    return _to_bytes(workbook)
+
+
+def _period(a) -> str:
+    if a.onsite_start and a.onsite_end:
+        return f"{a.onsite_start:%Y-%m-%d} 至 {a.onsite_end:%Y-%m-%d}"
+    return "进驻时间未定"
+
+
+def coverage_export_workbook(*, term, rows) -> bytes:
+    """The coverage list of a term: rows of (unit, inspected assignments, planned assignments)."""
+    headers = ["单位名称", "单位类型", "上级单位", "巡察情况", "巡察轮次", "巡察组", "进驻时间"]
+    workbook = Workbook()
+    sheet = _styled_sheet(workbook, "全覆盖情况", headers, [28, 12, 24, 10, 24, 14, 26])
+    for unit, done, planned in rows:
+        shown = done or planned
+        status = "已巡察" if done else "已安排" if planned else "未巡察"
+        sheet.append(
+            [
+                unit.name,
+                unit.get_unit_type_display(),
+                unit.parent.name if unit.parent_id else "",
+                status,
+                "；".join(f"{a.round.short_name}（{a.round.get_status_display()}）" for a in shown),
+                "；".join(a.team.name for a in shown),
+                "；".join(_period(a) for a in shown),
+            ]
+        )
+    sheet.append([])
+    sheet.append(
+        [
+            f"{term.name}（{term.start_date:%Y-%m-%d} 至 {term.end_date:%Y-%m-%d}），导出于 {timezone.localdate():%Y-%m-%d}"
+        ]
+    )
+    return _to_bytes(workbook)
