@@ -8,11 +8,13 @@ from xuncha.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     # Tasks run inline in tests, except where a test starts a real worker (tests/test_celery_worker.py).
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The real hasher costs half a second a user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,0 +1,278 @@
+"""Pages of the cadre pool (巡察干部库) and of a round's teams. Thin: parse, call a selector or a service, render.
+
+The office writes; the leadership reads everything; a team member reads his own team's page. A team or
+cadre the user may not see answers 404; a write by anyone but the office answers 403."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha.core.access import rounds_for
+from xuncha.core.views import OfficeRequiredMixin, run_service
+
+from . import selectors, services
+from .forms import CadreForm, TeamMemberAddForm, TeamMemberForm, TeamNoteForm
+from .models import Cadre
+
+CADRE_FILTERS = ("q", "home_unit", "specialty", "available")
+
+# --- the cadre pool -------------------------------------------------------------------------------
+
+
+@login_required
+def cadre_list(request):
+    if not sees_all_rounds(request.user):
+        raise PermissionDenied
+    filters = {key: request.GET.get(key, "").strip() for key in CADRE_FILTERS}
+    cadres = selectors.cadre_list(user=request.user, **filters)
+    page = Paginator(cadres, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "teams/cadre_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "filtered": any(filters.values()),
+            **selectors.cadre_filter_options(),
+            "nav_active": "cadres",
+        },
+    )
+
+
+@login_required
+def cadre_detail(request, pk):
+    cadre = get_object_or_404(selectors.cadres_for(request.user), pk=pk)
+    return render(
+        request,
+        "teams/cadre_detail.html",
+        {"cadre": cadre, "memberships": list(selectors.cadre_memberships(cadre)), "nav_active": "cadres"},
+    )
+
+
+class CadreFormView(OfficeRequiredMixin, View):
+    """New cadre (no pk) or edit of one; saved through `cadre_save`, which refreshes the team grants."""
+
+    def get_cadre(self) -> Cadre:
+        if "pk" in self.kwargs:
+            return get_object_or_404(selectors.cadres_for(self.request.user), pk=self.kwargs["pk"])
+        return Cadre()
+
+    def render_form(self, form):
+        return render(
+            self.request,
+            "teams/cadre_form.html",
+            {
+                "form": form,
+                "cadre": form.instance,
+                "specialties": selectors.cadre_filter_options()["specialties"],
+                "nav_active": "cadres",
+            },
+        )
+
+    def get(self, request, pk=None):
+        return self.render_form(CadreForm(instance=self.get_cadre()))
+
+    def post(self, request, pk=None):
+        form = CadreForm(request.POST, instance=self.get_cadre())
+        if form.is_valid():
+            ok, cadre = run_service(
+                request,
+                services.cadre_save,
+                cadre=form.save(commit=False),
+                by=request.user,
+                success="干部信息已保存",
+            )
+            if ok:
+                return redirect("teams:cadre_detail", cadre.pk)
+        return self.render_form(form)
+
+
+# --- teams ------------------------------------------------------------------------------------------
+
+
+def _team_page(request, team, *, add_form=None):
+    """The team page; also re-rendered with the bound add-member form when an addition fails."""
+    members = list(selectors.team_members(team))
+    assignments = list(selectors.team_assignments(team))
+    editable = team.round.status in services.TEAM_EDITABLE_STATUSES
+    can_edit = is_office(request.user) and editable
+    if can_edit and add_form is None:
+        add_form = TeamMemberAddForm(team=team, assigned_units=[a.unit for a in assignments])
+    sees_all = sees_all_rounds(request.user)
+    return render(
+        request,
+        "teams/team_detail.html",
+        {
+            "team": team,
+            "round": team.round,
+            "members": members,
+            "leader": next((m for m in members if m.role == "leader"), None),
+            "assignments": assignments,
+            "editable": editable,
+            "can_edit": can_edit,
+            "add_form": add_form if can_edit else None,
+            "sees_all": sees_all,
+            "history_rows": selectors.team_history_rows(team),
+            "nav_active": "rounds" if sees_all else "assignments",
+        },
+    )
+
+
+@login_required
+def team_detail(request, pk):
+    return _team_page(request, selectors.team_get(user=request.user, pk=pk))
+
+
+class TeamCreateView(OfficeRequiredMixin, View):
+    """GET: a small confirmation with the next team's number; POST: create it."""
+
+    def get_round(self):
+        return get_object_or_404(
+            rounds_for(self.request.user).select_related("term"), pk=self.kwargs["round_pk"]
+        )
+
+    def render_page(self, round, form):
+        return render(
+            self.request,
+            "teams/team_create.html",
+            {
+                "round": round,
+                "form": form,
+                "next_name": selectors.next_team_name(round),
+                "teams": selectors.round_teams(round),
+                "editable": round.status in services.TEAM_EDITABLE_STATUSES,
+                "nav_active": "rounds",
+            },
+        )
+
+    def get(self, request, round_pk):
+        return self.render_page(self.get_round(), TeamNoteForm())
+
+    def post(self, request, round_pk):
+        round = self.get_round()
+        form = TeamNoteForm(request.POST)
+        if form.is_valid():
+            ok, team = run_service(
+                request, services.team_create, round=round, note=form.cleaned_data["note"], by=request.user
+            )
+            if ok:
+                messages.success(request, f"已创建{team.name}，请添加组长和成员")
+                return redirect("teams:team_detail", team.pk)
+        return self.render_page(round, form)
+
+
+class TeamEditView(OfficeRequiredMixin, View):
+    """The team's division of work (任务分工说明)."""
+
+    def render_page(self, team, form):
+        return render(
+            self.request, "teams/team_form.html", {"team": team, "form": form, "nav_active": "rounds"}
+        )
+
+    def get(self, request, pk):
+        team = selectors.team_get(user=request.user, pk=pk)
+        return self.render_page(team, TeamNoteForm(initial={"note": team.note}))
+
+    def post(self, request, pk):
+        team = selectors.team_get(user=request.user, pk=pk)
+        form = TeamNoteForm(request.POST)
+        if form.is_valid():
+            ok, _ = run_service(
+                request,
+                services.team_update,
+                team=team,
+                note=form.cleaned_data["note"],
+                by=request.user,
+                success="任务分工说明已保存",
+            )
+            if ok:
+                return redirect("teams:team_detail", team.pk)
+        return self.render_page(team, form)
+
+
+class TeamDeleteView(OfficeRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        team = selectors.team_get(user=request.user, pk=pk)
+        name, round_pk = team.name, team.round_id
+        ok, _ = run_service(
+            request, services.team_delete, team=team, by=request.user, success=f"已删除{name}"
+        )
+        if ok:
+            return redirect("rounds:round_detail", round_pk)
+        return redirect("teams:team_detail", team.pk)
+
+
+class TeamMemberAddView(OfficeRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        team = selectors.team_get(user=request.user, pk=pk)
+        form = TeamMemberAddForm(request.POST, team=team)
+        if form.is_valid():
+            cadre = form.cleaned_data["cadre"]
+            ok, member = run_service(
+                request,
+                services.team_member_add,
+                team=team,
+                cadre=cadre,
+                role=form.cleaned_data["role"],
+                duty=form.cleaned_data["duty"],
+                by=request.user,
+            )
+            if ok:
+                messages.success(request, f"已将{cadre.name}加入{team.name}（{member.get_role_display()}）")
+                return redirect("teams:team_detail", team.pk)
+        return _team_page(request, team, add_form=form)
+
+
+class TeamMemberEditView(OfficeRequiredMixin, View):
+    def render_page(self, member, form):
+        return render(
+            self.request,
+            "teams/member_form.html",
+            {"member": member, "team": member.team, "form": form, "nav_active": "rounds"},
+        )
+
+    def get(self, request, pk):
+        member = selectors.member_get(user=request.user, pk=pk)
+        return self.render_page(member, TeamMemberForm(initial={"role": member.role, "duty": member.duty}))
+
+    def post(self, request, pk):
+        member = selectors.member_get(user=request.user, pk=pk)
+        form = TeamMemberForm(request.POST)
+        if form.is_valid():
+            ok, _ = run_service(
+                request,
+                services.team_member_update,
+                member=member,
+                role=form.cleaned_data["role"],
+                duty=form.cleaned_data["duty"],
+                by=request.user,
+                success=f"已更新{member.cadre.name}的职务和分工",
+            )
+            if ok:
+                return redirect("teams:team_detail", member.team_id)
+            member = selectors.member_get(user=request.user, pk=pk)
+        return self.render_page(member, form)
+
+
+class TeamMemberRemoveView(OfficeRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        member = selectors.member_get(user=request.user, pk=pk)
+        team_pk, name, team_name = member.team_id, member.cadre.name, member.team.name
+        run_service(
+            request,
+            services.team_member_remove,
+            member=member,
+            by=request.user,
+            success=f"已将{name}移出{team_name}",
+        )
+        return redirect("teams:team_detail", team_pk)

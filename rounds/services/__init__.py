@@ -10,11 +10,12 @@ from .assignments import (  # noqa: F401
 )
 from .rounds import (  # noqa: F401
     ROUND_ACTIONS,
+    milestone_update,
     round_action_checks,
     round_create,
     round_transition,
     round_update,
-    milestone_update,
     term_save,
 )
+from .unit_import import UnitImportError, units_export_workbook, units_import  # noqa: F401
 from .units import unit_lineage, unit_save  # noqa: F401

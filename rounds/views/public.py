@@ -1,1 +1,41 @@
-urlpatterns = []
+"""The public announcement pages (巡察公告): no login, published announcements only, nothing internal."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import path
+
+from .. import selectors_rounds as selectors
+from ..forms_rounds import PublicFilterForm
+
+PAGE_SIZE = 15
+
+
+def public_announcements(request):
+    form = PublicFilterForm(request.GET or None, rounds=selectors.public_rounds())
+    announcements = selectors.published_announcements(**form.filters())
+    page = Paginator(announcements, PAGE_SIZE).get_page(request.GET.get("page"))
+    for announcement in page.object_list:
+        announcement.title = selectors.announcement_title(announcement)
+        announcement.kind_label = selectors.inspection_label(announcement.assignment)
+    return render(
+        request, "rounds/public_announcements.html", {"form": form, "page_obj": page, "nav_active": "public"}
+    )
+
+
+def public_announcement_detail(request, pk):
+    announcement = selectors.published_announcement_get(pk)
+    return render(
+        request,
+        "rounds/public_announcement_detail.html",
+        {
+            "announcement": announcement,
+            "doc": selectors.announcement_text(announcement),
+            "nav_active": "public",
+        },
+    )
+
+
+urlpatterns = [
+    path("gonggao/", public_announcements, name="public_announcements"),
+    path("gonggao/<int:pk>/", public_announcement_detail, name="public_announcement_detail"),
+]

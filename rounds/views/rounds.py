@@ -1,1 +1,171 @@
-urlpatterns = []
+"""Rounds (巡察轮次): the list, the plan form, the detail page with the stage machine, milestones."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views import View
+
+from teams.services import TEAM_EDITABLE_STATUSES
+from xuncha.accounts.roles import is_office
+from xuncha.core.errors import DomainError
+from xuncha.core.views import OfficeRequiredMixin, run_service
+
+from .. import selectors_rounds as selectors
+from ..forms_rounds import MilestoneFormSet, RoundFilterForm, RoundForm, add_domain_error
+from ..models import Round, RoundStatus
+from ..services import milestone_update, round_action_checks, round_create, round_transition, round_update
+from ..services.assignments import ASSIGNABLE_STATUSES
+
+PAGE_SIZE = 20
+
+
+class RoundListView(LoginRequiredMixin, View):
+    def get(self, request):
+        form = RoundFilterForm(request.GET or None)
+        rounds = selectors.round_list(request.user, **form.filters())
+        page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "rounds/round_list.html",
+            {"form": form, "page_obj": page, "nav_active": "rounds", "manage": is_office(request.user)},
+        )
+
+
+class RoundFormMixin:
+    template_name = "rounds/round_form.html"
+
+    def render_form(self, form, round=None):
+        return render(
+            self.request, self.template_name, {"form": form, "round": round, "nav_active": "rounds"}
+        )
+
+
+class RoundCreateView(OfficeRequiredMixin, RoundFormMixin, View):
+    def get(self, request):
+        term = selectors.current_term()
+        form = RoundForm(initial={"term": term, "number": selectors.next_round_number(term)})
+        return self.render_form(form)
+
+    def post(self, request):
+        form = RoundForm(request.POST)
+        if form.is_valid():
+            try:
+                round = round_create(round=form.instance, by=request.user)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已创建{round}，请组建巡察组并安排被巡察单位。")
+                return redirect("rounds:round_detail", round.pk)
+        return self.render_form(form)
+
+
+class RoundEditView(OfficeRequiredMixin, RoundFormMixin, View):
+    def get(self, request, pk):
+        round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
+        return self.render_form(RoundForm(instance=round), round)
+
+    def post(self, request, pk):
+        round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
+        form = RoundForm(request.POST, instance=round)
+        if form.is_valid():
+            try:
+                round_update(round=form.instance, by=request.user)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "已保存轮次信息。")
+                return redirect("rounds:round_detail", round.pk)
+        # The failed form has already changed the instance; show the saved name in the header.
+        return self.render_form(form, Round.objects.select_related("term").get(pk=pk))
+
+
+class RoundDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        user = request.user
+        round = selectors.round_get(user, pk)
+        manage = is_office(user)
+        milestones = selectors.round_milestones(round)
+        teams = selectors.round_teams(user, round)
+        assignments = selectors.round_assignments(user, round)
+        context = {
+            "round": round,
+            "steps": selectors.stage_steps(round),
+            "actions": round_action_checks(round) if manage else [],
+            "transitions": selectors.round_transitions(round),
+            "milestones": milestones,
+            "teams": teams,
+            "assignments": assignments,
+            "member_total": sum(t.member_count for t in teams),
+            "manage": manage,
+            "can_edit": manage and round.status != RoundStatus.DONE,
+            "can_form_teams": manage and round.status in TEAM_EDITABLE_STATUSES,
+            "can_assign": manage and round.status in ASSIGNABLE_STATUSES,
+            "nav_active": "rounds",
+        }
+        return render(request, "rounds/round_detail.html", context)
+
+
+class RoundTransitionView(OfficeRequiredMixin, View):
+    """POST only: move the round to its next stage; a refusal lists every reason."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        round = get_object_or_404(Round, pk=pk)
+        ok, result = run_service(request, round_transition, round=round, action=action, by=request.user)
+        if ok:
+            messages.success(request, f"{result}已进入“{result.get_status_display()}”阶段。")
+        return redirect("rounds:round_detail", pk)
+
+
+class MilestoneEditView(OfficeRequiredMixin, View):
+    """The six milestones of a round in one form; each changed row goes through milestone_update."""
+
+    def get(self, request, pk):
+        round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
+        formset = MilestoneFormSet(milestones=list(round.milestones.all()))
+        return self.render_form(round, formset)
+
+    def post(self, request, pk):
+        round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
+        formset = MilestoneFormSet(request.POST, milestones=list(round.milestones.all()))
+        if formset.is_valid() and self.save(formset):
+            messages.success(request, "已保存工作节点。")
+            return redirect("rounds:round_detail", round.pk)
+        return self.render_form(round, formset)
+
+    def save(self, formset) -> bool:
+        """All rows or none: a refused row keeps its error and nothing is saved."""
+        failed = False
+        with transaction.atomic():
+            for form in formset:
+                if not form.has_changed():
+                    continue
+                try:
+                    milestone_update(milestone=form.milestone, by=self.request.user, **form.cleaned_data)
+                except DomainError as exc:
+                    add_domain_error(form, exc)
+                    failed = True
+            if failed:
+                transaction.set_rollback(True)
+        return not failed
+
+    def render_form(self, round, formset):
+        return render(
+            self.request,
+            "rounds/milestone_form.html",
+            {"round": round, "formset": formset, "nav_active": "rounds"},
+        )
+
+
+urlpatterns = [
+    path("rounds/", RoundListView.as_view(), name="round_list"),
+    path("rounds/new/", RoundCreateView.as_view(), name="round_create"),
+    path("rounds/<int:pk>/", RoundDetailView.as_view(), name="round_detail"),
+    path("rounds/<int:pk>/edit/", RoundEditView.as_view(), name="round_edit"),
+    path("rounds/<int:pk>/transition/<str:action>/", RoundTransitionView.as_view(), name="round_transition"),
+    path("rounds/<int:pk>/milestones/", MilestoneEditView.as_view(), name="milestone_edit"),
+]

@@ -1,6 +1,9 @@
 """Template helpers shared by every app: query-string paging, history tables, status badges."""
 
+import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
 register = template.Library()
@@ -88,6 +91,10 @@ def _display(obj, field_name, value):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if field.is_relation and field.related_model is not None:
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related else value

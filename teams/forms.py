@@ -1,0 +1,130 @@
+"""Forms of the cadre pool and team pages. They parse input; the rules (recusal, one team per round,
+one 组长) are the services' and come back as messages with every reason."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from rounds.models import Unit
+
+from . import selectors
+from .models import Cadre, MemberRole, Team, TeamMember
+
+
+class CadreForm(forms.ModelForm):
+    class Meta:
+        model = Cadre
+        fields = ["name", "gender", "home_unit", "post", "specialty", "phone", "is_available", "user", "note"]
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "form-control", "autofocus": True}),
+            "gender": forms.Select(attrs={"class": "form-select"}),
+            "home_unit": forms.Select(attrs={"class": "form-select"}),
+            "post": forms.TextInput(attrs={"class": "form-control", "placeholder": "例如：纪检监察室主任"}),
+            "specialty": forms.TextInput(attrs={"class": "form-control", "list": "specialty-options"}),
+            "phone": forms.TextInput(attrs={"class": "form-control"}),
+            "is_available": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            "user": forms.Select(attrs={"class": "form-select"}),
+            "note": forms.TextInput(attrs={"class": "form-control"}),
+        }
+        help_texts = {
+            "user": "巡察组成员登录后，只能看到本组被分配的被巡察单位。只列出“巡察组”角色中尚未关联干部的账号。",
+            "is_available": "不可抽调的干部不能加入巡察组。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(is_active=True)
+        if self.instance.home_unit_id:
+            units = units | Unit.objects.filter(pk=self.instance.home_unit_id)
+        self.fields["home_unit"].queryset = units.order_by("unit_type", "name")
+        self.fields["home_unit"].empty_label = "请选择所在单位"
+        self.fields["gender"].choices = [("", "—")] + list(Cadre.Gender.choices)
+        user_field = self.fields["user"]
+        user_field.queryset = selectors.linkable_users(self.instance if self.instance.pk else None)
+        user_field.empty_label = "不关联登录账号"
+        user_field.label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    """Offers the cadres that fit, but accepts any cadre, so that a choice made stale by a colleague (he
+    has since joined another team) reaches the service, whose refusal names the other team."""
+
+    def __init__(self, *args, lookup_queryset, **kwargs):
+        self.lookup_queryset = lookup_queryset
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.lookup_queryset.get(pk=value)
+        except (ValueError, TypeError, Cadre.DoesNotExist) as exc:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
+
+
+class TeamMemberAddForm(forms.Form):
+    cadre = CadreChoiceField(
+        label="巡察干部",
+        queryset=Cadre.objects.none(),
+        lookup_queryset=Cadre.objects.select_related("home_unit"),
+        empty_label="请选择干部",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    role = forms.ChoiceField(
+        label="职务",
+        choices=MemberRole.choices,
+        initial=MemberRole.MEMBER,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    duty = forms.CharField(
+        label="任务分工",
+        max_length=TeamMember._meta.get_field("duty").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "例如：负责财务资料查阅"}),
+    )
+
+    def __init__(self, *args, team: Team, assigned_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assigned_units is None:
+            assigned_units = [a.unit for a in selectors.team_assignments(team)]
+        recused = selectors.recusal_unit_ids(assigned_units)
+        field = self.fields["cadre"]
+        field.queryset = selectors.cadres_to_add(team)
+
+        def label(cadre: Cadre) -> str:
+            text = f"{cadre.name}（{cadre.home_unit.name}）"
+            if cadre.post:
+                text += f" {cadre.post}"
+            if cadre.specialty:
+                text += f" · {cadre.specialty}"
+            # in front, so a narrow select still shows it
+            return f"〔须回避〕{text}" if cadre.home_unit_id in recused else text
+
+        field.label_from_instance = label
+
+
+class TeamMemberForm(forms.Form):
+    """A member's role and duty (a plain form: the member is changed only by the service)."""
+
+    role = forms.ChoiceField(
+        label="职务", choices=MemberRole.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    duty = forms.CharField(
+        label="任务分工",
+        max_length=TeamMember._meta.get_field("duty").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class TeamNoteForm(forms.Form):
+    note = forms.CharField(
+        label="任务分工说明",
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "class": "form-control",
+                "rows": 5,
+                "placeholder": "例如：组长负责全面工作，副组长负责谈话和信访……",
+            }
+        ),
+    )

@@ -1,0 +1,194 @@
+"""Reads for the cadre pool and team pages, already filtered to what the user may see and already joined,
+so a page costs the same few queries whatever the number of rows."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.shortcuts import get_object_or_404
+
+from rounds.models import Unit
+from rounds.services.units import unit_lineage
+from xuncha.accounts.roles import Role, sees_all_rounds
+from xuncha.core.access import teams_for
+
+from .models import Cadre, MemberRole, Team, TeamMember
+
+# 组长 first, then 副组长, then 组员.
+ROLE_ORDER = Case(
+    When(role=MemberRole.LEADER, then=Value(0)),
+    When(role=MemberRole.DEPUTY, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+# --- the cadre pool -------------------------------------------------------------------------------
+
+
+def cadres_for(user) -> QuerySet:
+    """The pool is the office's and the leadership's; nobody else sees a cadre's record."""
+    if not sees_all_rounds(user):
+        return Cadre.objects.none()
+    return Cadre.objects.select_related("home_unit", "user")
+
+
+def cadre_list(
+    *, user, q: str = "", home_unit: str = "", specialty: str = "", available: str = ""
+) -> QuerySet:
+    """The pool, searched by name, specialty or post and filtered; each with the rounds he has served."""
+    qs = cadres_for(user).annotate(rounds_served=Count("memberships"))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(specialty__icontains=q) | Q(post__icontains=q))
+    if home_unit.isdigit():
+        qs = qs.filter(home_unit_id=int(home_unit))
+    if specialty:
+        qs = qs.filter(specialty=specialty)
+    if available == "yes":
+        qs = qs.filter(is_available=True)
+    elif available == "no":
+        qs = qs.filter(is_available=False)
+    return qs.order_by("home_unit__name", "name", "pk")
+
+
+def cadre_filter_options() -> dict:
+    """The choices of the pool's filter bar: the home units cadres come from and their specialties."""
+    return {
+        "home_units": Unit.objects.filter(cadres__isnull=False).distinct().order_by("unit_type", "name"),
+        "specialties": (
+            Cadre.objects.exclude(specialty="")
+            .order_by("specialty")
+            .values_list("specialty", flat=True)
+            .distinct()
+        ),
+    }
+
+
+def cadre_memberships(cadre: Cadre) -> QuerySet:
+    """The rounds a cadre has served on, newest first, with team, role and duty."""
+    return (
+        TeamMember.objects.filter(cadre=cadre)
+        .select_related("team__round__term")
+        .order_by("-team__round__term__start_date", "-team__round__number")
+    )
+
+
+def linkable_users(cadre: Cadre | None = None) -> QuerySet:
+    """Team accounts (group 巡察组) not yet linked to a cadre, plus this cadre's own account."""
+    users = get_user_model().objects.filter(groups__name=Role.TEAM, is_active=True)
+    free = Q(cadre__isnull=True)
+    if cadre is not None and cadre.user_id:
+        free |= Q(pk=cadre.user_id)
+    return users.filter(free).distinct().order_by("name", "username")
+
+
+# --- teams ------------------------------------------------------------------------------------------
+
+
+def team_get(*, user, pk: int) -> Team:
+    """A team the user may see (office, leadership, or a member through the team's assignments); else 404."""
+    return get_object_or_404(teams_for(user).select_related("round__term"), pk=pk)
+
+
+def member_get(*, user, pk: int) -> TeamMember:
+    return get_object_or_404(
+        TeamMember.objects.filter(team__in=teams_for(user)).select_related("team__round__term", "cadre"),
+        pk=pk,
+    )
+
+
+def team_members(team: Team) -> QuerySet:
+    return (
+        team.members.select_related("cadre__home_unit")
+        .annotate(role_order=ROLE_ORDER)
+        .order_by("role_order", "cadre__name", "pk")
+    )
+
+
+def team_assignments(team: Team) -> QuerySet:
+    return team.assignments.select_related("unit").order_by("unit__name")
+
+
+def recusal_unit_ids(units) -> set[int]:
+    """Home units whose cadres must stay off a team inspecting these units: each unit, the units above it
+    and the units below it (回避). The cost is per assigned unit, not per cadre."""
+    ids: set[int] = set()
+    for unit in units:
+        lineage = unit_lineage(unit)
+        ids |= {unit.pk} | lineage.ancestors | lineage.descendants
+    return ids
+
+
+def cadres_to_add(team: Team) -> QuerySet:
+    """Cadres the office can put on this team: available, and not yet on a team of this round."""
+    return (
+        Cadre.objects.filter(is_available=True)
+        .exclude(memberships__round_id=team.round_id)
+        .select_related("home_unit")
+        .order_by("home_unit__name", "name")
+    )
+
+
+def team_history_rows(team: Team, *, limit: int = 80) -> list[dict]:
+    """The change history of a team and of its members, removed members included, newest first.
+
+    Two queries: the team's records and every member record of the team (a member's history outlives him).
+    The rows have the shape `partials/history.html` expects."""
+    team_records = list(team.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    member_records = list(
+        TeamMember.history.filter(team_id=team.pk)
+        .select_related("history_user", "cadre")
+        .order_by("-history_date", "-history_id")
+    )
+    rows = _rows(team_records, Team, lambda r: team.name)
+    by_member: dict[int, list] = {}
+    for record in member_records:
+        by_member.setdefault(record.id, []).append(record)
+    for records in by_member.values():
+        rows += _rows(records, TeamMember, lambda r: f"成员·{r.cadre.name}" if r.cadre else "巡察组成员")
+    rows.sort(key=lambda r: r["when"], reverse=True)
+    return rows[:limit]
+
+
+_HISTORY_TYPES = {"+": "创建", "~": "修改", "-": "删除"}
+
+
+def _rows(records: list, model, label) -> list[dict]:
+    """records: one object's history, newest first."""
+    rows = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        changes = []
+        if older is not None and newer.history_type == "~":
+            for change in newer.diff_against(older).changes:
+                field = model._meta.get_field(change.field)
+                changes.append((str(field.verbose_name), _show(field, change.old), _show(field, change.new)))
+        rows.append(
+            {
+                "object": label(newer),
+                "when": newer.history_date,
+                "who": newer.history_user,
+                "type": _HISTORY_TYPES[newer.history_type],
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def _show(field, value):
+    if value in (None, ""):
+        return "（空）"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def round_teams(round) -> QuerySet:
+    """The teams of a round with their 组长's name and member count (for the new-team confirmation)."""
+    leader = TeamMember.objects.filter(team=OuterRef("pk"), role=MemberRole.LEADER).values("cadre__name")[:1]
+    return round.teams.annotate(member_count=Count("members"), leader_name=Subquery(leader)).order_by(
+        "number"
+    )
+
+
+def next_team_name(round) -> str:
+    """The name the next team of this round will get (team_create numbers them in order)."""
+    last = round.teams.order_by("-number").values_list("number", flat=True).first()
+    return Team(round=round, number=(last or 0) + 1).name
