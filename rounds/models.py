@@ -225,6 +225,10 @@ class Milestone(models.Model):
         return f"{self.round} · {self.get_kind_display()}"
 
     @property
+    def history_label(self) -> str:
+        return f"工作节点：{self.get_kind_display()}"
+
+    @property
     def order(self) -> int:
         return MILESTONE_ORDER.index(self.kind)
 

@@ -70,7 +70,7 @@ class TeamMemberAddForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     role = forms.ChoiceField(
-        label="职务",
+        label="组内职务",
         choices=MemberRole.choices,
         initial=MemberRole.MEMBER,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -106,7 +106,7 @@ class TeamMemberForm(forms.Form):
     """A member's role and duty (a plain form: the member is changed only by the service)."""
 
     role = forms.ChoiceField(
-        label="职务", choices=MemberRole.choices, widget=forms.Select(attrs={"class": "form-select"})
+        label="组内职务", choices=MemberRole.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
     duty = forms.CharField(
         label="任务分工",

@@ -7,6 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from xuncha.core.errors import DomainError
 
@@ -62,7 +63,9 @@ def round_create(*, round: Round, by) -> Round:
         round.status = RoundStatus.PREPARING
         round.created_by = by
         round.save()
-        Milestone.objects.bulk_create([Milestone(round=round, kind=kind) for kind in MilestoneKind.values])
+        bulk_create_with_history(
+            [Milestone(round=round, kind=kind) for kind in MilestoneKind.values], Milestone, default_user=by
+        )
     return round
 
 

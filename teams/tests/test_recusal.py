@@ -132,3 +132,30 @@ def test_cadre_from_unrelated_unit_joins(county):
     cadre = CadreFactory(home_unit=other)
     member = team_member_add(team=team, cadre=cadre, role=MemberRole.LEADER)
     assert member.team == team and member.role == MemberRole.LEADER
+
+
+# --- a cadre's home unit changes while he is on a team ------------------------------------------------
+
+
+def test_moving_cadre_to_a_unit_his_team_inspects_is_refused(county, office_user, client_for):
+    finance, treasury, _, other = county
+    team = _team_inspecting(treasury)
+    cadre = CadreFactory(name="钱审计", home_unit=other)
+    team_member_add(team=team, cadre=cadre, role=MemberRole.MEMBER)
+
+    response = client_for(office_user).post(
+        reverse("teams:cadre_edit", args=[cadre.pk]),
+        {
+            "name": cadre.name,
+            "home_unit": finance.pk,
+            "post": cadre.post,
+            "specialty": cadre.specialty,
+            "is_available": "on",
+        },
+    )
+
+    assert response.status_code == 200  # the form again
+    cadre.refresh_from_db()
+    assert cadre.home_unit == other
+    [message] = _messages(response)
+    assert "县国库集中支付中心是钱审计所在单位县财政局的下属单位" in message

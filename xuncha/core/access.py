@@ -1,7 +1,7 @@
 """What may this user see? The one module that answers it (NetBox's `restrict()` in spirit).
 
-The office and the leadership see every round, team, assignment and unit. A team member sees the
-assignments granted to him (django-guardian rows written by `sync_assignment_grants`, called by the
+The office and the leadership see every round, team, assignment and unit. A team member sees his
+own teams and their rounds, and the assignments granted to him (django-guardian rows written by `sync_assignment_grants`, called by the
 services that change a team or an assignment), and the units and teams behind them. A unit's users
 (principal, liaison) see only their own unit (`sync_unit_grants`). Selectors start from these
 querysets; detail views fetch through them, so an object the user may not see answers 404.
@@ -42,7 +42,10 @@ def rounds_for(user) -> QuerySet:
         return Round.objects.none()
     if sees_all_rounds(user):
         return Round.objects.all()
-    return Round.objects.filter(pk__in=assignments_for(user).values("round_id"))
+    served = Round.objects.filter(teams__members__cadre__user=user).values("pk")
+    return Round.objects.filter(pk__in=assignments_for(user).values("round_id")) | Round.objects.filter(
+        pk__in=served
+    )
 
 
 def teams_for(user) -> QuerySet:
@@ -52,7 +55,8 @@ def teams_for(user) -> QuerySet:
         return Team.objects.none()
     if sees_all_rounds(user):
         return Team.objects.all()
-    return Team.objects.filter(pk__in=assignments_for(user).values("team_id"))
+    # His own team, from the day he joins it (before it has any unit).
+    return Team.objects.filter(pk__in=Team.objects.filter(members__cadre__user=user).values("pk"))
 
 
 def units_for(user) -> QuerySet:

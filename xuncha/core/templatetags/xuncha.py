@@ -62,7 +62,7 @@ def history_table(*objects, limit=50):
                 ]
             rows.append(
                 {
-                    "object": str(obj._meta.verbose_name),
+                    "object": getattr(obj, "history_label", None) or str(obj._meta.verbose_name),
                     "when": newer.history_date,
                     "who": newer.history_user,
                     "type": {"+": "创建", "~": "修改", "-": "删除"}[newer.history_type],
