@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from rounds.models import Announcement, AnnouncementStatus, Assignment, Round, UnitType
@@ -11,7 +10,7 @@ from rounds.tests.factories import AnnouncementFactory, AssignmentFactory, TermF
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
 from xuncha.accounts.models import User
-from xuncha.accounts.roles import Role
+from xuncha.accounts.roles import Role, role_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +19,7 @@ PASSWORD = "e2e-pass-2026"
 
 def _user(username, role, name):
     user = User.objects.create_user(username, password=PASSWORD, name=name, email=f"{username}@example.org")
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
     return user
 
 

@@ -13,6 +13,13 @@ class Role(models.TextChoices):
     DEPARTMENT = "职能部门", "职能部门"
 
 
+def role_group(role: str):
+    """The group of a role. Made by a data migration; made again here if a test flushed the tables."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get_or_create(name=role)[0]
+
+
 def roles_of(user) -> frozenset[str]:
     """The role names of a user, read once per request and kept on the user object."""
     if not getattr(user, "is_authenticated", False):

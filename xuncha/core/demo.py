@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -40,6 +39,7 @@ from rounds.services import (
 from teams.models import Cadre, MemberRole, TeamMember
 from teams.services import cadre_save, team_create, team_member_add
 from xuncha.accounts.models import User
+from xuncha.accounts.roles import role_group
 
 from . import demo_data as D
 
@@ -157,7 +157,7 @@ class DemoBuilder:
             )
             for role in roles:
                 if role not in groups:
-                    groups[role], _ = Group.objects.get_or_create(name=role)
+                    groups[role] = role_group(role)
                 user.groups.add(groups[role])
             self.users[username] = user
         self.office = self.users["office"]

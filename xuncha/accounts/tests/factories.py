@@ -1,7 +1,7 @@
 import factory
-from django.contrib.auth.models import Group
 
 from xuncha.accounts.models import User
+from xuncha.accounts.roles import role_group
 
 PASSWORD = "pass-12345"
 
@@ -21,4 +21,4 @@ class UserFactory(factory.django.DjangoModelFactory):
         """UserFactory(roles=[Role.OFFICE]) puts the user in those role groups."""
         self.save()
         for name in extracted or []:
-            self.groups.add(Group.objects.get(name=name))
+            self.groups.add(role_group(name))
