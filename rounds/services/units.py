@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 
 from xuncha.core.access import sync_unit_grants
 from xuncha.core.errors import DomainError
@@ -31,11 +32,39 @@ def unit_lineage(unit: Unit) -> Lineage:
 
 
 def unit_save(*, unit: Unit, by=None) -> Unit:
-    """Create or update a unit. Refuses a parent that would make a loop."""
+    """Create or update a unit. Refuses a parent that would make a loop, or a move in the hierarchy
+    that would put a serving cadre above or below a unit his team inspects (回避)."""
+    old_parent_id = Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).first() if unit.pk else None
     if unit.pk and unit.parent_id:
         if unit.parent_id == unit.pk or unit.parent_id in unit_lineage(unit).descendants:
             raise DomainError("上级单位不能是本单位或其下属单位")
     with transaction.atomic():
         unit.save()
+        if unit.pk and old_parent_id != unit.parent_id:
+            reasons = _recusal_conflicts_under(unit)
+            if reasons:
+                transaction.set_rollback(True)
+                raise DomainError(f"不能把{unit.name}的上级单位改为{unit.parent or '无'}", reasons=reasons)
         sync_unit_grants(unit)
     return unit
+
+
+def _recusal_conflicts_under(unit: Unit) -> list[str]:
+    """Recusal reasons, after a move, for the serving members whose team or home unit is in the moved subtree."""
+    from teams.models import TeamMember
+    from teams.services import recusal_reasons
+
+    from ..models import RoundStatus
+
+    subtree = {unit.pk} | unit_lineage(unit).descendants
+    members = (
+        TeamMember.objects.exclude(round__status=RoundStatus.DONE)
+        .filter(Q(team__assignments__unit_id__in=subtree) | Q(cadre__home_unit_id__in=subtree))
+        .select_related("cadre__home_unit", "team")
+        .distinct()
+    )
+    reasons: list[str] = []
+    for member in members:
+        units = [a.unit for a in member.team.assignments.select_related("unit")]
+        reasons += recusal_reasons(cadre=member.cadre, units=units)
+    return reasons
