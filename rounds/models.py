@@ -48,6 +48,13 @@ class Unit(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人账号",
+        blank=True,
+        related_name="staffed_units",
+        help_text="接收移交线索、归口办理信访件的部门经办人（纪委监委、组织部、信访局等）",
+    )
     is_active = models.BooleanField("在用", default=True, db_index=True)
     note = models.TextField("备注", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

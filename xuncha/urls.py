@@ -12,6 +12,8 @@ urlpatterns = [
     path("inbox/", include("xuncha.notifications.urls")),
     path("", include("rounds.urls")),
     path("", include("teams.urls")),
+    path("", include("clues.urls")),
+    path("documents/", include("xuncha.core.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from xuncha.accounts.roles import sees_all_rounds
+from xuncha.accounts.roles import is_office, sees_all_rounds
 
 
 def _permission(model, codename: str) -> Permission:
@@ -124,3 +124,82 @@ def sync_unit_grants(unit) -> None:
 
     wanted = {uid for uid in (unit.principal_user_id, unit.liaison_user_id) if uid}
     _sync(UnitUserObjectPermission, unit, _permission(Unit, "view_unit"), wanted)
+
+
+# --- leads, findings and transfers (clues) ---------------------------------------------------------
+# Leads are confidential: the office sees all; a team member sees his team's; a competent department
+# sees the out-of-scope petitions handed to it (guardian grants written by the hand-over service); a
+# receiver sees the leads in batches sent to it. The leadership reads the ledger and the figures, not
+# the leads. An inspected unit never sees a lead (nothing grants it one).
+
+
+def leads_for(user) -> QuerySet:
+    from clues.models import Lead
+
+    if not user.is_authenticated:
+        return Lead.objects.none()
+    if is_office(user):
+        return Lead.objects.all()
+    team_ids = team_ids_of(user)
+    granted = Lead.objects.filter(
+        leaduserobjectpermission__user=user, leaduserobjectpermission__permission__codename="view_lead"
+    ).values("pk")
+    transferred = Lead.objects.filter(transfer__batch__in=batches_for(user)).values("pk")
+    return Lead.objects.filter(team_id__in=team_ids) | Lead.objects.filter(pk__in=granted) | Lead.objects.filter(
+        pk__in=transferred
+    )
+
+
+def findings_for(user) -> QuerySet:
+    from clues.models import Finding
+
+    if not user.is_authenticated:
+        return Finding.objects.none()
+    if sees_all_rounds(user):
+        return Finding.objects.all()
+    return Finding.objects.filter(team_id__in=team_ids_of(user))
+
+
+def batches_for(user) -> QuerySet:
+    from clues.models import TransferBatch
+
+    if not user.is_authenticated:
+        return TransferBatch.objects.none()
+    if is_office(user):
+        return TransferBatch.objects.all()
+    return TransferBatch.objects.filter(
+        transferbatchuserobjectpermission__user=user,
+        transferbatchuserobjectpermission__permission__codename="view_transferbatch",
+    )
+
+
+def team_ids_of(user):
+    """The teams this user serves on (a subquery)."""
+    from teams.models import TeamMember
+
+    return TeamMember.objects.filter(cadre__user=user).values("team_id")
+
+
+def team_role_of(user, team_id) -> str | None:
+    """'leader', 'deputy' or 'member' if the user serves on that team, else None."""
+    from teams.models import TeamMember
+
+    if not user.is_authenticated:
+        return None
+    return TeamMember.objects.filter(team_id=team_id, cadre__user=user).values_list("role", flat=True).first()
+
+
+def sync_lead_grants(lead) -> None:
+    """The staff of the department an out-of-scope petition was handed to may view it."""
+    from clues.models import Lead, LeadUserObjectPermission
+
+    wanted = set(lead.handed_to.staff.values_list("pk", flat=True)) if lead.handed_to_id else set()
+    _sync(LeadUserObjectPermission, lead, _permission(Lead, "view_lead"), wanted)
+
+
+def sync_batch_grants(batch) -> None:
+    """The staff of the receiving department may view a batch once it is sent."""
+    from clues.models import TransferBatch, TransferBatchUserObjectPermission
+
+    wanted = set(batch.receiver.staff.values_list("pk", flat=True)) if batch.sent_at else set()
+    _sync(TransferBatchUserObjectPermission, batch, _permission(TransferBatch, "view_transferbatch"), wanted)

@@ -1,0 +1,35 @@
+"""Petitions and leads, the issue taxonomy and ledger, transfers and their outcomes."""
+
+from .findings import (  # noqa: F401
+    Category,
+    Finding,
+    FindingEvidence,
+    FindingReview,
+    FindingStatus,
+    Severity,
+)
+from .intake import (  # noqa: F401
+    Channel,
+    Disposition,
+    Lead,
+    LeadAttachment,
+    LeadGroupObjectPermission,
+    LeadStatus,
+    LeadUserObjectPermission,
+    OutOfScope,
+    PartnerDepartment,
+    PublicStatus,
+    RevealLog,
+    ScopeStatus,
+)
+from .transfers import (  # noqa: F401
+    DisciplineForm,
+    HandlingResult,
+    PersonDealt,
+    Sanction,
+    TransferBatch,
+    TransferBatchGroupObjectPermission,
+    TransferBatchUserObjectPermission,
+    TransferItem,
+    TransferStatus,
+)
