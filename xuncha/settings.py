@@ -97,6 +97,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the public pages' rate-limit counters: shared across processes only with Redis.
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
+    if CACHE_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -121,7 +129,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served directly: every download goes through a view that checks access
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -167,6 +175,15 @@ CELERY_BEAT_SCHEDULE = {
     "milestone-reminders": {
         "task": "rounds.tasks.remind_due_milestones",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "transfer-deadline-reminders": {
+        "task": "clues.tasks.remind_transfer_deadlines",
+        "schedule": crontab(hour=7, minute=40),
+    },
+    "requeue-stuck-documents": {
+        # A document whose task was lost (broker down, worker killed) is queued again after 5 minutes.
+        "task": "xuncha.core.tasks.requeue_stuck_documents",
+        "schedule": crontab(minute="*/5"),
     },
     "deliver-pending-mail": {
         # A mail that could not go out (SMTP down) stays pending in the database and goes on a later run.

@@ -1,1 +1,483 @@
-urlpatterns = []
+"""Working papers (问题底稿), their review chain, the issue ledger (问题台账) and the taxonomy (问题类别).
+
+The ledger per round, team or unit is the one list with its filter preset (`?round=`, `?team=`,
+`?unit=`). Detail pages fetch through `access.findings_for`, so a finding the user may not see is a 404;
+a user who may read a finding but not write it (the leadership) gets 403 on every write.
+"""
+
+import io
+import re
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views import View
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from rounds.models import Assignment
+from xuncha.accounts.roles import sees_all_rounds
+from xuncha.core import access
+from xuncha.core.errors import DomainError
+from xuncha.core.views import OfficeRequiredMixin, run_service
+
+from .. import selectors_findings as selectors
+from ..docx_findings import render_finding_approval
+from ..forms_findings import CategoryForm, FindingForm, LedgerFilterForm, ReviewForm, add_domain_error
+from ..models import Category, Finding, FindingReview, FindingStatus
+from ..services.findings import (
+    EDITABLE_STATUSES,
+    LOCKED_MESSAGE,
+    allowed_transitions,
+    category_delete,
+    category_save,
+    finding_create,
+    finding_review,
+    finding_update,
+    may_write,
+    step_of,
+)
+
+PAGE_SIZE = 20
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _assignment_nav(user) -> str:
+    return "rounds" if sees_all_rounds(user) else "assignments"
+
+
+# --- the ledger ---------------------------------------------------------------------------------------
+
+
+def _ledger(request):
+    form = LedgerFilterForm(request.GET or None, choices=selectors.ledger_filter_choices(request.user))
+    filters = form.filters()
+    return form, filters, selectors.finding_list(request.user, **filters)
+
+
+def _ledger_heading(filters: dict) -> str:
+    """问题台账 · 第六轮巡察 · 第一巡察组 · 县财政局, for a ledger reached from a round, team or unit."""
+    parts = []
+    if "round" in filters:
+        parts.append(str(filters["round"]))
+    if "team" in filters:
+        team = filters["team"]
+        parts.append(team.name if "round" in filters else f"{team.round.short_name}{team.name}")
+    if "unit" in filters:
+        parts.append(filters["unit"].name)
+    return " · ".join(parts)
+
+
+class FindingListView(LoginRequiredMixin, View):
+    """问题台账: every finding the user may see, filtered; htmx swaps only the results."""
+
+    def get(self, request):
+        form, filters, findings = _ledger(request)
+        page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "form": form,
+            "page_obj": page,
+            "findings": page.object_list,
+            "totals": selectors.ledger_totals(findings),
+            "filtered": bool(filters),
+            "scope": _ledger_heading(filters),
+            "nav_active": "findings",
+        }
+        template = "clues/ledger_results.html" if request.htmx else "clues/finding_list.html"
+        return render(request, template, context)
+
+
+def _cell(sheet, value, *, wrap: bool = False):
+    """A text cell that stays text: a value starting with '=' is not a formula, control characters
+    Excel refuses are dropped."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+LONG_TEXT = {"问题表现", "定性依据", "立行立改情况", "问题标题"}
+
+
+class FindingExportView(LoginRequiredMixin, View):
+    """The filtered ledger as .xlsx, all rows; written row by row (openpyxl's write-only mode)."""
+
+    def get(self, request):
+        _, _, findings = _ledger(request)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("问题台账")
+        headers = [h for h, _ in selectors.EXPORT_COLUMNS]
+        for i, (_, width) in enumerate(selectors.EXPORT_COLUMNS):
+            sheet.column_dimensions[get_column_letter(i + 1)].width = width
+        sheet.freeze_panes = "A2"
+        head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D5FBF")
+        head = []
+        for h in headers:
+            cell = _cell(sheet, h)
+            cell.font, cell.fill = head_font, head_fill
+            head.append(cell)
+        sheet.append(head)
+        for values in selectors.ledger_rows(findings):
+            sheet.append([_cell(sheet, v, wrap=h in LONG_TEXT) for h, v in zip(headers, values, strict=True)])
+        out = tempfile.TemporaryFile()
+        workbook.save(out)
+        out.seek(0)
+        return FileResponse(
+            out,
+            as_attachment=True,
+            filename=f"问题台账_{timezone.localdate():%Y%m%d}.xlsx",
+            content_type=XLSX,
+        )
+
+
+# --- one finding --------------------------------------------------------------------------------------
+
+
+def _writable(request, finding: Finding) -> None:
+    if not may_write(request.user, finding.team_id):
+        raise PermissionDenied("只有本组成员或巡察办可以修改问题底稿")
+
+
+REVIEW_BUTTONS = {
+    FindingReview.Action.SUBMIT: ("提交审核", "btn-primary", ""),
+    FindingReview.Action.APPROVE: ("通过", "btn-success", ""),
+    FindingReview.Action.RETURN: ("退回修改", "btn-outline-danger", ""),
+    FindingReview.Action.REOPEN: ("重新打开", "btn-outline-danger", "确定重新打开这份已审定的底稿？打开后须重新走审核流程。"),
+}
+
+
+CHAIN = [
+    (FindingStatus.DRAFT, "撰写"),
+    (FindingStatus.SUBMITTED, "副组长审核"),
+    (FindingStatus.DEPUTY_APPROVED, "组长审批"),
+    (FindingStatus.LEADER_APPROVED, "巡察办审核"),
+    (FindingStatus.APPROVED, "审定"),
+]
+
+
+def _chain(finding: Finding) -> list[dict]:
+    """The review chain as steps: done, current (a returned finding is back at 撰写) or to come."""
+    statuses = [s for s, _ in CHAIN]
+    current = 0 if finding.status == FindingStatus.RETURNED else statuses.index(finding.status)
+    steps = []
+    for i, (_status, label) in enumerate(CHAIN):
+        if i == 0 and finding.status == FindingStatus.RETURNED:
+            label = "退回修改"
+        done = i < current or finding.status == FindingStatus.APPROVED
+        steps.append({"label": label, "state": "done" if done else "current" if i == current else ""})
+    return steps
+
+
+def _reason_prompt(actions: set[str]) -> dict:
+    """What the review panel's one text box asks for, given the buttons under it."""
+    if FindingReview.Action.RETURN in actions:
+        return {"reason_label": "审核意见（退回时须写明理由）", "reason_placeholder": "通过时可填写审核意见；退回时写明需要修改的内容"}
+    if FindingReview.Action.REOPEN in actions:
+        return {"reason_label": "重新打开的理由（必填）", "reason_placeholder": "例如：整改反馈中发现问题金额有出入，需重新核实"}
+    return {"reason_label": "说明（可选）", "reason_placeholder": ""}
+
+
+class FindingDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        finding = selectors.finding_get(request.user, pk)
+        reviews = selectors.finding_reviews(finding)
+        for r in reviews:
+            r.step = step_of(r.action, r.from_status)
+        leads, hidden_leads = selectors.finding_leads_for(request.user, finding)
+        transitions = allowed_transitions(request.user, finding)
+        actions = [
+            {
+                "action": t.action,
+                "label": REVIEW_BUTTONS[t.action][0],
+                "css": REVIEW_BUTTONS[t.action][1],
+                "confirm": REVIEW_BUTTONS[t.action][2],
+                "reason_required": t.reason_required,
+            }
+            for t in transitions
+        ]
+        writable = may_write(request.user, finding.team_id)
+        context = {
+            "finding": finding,
+            "chain": _chain(finding),
+            "evidence": selectors.finding_evidence(finding),
+            "reviews": reviews,
+            "leads": leads,
+            "hidden_leads": hidden_leads,
+            "actions": actions,
+            "review_step": next((t.step for t in transitions if t.action != "submit"), ""),
+            **_reason_prompt({t.action for t in transitions}),
+            "can_edit": writable and finding.status in EDITABLE_STATUSES,
+            "review_form": ReviewForm(),
+            "history_rows": selectors.finding_history_rows(finding),
+            "nav_active": "findings",
+        }
+        return render(request, "clues/finding_detail.html", context)
+
+
+class FindingFormMixin:
+    def render_form(self, form, *, assignment: Assignment, finding: Finding | None = None, files_lost=False):
+        return render(
+            self.request,
+            "clues/finding_form.html",
+            {
+                "form": form,
+                "assignment": assignment,
+                "finding": finding,
+                "files_lost": files_lost,
+                "assignment_nav": _assignment_nav(self.request.user),
+                "nav_active": "findings",
+            },
+        )
+
+
+class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
+    """撰写问题底稿 on an assignment; `?lead=<id>` starts it from a lead (the lead is linked)."""
+
+    def get_assignment(self, pk) -> Assignment:
+        assignment = get_object_or_404(
+            access.assignments_for(self.request.user).select_related("round__term", "team", "unit"), pk=pk
+        )
+        if not may_write(self.request.user, assignment.team_id):
+            raise PermissionDenied("只有本组成员或巡察办可以撰写问题底稿")
+        return assignment
+
+    def get(self, request, pk):
+        assignment = self.get_assignment(pk)
+        leads = selectors.assignment_leads_for(request.user, assignment)
+        initial = {}
+        lead_id = request.GET.get("lead", "")
+        if lead_id.isdigit():
+            lead = leads.filter(pk=int(lead_id)).first()
+            if lead is not None:
+                initial = {"leads": [lead.pk], "title": lead.summary}
+        form = FindingForm(initial=initial, leads=leads, instance=Finding(assignment=assignment))
+        return self.render_form(form, assignment=assignment)
+
+    def post(self, request, pk):
+        assignment = self.get_assignment(pk)
+        leads = selectors.assignment_leads_for(request.user, assignment)
+        form = FindingForm(request.POST, request.FILES, leads=leads, instance=Finding(assignment=assignment))
+        if form.is_valid():
+            try:
+                finding = finding_create(
+                    assignment=assignment,
+                    data=form.finding_data(),
+                    leads=form.cleaned_data["leads"],
+                    evidence_files=form.cleaned_data["evidence"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已保存问题底稿{finding.number}，完善后请提交审核。")
+                return redirect("clues:finding_detail", finding.pk)
+        return self.render_form(form, assignment=assignment, files_lost=bool(request.FILES))
+
+
+class FindingEditView(LoginRequiredMixin, FindingFormMixin, View):
+    def get_finding(self, pk) -> Finding:
+        finding = selectors.finding_get(self.request.user, pk)
+        _writable(self.request, finding)
+        return finding
+
+    def refuse(self, finding: Finding):
+        if finding.is_locked:
+            messages.error(self.request, LOCKED_MESSAGE)
+        else:
+            messages.error(
+                self.request, f"底稿正在审核中（{finding.get_status_display()}），不能修改；如需修改，请审核人退回。"
+            )
+        return redirect("clues:finding_detail", finding.pk)
+
+    def get(self, request, pk):
+        finding = self.get_finding(pk)
+        if finding.status not in EDITABLE_STATUSES:
+            return self.refuse(finding)
+        leads = selectors.assignment_leads_for(request.user, finding.assignment)
+        form = FindingForm(instance=finding, leads=leads, initial={"leads": list(finding.leads.values_list("pk", flat=True))})
+        return self.render_form(form, assignment=finding.assignment, finding=finding)
+
+    def post(self, request, pk):
+        finding = self.get_finding(pk)
+        if finding.status not in EDITABLE_STATUSES:
+            return self.refuse(finding)
+        leads = selectors.assignment_leads_for(request.user, finding.assignment)
+        form = FindingForm(request.POST, request.FILES, instance=finding, leads=leads)
+        if form.is_valid():
+            # Leads the user may not see stay linked: the form offers only those he may.
+            kept = finding.leads.exclude(pk__in=leads.values("pk"))
+            try:
+                finding_update(
+                    finding=finding,
+                    data=form.finding_data(),
+                    leads=[*kept, *form.cleaned_data["leads"]],
+                    evidence_files=form.cleaned_data["evidence"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已保存问题底稿{finding.number}。")
+                return redirect("clues:finding_detail", finding.pk)
+        return self.render_form(form, assignment=finding.assignment, finding=finding, files_lost=bool(request.FILES))
+
+
+REVIEW_SUCCESS = {
+    FindingReview.Action.SUBMIT: "已提交审核。",
+    FindingReview.Action.APPROVE: "已审核通过。",
+    FindingReview.Action.RETURN: "已退回撰写人修改。",
+    FindingReview.Action.REOPEN: "已重新打开，底稿退回撰写人修改。",
+}
+
+
+class FindingReviewView(LoginRequiredMixin, View):
+    """POST only: one step of the review chain (submit, approve, return, reopen) with its reason."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        finding = selectors.finding_get(request.user, pk)
+        _writable(request, finding)
+        if action not in FindingReview.Action.values:
+            raise Http404("未知的审核操作")
+        form = ReviewForm(request.POST)
+        form.is_valid()
+        run_service(
+            request,
+            finding_review,
+            finding=finding,
+            action=action,
+            reason=form.cleaned_data.get("reason", ""),
+            by=request.user,
+            success=REVIEW_SUCCESS[action],
+        )
+        return redirect("clues:finding_detail", pk)
+
+
+class FindingEvidenceView(LoginRequiredMixin, View):
+    """Download one piece of evidence, always as an attachment (never rendered by the browser)."""
+
+    def get(self, request, pk):
+        evidence = selectors.evidence_get(request.user, pk)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("文件不存在") from exc
+        return FileResponse(handle, as_attachment=True, filename=evidence.name)
+
+
+_UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+class FindingDocxView(LoginRequiredMixin, View):
+    """问题底稿审批单 (Word), rendered on request."""
+
+    def get(self, request, pk):
+        finding = selectors.finding_get(request.user, pk)
+        content = render_finding_approval(
+            finding, evidence=selectors.finding_evidence(finding), reviews=selectors.finding_reviews(finding)
+        )
+        name = _UNSAFE_FILENAME.sub("_", f"问题底稿审批单_{finding.number}")
+        return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{name}.docx", content_type=DOCX)
+
+
+# --- the taxonomy -------------------------------------------------------------------------------------
+
+
+class CategoryListView(OfficeRequiredMixin, View):
+    def get(self, request):
+        return render(
+            request,
+            "clues/category_list.html",
+            {"tree": selectors.category_tree(), "nav_active": "categories"},
+        )
+
+
+class CategoryFormMixin:
+    def render_form(self, form, category: Category | None = None):
+        return render(
+            self.request,
+            "clues/category_form.html",
+            {"form": form, "category": category, "nav_active": "categories"},
+        )
+
+    def save(self, form, category: Category | None = None):
+        if form.is_valid():
+            try:
+                saved = category_save(category=form.instance, by=self.request.user)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(self.request, f"已保存问题类别“{saved.name}”。")
+                return redirect("clues:category_list")
+        return self.render_form(form, category)
+
+
+class CategoryCreateView(OfficeRequiredMixin, CategoryFormMixin, View):
+    def get(self, request):
+        initial = {}
+        parent = request.GET.get("parent", "")
+        if parent.isdigit():
+            area = Category.objects.filter(pk=int(parent), parent__isnull=True).first()
+            if area:
+                initial = {"parent": area.pk, "scheme": area.scheme, "order": area.children.count() + 1}
+        return self.render_form(CategoryForm(initial=initial or {"scheme": "三个聚焦"}))
+
+    def post(self, request):
+        return self.save(CategoryForm(request.POST))
+
+
+class CategoryEditView(OfficeRequiredMixin, CategoryFormMixin, View):
+    def get_category(self, pk) -> Category:
+        return get_object_or_404(Category.objects.select_related("parent"), pk=pk)
+
+    def get(self, request, pk):
+        category = self.get_category(pk)
+        return self.render_form(CategoryForm(instance=category), category)
+
+    def post(self, request, pk):
+        category = self.get_category(pk)
+        return self.save(CategoryForm(request.POST, instance=category), self.get_category(pk))
+
+
+class CategoryDeleteView(OfficeRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        category = get_object_or_404(Category, pk=pk)
+        name = category.name
+        ok, _ = run_service(request, category_delete, category=category, by=request.user)
+        if ok:
+            messages.success(request, f"已删除问题类别“{name}”。")
+            return redirect("clues:category_list")
+        return redirect("clues:category_edit", pk)
+
+
+urlpatterns = [
+    path("findings/", FindingListView.as_view(), name="finding_list"),
+    path("findings/export/", FindingExportView.as_view(), name="finding_export"),
+    path("assignments/<int:pk>/findings/new/", FindingCreateView.as_view(), name="finding_create"),
+    path("findings/<int:pk>/", FindingDetailView.as_view(), name="finding_detail"),
+    path("findings/<int:pk>/edit/", FindingEditView.as_view(), name="finding_edit"),
+    path("findings/<int:pk>/review/<str:action>/", FindingReviewView.as_view(), name="finding_review"),
+    path("findings/<int:pk>/approval.docx", FindingDocxView.as_view(), name="finding_docx"),
+    path("findings/evidence/<int:pk>/", FindingEvidenceView.as_view(), name="finding_evidence"),
+    path("categories/", CategoryListView.as_view(), name="category_list"),
+    path("categories/new/", CategoryCreateView.as_view(), name="category_create"),
+    path("categories/<int:pk>/edit/", CategoryEditView.as_view(), name="category_edit"),
+    path("categories/<int:pk>/delete/", CategoryDeleteView.as_view(), name="category_delete"),
+]

@@ -1,1 +1,450 @@
-urlpatterns = []
+"""Intake pages (受理): the lead ledger, recording, detail with triage and the logged identity reveal, and
+the competent department's pages (归口办理) for the petitions handed to it.
+
+A lead the user may not see answers 404 (existence does not leak); one he may see but not act on, 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+
+from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha.core.errors import DomainError
+
+from .. import selectors_intake as selectors
+from ..forms_intake import (
+    HandoverFilterForm,
+    LeadFilterForm,
+    LeadForm,
+    OutcomeForm,
+    PublicReplyForm,
+    RevealForm,
+    TriageForm,
+    add_domain_error,
+)
+from ..models import Channel, Lead, LeadStatus, ScopeStatus
+from ..services.intake import (
+    EDITABLE_STATUSES,
+    LEAD_FIELDS,
+    TRIAGE_STATUSES,
+    handover_record_outcome,
+    lead_record,
+    lead_reveal_identity,
+    lead_set_public_reply,
+    lead_triage,
+    lead_update,
+    may_record,
+    may_record_outcome,
+    may_reveal,
+)
+
+PAGE_SIZE = 20
+
+
+def _uses_leads(user) -> bool:
+    """The lead ledger is the office's and the teams'. Anyone else (an inspected unit, the leadership)
+    gets 404 there, as on every lead."""
+    return is_office(user) or has_role(user, Role.TEAM) or selectors.serves_on_a_team(user)
+
+
+def _uses_handover(user) -> bool:
+    return (
+        is_office(user)
+        or has_role(user, Role.DEPARTMENT, Role.JIWEI, Role.ZUZHIBU)
+        or user.staffed_units.exists()
+    )
+
+
+def _can_triage(lead: Lead) -> bool:
+    return lead.status in TRIAGE_STATUSES and not (
+        lead.status == LeadStatus.HANDED_OVER and lead.handling_outcome
+    )
+
+
+def _triage_initial(lead: Lead) -> dict:
+    if lead.scope == ScopeStatus.PENDING:
+        return {}
+    return {
+        "scope": lead.scope,
+        "category": lead.out_of_scope_category,
+        "handed_to": lead.handed_to_id,
+        "explanation": lead.explanation,
+    }
+
+
+def _triage_form(lead: Lead, data=None) -> TriageForm:
+    departments = selectors.handover_departments(exclude_unit_id=lead.unit_id)
+    return TriageForm(data, initial=_triage_initial(lead), departments=departments)
+
+
+# --- the ledger ------------------------------------------------------------------------------------------
+
+
+class LeadListView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        if not _uses_leads(user):
+            raise Http404
+        form = LeadFilterForm(
+            request.GET or None,
+            rounds=selectors.filter_rounds(user),
+            teams=selectors.filter_teams(user),
+            units=selectors.filter_units(user),
+        )
+        leads = selectors.lead_list(user, **form.filters())
+        page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "clues/lead_list.html",
+            {
+                "form": form,
+                "page_obj": page,
+                "assignments": selectors.recordable_assignments(user),
+                "nav_active": "leads",
+            },
+        )
+
+
+# --- recording -------------------------------------------------------------------------------------------
+
+
+class LeadCreateView(LoginRequiredMixin, View):
+    """Record a lead on an assignment; ?channel=handover opens the partner departments' 情况通报 form."""
+
+    def get_assignment(self, pk):
+        assignment = selectors.assignment_for_recording(self.request.user, pk)
+        if not may_record(self.request.user, assignment.team_id):
+            raise PermissionDenied
+        return assignment
+
+    def get(self, request, pk):
+        assignment = self.get_assignment(pk)
+        initial = {}
+        handover = request.GET.get("channel") == Channel.HANDOVER
+        if handover:
+            initial["channel"] = Channel.HANDOVER
+        return self.render_form(LeadForm(initial=initial), assignment, handover=handover)
+
+    def post(self, request, pk):
+        assignment = self.get_assignment(pk)
+        form = LeadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                lead = lead_record(
+                    assignment=assignment,
+                    data=form.lead_data(),
+                    identity=form.identity(),
+                    attachments=form.cleaned_data["attachments"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已登记{lead.number}。")
+                return redirect("clues:lead_detail", lead.pk)
+        return self.render_form(
+            form, assignment, handover=request.POST.get("channel") == Channel.HANDOVER, rejected=True
+        )
+
+    def render_form(self, form, assignment, *, handover=False, rejected=False):
+        return render(
+            self.request,
+            "clues/lead_form.html",
+            {
+                "form": form,
+                "assignment": assignment,
+                "handover": handover,
+                "rejected": rejected,
+                "nav_active": "leads",
+            },
+        )
+
+
+class LeadEditView(LoginRequiredMixin, View):
+    def get_lead(self, pk) -> Lead:
+        lead = selectors.lead_get(self.request.user, pk)
+        if not may_record(self.request.user, lead.team_id):
+            raise PermissionDenied
+        return lead
+
+    def get(self, request, pk):
+        lead = self.get_lead(pk)
+        if lead.status not in EDITABLE_STATUSES:
+            messages.error(request, f"线索已{lead.get_status_display()}，不能再修改。")
+            return redirect("clues:lead_detail", lead.pk)
+        initial = {name: getattr(lead, name) for name in LEAD_FIELDS}
+        form = LeadForm(initial=initial, editing=True, public_report=lead.is_public_report)
+        return self.render_form(form, lead)
+
+    def post(self, request, pk):
+        lead = self.get_lead(pk)
+        initial = {name: getattr(lead, name) for name in LEAD_FIELDS}
+        form = LeadForm(
+            request.POST, request.FILES, initial=initial, editing=True, public_report=lead.is_public_report
+        )
+        if form.is_valid():
+            try:
+                lead_update(
+                    lead=lead,
+                    data=form.lead_data(),
+                    identity=form.identity(),
+                    attachments=form.cleaned_data["attachments"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "已保存修改。")
+                return redirect("clues:lead_detail", lead.pk)
+        return self.render_form(form, lead, rejected=True)
+
+    def render_form(self, form, lead, *, rejected=False):
+        return render(
+            self.request,
+            "clues/lead_form.html",
+            {
+                "form": form,
+                "lead": lead,
+                "assignment": lead.assignment,
+                "handover": lead.channel == Channel.HANDOVER,
+                "rejected": rejected,
+                "nav_active": "leads",
+            },
+        )
+
+
+# --- a lead ----------------------------------------------------------------------------------------------
+
+
+class LeadDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        user = request.user
+        lead = selectors.lead_get(user, pk)
+        team_view = selectors.is_team_view(user, lead)
+        if not team_view and selectors.handled_by_user(user, lead):
+            return redirect("clues:handover_detail", lead.pk)
+        revealer = team_view and may_reveal(user, lead)
+        recorder = team_view and may_record(user, lead.team_id)
+        context = {
+            "lead": lead,
+            "team_view": team_view,
+            "attachments": selectors.lead_attachments(lead),
+            "duplicates": selectors.possible_duplicates(lead, user) if team_view else [],
+            "may_reveal": revealer,
+            "has_identity": revealer
+            and any(
+                (lead.reporter_name, lead.reporter_phone, lead.reporter_id_number, lead.reporter_work_unit)
+            ),
+            "reveals": selectors.reveal_log(lead) if revealer else [],
+            "reveal_form": RevealForm() if revealer else None,
+            "can_edit": recorder and lead.status in EDITABLE_STATUSES,
+            "triage_form": _triage_form(lead) if recorder and _can_triage(lead) else None,
+            "reply_form": (
+                PublicReplyForm(initial={"reply": lead.public_reply})
+                if revealer and lead.is_public_report
+                else None
+            ),
+            "nav_active": "leads",
+        }
+        return render(request, "clues/lead_detail.html", context)
+
+
+class LeadTriageView(LoginRequiredMixin, View):
+    """受理范围甄别: in scope, or out of scope and handed to the competent department with the explanation."""
+
+    def get_lead(self, pk) -> Lead:
+        lead = selectors.lead_get(self.request.user, pk)
+        if not may_record(self.request.user, lead.team_id):
+            raise PermissionDenied
+        return lead
+
+    def get(self, request, pk):
+        lead = self.get_lead(pk)
+        return self.render_form(_triage_form(lead), lead)
+
+    def post(self, request, pk):
+        lead = self.get_lead(pk)
+        form = _triage_form(lead, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                lead = lead_triage(
+                    lead=lead,
+                    scope=data["scope"],
+                    category=data.get("category") or None,
+                    handed_to=data.get("handed_to"),
+                    explanation=data.get("explanation", ""),
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                if lead.status == LeadStatus.HANDED_OVER:
+                    messages.success(request, f"已转{lead.handed_to.name}归口办理，并已通知其经办人。")
+                else:
+                    messages.success(request, "已甄别为属巡察受理范围。")
+                return redirect("clues:lead_detail", lead.pk)
+        return self.render_form(form, lead)
+
+    def render_form(self, form, lead):
+        return render(
+            self.request,
+            "clues/lead_triage.html",
+            {"form": form, "lead": lead, "can_triage": _can_triage(lead), "nav_active": "leads"},
+        )
+
+
+class LeadRevealView(LoginRequiredMixin, View):
+    """Show the reporter's identity once, to the office or the 组长, and log it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        lead = selectors.lead_get(request.user, pk)
+        form = RevealForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写查看举报人信息的事由。")
+            return redirect("clues:lead_detail", lead.pk)
+        try:
+            identity = lead_reveal_identity(lead=lead, reason=form.cleaned_data["reason"], by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.full_message())
+            return redirect("clues:lead_detail", lead.pk)
+        response = render(
+            request,
+            "clues/lead_reveal.html",
+            {
+                "lead": lead,
+                "identity": identity,
+                "reveals": selectors.reveal_log(lead),
+                "nav_active": "leads",
+            },
+        )
+        # Shown once: not kept by the browser's cache or back button.
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class LeadReplyView(LoginRequiredMixin, View):
+    """The reply an online reporter reads with his receipt code."""
+
+    def get_lead(self, pk) -> Lead:
+        lead = selectors.lead_get(self.request.user, pk)
+        if not may_reveal(self.request.user, lead):
+            raise PermissionDenied
+        if not lead.is_public_report:
+            raise Http404
+        return lead
+
+    def get(self, request, pk):
+        lead = self.get_lead(pk)
+        return self.render_form(PublicReplyForm(initial={"reply": lead.public_reply}), lead)
+
+    def post(self, request, pk):
+        lead = self.get_lead(pk)
+        form = PublicReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                lead_set_public_reply(lead=lead, reply=form.cleaned_data["reply"], by=request.user)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "已保存答复，举报人凭查询码即可看到。")
+                return redirect("clues:lead_detail", lead.pk)
+        return self.render_form(form, lead)
+
+    def render_form(self, form, lead):
+        return render(
+            self.request, "clues/lead_reply.html", {"form": form, "lead": lead, "nav_active": "leads"}
+        )
+
+
+class LeadAttachmentView(LoginRequiredMixin, View):
+    """Download an attachment of a lead the user may see (never a public media URL)."""
+
+    def get(self, request, pk):
+        attachment = selectors.attachment_get(request.user, pk)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, as_attachment=True, filename=attachment.name)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- the competent department (归口办理) -------------------------------------------------------------------
+
+
+class HandoverListView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        if not _uses_handover(user):
+            raise Http404
+        form = HandoverFilterForm(request.GET or None)
+        leads = selectors.handover_list(user, **form.filters())
+        page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "clues/handover_list.html",
+            {"form": form, "page_obj": page, "is_office": is_office(user), "nav_active": "handover"},
+        )
+
+
+class HandoverDetailView(LoginRequiredMixin, View):
+    """What the department sees of a petition: the content, the attachments and the explanation given to
+    the petitioner; never who reported it."""
+
+    def get(self, request, pk):
+        lead = selectors.handover_get(request.user, pk)
+        return self.render_page(lead, OutcomeForm() if self.can_report(lead) else None)
+
+    def post(self, request, pk):
+        lead = selectors.handover_get(request.user, pk)
+        if not may_record_outcome(request.user, lead):
+            raise PermissionDenied
+        form = OutcomeForm(request.POST)
+        if form.is_valid():
+            try:
+                handover_record_outcome(lead=lead, outcome=form.cleaned_data["outcome"], by=request.user)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "已反馈办理结果，该件已办结。")
+                return redirect("clues:handover_detail", lead.pk)
+        return self.render_page(lead, form)
+
+    def can_report(self, lead) -> bool:
+        return lead.status == LeadStatus.HANDED_OVER and may_record_outcome(self.request.user, lead)
+
+    def render_page(self, lead, form):
+        return render(
+            self.request,
+            "clues/handover_detail.html",
+            {
+                "lead": lead,
+                "attachments": selectors.lead_attachments(lead),
+                "form": form,
+                "nav_active": "handover",
+            },
+        )
+
+
+urlpatterns = [
+    path("leads/", LeadListView.as_view(), name="lead_list"),
+    path("assignments/<int:pk>/leads/new/", LeadCreateView.as_view(), name="lead_create"),
+    path("leads/<int:pk>/", LeadDetailView.as_view(), name="lead_detail"),
+    path("leads/<int:pk>/edit/", LeadEditView.as_view(), name="lead_edit"),
+    path("leads/<int:pk>/triage/", LeadTriageView.as_view(), name="lead_triage"),
+    path("leads/<int:pk>/reveal/", LeadRevealView.as_view(), name="lead_reveal"),
+    path("leads/<int:pk>/reply/", LeadReplyView.as_view(), name="lead_reply"),
+    path("leads/attachments/<int:pk>/", LeadAttachmentView.as_view(), name="lead_attachment"),
+    path("handover/", HandoverListView.as_view(), name="handover_list"),
+    path("handover/<int:pk>/", HandoverDetailView.as_view(), name="handover_detail"),
+]

@@ -1,1 +1,100 @@
-urlpatterns = []
+"""Public reporting (开门巡察): the report form under a published announcement, and the receipt-code query.
+
+No login. What goes out: the form, the receipt code (once), and for a right code the status label and the
+team's reply. A wrong code says only that it is wrong, in the same words whether or not any report exists.
+"""
+
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from rounds.selectors_rounds import announcement_title, published_announcement_get
+from xuncha.core.errors import DomainError
+
+from ..forms_intake import PublicReportForm, ReceiptQueryForm, add_domain_error
+from ..services.intake import accepts_reports, new_receipt_code, public_receipt_lookup, public_report_submit
+
+WRONG_CODE = "查询码不正确或不存在，请核对后重新输入。"
+
+
+def client_ip(request) -> str:
+    """The address the request came from, as the server saw it.
+
+    X-Forwarded-For is not trusted here: anyone can send it. Behind a reverse proxy, the proxy must set
+    REMOTE_ADDR (e.g. gunicorn's --forwarded-allow-ips with a proxy that overwrites the header)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@csrf_protect
+@never_cache
+def public_report(request, pk):
+    announcement = published_announcement_get(pk)
+    unit = announcement.assignment.unit
+    context = {
+        "announcement": announcement,
+        "title": announcement_title(announcement),
+        "unit": unit,
+        "open": accepts_reports(announcement),
+        "nav_active": "public",
+    }
+    if request.method == "POST" and context["open"]:
+        form = PublicReportForm(request.POST, request.FILES)
+        if form.is_trap:
+            # A bot filled the hidden field: it is told what a person is told, and nothing is stored.
+            return render(request, "clues/public_report_done.html", {**context, "code": new_receipt_code()})
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                code = public_report_submit(
+                    announcement=announcement,
+                    content=data["content"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    attachments=data["attachments"],
+                    ip=client_ip(request),
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                # Rendered, not redirected: the code must not sit in a URL, a session or a log.
+                return render(request, "clues/public_report_done.html", {**context, "code": code})
+        context["rejected"] = True
+    else:
+        form = PublicReportForm()
+    context["form"] = form
+    return render(request, "clues/public_report.html", context)
+
+
+@csrf_protect
+@never_cache
+def public_receipt(request):
+    result = None
+    error = ""
+    if request.method == "POST":
+        form = ReceiptQueryForm(request.POST)
+        if form.is_valid():
+            try:
+                found = public_receipt_lookup(form.cleaned_data["code"], ip=client_ip(request))
+            except DomainError as exc:
+                error = exc.message
+            else:
+                if found is None:
+                    error = WRONG_CODE
+                else:
+                    result = {"status": found[0], "reply": found[1]}
+        else:
+            error = WRONG_CODE
+    else:
+        form = ReceiptQueryForm()
+    return render(
+        request,
+        "clues/public_receipt.html",
+        {"form": form, "result": result, "error": error, "nav_active": "public"},
+    )
+
+
+urlpatterns = [
+    path("gonggao/<int:pk>/report/", public_report, name="public_report"),
+    path("gonggao/query/", public_receipt, name="public_receipt"),
+]

@@ -1,1 +1,432 @@
-urlpatterns = []
+"""Dispositions of leads (线索处置) and their transfer in batches (统一移送), with the receivers' pages.
+
+Thin views: a selector reads what the user may see (404 for what he may not), a service writes and
+answers a refusal with a DomainError, shown as a message or a form error, never a 500.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views import View
+
+from rounds.models import Round
+from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha.core.errors import DomainError
+from xuncha.core.views import OfficeRequiredMixin, run_service
+
+from .. import docx_transfers  # noqa: F401  registers the batch documents with xuncha.core.documents
+from .. import selectors_transfers as selectors
+from ..forms_transfers import (
+    BatchCreateForm,
+    BatchFilterForm,
+    DispositionConfirmForm,
+    DispositionProposeForm,
+    DispositionQueueFilterForm,
+    FiguresFilterForm,
+    ItemResultForm,
+    PendingLeadFilterForm,
+    add_domain_error,
+    person_formset,
+    persons_from,
+)
+from ..models import HandlingResult, Lead, LeadStatus, TransferBatch, TransferStatus
+from ..services.dispositions import (
+    awaits_proposal,
+    disposition_confirm,
+    disposition_propose,
+    disposition_return,
+    is_team_leader,
+    may_be_disposed,
+)
+from ..services.transfers import (
+    FINAL_RESULTS,
+    batch_acknowledge,
+    batch_create,
+    batch_delete,
+    batch_send,
+    is_receiver_staff,
+    item_report_result,
+)
+
+PAGE_SIZE = 20
+
+
+# --- dispositions -------------------------------------------------------------------------------------
+
+
+class DispositionQueueView(LoginRequiredMixin, View):
+    """处置意见: the office's leads awaiting confirmation; a 组长's leads awaiting his proposal."""
+
+    def get(self, request):
+        user = request.user
+        if not selectors.may_use_disposition_queue(user):
+            raise PermissionDenied
+        office = is_office(user)
+        tab = request.GET.get("tab") or ("pending" if office else "todo")
+        if tab not in selectors.QUEUE_TABS:
+            tab = "pending" if office else "todo"
+        choices = selectors.queue_filter_choices(user)
+        form = DispositionQueueFilterForm(
+            request.GET or None, rounds=choices["rounds"], teams=choices["teams"]
+        )
+        filters = form.filters()
+        leads = selectors.disposition_queue(user, tab=tab, **filters)
+        counts = selectors.disposition_tab_counts(
+            user, round=filters.get("round"), team=filters.get("team"), q=filters.get("q", "")
+        )
+        page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
+        tabs = [(key, label, counts[key]) for key, (label, _) in selectors.QUEUE_TABS.items()]
+        return render(
+            request,
+            "clues/disposition_queue.html",
+            {
+                "form": form,
+                "page_obj": page,
+                "tab": tab,
+                "tabs": tabs,
+                "office": office,
+                "filtered": any(k in request.GET for k in ("q", "round", "team", "disposition")),
+                "nav_active": "dispositions",
+            },
+        )
+
+
+class DispositionProposeView(LoginRequiredMixin, View):
+    """The 组长 proposes a disposition with a reason."""
+
+    def get_lead(self, request, pk) -> Lead:
+        lead = selectors.lead_for_disposition(request.user, pk)
+        if not is_team_leader(request.user, lead):
+            raise PermissionDenied
+        return lead
+
+    def get(self, request, pk):
+        lead = self.get_lead(request, pk)
+        initial = {}
+        if lead.proposed_disposition:
+            initial = {"disposition": lead.proposed_disposition, "reason": lead.proposed_reason}
+        return self.render_form(lead, DispositionProposeForm(initial=initial))
+
+    def post(self, request, pk):
+        lead = self.get_lead(request, pk)
+        form = DispositionProposeForm(request.POST)
+        if form.is_valid():
+            try:
+                disposition_propose(
+                    lead=lead,
+                    disposition=form.cleaned_data["disposition"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已提出处置意见，待巡察办确认：{lead.number}")
+                return redirect(reverse("clues:disposition_queue") + "?tab=pending")
+        return self.render_form(lead, form)
+
+    def render_form(self, lead, form):
+        return render(
+            self.request,
+            "clues/disposition_propose.html",
+            {
+                "lead": lead,
+                "form": form,
+                "open": may_be_disposed(lead)
+                and (awaits_proposal(lead) or lead.status == LeadStatus.PROPOSED),
+                "return_reason": selectors.last_return_reason(lead) if awaits_proposal(lead) else "",
+                "nav_active": "dispositions",
+            },
+        )
+
+
+class DispositionConfirmView(OfficeRequiredMixin, View):
+    """The office confirms the 组长's proposal (or another disposition), or returns it with a reason."""
+
+    def get(self, request, pk):
+        lead = selectors.lead_for_disposition(request.user, pk)
+        form = DispositionConfirmForm(initial={"disposition": lead.proposed_disposition or lead.disposition})
+        return self.render_form(lead, form)
+
+    def post(self, request, pk):
+        lead = selectors.lead_for_disposition(request.user, pk)
+        form = DispositionConfirmForm(request.POST)
+        action = request.POST.get("action")
+        if action == "return" and not request.POST.get("reason", "").strip():
+            form.is_valid()
+            form.add_error("reason", "退回时请填写退回理由")
+        elif form.is_valid():
+            try:
+                if action == "return":
+                    disposition_return(lead=lead, reason=form.cleaned_data["reason"], by=request.user)
+                    messages.success(request, f"已退回{lead.team.name}组长重新提出处置意见：{lead.number}")
+                else:
+                    lead = disposition_confirm(
+                        lead=lead, disposition=form.cleaned_data["disposition"], by=request.user
+                    )
+                    messages.success(
+                        request, f"已确认处置方式“{lead.get_disposition_display()}”：{lead.number}"
+                    )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                return redirect(reverse("clues:disposition_queue") + "?tab=pending")
+        return self.render_form(lead, form)
+
+    def render_form(self, lead, form):
+        return render(
+            self.request,
+            "clues/disposition_confirm.html",
+            {
+                "lead": lead,
+                "form": form,
+                "open": lead.status == LeadStatus.PROPOSED,
+                "nav_active": "dispositions",
+            },
+        )
+
+
+# --- transfer batches ---------------------------------------------------------------------------------
+
+
+class BatchListView(LoginRequiredMixin, View):
+    """移交批次: the office sees all; a receiving department's staff the batches sent to it."""
+
+    def get(self, request):
+        user = request.user
+        if not selectors.may_use_transfers(user):
+            raise PermissionDenied
+        choices = selectors.batch_filter_choices(user)
+        form = BatchFilterForm(request.GET or None, receivers=choices["receivers"], rounds=choices["rounds"])
+        page = Paginator(selectors.batch_list(user, **form.filters()), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        for batch in page.object_list:
+            batch.deadline_state = selectors.deadline_state(batch)
+        return render(
+            request,
+            "clues/batch_list.html",
+            {
+                "form": form,
+                "page_obj": page,
+                "office": is_office(user),
+                "pending_count": selectors.leads_pending_transfer().count() if is_office(user) else 0,
+                "nav_active": "transfers",
+            },
+        )
+
+
+class BatchCreateView(OfficeRequiredMixin, View):
+    """The office gathers confirmed transfer leads of one round into a draft batch for one receiver."""
+
+    def forms(self, request, data=None):
+        rounds = selectors.pending_transfer_rounds()
+        filters = PendingLeadFilterForm(request.GET or None, rounds=rounds)
+        chosen = filters.filters()
+        if "round" not in request.GET and rounds:
+            chosen["round"] = rounds[0]  # the latest round with leads waiting; "全部轮次" is a click away
+            filters = PendingLeadFilterForm({"round": rounds[0].pk, **request.GET.dict()}, rounds=rounds)
+        leads = selectors.leads_pending_transfer(**chosen)
+        form = BatchCreateForm(data, receivers=selectors.receiver_choices(), leads=leads)
+        return filters, form, leads
+
+    def get(self, request):
+        filters, form, leads = self.forms(request)
+        return self.render_form(filters, form, leads)
+
+    def post(self, request):
+        filters, form, leads = self.forms(request, request.POST)
+        if form.is_valid():
+            try:
+                batch = batch_create(
+                    receiver=form.cleaned_data["receiver"],
+                    leads=form.cleaned_data["leads"],
+                    deadline_days=form.cleaned_data["deadline_days"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已生成移交批次{batch.number}（待移交），核对无误后请点击“移交”。")
+                return redirect("clues:batch_detail", batch.pk)
+        return self.render_form(filters, form, leads)
+
+    def render_form(self, filters, form, leads):
+        return render(
+            self.request,
+            "clues/batch_create.html",
+            {
+                "filters": filters,
+                "form": form,
+                "leads": list(leads),
+                "checked": form.checked_ids(),
+                "nav_active": "transfers",
+            },
+        )
+
+
+class BatchDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        user = request.user
+        batch = selectors.batch_get(user, pk)
+        items = selectors.batch_items(batch)
+        receiver = is_receiver_staff(user, batch)
+        office = is_office(user)
+        context = {
+            "batch": batch,
+            "items": items,
+            "documents": selectors.batch_documents(batch),
+            "office": office,
+            "receiver": receiver,
+            "reported_count": sum(1 for i in items if i.result),
+            "person_count": sum(len(i.persons.all()) for i in items),
+            "deadline_state": selectors.deadline_state(batch),
+            "can_send": office and batch.status == TransferStatus.DRAFT,
+            "can_acknowledge": receiver and batch.status == TransferStatus.SENT,
+            "can_report": receiver and batch.status != TransferStatus.DRAFT,
+            "final_results": [r.value for r in FINAL_RESULTS],
+            "nav_active": "transfers",
+        }
+        return render(request, "clues/batch_detail.html", context)
+
+
+class BatchSendView(OfficeRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        batch = get_object_or_404(TransferBatch, pk=pk)
+        run_service(
+            request,
+            batch_send,
+            batch=batch,
+            by=request.user,
+            success="已移交。接收单位经办人已收到通知，移交函和移交清单正在生成。",
+        )
+        return redirect("clues:batch_detail", pk)
+
+
+class BatchDeleteView(OfficeRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        batch = get_object_or_404(TransferBatch, pk=pk)
+        number = batch.number
+        ok, _ = run_service(request, batch_delete, batch=batch, by=request.user)
+        if ok:
+            messages.success(request, f"已删除待移交批次{number}，其中的线索可重新组织移交。")
+            return redirect("clues:batch_list")
+        return redirect("clues:batch_detail", pk)
+
+
+class BatchAcknowledgeView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        batch = selectors.batch_get(request.user, pk)
+        if not is_receiver_staff(request.user, batch):
+            raise PermissionDenied
+        run_service(
+            request, batch_acknowledge, batch=batch, by=request.user, success=f"已签收{batch.number}。"
+        )
+        return redirect("clues:batch_detail", pk)
+
+
+class ItemResultView(LoginRequiredMixin, View):
+    """The receiver reports what became of one transferred lead and who was dealt with."""
+
+    def get_item(self, request, pk):
+        item = selectors.item_get(request.user, pk)
+        if not is_receiver_staff(request.user, item.batch):
+            raise PermissionDenied
+        return item
+
+    def get(self, request, pk):
+        item = self.get_item(request, pk)
+        form = ItemResultForm(initial={"result": item.result, "note": item.result_note})
+        initial = [
+            {"name": p.name, "post": p.post, "form": p.form, "sanction": p.sanction, "detail": p.detail}
+            for p in item.persons.all()
+        ]
+        return self.render_form(item, form, person_formset(initial=initial or None))
+
+    def post(self, request, pk):
+        item = self.get_item(request, pk)
+        form = ItemResultForm(request.POST)
+        persons = person_formset(data=request.POST)
+        if form.is_valid() and persons.is_valid():
+            try:
+                item_report_result(
+                    item=item,
+                    result=form.cleaned_data["result"],
+                    note=form.cleaned_data["note"],
+                    persons=persons_from(persons),
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已反馈{item.lead.number}的办理结果。")
+                return redirect("clues:batch_detail", item.batch_id)
+        return self.render_form(item, form, persons)
+
+    def render_form(self, item, form, persons):
+        return render(
+            self.request,
+            "clues/receiver_result_form.html",
+            {
+                "item": item,
+                "batch": item.batch,
+                "lead": item.lead,
+                "form": form,
+                "persons": persons,
+                "open": item.batch.status != TransferStatus.DRAFT,
+                "results": HandlingResult,
+                "nav_active": "transfers",
+            },
+        )
+
+
+# --- figures ------------------------------------------------------------------------------------------
+
+
+class TransferFiguresView(LoginRequiredMixin, View):
+    """移交与查处情况: the seeds' dashboard figures, in total and per round, team and unit."""
+
+    def get(self, request):
+        if not sees_all_rounds(request.user):
+            raise PermissionDenied
+        rounds = Round.objects.select_related("term").order_by("-term__start_date", "-number")
+        form = FiguresFilterForm(request.GET or None, rounds=rounds)
+        round = form.filters().get("round")
+        return render(
+            request,
+            "clues/figures.html",
+            {
+                "form": form,
+                "round": round,
+                "totals": selectors.transfer_figures(round=round),
+                "per_round": [] if round else selectors.transfer_figures_by("round"),
+                "per_team": selectors.transfer_figures_by("team", round=round),
+                "per_unit": selectors.transfer_figures_by("unit", round=round) if round else [],
+                "nav_active": "transfers",
+            },
+        )
+
+
+urlpatterns = [
+    path("dispositions/", DispositionQueueView.as_view(), name="disposition_queue"),
+    path("leads/<int:pk>/dispose/", DispositionProposeView.as_view(), name="disposition_propose"),
+    path("leads/<int:pk>/confirm/", DispositionConfirmView.as_view(), name="disposition_confirm"),
+    path("transfers/", BatchListView.as_view(), name="batch_list"),
+    path("transfers/new/", BatchCreateView.as_view(), name="batch_create"),
+    path("transfers/figures/", TransferFiguresView.as_view(), name="transfer_figures"),
+    path("transfers/<int:pk>/", BatchDetailView.as_view(), name="batch_detail"),
+    path("transfers/<int:pk>/send/", BatchSendView.as_view(), name="batch_send"),
+    path("transfers/<int:pk>/delete/", BatchDeleteView.as_view(), name="batch_delete"),
+    path("transfers/<int:pk>/acknowledge/", BatchAcknowledgeView.as_view(), name="batch_acknowledge"),
+    path("transfers/items/<int:pk>/result/", ItemResultView.as_view(), name="item_result"),
+]

@@ -8,6 +8,7 @@ from django.urls import path
 from django.views import View
 
 from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha.core.access import team_role_of
 from xuncha.core.errors import DomainError
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
@@ -78,6 +79,8 @@ class AssignmentDetailView(LoginRequiredMixin, View):
             "can_change": manage and assignment.round.status in ASSIGNABLE_STATUSES,
             "is_published": announcement is not None and announcement.status == AnnouncementStatus.PUBLISHED,
             "nav_active": _nav(user),
+            # The team and the office record leads and write findings on the assignment.
+            "can_work": manage or team_role_of(user, assignment.team_id) is not None,
         }
         return render(request, "rounds/assignment_detail.html", context)
 

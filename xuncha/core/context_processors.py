@@ -9,18 +9,36 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    office, leader = is_office(user), is_leader(user)
+    team = has_role(user, Role.TEAM) and not office
+    receiver = has_role(user, Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT)
     items = [("工作台", reverse("home"), "home")]
-    if is_office(user) or is_leader(user):
+    if office or leader:
         items += [
             ("巡察轮次", reverse("rounds:round_list"), "rounds"),
             ("全覆盖进度", reverse("rounds:coverage"), "coverage"),
             ("被巡察单位", reverse("rounds:unit_list"), "units"),
             ("巡察干部库", reverse("teams:cadre_list"), "cadres"),
         ]
-    if is_office(user):
-        items += [("届次管理", reverse("rounds:term_list"), "terms")]
-    if has_role(user, Role.TEAM) and not is_office(user):
+    if team:
         items += [("我的巡察任务", reverse("rounds:assignment_list"), "assignments")]
+    if office or team:
+        items += [("问题线索", reverse("clues:lead_list"), "leads")]
+    if office or team:
+        items += [("线索处置", reverse("clues:disposition_queue"), "dispositions")]
+    if office or leader or team:
+        items += [("问题台账", reverse("clues:finding_list"), "findings")]
+    if office or receiver:
+        items += [("线索移交", reverse("clues:batch_list"), "transfers")]
+    if office or leader:
+        items += [("移交成效", reverse("clues:transfer_figures"), "figures")]
+    if office or receiver:
+        items += [("归口办理", reverse("clues:handover_list"), "handover")]
+    if office:
+        items += [
+            ("问题类别", reverse("clues:category_list"), "categories"),
+            ("届次管理", reverse("rounds:term_list"), "terms"),
+        ]
     if has_role(user, Role.UNIT):
         items += [("本单位", reverse("rounds:my_unit"), "my_unit")]
     items += [("站内消息", reverse("notifications:inbox"), "inbox")]
@@ -31,5 +49,5 @@ def navigation(request):
     return {
         "nav_items": items,
         "inbox_unread": unread,
-        "can_manage": is_office(user),
+        "can_manage": office,
     }

@@ -81,6 +81,9 @@ def _verbose(obj, field_name):
 
 
 def _display(obj, field_name, value):
+    if isinstance(value, (list, tuple)):
+        # A many-to-many change: say how many, not what (the related objects may be confidential).
+        return f"{len(value)}项"
     if value in (None, ""):
         return "（空）"
     try:

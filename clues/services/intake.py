@@ -1,0 +1,560 @@
+"""Intake (受理): recording petitions and leads, scope triage and hand-over to the competent department,
+the reporter's identity behind a logged reveal, and the public report form with its receipt code.
+
+Rules kept here and nowhere else:
+- A lead is recorded on an assignment by a member of the assigned team or by the office, numbered next
+  in its team. Every attachment is checked (size, type, content) before anything is stored.
+- The reporter's identity is encrypted at rest (the model's fields) and leaves this module only through
+  `lead_reveal_identity`, which the office or the team's 组长 call with a reason, and which logs the reveal.
+- An out-of-scope petition (个人诉求, 征地拆迁, 涉法涉诉 …) is handed to the competent department with the
+  explanation to the petitioner (答复): both are required. The department's staff are granted the lead
+  and record the outcome.
+- A public report (开门巡察) gets a receipt code that is shown once and stored only as its SHA-256.
+"""
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from rounds.models import Announcement, AnnouncementStatus, Assignment, Unit
+from teams.models import MemberRole, Team
+from xuncha.accounts.roles import is_office
+from xuncha.core.access import sync_lead_grants, team_role_of
+from xuncha.core.errors import DomainError
+from xuncha.core.uploads import check_upload
+from xuncha.notifications.services import notify
+
+from ..models import (
+    Channel,
+    Lead,
+    LeadAttachment,
+    LeadStatus,
+    OutOfScope,
+    PublicStatus,
+    RevealLog,
+    ScopeStatus,
+)
+
+# What the recorder types; number, unit, team and status are the service's.
+LEAD_FIELDS = (
+    "channel",
+    "partner_department",
+    "received_on",
+    "subject_name",
+    "subject_post",
+    "subject_rank",
+    "subject_is_principal",
+    "subject_is_leadership",
+    "summary",
+    "content",
+)
+# The reporter's identity: encrypted at rest, never shown except through a logged reveal.
+IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_id_number", "reporter_work_unit")
+
+# A lead's content may be corrected until the team has decided what to do with it.
+EDITABLE_STATUSES = (LeadStatus.REGISTERED, LeadStatus.TRIAGED)
+# Scope may be decided, and changed, until a disposition is proposed or the department has answered.
+TRIAGE_STATUSES = (LeadStatus.REGISTERED, LeadStatus.TRIAGED, LeadStatus.HANDED_OVER)
+
+SUMMARY_LENGTH = 40
+PUBLIC_CONTENT_MAX = 5000
+PUBLIC_MAX_ATTACHMENTS = 3
+PUBLIC_REPORTS_PER_HOUR = 5
+PUBLIC_QUERIES_PER_HOUR = 20
+PUBLIC_REPLY_MAX = 2000
+
+# Receipt codes: 16 characters from 32 that cannot be mistaken for one another (no I, O, 0, 1): 80 bits.
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+RECEIPT_LENGTH = 16
+
+
+def _as_history_user(obj, by) -> None:
+    """Outside a request (a task, a test) the history would record nobody; name the user."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        obj._history_user = by
+
+
+def _today():
+    return timezone.localdate()
+
+
+# --- who may do what -----------------------------------------------------------------------------------
+
+
+def may_record(user, team_id: int) -> bool:
+    """The members of the team (any role) and the office record, correct and triage a team's leads."""
+    return is_office(user) or team_role_of(user, team_id) is not None
+
+
+def may_reveal(user, lead: Lead) -> bool:
+    """Only the office and the 组长 of the lead's team may see who reported it."""
+    return is_office(user) or team_role_of(user, lead.team_id) == MemberRole.LEADER
+
+
+def may_record_outcome(user, lead: Lead) -> bool:
+    if not lead.handed_to_id:
+        return False
+    return is_office(user) or lead.handed_to.staff.filter(pk=user.pk).exists()
+
+
+def _check_recorder(user, team: Team) -> None:
+    if not may_record(user, team.pk):
+        raise DomainError(f"只有{team.name}成员或巡察办可以登记、处理本组的问题线索")
+
+
+def team_users(team_id: int):
+    """The login accounts of a team's members (those who have one)."""
+    return get_user_model().objects.filter(cadre__memberships__team_id=team_id, is_active=True).distinct()
+
+
+# --- recording -----------------------------------------------------------------------------------------
+
+
+def _summary_of(content: str) -> str:
+    flat = re.sub(r"\s+", " ", content).strip()
+    return flat[:SUMMARY_LENGTH]
+
+
+def _clean_lead_data(data: Mapping[str, Any]) -> dict:
+    values = {name: data[name] for name in LEAD_FIELDS if name in data}
+    for name in ("partner_department", "subject_name", "subject_post", "subject_rank", "summary", "content"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    for name in ("subject_is_principal", "subject_is_leadership"):
+        if name in values:
+            values[name] = bool(values[name])
+    return values
+
+
+def _validate_lead(lead: Lead) -> None:
+    reasons = []
+    if lead.channel not in Channel.values:
+        reasons.append("请选择来源渠道")
+    if lead.channel == Channel.HANDOVER:
+        if not lead.partner_department:
+            reasons.append("部门移送的线索须选择移送部门（纪委监委、组织部、信访局、审计局、检察院、公安局）")
+    else:
+        lead.partner_department = ""
+    if not lead.received_on:
+        reasons.append("请填写收到日期")
+    elif lead.received_on > _today():
+        reasons.append("收到日期不能晚于今天")
+    if not lead.content:
+        reasons.append("请填写反映内容")
+    if not lead.summary and lead.content:
+        lead.summary = _summary_of(lead.content)
+    if reasons:
+        raise DomainError("线索未保存", reasons=reasons)
+
+
+def _check_files(files: Iterable, *, public: bool = False) -> list[tuple[Any, str]]:
+    """Every file is checked before any is stored: one refused file refuses the whole save."""
+    checked, reasons = [], []
+    for upload in files:
+        try:
+            checked.append((upload, check_upload(upload, public=public)))
+        except DomainError as exc:
+            reasons.append(exc.message)
+    if reasons:
+        raise DomainError("附件未通过检查，未保存", reasons=reasons)
+    return checked
+
+
+def _store_attachments(lead: Lead, checked: list[tuple[Any, str]], by) -> list[LeadAttachment]:
+    rows = []
+    for upload, digest in checked:
+        attachment = LeadAttachment(
+            lead=lead,
+            name=Path(upload.name or "").name[:200],
+            size=upload.size,
+            sha256=digest,
+            uploaded_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
+        )
+        attachment.file.save(Path(upload.name or "file").name, upload, save=False)
+        attachment.save()
+        rows.append(attachment)
+    return rows
+
+
+def _next_serial(team_id: int) -> int:
+    last = Lead.objects.filter(team_id=team_id).aggregate(n=Max("serial"))["n"]
+    return (last or 0) + 1
+
+
+def _save_new(lead: Lead, checked, by) -> Lead:
+    """Number the lead next in its team and store it with its attachments, in one transaction."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                # Locks the team row on databases that can: two recorders never take one number.
+                Team.objects.select_for_update().filter(pk=lead.team_id).first()
+                lead.serial = _next_serial(lead.team_id)
+                _as_history_user(lead, by)
+                lead.save()
+                _store_attachments(lead, checked, by)
+            return lead
+        except IntegrityError:
+            lead.pk = None
+            if attempt == 2:
+                raise DomainError("登记号冲突，请重新提交") from None
+    raise AssertionError("unreachable")
+
+
+def lead_record(
+    *,
+    assignment: Assignment,
+    data: Mapping[str, Any],
+    identity: Mapping[str, str] | None = None,
+    attachments: Iterable = (),
+    by,
+) -> Lead:
+    """Record a petition or lead on an assignment (部门移送 included: the partner department's 情况通报).
+
+    `data` holds LEAD_FIELDS; `identity` the reporter's name, phone, ID number and work unit (all optional:
+    an anonymous report has none). The reporter counts as named when a name is given."""
+    _check_recorder(by, assignment.team)
+    lead = Lead(
+        assignment=assignment,
+        round_id=assignment.round_id,
+        unit_id=assignment.unit_id,
+        team_id=assignment.team_id,
+        recorded_by=by,
+        **_clean_lead_data(data),
+    )
+    _set_identity(lead, identity or {})
+    _validate_lead(lead)
+    checked = _check_files(attachments)
+    return _save_new(lead, checked, by)
+
+
+def _set_identity(lead: Lead, identity: Mapping[str, str], *, keep_blank: bool = False) -> None:
+    """Write the identity fields; with keep_blank, an empty value leaves the stored one (write-only form)."""
+    for name in IDENTITY_FIELDS:
+        value = (identity.get(name) or "").strip()
+        if value or not keep_blank:
+            setattr(lead, name, value)
+    lead.reporter_named = bool(lead.reporter_name)
+
+
+def lead_update(
+    *,
+    lead: Lead,
+    data: Mapping[str, Any],
+    identity: Mapping[str, str] | None = None,
+    attachments: Iterable = (),
+    by,
+) -> Lead:
+    """Correct a lead still being registered or triaged. Identity fields are write-only: a blank keeps
+    what is stored (the form never shows it). The words of a public report are the citizen's and stay."""
+    _check_recorder(by, lead.team)
+    with transaction.atomic():
+        current = Lead.objects.select_for_update().select_related("team__round").get(pk=lead.pk)
+        if current.status not in EDITABLE_STATUSES:
+            raise DomainError(f"线索已{current.get_status_display()}，不能再修改")
+        values = _clean_lead_data(data)
+        if current.is_public_report:
+            if "content" in values and values["content"] != current.content:
+                raise DomainError("网上举报的原文不能修改")
+            values.pop("channel", None)  # always 网络/邮箱
+        for name, value in values.items():
+            setattr(current, name, value)
+        _set_identity(current, identity or {}, keep_blank=True)
+        _validate_lead(current)
+        checked = _check_files(attachments)
+        _as_history_user(current, by)
+        current.save()
+        _store_attachments(current, checked, by)
+    return current
+
+
+# --- scope triage and hand-over ------------------------------------------------------------------------
+
+
+def lead_triage(
+    *,
+    lead: Lead,
+    scope: str,
+    category: str | None = None,
+    handed_to: Unit | None = None,
+    explanation: str = "",
+    by,
+) -> Lead:
+    """Mark a petition in scope (the team handles it) or out of scope, handed to the competent department
+    (归口管理) with the explanation given to the petitioner (答复). Both are required for out of scope.
+
+    The department's staff are granted the lead and told; a change of mind takes the grant back."""
+    _check_recorder(by, lead.team)
+    explanation = (explanation or "").strip()
+    with transaction.atomic():
+        current = Lead.objects.select_for_update().select_related("team__round", "unit").get(pk=lead.pk)
+        if current.status not in TRIAGE_STATUSES:
+            raise DomainError(f"线索已{current.get_status_display()}，不能再甄别受理范围")
+        if current.status == LeadStatus.HANDED_OVER and current.handling_outcome:
+            raise DomainError("归口部门已反馈办理结果，不能再改变受理范围")
+        previous_department = current.handed_to_id
+        previous_explanation = current.explanation
+        if scope == ScopeStatus.IN_SCOPE:
+            current.scope = ScopeStatus.IN_SCOPE
+            current.out_of_scope_category = ""
+            current.handed_to = None
+            current.explanation = ""
+            current.status = LeadStatus.TRIAGED
+            if current.is_public_report and current.public_reply == previous_explanation:
+                current.public_reply = ""
+        elif scope == ScopeStatus.OUT_OF_SCOPE:
+            reasons = []
+            if category not in OutOfScope.values:
+                reasons.append("请选择不属受理范围的类别（个人诉求、征地拆迁、涉法涉诉或其他）")
+            if handed_to is None:
+                reasons.append("请选择归口办理的部门")
+            elif handed_to.pk == current.unit_id:
+                # An inspected unit never sees a lead about itself.
+                reasons.append(f"{handed_to.name}是被巡察单位，不能由其办理反映本单位的信访件")
+            elif not handed_to.is_active:
+                reasons.append(f"{handed_to.name}已停用，请选择其他部门")
+            if not explanation:
+                reasons.append("请填写向反映人所作的解释（答复）")
+            if reasons:
+                raise DomainError(
+                    "不属巡察受理范围的信访件须移交归口部门办理，并向反映人做好解释", reasons=reasons
+                )
+            current.scope = ScopeStatus.OUT_OF_SCOPE
+            current.out_of_scope_category = category
+            current.handed_to = handed_to
+            current.explanation = explanation
+            current.status = LeadStatus.HANDED_OVER
+            # The explanation is meant for the petitioner: an online reporter reads it with his code.
+            if current.is_public_report and (
+                not current.public_reply or current.public_reply == previous_explanation
+            ):
+                current.public_reply = explanation
+        else:
+            raise DomainError("请选择是否属于巡察受理范围")
+        _as_history_user(current, by)
+        current.save()
+        sync_lead_grants(current)
+        if current.handed_to_id and current.handed_to_id != previous_department:
+            notify(
+                recipients=current.handed_to.staff.filter(is_active=True),
+                title=f"巡察组转来信访件：{current.number}",
+                body=(
+                    f"{current.team.name}在巡察{current.unit.name}期间收到一件不属巡察受理范围的信访件"
+                    f"（{current.get_out_of_scope_category_display()}），按归口管理原则转{current.handed_to.name}办理，"
+                    "请办理后在系统中反馈办理结果。"
+                ),
+                link=reverse("clues:handover_detail", args=[current.pk]),
+                dedupe_key=f"lead-handover:{current.pk}:{current.handed_to_id}",
+            )
+    return current
+
+
+def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
+    """The competent department reports how it dealt with a petition handed to it; the petition is closed."""
+    outcome = (outcome or "").strip()
+    with transaction.atomic():
+        current = (
+            Lead.objects.select_for_update()
+            .select_related("team__round", "unit", "handed_to")
+            .get(pk=lead.pk)
+        )
+        if not may_record_outcome(by, current):
+            raise DomainError("只有承办部门的经办人或巡察办可以反馈办理结果")
+        if current.status != LeadStatus.HANDED_OVER:
+            raise DomainError(f"该件当前状态为“{current.get_status_display()}”，不能反馈办理结果")
+        if not outcome:
+            raise DomainError("请填写办理结果")
+        current.handling_outcome = outcome
+        current.status = LeadStatus.CLOSED
+        _as_history_user(current, by)
+        current.save()
+        notify(
+            recipients=team_users(current.team_id),
+            title=f"{current.handed_to.name}已反馈办理结果：{current.number}",
+            body="归口办理的信访件已办结，请查看办理结果。",
+            link=reverse("clues:lead_detail", args=[current.pk]),
+            dedupe_key=f"lead-outcome:{current.pk}",
+        )
+    return current
+
+
+# --- the reporter's identity ------------------------------------------------------------------------------
+
+
+def lead_reveal_identity(*, lead: Lead, reason: str, by) -> dict:
+    """The reporter's identity, for the office or the team's 组长, with a reason; every reveal is logged."""
+    if not may_reveal(by, lead):
+        raise DomainError("举报人身份信息只有本组组长和巡察办可以查看")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写查看举报人信息的事由")
+    identity = {
+        "name": lead.reporter_name,
+        "phone": lead.reporter_phone,
+        "id_number": lead.reporter_id_number,
+        "work_unit": lead.reporter_work_unit,
+    }
+    if not any(identity.values()):
+        raise DomainError("该件为匿名反映，没有登记举报人信息")
+    RevealLog.objects.create(lead=lead, user=by, reason=reason[:200])
+    return {"named": lead.reporter_named, **identity}
+
+
+# --- public reporting (开门巡察) ---------------------------------------------------------------------------
+
+
+def _ip_key(prefix: str, ip: str) -> str:
+    # The address itself is not kept, even in the cache: a keyed hash of it.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip or '-'}".encode()).hexdigest()[:32]
+    return f"xuncha:{prefix}:{digest}"
+
+
+def _over_limit(prefix: str, ip: str, limit: int) -> bool:
+    return (cache.get(_ip_key(prefix, ip)) or 0) >= limit
+
+
+def _count(prefix: str, ip: str) -> None:
+    key = _ip_key(prefix, ip)
+    cache.add(key, 0, timeout=3600)  # the window starts with the first use in the hour
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+
+
+def new_receipt_code() -> str:
+    """A random receipt code, grouped in fours for reading aloud: ABCD-EFGH-JKLM-NPQR."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+
+
+def normalise_receipt_code(code: str) -> str:
+    return re.sub(r"[\s\-‐‑‒–—－]+", "", (code or "").strip()).upper()
+
+
+def receipt_hash(code: str) -> str:
+    return hashlib.sha256(normalise_receipt_code(code).encode()).hexdigest()
+
+
+def accepts_reports(announcement: Announcement, *, today=None) -> bool:
+    """Reports are accepted on a published announcement until its closing date (受理截止) has passed."""
+    today = today or _today()
+    return announcement.status == AnnouncementStatus.PUBLISHED and today <= announcement.end_date
+
+
+def public_report_submit(
+    *,
+    announcement: Announcement,
+    content: str,
+    name: str = "",
+    phone: str = "",
+    attachments: Iterable = (),
+    ip: str,
+) -> str:
+    """A citizen's report from the public announcement page. Returns the receipt code, which is shown once
+    and kept only as its hash. The assigned team is told in its inbox."""
+    if announcement.status != AnnouncementStatus.PUBLISHED:
+        raise DomainError("该巡察公告未发布或已撤回，不能通过此页面反映问题")
+    if not accepts_reports(announcement):
+        raise DomainError(
+            f"本次巡察受理时间已于{announcement.end_date.year}年{announcement.end_date.month}月"
+            f"{announcement.end_date.day}日截止，不再通过此页面受理"
+        )
+    if _over_limit("public-report", ip, PUBLIC_REPORTS_PER_HOUR):
+        raise DomainError("提交过于频繁，请一小时后再试；如有急事，请拨打公告所列值班电话")
+    content = (content or "").strip()
+    name = (name or "").strip()
+    phone = (phone or "").strip()
+    reasons = []
+    if not content:
+        reasons.append("请填写反映的问题")
+    elif len(content) > PUBLIC_CONTENT_MAX:
+        reasons.append(f"反映内容不能超过{PUBLIC_CONTENT_MAX}字（现为{len(content)}字）")
+    if len(name) > 50:
+        reasons.append("姓名不能超过50字")
+    if phone and not re.fullmatch(r"[0-9+\-() ]{5,30}", phone):
+        reasons.append("联系电话格式不正确")
+    attachments = list(attachments)
+    if len(attachments) > PUBLIC_MAX_ATTACHMENTS:
+        reasons.append(f"最多上传{PUBLIC_MAX_ATTACHMENTS}个附件")
+    if reasons:
+        raise DomainError("未能提交", reasons=reasons)
+    checked = _check_files(attachments, public=True)
+
+    assignment = announcement.assignment
+    code = new_receipt_code()
+    while Lead.objects.filter(receipt_hash=receipt_hash(code)).exists():  # 80 bits: never, in practice
+        code = new_receipt_code()
+    lead = Lead(
+        assignment=assignment,
+        round_id=assignment.round_id,
+        unit_id=assignment.unit_id,
+        team_id=assignment.team_id,
+        channel=Channel.ONLINE,
+        received_on=_today(),
+        summary=_summary_of(content),
+        content=content,
+        is_public_report=True,
+        receipt_hash=receipt_hash(code),
+    )
+    _set_identity(lead, {"reporter_name": name, "reporter_phone": phone})
+    _save_new(lead, checked, None)
+    _count("public-report", ip)
+    team = assignment.team
+    notify(
+        recipients=team_users(team.pk),
+        title=f"收到网上举报：{assignment.unit.name}",
+        # No content and no identity in the message: the mail copy leaves the system.
+        body=f"公众通过巡察公告页面反映{assignment.unit.name}的问题，已登记为{lead.number}，请及时甄别受理范围。",
+        link=reverse("clues:lead_detail", args=[lead.pk]),
+        dedupe_key=f"public-report:{lead.pk}",
+    )
+    return code
+
+
+def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str] | None:
+    """(status label, the team's reply) for a receipt code, or None. Nothing else about the report, and the
+    same None whether the code is malformed, unknown, or any report exists at all."""
+    if ip is not None:
+        if _over_limit("receipt-query", ip, PUBLIC_QUERIES_PER_HOUR):
+            raise DomainError("查询过于频繁，请一小时后再试")
+        _count("receipt-query", ip)
+    normalised = normalise_receipt_code(code)
+    if len(normalised) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in normalised):
+        return None
+    lead = (
+        Lead.objects.filter(receipt_hash=receipt_hash(normalised), is_public_report=True)
+        .only("status", "public_reply")
+        .first()
+    )
+    if lead is None:
+        return None
+    return PublicStatus(lead.public_status).label, lead.public_reply
+
+
+def lead_set_public_reply(*, lead: Lead, reply: str, by) -> Lead:
+    """The reply the team chooses to give an online reporter; he reads it with his receipt code."""
+    if not may_reveal(by, lead):
+        raise DomainError("答复举报人须由本组组长或巡察办作出")
+    if not lead.is_public_report:
+        raise DomainError("只有网上举报件可以通过查询码答复举报人")
+    reply = (reply or "").strip()
+    if len(reply) > PUBLIC_REPLY_MAX:
+        raise DomainError(f"答复不能超过{PUBLIC_REPLY_MAX}字")
+    with transaction.atomic():
+        current = Lead.objects.select_for_update().get(pk=lead.pk)
+        current.public_reply = reply
+        _as_history_user(current, by)
+        current.save(update_fields=["public_reply"])
+    lead.public_reply = reply
+    return current
