@@ -74,7 +74,14 @@ def lead_get(user, pk: int) -> Lead:
     return get_object_or_404(
         with_duplicate_flag(
             access.leads_for(user).select_related(
-                "assignment", "round__term", "team__round", "unit", "handed_to", "recorded_by", "proposed_by"
+                "assignment",
+                "round__term",
+                "team__round",
+                "unit",
+                "handed_to",
+                "recorded_by",
+                "proposed_by",
+                "transfer__batch",
             )
         ),
         pk=pk,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rounds.models import Round, Unit
 from teams.models import MemberRole, Team, TeamMember
-from xuncha.accounts.roles import is_office
+from xuncha.accounts.roles import Role, has_role, is_office
 from xuncha.core import access
 from xuncha.core.documents import documents_of
 
@@ -50,8 +50,16 @@ def led_team_ids(user) -> list[int]:
     )
 
 
+def served_team_ids(user) -> list[int]:
+    """The teams this user serves on, in any role."""
+    if not user.is_authenticated:
+        return []
+    return list(TeamMember.objects.filter(cadre__user=user).values_list("team_id", flat=True))
+
+
 def may_use_disposition_queue(user) -> bool:
-    return is_office(user) or bool(led_team_ids(user))
+    """The office; and a team's members, who follow their team's leads (only the 组长 proposes)."""
+    return is_office(user) or has_role(user, Role.TEAM) or bool(served_team_ids(user))
 
 
 # The queue's tabs: what each holds.
@@ -68,7 +76,7 @@ QUEUE_TABS = {
 def _queue_base(user) -> QuerySet:
     if is_office(user):
         return Lead.objects.all()
-    return Lead.objects.filter(team_id__in=led_team_ids(user))
+    return Lead.objects.filter(team_id__in=served_team_ids(user))
 
 
 def disposition_queue(
@@ -120,7 +128,7 @@ def _filter_leads(qs: QuerySet, *, round=None, team=None, q: str = "") -> QueryS
 
 
 def queue_filter_choices(user) -> dict[str, QuerySet]:
-    teams = Team.objects.all() if is_office(user) else Team.objects.filter(pk__in=led_team_ids(user))
+    teams = Team.objects.all() if is_office(user) else Team.objects.filter(pk__in=served_team_ids(user))
     teams = teams.select_related("round").order_by("-round__term__start_date", "-round__number", "number")
     rounds = Round.objects.filter(pk__in=teams.values("round_id")).select_related("term")
     return {"rounds": rounds.order_by("-term__start_date", "-number"), "teams": teams}
@@ -147,8 +155,10 @@ def last_return_reason(lead: Lead) -> str:
 
 
 def may_use_transfers(user) -> bool:
-    """The office, and the staff of a department that receives leads."""
-    return is_office(user) or (user.is_authenticated and user.staffed_units.exists())
+    """The office, and the departments that receive leads (by role, or as a unit's staff account)."""
+    if is_office(user) or has_role(user, Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT):
+        return True
+    return user.is_authenticated and user.staffed_units.exists()
 
 
 def receiver_choices() -> QuerySet:

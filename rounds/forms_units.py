@@ -47,11 +47,12 @@ class UnitForm(forms.ModelForm):
             "address",
             "principal_user",
             "liaison_user",
+            "staff",
             "is_active",
             "note",
         ]
         field_classes = {"principal_user": UnitAccountChoiceField, "liaison_user": UnitAccountChoiceField}
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3}), "staff": forms.SelectMultiple(attrs={"size": 4})}
         help_texts = {
             "name": "单位全称，例如：县财政局、青山镇、青山镇石门村",
             "parent": "村/社区填所属乡镇，下属单位填主管部门；没有可不填",

@@ -248,7 +248,14 @@ def test_the_queue_shows_the_office_what_awaits_confirmation_and_the_leader_his_
     assert todo.summary in mine and theirs.summary not in mine and proposed.summary not in mine
     filtered = client.get(reverse("clues:disposition_queue"), {"tab": "todo", "q": "别的"}).content.decode()
     assert todo.summary not in filtered
-    for user in (w.zuyuan, w.unit_user, w.jiwei, w.leadership):
+    # A member follows his team's leads but does not propose.
+    client.force_login(w.zuyuan)
+    member = client.get(reverse("clues:disposition_queue"))
+    assert member.status_code == 200
+    assert todo.summary in member.content.decode() and theirs.summary not in member.content.decode()
+    assert reverse("clues:disposition_propose", args=[todo.pk]) not in member.content.decode()
+    assert reverse("clues:disposition_propose", args=[todo.pk]) in mine
+    for user in (w.unit_user, w.jiwei, w.leadership):
         client.force_login(user)
         assert client.get(reverse("clues:disposition_queue")).status_code == 403, user.username
 

@@ -550,3 +550,16 @@ def test_only_who_sees_the_batch_downloads_its_documents(w, client, django_captu
         client.force_login(user)
         assert client.get(url).status_code == 404, user.username
         assert client.get(reverse("core:document_status", args=[document.pk])).status_code == 404
+
+
+def test_what_users_typed_is_shown_as_text_to_the_receiver(w, client):
+    lead = confirmed_lead(
+        w, summary="<script>alert(1)</script>摘要", content="<img src=x onerror=alert(2)>内容"
+    )
+    batch = sent_batch(w, [lead])
+    client.force_login(w.jiwei)
+    body = client.get(reverse("clues:batch_detail", args=[batch.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;摘要" in body and "<script>alert(1)" not in body
+    assert "&lt;img src=x onerror=alert(2)&gt;内容" in body and "<img src=x" not in body
+    result = client.get(reverse("clues:item_result", args=[batch.items.get().pk])).content.decode()
+    assert "<script>alert(1)" not in result and "<img src=x" not in result

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views import View
 
+from clues.services.dispositions import awaits_proposal, is_team_leader
 from xuncha.accounts.roles import Role, has_role, is_office
 from xuncha.core.errors import DomainError
 
@@ -250,6 +251,11 @@ class LeadDetailView(LoginRequiredMixin, View):
                 else None
             ),
             "nav_active": "leads",
+            # Disposition: the 组长 proposes, the office confirms (clues.services.dispositions).
+            "can_dispose": is_team_leader(user, lead)
+            and (awaits_proposal(lead) or lead.status == LeadStatus.PROPOSED),
+            "can_confirm": is_office(user) and lead.status == LeadStatus.PROPOSED,
+            "transfer": getattr(lead, "transfer", None) if team_view else None,
         }
         return render(request, "clues/lead_detail.html", context)
 

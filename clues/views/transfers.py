@@ -58,7 +58,8 @@ PAGE_SIZE = 20
 
 
 class DispositionQueueView(LoginRequiredMixin, View):
-    """处置意见: the office's leads awaiting confirmation; a 组长's leads awaiting his proposal."""
+    """线索处置: the office's leads awaiting confirmation; a 组长's leads awaiting his proposal; a team
+    member follows his team's (read only)."""
 
     def get(self, request):
         user = request.user
@@ -88,6 +89,7 @@ class DispositionQueueView(LoginRequiredMixin, View):
                 "tab": tab,
                 "tabs": tabs,
                 "office": office,
+                "led_teams": set(selectors.led_team_ids(user)),
                 "filtered": any(k in request.GET for k in ("q", "round", "team", "disposition")),
                 "nav_active": "dispositions",
             },
@@ -412,7 +414,7 @@ class TransferFiguresView(LoginRequiredMixin, View):
                 "per_round": [] if round else selectors.transfer_figures_by("round"),
                 "per_team": selectors.transfer_figures_by("team", round=round),
                 "per_unit": selectors.transfer_figures_by("unit", round=round) if round else [],
-                "nav_active": "transfers",
+                "nav_active": "figures",
             },
         )
 

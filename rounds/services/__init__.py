@@ -18,4 +18,4 @@ from .rounds import (  # noqa: F401
     term_save,
 )
 from .unit_import import UnitImportError, units_export_workbook, units_import  # noqa: F401
-from .units import unit_lineage, unit_save  # noqa: F401
+from .units import unit_lineage, unit_save, unit_set_staff  # noqa: F401

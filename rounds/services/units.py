@@ -31,7 +31,7 @@ def unit_lineage(unit: Unit) -> Lineage:
     return Lineage(frozenset(ancestors), frozenset(descendants))
 
 
-def unit_save(*, unit: Unit, by=None) -> Unit:
+def unit_save(*, unit: Unit, staff=None, by=None) -> Unit:
     """Create or update a unit. Refuses a parent that would make a loop, or a move in the hierarchy
     that would put a serving cadre above or below a unit his team inspects (回避)."""
     old_parent_id = Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).first() if unit.pk else None
@@ -46,7 +46,21 @@ def unit_save(*, unit: Unit, by=None) -> Unit:
                 transaction.set_rollback(True)
                 raise DomainError(f"不能把{unit.name}的上级单位改为{unit.parent or '无'}", reasons=reasons)
         sync_unit_grants(unit)
+        if staff is not None:
+            unit_set_staff(unit=unit, users=staff, by=by)
     return unit
+
+
+def unit_set_staff(*, unit: Unit, users, by=None) -> None:
+    """Set a department's receiving accounts; what was sent or handed to it follows the new staff."""
+    from clues.models import Lead, TransferBatch
+    from xuncha.core.access import sync_batch_grants, sync_lead_grants
+
+    unit.staff.set(users)
+    for batch in TransferBatch.objects.filter(receiver=unit, sent_at__isnull=False).select_related("receiver"):
+        sync_batch_grants(batch)
+    for lead in Lead.objects.filter(handed_to=unit).select_related("handed_to"):
+        sync_lead_grants(lead)
 
 
 def _recusal_conflicts_under(unit: Unit) -> list[str]:

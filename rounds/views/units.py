@@ -116,7 +116,7 @@ class UnitFormView(OfficeRequiredMixin, View):
         form = UnitForm(request.POST, instance=unit)
         if form.is_valid():
             try:
-                unit = unit_save(unit=form.save(commit=False), by=request.user)
+                unit = unit_save(unit=form.save(commit=False), staff=form.cleaned_data["staff"], by=request.user)
             except DomainError as exc:
                 form.add_error(None, exc.full_message())
             else:

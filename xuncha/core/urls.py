@@ -26,6 +26,12 @@ def _visible_document(user, pk: int) -> GeneratedDocument:
     return document
 
 
+def _status(request, document: GeneratedDocument):
+    # The page the badge sits on, for the retry form's way back when htmx is not there to swap it.
+    back = request.htmx.current_url_abs_path if request.htmx else ""
+    return render(request, "core/document_status.html", {"doc": document, "next_url": back})
+
+
 @login_required
 @require_GET
 def document_download(request, pk):
@@ -49,7 +55,7 @@ def document_download(request, pk):
 def document_status(request, pk):
     """The status badge of one document; while queued or rendering it polls itself every 2 s."""
     document = _visible_document(request.user, pk)
-    return render(request, "core/document_status.html", {"doc": document})
+    return _status(request, document)
 
 
 @login_required
@@ -66,7 +72,7 @@ def document_retry(request, pk):
         if not request.htmx:
             messages.success(request, f"已重新生成“{document.title}”。")
     if request.htmx:
-        return render(request, "core/document_status.html", {"doc": document})
+        return _status(request, document)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "home"
