@@ -8,8 +8,10 @@ jiwei, zuzhibu. Detail pages of what a role may not see answer 404, so existence
 import pytest
 from django.urls import reverse
 
+from clues.services.transfers import batch_create, batch_send
+from clues.tests.factories import FindingFactory, LeadFactory
 from rounds.models import RoundStatus
-from rounds.services import unit_save
+from rounds.services import unit_save, unit_set_staff
 from rounds.services.assignments import announcement_publish
 from rounds.tests.factories import (
     AnnouncementFactory,
@@ -22,6 +24,7 @@ from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
+from xuncha.core.models import GeneratedDocument
 from xuncha.notifications.services import notify
 
 ROLES = ["anon", "office", "leader", "member", "other", "unit", "jiwei", "zuzhibu"]
@@ -81,6 +84,31 @@ MATRIX = [
     ("teams:team_detail", "team_b", "get", row(404, office=200, leader=200, other=200)),
     ("teams:team_edit", "team_a", "get", OFFICE_ONLY),
     ("teams:team_member_edit", "member", "get", OFFICE_ONLY),
+    # Leads: the office and the lead's team; nobody else learns that a lead exists (404).
+    ("clues:lead_list", None, "get", row(404, office=200, member=200, other=200)),
+    ("clues:lead_detail", "lead", "get", row(404, office=200, member=200)),
+    ("clues:lead_edit", "lead", "get", row(404, office=200, member=200)),
+    ("clues:lead_triage", "lead", "get", row(404, office=200, member=200)),
+    ("clues:lead_create", "assignment_a", "get", row(404, office=200, leader=403, member=200)),
+    ("clues:disposition_queue", None, "get", row(403, office=200, member=200, other=200)),
+    ("clues:disposition_propose", "lead", "get", row(404, office=403, member=200)),
+    ("clues:public_report", "announcement_a", "get", PUBLIC),
+    ("clues:public_receipt", None, "get", PUBLIC),
+    # Findings: the office, the leadership and the teams; for anyone else the ledger does not exist.
+    ("clues:finding_list", None, "get", row(404, office=200, leader=200, member=200, other=200)),
+    ("clues:finding_export", None, "get", row(404, office=200, leader=200, member=200, other=200)),
+    ("clues:finding_detail", "finding", "get", row(404, office=200, leader=200, member=200)),
+    ("clues:finding_docx", "finding", "get", row(404, office=200, leader=200, member=200)),
+    ("clues:finding_create", "assignment_a", "get", row(404, office=200, leader=403, member=200)),
+    ("clues:finding_edit", "finding", "get", row(404, office=200, leader=403, member=200)),
+    ("clues:category_list", None, "get", OFFICE_ONLY),
+    # Transfers: the office, and the receiver's staff for what was sent to it.
+    ("clues:batch_list", None, "get", row(403, office=200, jiwei=200, zuzhibu=200)),
+    ("clues:batch_create", None, "get", OFFICE_ONLY),
+    ("clues:batch_detail", "batch", "get", row(404, office=200, jiwei=200)),
+    ("core:document_download", "document", "get", row(404, office=200, jiwei=200)),
+    ("clues:transfer_figures", None, "get", OFFICE_AND_LEADER),
+    ("clues:handover_list", None, "get", row(404, office=200, jiwei=200, zuzhibu=200)),
 ]
 
 # Writes: everyone but the office is refused and nothing changes (the office's writes are tested per app).
@@ -95,11 +123,13 @@ WRITES = [
     ("teams:team_member_remove", "member", {}),
     ("rounds:unit_create", None, {}),
     ("rounds:round_create", None, {}),
+    ("clues:disposition_confirm", "lead", {}),
+    ("clues:batch_send", "batch", {}),
 ]
 
 
 @pytest.fixture
-def world(db):
+def world(db, django_capture_on_commit_callbacks):
     term = TermFactory()
     round = RoundFactory(term=term, status=RoundStatus.PREPARING)
     team_a, team_b = TeamFactory(round=round, number=1), TeamFactory(round=round, number=2)
@@ -123,6 +153,18 @@ def world(db):
     announcement_publish(announcement=announcement_a, by=users["office"])
     AnnouncementFactory(assignment=assignment_b)
     notify(recipients=[users["office"]], title="提醒", link="/")
+    # A lead and a finding of team A; a batch of another lead of team A sent to the discipline commission.
+    jiwei_unit = UnitFactory(name="县纪委监委")
+    unit_set_staff(unit=jiwei_unit, users=[users["jiwei"]])
+    unit_set_staff(unit=UnitFactory(name="县委组织部"), users=[users["zuzhibu"]])
+    lead = LeadFactory(assignment=assignment_a, reporter_named=True, reporter_name="举报人甲")
+    finding = FindingFactory(assignment=assignment_a)
+    sent = LeadFactory(
+        assignment=assignment_a, scope="in_scope", status="confirmed", disposition="to_jiwei"
+    )
+    batch = batch_create(receiver=jiwei_unit, leads=[sent], by=users["office"])
+    with django_capture_on_commit_callbacks(execute=True):  # renders the letter and the list
+        batch = batch_send(batch=batch, by=users["office"])
     objects = {
         "term": term,
         "round": round,
@@ -136,6 +178,10 @@ def world(db):
         "assignment_b": assignment_b,
         "announcement_a": announcement_a,
         "notification": users["office"].notifications.get(),
+        "lead": lead,
+        "finding": finding,
+        "batch": batch,
+        "document": GeneratedDocument.objects.filter(object_id=batch.pk).first(),
     }
     return users, objects
 
@@ -169,6 +215,7 @@ def test_nobody_but_the_office_can_write(world, client, role):
         client.force_login(users[role])
     round, team_a = objects["round"], objects["team_a"]
     before = (round.status, team_a.members.count(), round.teams.count(), round.assignments.count())
+    lead, finding = objects["lead"], objects["finding"]
     for name, key, extra in WRITES:
         response = client.post(_url(name, key, objects, extra), {"name": "新单位", "unit_type": "department"})
         assert response.status_code in (302, 403, 404), f"{role} {name}: {response.status_code}"
@@ -180,3 +227,7 @@ def test_nobody_but_the_office_can_write(world, client, role):
     objects["announcement_a"].refresh_from_db()
     assert before == (round.status, team_a.members.count(), round.teams.count(), round.assignments.count())
     assert objects["announcement_a"].status == "published"
+    lead.refresh_from_db()
+    finding.refresh_from_db()
+    assert (lead.status, lead.disposition, finding.status) == ("registered", "", "draft")
+    assert not lead.reveals.exists()

@@ -60,6 +60,11 @@ def _assignment_nav(user) -> str:
 
 
 def _ledger(request):
+    # The ledger is for the office, the leadership and the teams; to anyone else (an inspected unit, a
+    # receiving department) it does not exist.
+    user = request.user
+    if not (sees_all_rounds(user) or access.team_ids_of(user).exists()):
+        raise Http404
     form = LedgerFilterForm(request.GET or None, choices=selectors.ledger_filter_choices(request.user))
     filters = form.filters()
     return form, filters, selectors.finding_list(request.user, **filters)
