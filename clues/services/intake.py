@@ -123,7 +123,12 @@ def team_users(team_id: int):
 
 def _summary_of(content: str) -> str:
     flat = re.sub(r"\s+", " ", content).strip()
-    return flat[:SUMMARY_LENGTH]
+    if len(flat) <= SUMMARY_LENGTH:
+        return flat
+    # Cut at the last sentence end inside the limit when there is one, else mark the cut.
+    head = flat[:SUMMARY_LENGTH]
+    stop = max(head.rfind(p) for p in "。！？；")
+    return head[: stop + 1] if stop >= SUMMARY_LENGTH // 2 else head[: SUMMARY_LENGTH - 1] + "…"
 
 
 def _clean_lead_data(data: Mapping[str, Any]) -> dict:
