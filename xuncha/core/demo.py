@@ -42,6 +42,7 @@ from xuncha.accounts.models import User
 from xuncha.accounts.roles import role_group
 
 from . import demo_data as D
+from .demo_clues import ClueDemo, build_clues
 
 DEMO_PASSWORD = "demo12345"
 MARKER_USERNAME = "office"
@@ -512,6 +513,10 @@ class DemoBuilder:
         self.finish_cadres()
 
 
-def build_demo(*, today: date | None = None) -> None:
-    """Load the demo county into an empty database. The caller holds the transaction."""
-    DemoBuilder(today).build()
+def build_demo(*, today: date | None = None) -> ClueDemo:
+    """Load the demo county into an empty database, then its leads, findings and transfers
+    (`demo_clues`). The caller holds the transaction. Returns the public receipt codes and the
+    accounts `demo_clues` added."""
+    builder = DemoBuilder(today)
+    builder.build()
+    return build_clues(builder)

@@ -4,6 +4,7 @@ Loading takes a few seconds, so one test loads it and runs every check on it; ea
 of its own so a failure names what is wrong.
 """
 
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -12,6 +13,21 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.utils import timezone
 
+from clues.models import (
+    Channel,
+    DisciplineForm,
+    Finding,
+    FindingStatus,
+    HandlingResult,
+    Lead,
+    LeadStatus,
+    PartnerDepartment,
+    ScopeStatus,
+    TransferBatch,
+    TransferStatus,
+)
+from clues.selectors_intake import with_duplicate_flag
+from clues.services.intake import public_receipt_lookup
 from rounds.models import (
     Announcement,
     AnnouncementStatus,
@@ -28,16 +44,21 @@ from rounds.models import (
 from teams.models import Cadre, MemberRole, TeamMember
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
-from xuncha.core.access import assignments_for, own_units
+from xuncha.core.access import assignments_for, batches_for, own_units
 from xuncha.core.demo import DEMO_PASSWORD
+from xuncha.core.demo_clues import TEAM_ACCOUNTS
 from xuncha.core.demo_data import ACCOUNTS
+from xuncha.core.documents import documents_of
+from xuncha.core.models import DocumentStatus
+from xuncha.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo(settings):
+def test_seed_demo(settings, tmp_path):
     # A fast hasher: the test checks that each account logs in, not the cost of PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.VAR_DIR = tmp_path  # where the receipt codes are written
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "青山县演示数据已载入" in out.getvalue()
@@ -46,7 +67,11 @@ def test_seed_demo(settings):
     check_units_and_cadre_pool()
     check_round_stages()
     check_team_and_unit_accounts()
-    check_running_twice_changes_nothing()
+    check_leads_in_every_channel()
+    check_findings_in_every_state()
+    check_transfers_to_jiwei_and_zuzhibu()
+    codes = check_receipt_codes(out.getvalue(), tmp_path / "demo-receipt-codes.txt")
+    check_running_twice_changes_nothing(codes)
 
 
 def _member(username: str) -> TeamMember:
@@ -160,14 +185,91 @@ def check_team_and_unit_accounts():
     assert unit.assignments.filter(round__status=RoundStatus.RECTIFYING).exists()
 
 
-def check_running_twice_changes_nothing():
+def check_leads_in_every_channel():
+    assert set(Lead.objects.values_list("channel", flat=True)) == set(Channel.values)
+    handed = Lead.objects.filter(channel=Channel.HANDOVER).values_list("partner_department", flat=True)
+    assert set(handed) == set(PartnerDepartment.values)
+    stationed = Lead.objects.filter(round__status=RoundStatus.STATIONED)
+    assert stationed.filter(team__number=1).count() >= 8 and stationed.exclude(team__number=1).exists()
+    assert stationed.filter(reporter_named=True).exists() and stationed.filter(reporter_named=False).exists()
+    # Two leads on the same person: the list flags them.
+    assert with_duplicate_flag(stationed).filter(is_duplicate=True).count() >= 2
+    # Two out of scope, handed to 县信访局 with the explanation; one answered by xinfang.
+    out = stationed.filter(scope=ScopeStatus.OUT_OF_SCOPE)
+    assert out.count() == 2 and set(out.values_list("handed_to__name", flat=True)) == {"县信访局"}
+    assert all(lead.explanation for lead in out)
+    answered = out.get(status=LeadStatus.CLOSED)
+    assert answered.handling_outcome and answered.history.filter(history_user__username="xinfang").exists()
+    assert User.objects.get(username="xinfang").staffed_units.get().name == "县信访局"
+
+
+def check_findings_in_every_state():
+    team1 = Finding.objects.filter(round__status=RoundStatus.STATIONED, team__number=1)
+    assert set(team1.values_list("status", flat=True)) == set(FindingStatus.values)
+    assert team1.values("category").distinct().count() >= 5
+    assert team1.filter(is_key=True).exists() and team1.filter(leads__isnull=False).exists()
+    fixed = team1.filter(fixed_on_site=True)
+    assert fixed.exists() and all(f.on_site_action for f in fixed)
+    for username, (number, team, role) in TEAM_ACCOUNTS.items():
+        member = TeamMember.objects.get(cadre__user__username=username, round__number=number)
+        assert (member.team.number, member.role) == (team, role)
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+
+    rectifying = Finding.objects.filter(round__status=RoundStatus.RECTIFYING)
+    assert set(rectifying.values_list("status", flat=True)) == {FindingStatus.APPROVED}
+    unit = own_units(User.objects.get(username="unit1")).get()
+    own = rectifying.filter(unit=unit)
+    assert own.count() >= 3 and own.values("category").distinct().count() >= 3
+    assert all(f.approved_at.date() < timezone.localdate() for f in rectifying)
+    units = rectifying.values("unit").distinct().count()
+    assert units == Assignment.objects.filter(round__status=RoundStatus.RECTIFYING, team__number=1).count()
+
+
+def check_transfers_to_jiwei_and_zuzhibu():
+    today = timezone.localdate()
+    jiwei, zuzhibu = User.objects.get(username="jiwei"), User.objects.get(username="zuzhibu")
+    case = TransferBatch.objects.get(receiver__name="县纪委监委")
+    assert case.sent_at and case.acknowledged_at and case.acknowledged_by == jiwei
+    results = {item.result: item for item in case.items.all()}
+    assert set(results) == {HandlingResult.CASE, HandlingResult.TALK, HandlingResult.CLOSE}
+    assert results[HandlingResult.CASE].persons.get().form == DisciplineForm.THIRD
+    assert results[HandlingResult.TALK].persons.get().form == DisciplineForm.FIRST
+    assert not results[HandlingResult.CLOSE].persons.exists()
+
+    overdue = TransferBatch.objects.get(receiver__name="县委组织部")
+    assert overdue.status in (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED) and overdue.deadline < today
+    assert not overdue.items.exclude(result="").exists()
+    assert Notification.objects.filter(recipient__username="office", title__contains="逾期").count() == 1
+    assert list(batches_for(jiwei)) == [case] and list(batches_for(zuzhibu)) == [overdue]
+    # The 移交函 and 移交清单 were rendered in the seed, so they download at once.
+    for batch in (case, overdue):
+        assert list(documents_of(batch).values_list("status", flat=True)) == [DocumentStatus.DONE] * 2
+
+
+def check_receipt_codes(output: str, path) -> list[str]:
+    codes = re.findall(r"\b[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}\b", output)
+    assert "公开举报查询码" in output and len(codes) == 3
+    kept = path.read_text(encoding="utf-8")
+    assert all(code in kept for code in codes)
+    found = [public_receipt_lookup(code) for code in codes]
+    assert all(found)
+    assert sorted(status for status, _ in found) == sorted(["已受理", "办理中", "已办结"])
+    done = next(reply for status, reply in found if status == "已办结")
+    assert done and "质保期" in done
+    return codes
+
+
+def check_running_twice_changes_nothing(codes):
     counts = (Unit.objects.count(), Cadre.objects.count(), Round.objects.count(), User.objects.count())
+    leads = (Lead.objects.count(), Finding.objects.count(), TransferBatch.objects.count())
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "已载入" in out.getvalue()
+    assert all(code in out.getvalue() for code in codes)  # the codes are shown again
     assert (
         Unit.objects.count(),
         Cadre.objects.count(),
         Round.objects.count(),
         User.objects.count(),
     ) == counts
+    assert (Lead.objects.count(), Finding.objects.count(), TransferBatch.objects.count()) == leads

@@ -2,9 +2,12 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
+from clues.models import Finding, Lead, TransferBatch
 from rounds.models import (
     Announcement,
     AnnouncementStatus,
@@ -35,8 +38,22 @@ def summary() -> dict[str, int]:
     counts["巡察组成员"] = TeamMember.objects.count()
     counts["巡察任务"] = Assignment.objects.count()
     counts["已发布公告"] = Announcement.objects.filter(status=AnnouncementStatus.PUBLISHED).count()
+    counts["问题线索"] = Lead.objects.count()
+    counts["问题底稿"] = Finding.objects.count()
+    counts["移交批次"] = TransferBatch.objects.count()
     counts["账号"] = User.objects.count()
     return counts
+
+
+def receipt_codes_file():
+    """The public receipt codes of the demo, kept so that a later `make demo` can show them again."""
+    return settings.VAR_DIR / "demo-receipt-codes.txt"
+
+
+def receipt_codes_text(codes) -> str:
+    lines = [f"公开举报查询码（在 {settings.SITE_URL}{reverse('clues:public_receipt')} 查询）："]
+    lines += [f"  {code}  {unit}（{status}）" for code, unit, status in codes]
+    return "\n".join(lines) + "\n"
 
 
 class Command(BaseCommand):
@@ -45,13 +62,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if demo_loaded():
             self.stdout.write(f"演示数据已载入（账号 {MARKER_USERNAME} 已存在），未做改动。")
+            if receipt_codes_file().exists():
+                self.stdout.write(receipt_codes_file().read_text(encoding="utf-8"), ending="")
             return
         if Unit.objects.exists() or Term.objects.exists() or Round.objects.exists():
             raise CommandError("数据库中已有单位、届次或轮次数据；演示数据只能载入空库。")
         started = time.monotonic()
         try:
             with transaction.atomic():
-                build_demo()
+                built = build_demo()
         except DomainError as exc:  # a rule refused the demo data: a bug in the data, reported plainly
             raise CommandError(f"演示数据未能载入：{exc.full_message()}") from exc
         elapsed = time.monotonic() - started
@@ -61,4 +80,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label}：{n}")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, (name, roles) in ACCOUNTS.items():
-            self.stdout.write(f"  {username:<9} {name}（{'、'.join(roles)}）")
+            self.stdout.write(f"  {username:<12} {name}（{'、'.join(roles)}）")
+        for username, name, post in built.accounts:
+            self.stdout.write(f"  {username:<12} {name}（巡察组：{post}）")
+        # The codes are shown only now and kept only as hashes in the database; the file keeps them for
+        # the next `make demo` (demo data: nobody's report).
+        text = receipt_codes_text(built.codes)
+        receipt_codes_file().parent.mkdir(parents=True, exist_ok=True)
+        receipt_codes_file().write_text(text, encoding="utf-8")
+        self.stdout.write(text, ending="")
