@@ -61,7 +61,7 @@ def _status_before_proposal(lead: Lead) -> str:
 
 
 def _locked(lead: Lead) -> Lead:
-    return Lead.objects.select_for_update().select_related("team__round", "unit").get(pk=lead.pk)
+    return Lead.objects.select_for_update(of=("self",)).select_related("team__round", "unit").get(pk=lead.pk)
 
 
 def disposition_propose(*, lead: Lead, disposition: str, reason: str, by) -> Lead:

@@ -214,7 +214,7 @@ def finding_update(
 def _locked_for_edit(finding: Finding) -> Finding:
     """The finding as it is now in the database, locked for this transaction, if it may still change
     (the caller's copy may be stale: reviewed in another request since it was read)."""
-    current = Finding.objects.select_for_update().select_related("team", "round").get(pk=finding.pk)
+    current = Finding.objects.select_for_update(of=("self",)).select_related("team", "round").get(pk=finding.pk)
     _check_editable(current)
     return current
 
@@ -352,7 +352,7 @@ def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Fi
     reason = (reason or "").strip()
     with transaction.atomic():
         finding = (
-            Finding.objects.select_for_update()
+            Finding.objects.select_for_update(of=("self",))
             .select_related("round", "team", "unit", "written_by")
             .get(pk=finding.pk)
         )

@@ -264,7 +264,7 @@ def lead_update(
     what is stored (the form never shows it). The words of a public report are the citizen's and stay."""
     _check_recorder(by, lead.team)
     with transaction.atomic():
-        current = Lead.objects.select_for_update().select_related("team__round").get(pk=lead.pk)
+        current = Lead.objects.select_for_update(of=("self",)).select_related("team__round").get(pk=lead.pk)
         if current.status not in EDITABLE_STATUSES:
             raise DomainError(f"线索已{current.get_status_display()}，不能再修改")
         values = _clean_lead_data(data)
@@ -302,7 +302,7 @@ def lead_triage(
     _check_recorder(by, lead.team)
     explanation = (explanation or "").strip()
     with transaction.atomic():
-        current = Lead.objects.select_for_update().select_related("team__round", "unit").get(pk=lead.pk)
+        current = Lead.objects.select_for_update(of=("self",)).select_related("team__round", "unit").get(pk=lead.pk)
         if current.status not in TRIAGE_STATUSES:
             raise DomainError(f"线索已{current.get_status_display()}，不能再甄别受理范围")
         if current.status == LeadStatus.HANDED_OVER and current.handling_outcome:
@@ -369,7 +369,7 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
     outcome = (outcome or "").strip()
     with transaction.atomic():
         current = (
-            Lead.objects.select_for_update()
+            Lead.objects.select_for_update(of=("self",))
             .select_related("team__round", "unit", "handed_to")
             .get(pk=lead.pk)
         )
@@ -557,7 +557,7 @@ def lead_set_public_reply(*, lead: Lead, reply: str, by) -> Lead:
     if len(reply) > PUBLIC_REPLY_MAX:
         raise DomainError(f"答复不能超过{PUBLIC_REPLY_MAX}字")
     with transaction.atomic():
-        current = Lead.objects.select_for_update().get(pk=lead.pk)
+        current = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
         current.public_reply = reply
         _as_history_user(current, by)
         current.save(update_fields=["public_reply"])

@@ -91,7 +91,7 @@ def _check_receiver(by, batch: TransferBatch, action: str) -> None:
 
 def _locked_batch(batch: TransferBatch) -> TransferBatch:
     return (
-        TransferBatch.objects.select_for_update().select_related("receiver", "round__term").get(pk=batch.pk)
+        TransferBatch.objects.select_for_update(of=("self",)).select_related("receiver", "round__term").get(pk=batch.pk)
     )
 
 
@@ -182,7 +182,7 @@ def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
         current = _locked_batch(batch)
         if current.status != TransferStatus.DRAFT:
             raise DomainError(f"批次当前状态为“{current.get_status_display()}”，不能再次移交")
-        leads = list(Lead.objects.select_for_update().filter(transfer__batch=current).order_by("pk"))
+        leads = list(Lead.objects.select_for_update(of=("self",)).filter(transfer__batch=current).order_by("pk"))
         if not leads:
             raise DomainError("批次中没有线索，不能移交")
         staff = list(current.receiver.staff.filter(is_active=True))
@@ -306,7 +306,7 @@ def item_report_result(*, item: TransferItem, result: str, note: str, persons=()
             raise DomainError("批次尚未移交，不能反馈结果")
         if reasons:
             raise DomainError("办理结果未保存", reasons=reasons)
-        current = TransferItem.objects.select_for_update().select_related("lead__team__round").get(pk=item.pk)
+        current = TransferItem.objects.select_for_update(of=("self",)).select_related("lead__team__round").get(pk=item.pk)
         if batch.status == TransferStatus.SENT:
             _acknowledge(batch, by)  # reporting a result is receipt too
         current.result = result
