@@ -6,47 +6,21 @@ Chinese in its default font. What users typed goes in as text runs: markup in it
 """
 
 import io
-import re
 
 from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from xuncha.core.docx_style import BODY_FONT, BODY_SIZE, TITLE_FONT, TITLE_SIZE
+from xuncha.core.docx_style import add_run as _run
+from xuncha.core.docx_style import set_font as _set_font
 
 from .models import Finding, FindingReview
 from .services.findings import step_of
 
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-TITLE_SIZE = Pt(22)
-BODY_SIZE = Pt(16)
 TABLE_SIZE = Pt(14)  # 四号 in the table, so a long 问题表现 still fits the page's width
-
-# Characters XML 1.0 cannot carry (control characters other than tab and line breaks).
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _text(value) -> str:
-    return _NOT_XML.sub("", str(value or ""))
-
-
-def _set_font(font, element, name: str, size) -> None:
-    font.name = name
-    font.size = size
-    rpr = element.get_or_add_rPr()
-    rfonts = rpr.get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name)
-
-
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold: bool = False):
-    run = paragraph.add_run(_text(text))
-    _set_font(run.font, run._element, font, size)
-    run.bold = bold
-    return run
-
 
 def _cell(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
     paragraph = cell.paragraphs[0]

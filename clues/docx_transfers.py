@@ -12,7 +12,6 @@ Both kinds are registered with `xuncha.core.documents` at import; `clues.tasks` 
 """
 
 import io
-import re
 from datetime import date
 
 from django.utils import timezone
@@ -25,50 +24,23 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from xuncha.core import access, documents
+from xuncha.core.docx_style import BODY_FONT, BODY_SIZE, HEI_FONT, TITLE_FONT, TITLE_SIZE
+from xuncha.core.docx_style import add_run as _run
+from xuncha.core.docx_style import set_font as _set_font
 from xuncha.core.models import GeneratedDocument
 
 from .models import TransferBatch
 from .services.transfers import KIND_LETTER, KIND_LIST
 
 ISSUER = "县委巡察工作领导小组办公室"
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEI_FONT = "黑体"
-TITLE_SIZE = Pt(22)
-BODY_SIZE = Pt(16)
 TABLE_SIZE = Pt(12)
 RED = RGBColor(0xC0, 0x00, 0x00)
 LIST_COLUMNS = ("序号", "线索编号", "被巡察单位", "被反映人及职务", "问题摘要", "处置建议")
 LIST_WIDTHS = (Mm(14), Mm(44), Mm(42), Mm(44), Mm(88), Mm(30))  # 262 mm: landscape A4 less the margins
 
-# Characters XML 1.0 cannot carry (control characters other than tab and line breaks).
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _text(value) -> str:
-    return _NOT_XML.sub("", str(value or ""))
-
-
 def cn_date(value: date) -> str:
     """GB/T 9704-2012 writes the date in Arabic numerals, without leading zeros."""
     return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _set_font(font, element, name: str, size) -> None:
-    font.name = name
-    font.size = size
-    rfonts = element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name)
-
-
-def _run(paragraph, text, *, font: str = BODY_FONT, size=BODY_SIZE, bold: bool = False, color=None):
-    run = paragraph.add_run(_text(text))
-    _set_font(run.font, run._element, font, size)
-    run.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    return run
 
 
 def _paragraph(document, text="", *, align=None, indent: bool = False, font=BODY_FONT, size=BODY_SIZE, **kw):
