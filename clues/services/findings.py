@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from rounds.models import RoundStatus
 from teams.models import MemberRole, Team, TeamMember
 from xuncha.accounts.roles import Role, is_office
 from xuncha.core.access import team_role_of
@@ -157,6 +158,8 @@ def finding_create(*, assignment, data: dict, leads: Iterable[Lead] = (), eviden
     """A new working paper on an assignment, in 起草中, numbered next in its team's year."""
     team = assignment.team
     _check_writer(by, team)
+    if assignment.round.status == RoundStatus.DONE:
+        raise DomainError(f"{assignment.round}已完成，不能再撰写问题底稿")
     values = _clean_data(data)
     finding = Finding(
         assignment=assignment,

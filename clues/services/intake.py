@@ -27,7 +27,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from rounds.models import Announcement, AnnouncementStatus, Assignment, Unit
+from rounds.models import Announcement, AnnouncementStatus, Assignment, RoundStatus, Unit
 from teams.models import MemberRole, Team
 from xuncha.accounts.roles import is_office
 from xuncha.core.access import sync_lead_grants, team_role_of
@@ -229,6 +229,8 @@ def lead_record(
     `data` holds LEAD_FIELDS; `identity` the reporter's name, phone, ID number and work unit (all optional:
     an anonymous report has none). The reporter counts as named when a name is given."""
     _check_recorder(by, assignment.team)
+    if assignment.round.status == RoundStatus.DONE:
+        raise DomainError(f"{assignment.round}已完成，不能再登记问题线索")
     lead = Lead(
         assignment=assignment,
         round_id=assignment.round_id,
