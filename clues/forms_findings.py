@@ -6,7 +6,7 @@ the view shows on the form, with what the user typed kept).
 
 from django import forms
 
-from xuncha.core.errors import DomainError
+from xuncha.core.forms import MultipleFileField
 
 from .models import Category, Finding, FindingStatus, Severity
 from .selectors_findings import (
@@ -29,31 +29,7 @@ def _style(fields, *, small: bool = False) -> None:
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
-def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    form.add_error(None, exc.message)
-    for reason in exc.reasons:
-        form.add_error(None, reason)
-
-
 # --- files --------------------------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked (size, type, content) by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 # --- a finding ----------------------------------------------------------------------------------------

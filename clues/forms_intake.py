@@ -8,7 +8,7 @@ view shows on the form, with everything the user typed kept).
 from django import forms
 from django.utils import timezone
 
-from xuncha.core.errors import DomainError
+from xuncha.core.forms import MultipleFileField
 
 from .models import Channel, LeadStatus, OutOfScope, PartnerDepartment, ScopeStatus
 from .services.intake import IDENTITY_FIELDS, LEAD_FIELDS, PUBLIC_CONTENT_MAX, PUBLIC_MAX_ATTACHMENTS
@@ -36,36 +36,11 @@ def _style(fields, *, small: bool = False) -> None:
             f.widget.attrs.setdefault("class", "form-check-input")
 
 
-def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    """A service's refusal as form errors: the message, then every reason on its own line."""
-    form.add_error(None, exc.message)
-    for reason in exc.reasons:
-        form.add_error(None, reason)
-
-
 def _any(label: str, choices) -> list:
     return [("", label), *choices]
 
 
 # --- files ----------------------------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input, cleaned to a list; each is checked (size, type, content) by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 # --- recording a lead -------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from django.forms import formset_factory
 
 from rounds.models import Round, Unit
 from teams.models import Team
-from xuncha.core.errors import DomainError
 
 from .models import (
     DisciplineForm,
@@ -36,12 +35,6 @@ def _style(fields, *, small: bool = False) -> None:
 
 def _any(label: str, choices) -> list:
     return [("", label), *choices]
-
-
-def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    form.add_error(None, exc.message)
-    for reason in exc.reasons:
-        form.add_error(None, reason)
 
 
 class FilterForm(forms.Form):

@@ -10,8 +10,6 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.forms.models import construct_instance
 
-from xuncha.core.errors import DomainError
-
 from .models import (
     MILESTONE_ORDER,
     Announcement,
@@ -42,13 +40,6 @@ def _style(fields, *, small: bool = False) -> None:
             widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
         else:
             widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
-
-
-def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    """A service's refusal as form errors: the message, then every reason on its own line."""
-    form.add_error(None, exc.message)
-    for reason in exc.reasons:
-        form.add_error(None, reason)
 
 
 class ServiceModelForm(forms.ModelForm):

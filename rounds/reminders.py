@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from teams.models import MemberRole
 from xuncha.accounts.models import User
-from xuncha.accounts.roles import Role
+from xuncha.core.services import office_users
 from xuncha.notifications.services import notify
 
 from .models import Milestone, RoundStatus
@@ -32,7 +32,7 @@ def remind_due_milestones(*, today=None) -> int:
     """Returns the number of new inbox messages. Running it again the same day (or the next) adds none:
     the dedupe key names the milestone and its planned date, so a moved date is reminded again."""
     today = today or timezone.localdate()
-    office = list(User.objects.filter(groups__name=Role.OFFICE, is_active=True))
+    office = office_users()
     written = 0
     for m in due_milestones(today):
         leaders = User.objects.filter(

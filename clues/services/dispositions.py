@@ -10,14 +10,14 @@ disposition. A return's reason is the history record's change reason ("退回：
 on his queue and the lead's history keeps it.
 """
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xuncha.accounts.roles import Role, is_office
+from xuncha.accounts.roles import is_office
 from xuncha.core.access import team_role_of
 from xuncha.core.errors import DomainError
+from xuncha.core.services import as_history_user, office_users
 from xuncha.notifications.services import notify
 
 from ..models import Channel, Disposition, Lead, LeadStatus, ScopeStatus
@@ -26,15 +26,6 @@ RETURN_PREFIX = "退回："
 
 # Where a lead may be when its 组长 proposes (again, after a return).
 PROPOSABLE_STATUSES = (LeadStatus.REGISTERED, LeadStatus.TRIAGED, LeadStatus.PROPOSED)
-
-
-def _as_history_user(obj, by) -> None:
-    if by is not None and getattr(by, "is_authenticated", False):
-        obj._history_user = by
-
-
-def _office_users() -> list:
-    return list(get_user_model().objects.filter(groups__name=Role.OFFICE, is_active=True).distinct())
 
 
 def is_partner_handover(lead: Lead) -> bool:
@@ -83,11 +74,11 @@ def disposition_propose(*, lead: Lead, disposition: str, reason: str, by) -> Lea
         current.proposed_reason = reason
         current.proposed_by = by
         current.status = LeadStatus.PROPOSED
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current._change_reason = f"提出处置意见：{Disposition(disposition).label}"
         current.save()
         notify(
-            recipients=[u for u in _office_users() if u != by],
+            recipients=[u for u in office_users() if u != by],
             title=f"线索处置意见待确认：{current.number}",
             body=f"{current.team.name}组长提出处置意见“{Disposition(disposition).label}”，理由：{reason}",
             link=reverse("clues:disposition_confirm", args=[current.pk]),
@@ -115,7 +106,7 @@ def disposition_confirm(*, lead: Lead, by, disposition: str | None = None) -> Le
         current.confirmed_by = by
         current.confirmed_at = timezone.now()
         current.status = LeadStatus.CLOSED if chosen == Disposition.CLOSE else LeadStatus.CONFIRMED
-        _as_history_user(current, by)
+        as_history_user(current, by)
         label = Disposition(chosen).label
         current._change_reason = (
             f"确认处置：{label}（原拟：{Disposition(current.proposed_disposition).label}）"
@@ -151,7 +142,7 @@ def disposition_return(*, lead: Lead, reason: str, by) -> Lead:
         if current.status != LeadStatus.PROPOSED:
             raise DomainError(f"线索当前状态为“{current.get_status_display()}”，没有待确认的处置意见")
         current.status = _status_before_proposal(current)
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current._change_reason = f"{RETURN_PREFIX}{reason}"[:100]
         current.save()
         if current.proposed_by is not None:

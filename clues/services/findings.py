@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -19,9 +18,10 @@ from django.utils import timezone
 
 from rounds.models import RoundStatus
 from teams.models import MemberRole, Team, TeamMember
-from xuncha.accounts.roles import Role, is_office
+from xuncha.accounts.roles import is_office
 from xuncha.core.access import team_role_of
 from xuncha.core.errors import DomainError
+from xuncha.core.services import as_history_user, office_users
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
@@ -47,12 +47,6 @@ LOCKED_MESSAGE = "已审定的底稿不能修改，请先重新打开"
 
 def _today():
     return timezone.localdate()
-
-
-def _as_history_user(obj, by) -> None:
-    """Outside a request (a task, a test) the history would record nobody; name the user."""
-    if by is not None and getattr(by, "is_authenticated", False):
-        obj._history_user = by
 
 
 # --- who may write ------------------------------------------------------------------------------------
@@ -180,7 +174,7 @@ def finding_create(*, assignment, data: dict, leads: Iterable[Lead] = (), eviden
             Team.objects.select_for_update().filter(pk=team.pk).first()
             finding.year = year
             finding.serial = _next_serial(team, year)
-            _as_history_user(finding, by)
+            as_history_user(finding, by)
             finding.save()
             if leads:
                 finding.leads.set(leads)
@@ -206,7 +200,7 @@ def finding_update(
         _validate(current, category_changed=current.category_id != old_category)
         if leads is not None:
             leads = _check_leads(current.assignment_id, leads)
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.save()
         if leads is not None:
             current.leads.set(leads)
@@ -237,7 +231,7 @@ def finding_link_leads(*, finding: Finding, leads: Iterable[Lead], by) -> Findin
     with transaction.atomic():
         current = _locked_for_edit(finding)
         leads = _check_leads(current.assignment_id, leads)
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.leads.set(leads)
     return current
 
@@ -256,10 +250,6 @@ def _team_users(team_id: int, *roles: str) -> list:
 
 def _team_has_deputy(team_id: int) -> bool:
     return TeamMember.objects.filter(team_id=team_id, role=MemberRole.DEPUTY).exists()
-
-
-def _office_users() -> list:
-    return list(get_user_model().objects.filter(groups__name=Role.OFFICE, is_active=True).distinct())
 
 
 @dataclass(frozen=True)
@@ -298,7 +288,7 @@ def _deputies(finding: Finding) -> list:
 WRITER = Reviewer("本组成员", _is_writer, lambda f: [f.written_by] if f.written_by_id else [])
 DEPUTY = Reviewer("本组副组长（未设副组长的由组长）", _is_deputy, _deputies)
 LEADER = Reviewer("本组组长", _is_leader, lambda f: _team_users(f.team_id, MemberRole.LEADER))
-OFFICE = Reviewer("巡察办", _is_office, lambda f: _office_users())
+OFFICE = Reviewer("巡察办", _is_office, lambda f: office_users())
 
 
 @dataclass(frozen=True)
@@ -379,7 +369,7 @@ def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Fi
             finding.approved_at = timezone.now()
         elif transition.action == Action.REOPEN:
             finding.approved_at = None
-        _as_history_user(finding, by)
+        as_history_user(finding, by)
         finding.save(update_fields=["status", "approved_at"])
         _notify(finding, transition, by, reason)
     return finding
@@ -439,7 +429,7 @@ def category_save(*, category: Category, by) -> Category:
     if reasons:
         raise DomainError("问题类别未保存", reasons=reasons)
     with transaction.atomic():
-        _as_history_user(category, by)
+        as_history_user(category, by)
         category.save()
         if category.pk and not parent:
             # An area's sub-categories follow it into a renamed scheme.
@@ -456,5 +446,5 @@ def category_delete(*, category: Category, by) -> None:
         raise DomainError(f"“{category.name}”已被{used}条问题底稿使用，不能删除；如不再使用，请改为停用")
     if category.children.exists():
         raise DomainError(f"“{category.name}”下还有具体类别，请先删除或移走这些类别")
-    _as_history_user(category, by)
+    as_history_user(category, by)
     category.delete()

@@ -32,6 +32,7 @@ from teams.models import MemberRole, Team
 from xuncha.accounts.roles import is_office
 from xuncha.core.access import sync_lead_grants, team_role_of
 from xuncha.core.errors import DomainError
+from xuncha.core.services import as_history_user
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
@@ -77,12 +78,6 @@ PUBLIC_REPLY_MAX = 2000
 # Receipt codes: 16 characters from 32 that cannot be mistaken for one another (no I, O, 0, 1): 80 bits.
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 RECEIPT_LENGTH = 16
-
-
-def _as_history_user(obj, by) -> None:
-    """Outside a request (a task, a test) the history would record nobody; name the user."""
-    if by is not None and getattr(by, "is_authenticated", False):
-        obj._history_user = by
 
 
 def _today():
@@ -205,7 +200,7 @@ def _save_new(lead: Lead, checked, by) -> Lead:
                 # Locks the team row on databases that can: two recorders never take one number.
                 Team.objects.select_for_update().filter(pk=lead.team_id).first()
                 lead.serial = _next_serial(lead.team_id)
-                _as_history_user(lead, by)
+                as_history_user(lead, by)
                 lead.save()
                 _store_attachments(lead, checked, by)
             return lead
@@ -279,7 +274,7 @@ def lead_update(
         _set_identity(current, identity or {}, keep_blank=True)
         _validate_lead(current)
         checked = _check_files(attachments)
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.save()
         _store_attachments(current, checked, by)
     return current
@@ -348,7 +343,7 @@ def lead_triage(
                 current.public_reply = explanation
         else:
             raise DomainError("请选择是否属于巡察受理范围")
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.save()
         sync_lead_grants(current)
         if current.handed_to_id and current.handed_to_id != previous_department:
@@ -383,7 +378,7 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
             raise DomainError("请填写办理结果")
         current.handling_outcome = outcome
         current.status = LeadStatus.CLOSED
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.save()
         notify(
             recipients=team_users(current.team_id),
@@ -561,7 +556,7 @@ def lead_set_public_reply(*, lead: Lead, reply: str, by) -> Lead:
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
         current.public_reply = reply
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.save(update_fields=["public_reply"])
     lead.public_reply = reply
     return current

@@ -17,7 +17,6 @@ so a daily run, or ten, tells each person once.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -25,10 +24,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rounds.models import Unit
-from xuncha.accounts.roles import Role, is_office
+from xuncha.accounts.roles import is_office
 from xuncha.core import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
+from xuncha.core.services import as_history_user, office_users
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -54,15 +54,6 @@ REMINDERS = (("remind3", 3, 2), ("remind1", 1, 0))
 
 KIND_LETTER = "transfer_letter"
 KIND_LIST = "transfer_list"
-
-
-def _as_history_user(obj, by) -> None:
-    if by is not None and getattr(by, "is_authenticated", False):
-        obj._history_user = by
-
-
-def _office_users() -> list:
-    return list(get_user_model().objects.filter(groups__name=Role.OFFICE, is_active=True).distinct())
 
 
 def _today() -> date:
@@ -153,7 +144,7 @@ def batch_create(
                 status=TransferStatus.DRAFT,
                 created_by=by,
             )
-            _as_history_user(batch, by)
+            as_history_user(batch, by)
             batch.save()
             bulk_create_with_history(
                 [TransferItem(batch=batch, lead=lead) for lead in rows], TransferItem, default_user=by
@@ -171,7 +162,7 @@ def batch_delete(*, batch: TransferBatch, by) -> None:
         if current.status != TransferStatus.DRAFT:
             raise DomainError("已移交的批次不能删除")
         current.items.all().delete()
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.delete()
 
 
@@ -196,7 +187,7 @@ def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
         current.sent_at = now
         current.sent_by = by
         current.deadline = timezone.localdate(now) + timedelta(days=current.deadline_days)
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.save()
         for lead in leads:
             lead.status = LeadStatus.TRANSFERRED
@@ -236,7 +227,7 @@ def batch_acknowledge(*, batch: TransferBatch, by) -> TransferBatch:
             raise DomainError(f"批次当前状态为“{current.get_status_display()}”，无需签收")
         _acknowledge(current, by)
         notify(
-            recipients=_office_users(),
+            recipients=office_users(),
             title=f"{current.receiver.name}已签收{current.number}",
             body=f"{by.display_name}于{timezone.localtime(current.acknowledged_at):%Y-%m-%d %H:%M}签收。",
             link=_link(current),
@@ -250,7 +241,7 @@ def _acknowledge(batch: TransferBatch, by) -> None:
     batch.status = TransferStatus.ACKNOWLEDGED
     batch.acknowledged_at = timezone.now()
     batch.acknowledged_by = by
-    _as_history_user(batch, by)
+    as_history_user(batch, by)
     batch.save()
 
 
@@ -313,10 +304,10 @@ def item_report_result(*, item: TransferItem, result: str, note: str, persons=()
         current.result_note = note
         current.reported_by = by
         current.reported_at = timezone.now()
-        _as_history_user(current, by)
+        as_history_user(current, by)
         current.save()
         for old in current.persons.all():
-            _as_history_user(old, by)
+            as_history_user(old, by)
             old.delete()
         bulk_create_with_history(
             [
@@ -332,16 +323,16 @@ def item_report_result(*, item: TransferItem, result: str, note: str, persons=()
         wanted = LeadStatus.CLOSED if result in FINAL_RESULTS else LeadStatus.TRANSFERRED
         if lead.status != wanted:
             lead.status = wanted
-            _as_history_user(lead, by)
+            as_history_user(lead, by)
             lead._change_reason = f"{batch.receiver.name}反馈：{HandlingResult(result).label}"
             lead.save()
         if batch.status != TransferStatus.REPORTED and not batch.items.filter(result="").exists():
             batch.status = TransferStatus.REPORTED
             batch.reported_at = timezone.now()
-            _as_history_user(batch, by)
+            as_history_user(batch, by)
             batch.save()
             notify(
-                recipients=_office_users(),
+                recipients=office_users(),
                 title=f"{batch.receiver.name}已反馈{batch.number}的办理结果",
                 body=f"{batch.number}所列{batch.items.count()}件问题线索均已反馈办理结果。",
                 link=_link(batch),
@@ -376,7 +367,7 @@ def transfer_deadline_sweep(today: date | None = None) -> int:
         key = f"batch-deadline:{batch.pk}:{batch.deadline.isoformat()}"
         if left < 0:
             if office is None:
-                office = _office_users()
+                office = office_users()
             written += notify(
                 recipients=[*staff, *office],
                 title=f"{batch.number}已逾期未反馈办理结果",

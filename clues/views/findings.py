@@ -28,11 +28,12 @@ from rounds.models import Assignment
 from xuncha.accounts.roles import sees_all_rounds
 from xuncha.core import access
 from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from .. import selectors_findings as selectors
 from ..docx_findings import render_finding_approval
-from ..forms_findings import CategoryForm, FindingForm, LedgerFilterForm, ReviewForm, add_domain_error
+from ..forms_findings import CategoryForm, FindingForm, LedgerFilterForm, ReviewForm
 from ..models import Category, Finding, FindingReview, FindingStatus
 from ..services.findings import (
     EDITABLE_STATUSES,

@@ -16,6 +16,7 @@ from django.views import View
 from clues.services.dispositions import awaits_proposal, is_team_leader
 from xuncha.accounts.roles import Role, has_role, is_office
 from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
 
 from .. import selectors_intake as selectors
 from ..forms_intake import (
@@ -26,7 +27,6 @@ from ..forms_intake import (
     PublicReplyForm,
     RevealForm,
     TriageForm,
-    add_domain_error,
 )
 from ..models import Channel, Lead, LeadStatus, ScopeStatus
 from ..services.intake import (

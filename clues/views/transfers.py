@@ -15,6 +15,7 @@ from django.views import View
 from rounds.models import Round
 from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from .. import docx_transfers  # noqa: F401  registers the batch documents with xuncha.core.documents
@@ -28,7 +29,6 @@ from ..forms_transfers import (
     FiguresFilterForm,
     ItemResultForm,
     PendingLeadFilterForm,
-    add_domain_error,
     person_formset,
     persons_from,
 )

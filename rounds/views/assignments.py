@@ -10,10 +10,11 @@ from django.views import View
 from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.access import team_role_of
 from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from .. import selectors_rounds as selectors
-from ..forms_rounds import AnnouncementForm, AssignmentFilterForm, AssignmentForm, add_domain_error
+from ..forms_rounds import AnnouncementForm, AssignmentFilterForm, AssignmentForm
 from ..models import Announcement, AnnouncementStatus, Assignment, Round
 from ..services import (
     announcement_publish,
