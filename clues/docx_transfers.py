@@ -11,22 +11,22 @@ the summary and the disposition. What users typed goes in as text runs, so marku
 Both kinds are registered with `xuncha.core.documents` at import; `clues.tasks` imports this module.
 """
 
-import io
 from datetime import date
 
 from django.utils import timezone
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from xuncha.core import access, documents
-from xuncha.core.docx_style import BODY_FONT, BODY_SIZE, HEI_FONT, TITLE_FONT, TITLE_SIZE
+from xuncha.core.docx_style import BODY_FONT, BODY_SIZE, HEI_FONT, TITLE_FONT, TITLE_SIZE, cn_date
 from xuncha.core.docx_style import add_run as _run
-from xuncha.core.docx_style import set_font as _set_font
+from xuncha.core.docx_style import new_document as _new_document
+from xuncha.core.docx_style import paragraph as _paragraph
+from xuncha.core.docx_style import red_rule as _red_rule
+from xuncha.core.docx_style import to_bytes as _bytes
 from xuncha.core.models import GeneratedDocument
 
 from .models import TransferBatch
@@ -37,60 +37,6 @@ TABLE_SIZE = Pt(12)
 RED = RGBColor(0xC0, 0x00, 0x00)
 LIST_COLUMNS = ("序号", "线索编号", "被巡察单位", "被反映人及职务", "问题摘要", "处置建议")
 LIST_WIDTHS = (Mm(14), Mm(44), Mm(42), Mm(44), Mm(88), Mm(30))  # 262 mm: landscape A4 less the margins
-
-def cn_date(value: date) -> str:
-    """GB/T 9704-2012 writes the date in Arabic numerals, without leading zeros."""
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def _paragraph(document, text="", *, align=None, indent: bool = False, font=BODY_FONT, size=BODY_SIZE, **kw):
-    paragraph = document.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(28) if size == BODY_SIZE else Pt(max(size.pt + 8, 20))
-    fmt.space_before = fmt.space_after = Pt(0)
-    if indent:
-        fmt.first_line_indent = Pt(size.pt * 2)
-    if align is not None:
-        paragraph.alignment = align
-    if text:
-        _run(paragraph, text, font=font, size=size, **kw)
-    return paragraph
-
-
-def _red_rule(paragraph) -> None:
-    """The red separator line under the issuing office's mark (版头分隔线), as a paragraph border."""
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "C00000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    ppr.append(borders)
-
-
-def _new_document(*, landscape: bool = False) -> Document:
-    document = Document()
-    section = document.sections[0]
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(28), Mm(26)
-        section.left_margin, section.right_margin = Mm(17), Mm(17)
-    else:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = document.styles["Normal"]
-    _set_font(normal.font, normal.element, BODY_FONT, BODY_SIZE)
-    return document
-
-
-def _bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
 
 def _load(document: GeneratedDocument) -> tuple[TransferBatch, list]:
     batch = TransferBatch.objects.select_related("receiver", "round__term").get(pk=document.object_id)

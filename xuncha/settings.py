@@ -180,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clues.tasks.remind_transfer_deadlines",
         "schedule": crontab(hour=7, minute=40),
     },
+    "rectification-reminders": {
+        # One digest per person per morning: due dates 3 and 1 days ahead, overdue reports escalated.
+        "task": "rectification.tasks.remind_rectification",
+        "schedule": crontab(hour=7, minute=50),
+    },
     "requeue-stuck-documents": {
         # A document whose task was lost (broker down, worker killed) is queued again after 5 minutes.
         "task": "xuncha.core.tasks.requeue_stuck_documents",

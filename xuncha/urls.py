@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("rounds.urls")),
     path("", include("teams.urls")),
     path("", include("clues.urls")),
+    path("", include("rectification.urls")),
     path("documents/", include("xuncha.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -203,3 +203,53 @@ def sync_batch_grants(batch) -> None:
 
     wanted = set(batch.receiver.staff.values_list("pk", flat=True)) if batch.sent_at else set()
     _sync(TransferBatchUserObjectPermission, batch, _permission(TransferBatch, "view_transferbatch"), wanted)
+
+
+# --- feedback and rectification ------------------------------------------------------------------
+# The office and the leadership see every rectification; a team member sees those of his team's
+# assignments (and the team's internal report). Once the feedback meeting is held, the unit's own users
+# see their unit's rectification — the fed-back problems, never the findings or the team's report — and
+# the discipline commission and the organization department see every one (日常监督).
+
+
+def rectifications_for(user) -> QuerySet:
+    from rectification.models import Rectification
+    from xuncha.accounts.roles import Role, has_role
+
+    if not user.is_authenticated:
+        return Rectification.objects.none()
+    if sees_all_rounds(user):
+        return Rectification.objects.all()
+    fed_back = Rectification.objects.filter(meeting_date__isnull=False)
+    if has_role(user, Role.JIWEI, Role.ZUZHIBU):
+        return fed_back
+    return Rectification.objects.filter(team_id__in=team_ids_of(user)) | fed_back.filter(
+        unit_id__in=own_units(user).values("pk")
+    )
+
+
+def rect_role(user, rect) -> str | None:
+    """How this user stands to one rectification: 'office', 'leader', 'team', 'principal', 'unit',
+    'supervisor' (纪委监委 / 组织部), or None. Views decide what each may do from this one answer."""
+    from xuncha.accounts.roles import Role, has_role
+
+    if not user.is_authenticated:
+        return None
+    if is_office(user):
+        return "office"
+    if sees_all_rounds(user):
+        return "leader"
+    if rect.fed_back and rect.unit.principal_user_id == user.pk:
+        return "principal"
+    if rect.fed_back and own_units(user).filter(pk=rect.unit_id).exists():
+        return "unit"
+    if team_role_of(user, rect.team_id):
+        return "team"
+    if rect.fed_back and has_role(user, Role.JIWEI, Role.ZUZHIBU):
+        return "supervisor"
+    return None
+
+
+def sees_internal(user, rect) -> bool:
+    """The team's report and findings: the office, the leadership and the team — never the unit."""
+    return rect_role(user, rect) in ("office", "leader", "team")

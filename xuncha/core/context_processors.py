@@ -34,6 +34,10 @@ def navigation(request):
         items += [("移交成效", reverse("clues:transfer_figures"), "figures")]
     if office or receiver:
         items += [("归口办理", reverse("clues:handover_list"), "handover")]
+    if office or leader or team or has_role(user, Role.JIWEI, Role.ZUZHIBU):
+        items += [("反馈整改", reverse("rectification:rect_list"), "rectification")]
+    if has_role(user, Role.JIWEI, Role.ZUZHIBU):
+        items += [("整改监督", reverse("rectification:supervision"), "supervision")]
     if office:
         items += [
             ("问题类别", reverse("clues:category_list"), "categories"),
@@ -41,7 +45,9 @@ def navigation(request):
         ]
     if has_role(user, Role.UNIT):
         items += [("本单位", reverse("rounds:my_unit"), "my_unit")]
+        items += [("巡察整改", reverse("rectification:rect_list"), "rectification")]
     items += [("站内消息", reverse("notifications:inbox"), "inbox")]
+    items += [("整改公开", reverse("rectification:publications"), "publications")]
     items += [("巡察公告（公开）", reverse("rounds:public_announcements"), "public")]
     from xuncha.notifications.models import Notification
 

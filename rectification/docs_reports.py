@@ -1,0 +1,1 @@
+"""The signed report as PDF (to be written)."""

@@ -1,0 +1,14 @@
+"""Closing views (to be written)."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+
+def _placeholder(request, *args, **kwargs):
+    return HttpResponse("")
+
+
+urlpatterns = [
+    path("rectification/<int:pk>/ledger/", _placeholder, name="ledger"),
+    path("rectification/<int:pk>/publicity/", _placeholder, name="publicity"),
+]

@@ -1,0 +1,14 @@
+"""Report views (to be written)."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+
+def _placeholder(request, *args, **kwargs):
+    return HttpResponse("")
+
+
+urlpatterns = [
+    path("rectification/<int:pk>/reports/", _placeholder, name="report_list"),
+    path("rectification/supervision/", _placeholder, name="supervision"),
+]
