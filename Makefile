@@ -30,7 +30,7 @@ CELERY_PID  := $(VAR_DIR)/celery.pid
 CELERY_LOG  := $(VAR_DIR)/log/celery.log
 
 SYSTEM_PACKAGES      := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
-TEST_SYSTEM_PACKAGES := chromium
+TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
 NODE_STAMP := node_modules/.xuncha-npm-ci
 VENDOR     := static/vendor

@@ -1,0 +1,316 @@
+"""对账销号 and 整改评估: the office checks each measure against its evidence and closes it (销号), or
+returns it to the unit with a reason (退回); a closed measure whose problem comes back is reopened (反弹),
+with a reason, even after the rectification closed (which then goes back to 整改中). The rectification
+closes when every measure is closed or long-term (长期坚持) and the final report is in; the office rates
+it. 问责 for 整改不力, 敷衍整改 or 虚假整改 is recorded against the unit or a person.
+
+    measure: 整改中 ──close──▶ 已销号 ──reopen (反弹)──▶ 整改中
+             整改中 ──return──▶ 退回重改 ──close──▶ 已销号
+
+Every step is a `MeasureEvent` with its reason, and the measure's history records who changed what.
+The read helpers at the bottom (`latest_entries`, `last_rating`, `last_closed_at`) serve the ledger
+and the 回头看 pages.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from xuncha.accounts.roles import is_office
+from xuncha.core.errors import DomainError
+from xuncha.core.services import as_history_user, office_users
+from xuncha.notifications.services import notify
+
+from ..models import (
+    Accountability,
+    AccountabilityReason,
+    Measure,
+    MeasureEvent,
+    MeasureStatus,
+    Rating,
+    Rectification,
+    RectStatus,
+    Report,
+    ReportEntry,
+    ReportKind,
+    VersionStatus,
+)
+
+REASON_MAX = 2000
+
+
+def _check_office(by, action: str) -> None:
+    if not is_office(by):
+        raise DomainError(f"只有巡察办可以{action}")
+
+
+def _ledger_link(rect) -> str:
+    return reverse("rectification:ledger", args=[rect.pk])
+
+
+def _unit_users(rect) -> list:
+    unit = rect.unit
+    return [u for u in (unit.principal_user, unit.liaison_user) if u is not None]
+
+
+def _locked_rect(rect_id) -> Rectification:
+    return Rectification.objects.select_for_update(of=("self",)).select_related("unit", "round").get(pk=rect_id)
+
+
+def _locked_measure(measure) -> Measure:
+    return Measure.objects.select_for_update(of=("self",)).select_related("problem").get(pk=measure.pk)
+
+
+def _reason(reason: str | None, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(f"请填写{what}")
+    if len(reason) > REASON_MAX:
+        raise DomainError(f"{what}不能超过{REASON_MAX}字")
+    return reason
+
+
+# --- measures (对账销号) -------------------------------------------------------------------------------
+
+
+def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
+    """销号: the office found the measure done (against its evidence). From 整改中 or 退回重改."""
+    _check_office(by, "对整改措施销号")
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise DomainError(f"销号意见不能超过{REASON_MAX}字")
+    with transaction.atomic():
+        rect = _locked_rect(measure.rectification_id)
+        current = _locked_measure(measure)
+        if rect.status != RectStatus.IN_PROGRESS:
+            raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能销号（须在“整改中”）")
+        if current.status == MeasureStatus.CLOSED:
+            raise DomainError(f"措施{current.number}已销号")
+        current.status = MeasureStatus.CLOSED
+        current.closed_at = timezone.now()
+        current.closed_by = by
+        as_history_user(current, by)
+        current._change_reason = "销号"
+        current.save()
+        MeasureEvent.objects.create(measure=current, action=MeasureEvent.Action.CLOSE, reason=reason, by=by)
+    return current
+
+
+def measure_return(*, measure: Measure, reason: str, by) -> Measure:
+    """退回: the office found the measure not done; the unit's principal and liaison are told why.
+
+    A returned measure may be returned again (the unit reported once more and it is still not done)."""
+    _check_office(by, "退回整改措施")
+    reason = _reason(reason, "退回理由")
+    with transaction.atomic():
+        rect = _locked_rect(measure.rectification_id)
+        current = _locked_measure(measure)
+        if rect.status != RectStatus.IN_PROGRESS:
+            raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能退回措施（须在“整改中”）")
+        if current.status == MeasureStatus.CLOSED:
+            raise DomainError(f"措施{current.number}已销号；问题反弹的，请“反弹重开”")
+        current.status = MeasureStatus.RETURNED
+        as_history_user(current, by)
+        current._change_reason = "退回"
+        current.save()
+        event = MeasureEvent.objects.create(
+            measure=current, action=MeasureEvent.Action.RETURN, reason=reason, by=by
+        )
+        notify(
+            recipients=_unit_users(rect),
+            title=f"整改措施{current.number}被退回重改",
+            body=f"{rect.unit.name}：措施{current.number}“{current.content[:40]}”经巡察办核查未完成整改，"
+            f"退回理由：{reason}",
+            link=_ledger_link(rect),
+            dedupe_key=f"rect-measure-return-{event.pk}",
+        )
+    return current
+
+
+def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
+    """反弹重开: a closed measure whose problem came back is open again. If the rectification had closed,
+    it goes back to 整改中 (its earlier rating stays in the history). The unit and the office are told."""
+    _check_office(by, "反弹重开整改措施")
+    reason = _reason(reason, "反弹重开的理由")
+    with transaction.atomic():
+        rect = _locked_rect(measure.rectification_id)
+        current = _locked_measure(measure)
+        if rect.status not in (RectStatus.IN_PROGRESS, RectStatus.CLOSED):
+            raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能反弹重开")
+        if current.status != MeasureStatus.CLOSED:
+            raise DomainError(f"措施{current.number}尚未销号，不需要重开")
+        current.status = MeasureStatus.OPEN
+        current.closed_at = None
+        current.closed_by = None
+        current.reopen_count += 1
+        as_history_user(current, by)
+        current._change_reason = "反弹重开"
+        current.save()
+        event = MeasureEvent.objects.create(
+            measure=current, action=MeasureEvent.Action.REOPEN, reason=reason, by=by
+        )
+        reopened_rect = rect.status == RectStatus.CLOSED
+        if reopened_rect:
+            rect.status = RectStatus.IN_PROGRESS
+            rect.closed_at = None
+            rect.rating = ""
+            rect.rating_note = ""
+            rect.rated_by = None
+            as_history_user(rect, by)
+            rect._change_reason = f"措施{current.number}反弹重开"
+            rect.save()
+        tail = "，整改重新转入“整改中”" if reopened_rect else ""
+        notify(
+            recipients=[*_unit_users(rect), *office_users()],
+            title=f"整改措施{current.number}反弹重开",
+            body=f"{rect.unit.name}：措施{current.number}“{current.content[:40]}”问题反弹，已重开{tail}。"
+            f"理由：{reason}",
+            link=_ledger_link(rect),
+            dedupe_key=f"rect-measure-reopen-{event.pk}",
+        )
+    return current
+
+
+# --- closing and rating (整改评估) ----------------------------------------------------------------------
+
+
+def close_problems(rect: Rectification) -> list[str]:
+    """Why the rectification cannot close now (empty when it can): measures not done, no final report."""
+    reasons = []
+    if rect.status != RectStatus.IN_PROGRESS:
+        reasons.append(f"整改当前为“{rect.get_status_display()}”，只有“整改中”的整改可以办结")
+    measures = list(rect.measures.select_related("problem").order_by("problem__seq", "seq"))
+    if not measures:
+        reasons.append("整改台账中没有整改措施")
+    for m in measures:
+        if not m.is_done:
+            tail = "（已退回重改）" if m.status == MeasureStatus.RETURNED else ""
+            reasons.append(f"措施{m.number}尚未销号{tail}")
+    final_in = Report.objects.filter(
+        rectification=rect, kind=ReportKind.FINAL, submitted_at__isnull=False
+    ).exists()
+    if not final_in:
+        reasons.append("整改情况报告尚未报送")
+    return reasons
+
+
+def rectification_close(*, rect: Rectification, rating: str, note: str, by) -> Rectification:
+    """整改评估并办结: every measure closed or long-term, the final report in; the office rates it."""
+    _check_office(by, "评估并办结整改")
+    note = (note or "").strip()
+    with transaction.atomic():
+        current = _locked_rect(rect.pk)
+        reasons = close_problems(current)
+        if rating not in Rating.values:
+            reasons.append("请选择整改评估等次")
+        if len(note) > REASON_MAX:
+            reasons.append(f"评估意见不能超过{REASON_MAX}字")
+        if reasons:
+            raise DomainError("整改尚不能办结", reasons=reasons)
+        current.status = RectStatus.CLOSED
+        current.closed_at = timezone.now()
+        current.rating = rating
+        current.rating_note = note
+        current.rated_by = by
+        as_history_user(current, by)
+        current._change_reason = "整改评估并办结"
+        current.save()
+        notify(
+            recipients=_unit_users(current),
+            title=f"{current.unit.name}整改已办结",
+            body=f"巡察办已完成整改评估：{current.get_rating_display()}。",
+            link=_ledger_link(current),
+            dedupe_key=f"rect-closed-{current.pk}-{current.closed_at.isoformat()}",
+        )
+    return current
+
+
+# --- accountability (问责) ----------------------------------------------------------------------------
+
+
+def _validate_accountability(acc: Accountability) -> None:
+    reasons = []
+    if acc.target not in Accountability.Target.values:
+        reasons.append("请选择问责对象类型")
+    for field, label in (("target_name", "问责对象"), ("facts", "主要事实"), ("action", "问责方式")):
+        setattr(acc, field, (getattr(acc, field) or "").strip())
+        if not getattr(acc, field):
+            reasons.append(f"请填写{label}")
+    acc.target_post = (acc.target_post or "").strip()
+    if acc.reason not in AccountabilityReason.values:
+        reasons.append("请选择问责情形（整改不力、敷衍整改或虚假整改）")
+    if acc.decided_on is None:
+        reasons.append("请填写问责日期")
+    elif acc.decided_on > timezone.localdate():
+        reasons.append("问责日期不能晚于今天")
+    if reasons:
+        raise DomainError("问责记录未保存", reasons=reasons)
+
+
+def _check_rect_for_accountability(rect: Rectification) -> None:
+    if not rect.fed_back:
+        raise DomainError("尚未召开反馈会，不能记录整改问责")
+
+
+def accountability_add(*, rect: Rectification, accountability: Accountability, by) -> Accountability:
+    """Record 问责 against the unit or a person of this rectification."""
+    _check_office(by, "记录整改问责")
+    _check_rect_for_accountability(rect)
+    _validate_accountability(accountability)
+    accountability.pk = None
+    accountability.rectification = rect
+    accountability.recorded_by = by
+    as_history_user(accountability, by)
+    accountability.save()
+    return accountability
+
+
+def accountability_update(*, accountability: Accountability, by) -> Accountability:
+    """Correct a 问责 record; the history keeps what it said before."""
+    _check_office(by, "修改整改问责")
+    if accountability.pk is None:
+        raise DomainError("问责记录不存在")
+    _validate_accountability(accountability)
+    as_history_user(accountability, by)
+    accountability.save()
+    return accountability
+
+
+# --- read helpers -------------------------------------------------------------------------------------
+
+
+def latest_entries(rect: Rectification) -> dict[int, ReportEntry]:
+    """Each measure's latest reported progress: its entry in the newest submitted or signed version of
+    the latest report that speaks of it. Two queries: the entries, then the evidence of those kept."""
+    from django.db.models import prefetch_related_objects
+
+    entries = (
+        ReportEntry.objects.filter(
+            measure__rectification=rect, version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED)
+        )
+        .select_related("version__report")
+        .order_by("-version__report__due_date", "-version__number", "-pk")
+    )
+    latest: dict[int, ReportEntry] = {}
+    for entry in entries:
+        latest.setdefault(entry.measure_id, entry)
+    prefetch_related_objects(list(latest.values()), "evidence")
+    return latest
+
+
+def last_closed_at(rect: Rectification):
+    """When the rectification was (last) closed, even if a reopened measure sent it back to 整改中."""
+    if rect.closed_at:
+        return rect.closed_at
+    record = rect.history.filter(closed_at__isnull=False).order_by("-history_date").first()
+    return record.closed_at if record else None
+
+
+def last_rating(rect: Rectification) -> tuple[str, str]:
+    """(rating label, note) of the rectification's latest 整改评估, kept in the history after a reopening."""
+    if rect.rating:
+        return rect.get_rating_display(), rect.rating_note
+    record = rect.history.exclude(rating="").order_by("-history_date").first()
+    if record is None:
+        return "", ""
+    return Rating(record.rating).label, record.rating_note

@@ -1,0 +1,493 @@
+"""Half-monthly progress reports and the final report (双报告), 签字背书, 日常监督, and the two meetings.
+
+    (no version) ──start──▶ 草稿 ──submit (报送)──▶ 已报送待签字 ──sign (签字背书)──▶ 已签字背书
+                                                         │                              │
+                                                         └──────correction──▶ new draft ◀┘
+
+A version is edited only while a draft. Once submitted it is frozen; once signed it is sealed: its
+SHA-256 covers `version_canonical(version)` (content, signer and time), and a PDF carries the seal. A
+correction is a new version (number + 1) copied from the latest, with the reason; it is submitted and
+signed again, and every version stays visible. Evidence copied into a correction is a new row pointing
+to the same stored file, which is never changed or deleted while any version refers to it.
+
+Each submitted version goes to both the discipline commission and the organization department (双报告)
+and to the office, who read it and comment on it (日常监督); the unit's principal and liaison are told
+of each comment.
+
+The hearing at the end of the second month of concentrated rectification (the office records it) and
+the special democratic life meeting (the unit records it, or the office) are `RectMeeting`s.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha.core import access
+from xuncha.core.documents import document_request
+from xuncha.core.errors import DomainError
+from xuncha.core.services import as_history_user, office_users
+from xuncha.core.uploads import check_upload
+from xuncha.notifications.services import notify
+
+from ..deadlines import second_month_end
+from ..models import (
+    MeetingKind,
+    ProgressLevel,
+    Rectification,
+    RectMeeting,
+    Report,
+    ReportComment,
+    ReportEntry,
+    ReportEvidence,
+    ReportKind,
+    ReportVersion,
+    VersionStatus,
+)
+from .signing import content_sha256, verify_signer
+
+KIND_VERSION_PDF = "report_version_pdf"
+
+UNIT_ROLES = ("principal", "unit")
+ORG_OFFICE = "县委巡察办"
+ORG_JIWEI = "县纪委监委"
+ORG_ZUZHIBU = "县委组织部"
+RECIPIENTS_LINE = "县纪委监委、县委组织部、县委巡察办"
+
+EDIT_SIGNED_MESSAGE = "已报送的版本不能修改，如需更正请生成新版本"
+SIGNED_TWICE_MESSAGE = "该版本已签字，不能重复签字"
+CORRECTION_NOTE_MESSAGE = "请说明更正原因"
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def report_title(report: Report, unit_name: str) -> str:
+    """The report's title as on the rendered PDF."""
+    if report.kind == ReportKind.FINAL:
+        return f"{unit_name}关于巡察整改情况的报告"
+    return f"{unit_name}关于巡察整改进展情况的报告（第{report.period}期）"
+
+
+def _link(report: Report, number: int | None = None) -> str:
+    url = reverse("rectification:report_detail", args=[report.rectification_id, report.pk])
+    return f"{url}?v={number}" if number else url
+
+
+def _rect_of(report: Report) -> Rectification:
+    return Rectification.objects.select_related("unit", "round").get(pk=report.rectification_id)
+
+
+def _check_open(rect: Rectification) -> None:
+    if not rect.fed_back:
+        raise DomainError("反馈会尚未召开，还不能填报整改报告")
+    if rect.is_closed:
+        raise DomainError("整改已完成，报告不能再填报或更正")
+
+
+def _check_unit_user(by, rect: Rectification, action: str) -> None:
+    if access.rect_role(by, rect) not in UNIT_ROLES:
+        raise DomainError(f"只有{rect.unit.name}的主要负责人或联络员可以{action}")
+
+
+def _locked_version(version: ReportVersion) -> ReportVersion:
+    return (
+        ReportVersion.objects.select_for_update(of=("self",))
+        .select_related("report__rectification__unit", "report__rectification__round")
+        .get(pk=version.pk)
+    )
+
+
+def _entries(version: ReportVersion) -> list[ReportEntry]:
+    return list(
+        version.entries.select_related("measure__problem")
+        .prefetch_related("evidence")
+        .order_by("measure__problem__seq", "measure__seq", "pk")
+    )
+
+
+def _add_missing_entries(version: ReportVersion, rect: Rectification) -> None:
+    """One entry per measure of the rectification: those added since (the plan changed) join in."""
+    have = set(version.entries.values_list("measure_id", flat=True))
+    missing = rect.measures.exclude(pk__in=have).order_by("problem__seq", "seq")
+    ReportEntry.objects.bulk_create(
+        [ReportEntry(version=version, measure=m, progress=ProgressLevel.ONGOING) for m in missing]
+    )
+
+
+def supervisors() -> list:
+    """The staff of the discipline commission and of the organization department (双报告)."""
+    return list(
+        get_user_model()
+        .objects.filter(groups__name__in=[Role.JIWEI, Role.ZUZHIBU], is_active=True)
+        .distinct()
+    )
+
+
+def latest_version(report: Report) -> ReportVersion | None:
+    return report.versions.order_by("-number").first()
+
+
+# --- writing a version --------------------------------------------------------------------------------
+
+
+def version_start(*, report: Report, by, correction_note: str = "") -> ReportVersion:
+    """The draft to write in: the first version, the draft already open, or a correction (a new version
+    copied from the latest submitted or signed one, with the reason)."""
+    rect = _rect_of(report)
+    _check_open(rect)
+    _check_unit_user(by, rect, "填报整改报告")
+    note = (correction_note or "").strip()
+    with transaction.atomic():
+        Report.objects.select_for_update().filter(pk=report.pk).first()  # one starter at a time
+        latest = latest_version(report)
+        if latest is None:
+            version = ReportVersion.objects.create(
+                report=report, number=1, status=VersionStatus.DRAFT, created_by=by
+            )
+        elif latest.status == VersionStatus.DRAFT:
+            version = latest
+        else:
+            if not note:
+                raise DomainError(CORRECTION_NOTE_MESSAGE)
+            version = ReportVersion.objects.create(
+                report=report,
+                number=latest.number + 1,
+                status=VersionStatus.DRAFT,
+                summary=latest.summary,
+                principal_report=latest.principal_report,
+                correction_note=note[:300],
+                created_by=by,
+            )
+            for old in _entries(latest):
+                entry = ReportEntry.objects.create(
+                    version=version, measure_id=old.measure_id, progress=old.progress, narrative=old.narrative
+                )
+                # The same stored file: a new row, never a copy or a change of the file.
+                ReportEvidence.objects.bulk_create(
+                    [
+                        ReportEvidence(
+                            entry=entry,
+                            file=ev.file.name,
+                            name=ev.name,
+                            size=ev.size,
+                            sha256=ev.sha256,
+                            uploaded_by=ev.uploaded_by,
+                        )
+                        for ev in old.evidence.all()
+                    ]
+                )
+        _add_missing_entries(version, rect)
+    return version
+
+
+def version_update(
+    *, version: ReportVersion, summary: str, principal_report: str, entries: dict, by
+) -> ReportVersion:
+    """Save a draft: the summary, the principal's report, and per measure id (progress, narrative)."""
+    with transaction.atomic():
+        current = _locked_version(version)
+        rect = current.report.rectification
+        _check_unit_user(by, rect, "填报整改报告")
+        if current.status != VersionStatus.DRAFT:
+            raise DomainError(EDIT_SIGNED_MESSAGE)
+        _check_open(rect)
+        rows = {e.measure_id: e for e in _entries(current)}
+        reasons = []
+        for measure_id, (progress, _narrative) in (entries or {}).items():
+            entry = rows.get(int(measure_id))
+            if entry is None:
+                reasons.append(f"措施（编号{measure_id}）不在本报告中")
+            elif progress not in ProgressLevel.values:
+                reasons.append(f"措施{entry.measure.number}的进展“{progress}”无效")
+        if reasons:
+            raise DomainError("报告未保存", reasons=reasons)
+        current.summary = (summary or "").strip()
+        current.principal_report = (principal_report or "").strip()
+        current.save(update_fields=["summary", "principal_report"])
+        changed = []
+        for measure_id, (progress, narrative) in (entries or {}).items():
+            entry = rows[int(measure_id)]
+            entry.progress = progress
+            entry.narrative = (narrative or "").strip()
+            changed.append(entry)
+        ReportEntry.objects.bulk_update(changed, ["progress", "narrative"])
+    return current
+
+
+def evidence_add(*, entry: ReportEntry, files: Iterable, by) -> list[ReportEvidence]:
+    """Attach evidence files to one measure's progress in a draft (each checked; its SHA-256 kept)."""
+    files = [f for f in files or [] if f]
+    if not files:
+        raise DomainError("请选择要上传的佐证材料")
+    digests = [(upload, check_upload(upload)) for upload in files]
+    with transaction.atomic():
+        current = _locked_version(entry.version)
+        _check_unit_user(by, current.report.rectification, "上传佐证材料")
+        if current.status != VersionStatus.DRAFT:
+            raise DomainError(EDIT_SIGNED_MESSAGE)
+        rows = []
+        for upload, digest in digests:
+            name = Path(upload.name or "").name[:200]
+            evidence = ReportEvidence(entry=entry, name=name, size=upload.size, sha256=digest, uploaded_by=by)
+            evidence.file.save(name, upload, save=False)
+            evidence.save()
+            rows.append(evidence)
+    return rows
+
+
+def evidence_remove(*, evidence: ReportEvidence, by) -> None:
+    """Take an evidence file off a draft. The stored file goes only if no other version refers to it."""
+    with transaction.atomic():
+        current = _locked_version(evidence.entry.version)
+        _check_unit_user(by, current.report.rectification, "删除佐证材料")
+        if current.status != VersionStatus.DRAFT:
+            raise DomainError(EDIT_SIGNED_MESSAGE)
+        name = evidence.file.name
+        storage = evidence.file.storage
+        evidence.delete()
+        if name and not ReportEvidence.objects.filter(file=name).exists():
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+def submission_problems(version: ReportVersion) -> list[str]:
+    """What still keeps a draft from being submitted, every reason."""
+    reasons = []
+    if not version.summary.strip():
+        reasons.append("尚未填写整改工作情况")
+    if not version.principal_report.strip():
+        reasons.append("尚未填写主要负责人组织落实整改情况")
+    for entry in _entries(version):
+        if not entry.narrative.strip():
+            reasons.append(f"措施{entry.measure.number}尚未填写进展情况")
+    return reasons
+
+
+def version_submit(*, version: ReportVersion, by) -> ReportVersion:
+    """报送: the draft goes to the discipline commission, the organization department and the office."""
+    with transaction.atomic():
+        current = _locked_version(version)
+        report = current.report
+        rect = report.rectification
+        _check_unit_user(by, rect, "报送整改报告")
+        if current.status != VersionStatus.DRAFT:
+            raise DomainError("该版本已报送，不能重复报送")
+        _check_open(rect)
+        reasons = submission_problems(current)
+        if reasons:
+            raise DomainError("报告未报送", reasons=reasons)
+        now = timezone.now()
+        current.status = VersionStatus.SUBMITTED
+        current.submitted_by = by
+        current.submitted_at = now
+        current.save(update_fields=["status", "submitted_by", "submitted_at"])
+        if report.submitted_at is None:
+            Report.objects.filter(pk=report.pk, submitted_at__isnull=True).update(submitted_at=now)
+            report.submitted_at = now
+        again = f"（第{current.number}版，更正：{current.correction_note}）" if current.number > 1 else ""
+        notify(
+            recipients=supervisors() + office_users(),
+            title=f"{rect.unit.name}报送{report}{again}",
+            body=f"{rect.unit.name}报送了{report}（报送截止{report.due_date:%Y-%m-%d}），请阅示并开展日常监督。",
+            link=_link(report, current.number),
+            dedupe_key=f"rect-report-submitted-{current.pk}",
+        )
+    return current
+
+
+# --- 签字背书 -------------------------------------------------------------------------------------------
+
+
+def _iso(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def version_canonical(version: ReportVersion) -> dict:
+    """What the signature covers: the report, the unit, the version's whole content with each evidence
+    file's SHA-256, the signer and the time. `signing.content_sha256` of this is the stored hash."""
+    report = version.report
+    rect = report.rectification
+    return {
+        "report": {"kind": report.kind, "period": report.period, "due_date": report.due_date.isoformat()},
+        "unit": rect.unit.name,
+        "version": version.number,
+        "correction_note": version.correction_note,
+        "summary": version.summary,
+        "principal_report": version.principal_report,
+        "entries": [
+            {
+                "measure": entry.measure.number,
+                "content": entry.measure.content,
+                "progress": entry.progress,
+                "narrative": entry.narrative,
+                "evidence": [ev.sha256 for ev in entry.evidence.all()],
+            }
+            for entry in _entries(version)
+        ],
+        "signer": version.signer_name,
+        "signed_at": _iso(version.signed_at),
+    }
+
+
+def version_sign(*, version: ReportVersion, user, password: str) -> ReportVersion:
+    """签字背书: the principal re-enters his password; the version is sealed with its SHA-256 and the
+    PDF bearing the seal is asked for."""
+    with transaction.atomic():
+        current = _locked_version(version)
+        report = current.report
+        rect = report.rectification
+        verify_signer(user=user, password=password, rect=rect)
+        if current.status == VersionStatus.SIGNED:
+            raise DomainError(SIGNED_TWICE_MESSAGE)
+        if current.status != VersionStatus.SUBMITTED:
+            raise DomainError("草稿尚未报送，请先报送再签字背书")
+        if report.versions.filter(number__gt=current.number).exists():
+            raise DomainError("该版本已有更正版本，请对最新版本签字背书")
+        current.signed_by = user
+        current.signer_name = user.display_name
+        current.signed_at = timezone.now().replace(microsecond=0)
+        current.status = VersionStatus.SIGNED
+        current.sha256 = content_sha256(version_canonical(current))
+        current.save(update_fields=["signed_by", "signer_name", "signed_at", "status", "sha256"])
+        _request_pdf(current, by=user)
+        notify(
+            recipients=supervisors() + office_users(),
+            title=f"{rect.unit.name}{report}（第{current.number}版）已签字背书",
+            body=f"主要负责人{current.signer_name}已签字背书，对报告真实性负责。",
+            link=_link(report, current.number),
+            dedupe_key=f"rect-report-signed-{current.pk}",
+        )
+    return current
+
+
+def _request_pdf(version: ReportVersion, *, by):
+    report = version.report
+    title = f"{report_title(report, report.rectification.unit.name)}（第{version.number}版）"
+    return document_request(subject=version, kind=KIND_VERSION_PDF, title=title, by=by)
+
+
+def version_pdf_request(*, version: ReportVersion, by):
+    """Render a submitted or signed version (again) as PDF."""
+    report = version.report
+    if not access.rectifications_for(by).filter(pk=report.rectification_id).exists():
+        raise DomainError("无权生成该报告文件")
+    if access.rect_role(by, report.rectification) not in ("office", "supervisor", *UNIT_ROLES):
+        raise DomainError("只有巡察办、监督单位和被巡察单位可以生成报告文件")
+    if version.status == VersionStatus.DRAFT:
+        raise DomainError("草稿尚未报送，不生成报告文件")
+    return _request_pdf(version, by=by)
+
+
+# --- 日常监督 -------------------------------------------------------------------------------------------
+
+
+def author_org(user) -> str:
+    """Whose voice a comment is: the office, the discipline commission or the organization department."""
+    if is_office(user):
+        return ORG_OFFICE
+    if has_role(user, Role.JIWEI):
+        return ORG_JIWEI
+    if has_role(user, Role.ZUZHIBU):
+        return ORG_ZUZHIBU
+    return ""
+
+
+def comment_add(*, version: ReportVersion, author, body: str) -> ReportComment:
+    """A supervision comment on a submitted or signed version; the unit's principal and liaison are told."""
+    report = version.report
+    rect = report.rectification
+    org = author_org(author)
+    if not org or not access.rectifications_for(author).filter(pk=rect.pk).exists():
+        raise DomainError("只有县纪委监委、县委组织部和县委巡察办可以提出监督意见")
+    text = (body or "").strip()
+    if not text:
+        raise DomainError("请填写监督意见")
+    with transaction.atomic():
+        current = _locked_version(version)
+        if current.status == VersionStatus.DRAFT:
+            raise DomainError("草稿尚未报送，不能提出监督意见")
+        comment = ReportComment.objects.create(version=current, author=author, author_org=org, body=text)
+        unit = rect.unit
+        notify(
+            recipients=[unit.principal_user, unit.liaison_user],
+            title=f"{org}对{report}（第{current.number}版）提出监督意见",
+            body=text[:500],
+            link=_link(report, current.number),
+            dedupe_key=f"rect-report-comment-{comment.pk}",
+        )
+    return comment
+
+
+# --- the hearing and the democratic life meeting --------------------------------------------------------
+
+
+def hearing_planned_date(rect: Rectification) -> date | None:
+    """集中整改第二个月月末, counted from the feedback meeting."""
+    return second_month_end(rect.meeting_date) if rect.meeting_date else None
+
+
+def may_record_meeting(user, rect: Rectification, kind: str) -> bool:
+    role = access.rect_role(user, rect)
+    if kind == MeetingKind.HEARING:
+        return role == "office"
+    if kind == MeetingKind.DEMOCRATIC_LIFE:
+        return role in ("office", *UNIT_ROLES)
+    return False
+
+
+def meeting_add(
+    *, rect: Rectification, kind: str, date: date | None, participants: str, minutes: str, by
+) -> RectMeeting:
+    """Record the hearing (the office) or the special democratic life meeting (the unit or the office)."""
+    if kind not in MeetingKind.values:
+        raise DomainError("会议类型无效")
+    label = MeetingKind(kind).label
+    if not may_record_meeting(by, rect, kind):
+        who = "巡察办" if kind == MeetingKind.HEARING else "被巡察单位或巡察办"
+        raise DomainError(f"只有{who}可以登记{label}")
+    if not rect.fed_back:
+        raise DomainError("反馈会尚未召开，不能登记整改会议")
+    if rect.is_closed:
+        raise DomainError("整改已完成，不能再登记整改会议")
+    reasons = []
+    if date is None:
+        reasons.append("请填写会议日期")
+    elif date > timezone.localdate():
+        reasons.append("会议日期不能晚于今天")
+    elif date < rect.meeting_date:
+        reasons.append(f"会议日期不能早于反馈会日期（{rect.meeting_date:%Y-%m-%d}）")
+    if not (participants or "").strip():
+        reasons.append("请填写参加人员")
+    if not (minutes or "").strip():
+        reasons.append("请填写会议纪要")
+    if reasons:
+        raise DomainError(f"{label}未登记", reasons=reasons)
+    with transaction.atomic():
+        meeting = RectMeeting(
+            rectification=rect,
+            kind=kind,
+            date=date,
+            participants=participants.strip(),
+            minutes=minutes.strip(),
+            recorded_by=by,
+        )
+        as_history_user(meeting, by)
+        meeting.save()
+        link = reverse("rectification:report_list", args=[rect.pk])
+        if access.rect_role(by, rect) in UNIT_ROLES:
+            recipients = office_users()
+        else:
+            recipients = [rect.unit.principal_user, rect.unit.liaison_user]
+        notify(
+            recipients=recipients,
+            title=f"已登记{rect.unit.name}{label}（{date:%Y-%m-%d}）",
+            body=meeting.minutes[:500],
+            link=link,
+            dedupe_key=f"rect-meeting-{meeting.pk}",
+        )
+    return meeting

@@ -1,14 +1,350 @@
-"""Feedback views (to be written)."""
+"""Feedback views: the list of rectifications, the overview of one, and the office's feedback pages
+(prepare the feedback of an assignment, word its problems, render the documents, record the meeting).
 
-from django.http import HttpResponse
+Thin views: `get_rect` reads what the user may see (404 otherwise) and refuses a write to one who may
+only read (403); a service writes and answers a refusal with a DomainError, shown as a message or a
+form error, never a 500.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clues.models import FindingStatus
+from rounds.models import Assignment, Round
+from xuncha.accounts.roles import is_office
+from xuncha.core import access
+from xuncha.core.documents import documents_of
+from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
+from xuncha.core.views import run_service
+
+from .. import docs_feedback
+from ..deadlines import deadline_state
+from ..forms_feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilterForm
+from ..models import MeasureKind, MeasureStatus, Rectification, RectStatus
+from ..services import feedback as services
+from .common import get_rect, tab_context
+
+PAGE_SIZE = 20
+OFFICE = ("office",)
+DEFAULT_DEADLINE_DAYS = 90
+STATE_RANK = {"": 0, "due-soon": 1, "overdue": 2}
 
 
-def _placeholder(request, *args, **kwargs):
-    return HttpResponse("")
+def _worst(*states: str) -> str:
+    return max(states, key=lambda s: STATE_RANK.get(s, 0))
+
+
+# --- the list ---------------------------------------------------------------------------------------
+
+
+def _pending_assignments():
+    """The office's to-do: assignments whose feedback may be prepared and is not yet."""
+    return (
+        Assignment.objects.filter(round__status__in=services.CREATE_STATUSES, rectification__isnull=True)
+        .annotate(approved=Count("findings", filter=Q(findings__status=FindingStatus.APPROVED)))
+        .filter(approved__gt=0)
+        .select_related("round__term", "team", "unit")
+        .order_by("-round__planned_start", "team__number", "unit__name")
+    )
+
+
+@login_required
+def rect_list(request):
+    user = request.user
+    visible = access.rectifications_for(user)
+    rounds = Round.objects.filter(pk__in=visible.values("round_id")).select_related("term")
+    form = RectFilterForm(request.GET or None, rounds=rounds)
+    filters = form.filters()
+    rects = visible.select_related("round__term", "unit", "team")
+    if filters.get("round"):
+        rects = rects.filter(round=filters["round"])
+    if filters.get("status"):
+        rects = rects.filter(status=filters["status"])
+    if filters.get("q"):
+        rects = rects.filter(unit__name__icontains=filters["q"].strip())
+    rects = rects.annotate(
+        measure_total=Count("measures", distinct=True),
+        measure_closed=Count("measures", filter=Q(measures__status=MeasureStatus.CLOSED), distinct=True),
+        next_due=Min("reports__due_date", filter=Q(reports__submitted_at__isnull=True)),
+    ).order_by("-round__planned_start", "-round__number", "unit__name", "pk")
+    page = Paginator(rects, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for rect in page.object_list:
+        rect.deadline_class = rect.deadline_state(today)
+        rect.next_due_state = "" if rect.is_closed else deadline_state(rect.next_due, today)
+        rect.row_state = _worst(rect.deadline_class, rect.next_due_state)
+    office = is_office(user)
+    pending = list(_pending_assignments()[:10]) if office else []
+    return render(
+        request,
+        "rectification/rect_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "office": office,
+            "pending": pending,
+            "filtered": any(request.GET.get(k) for k in ("q", "round", "status")),
+            "nav_active": "rectification",
+        },
+    )
+
+
+# --- the overview -----------------------------------------------------------------------------------
+
+
+def _documents(user, rect: Rectification) -> list:
+    """The latest document of each kind the user may see (internal report only to the team's side)."""
+    latest = {}
+    for doc in documents_of(rect).filter(kind__in=docs_feedback.KINDS):
+        latest.setdefault(doc.kind, doc)
+    return [
+        latest[kind]
+        for kind in docs_feedback.KINDS
+        if kind in latest and docs_feedback.may_view(user, kind, rect)
+    ]
+
+
+def _measure_counts(rect: Rectification) -> list[tuple[str, int]]:
+    rows = dict(rect.measures.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counts = [(label, rows.get(value, 0)) for value, label in MeasureStatus.choices]
+    long_term = rect.measures.filter(kind=MeasureKind.LONG_TERM).count()
+    if long_term:
+        counts.append((MeasureKind.LONG_TERM.label, long_term))
+    return counts
+
+
+def _may_correct_meeting(rect: Rectification) -> bool:
+    return rect.status == RectStatus.PLANNING and not rect.reports.exclude(submitted_at=None).exists()
+
+
+@login_required
+def rect_detail(request, pk):
+    rect = get_rect(request, pk)
+    internal = rect.role in ("office", "leader", "team")
+    office = rect.role == "office"
+    problems = list(rect.problems.select_related("category", "finding__round", "finding__team"))
+    measure_total = rect.measures.count()
+    context = {
+        **tab_context(rect, "overview"),
+        "internal": internal,
+        "office": office,
+        "areas": services.group_by_area(problems),
+        "problem_count": len(problems),
+        "demands": services.demands_lines(rect.demands),
+        "docs": _documents(request.user, rect),
+        "measure_total": measure_total,
+        "measure_counts": _measure_counts(rect) if measure_total else [],
+        "preparing": rect.status == RectStatus.PREPARING,
+        "can_edit": office and not rect.is_closed,
+        "can_meeting": office and (rect.status == RectStatus.PREPARING or _may_correct_meeting(rect)),
+        "unsynced": 0,
+    }
+    if office and rect.status == RectStatus.PREPARING:
+        present = {p.finding_id for p in problems if p.finding_id}
+        context["unsynced"] = sum(
+            1 for f in services.approved_findings(rect.assignment) if f.pk not in present
+        )
+    return render(request, "rectification/rect_detail.html", context)
+
+
+# --- the office: prepare the feedback ---------------------------------------------------------------
+
+
+@login_required
+def rect_create(request, assignment_pk):
+    assignment = get_object_or_404(
+        access.assignments_for(request.user).select_related("round__term", "team", "unit"), pk=assignment_pk
+    )
+    if not is_office(request.user):
+        raise PermissionDenied
+    existing = Rectification.objects.filter(assignment=assignment).first()
+    if existing is not None:
+        messages.info(request, f"{assignment.unit.name}的反馈已在准备中。")
+        return redirect("rectification:rect_detail", existing.pk)
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            try:
+                rect = services.rectification_create(
+                    assignment=assignment, by=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"已从审定的问题底稿整理出{rect.problems.count()}个反馈问题。请核对问题表述，生成巡察报告和反馈意见。",
+                )
+                return redirect("rectification:rect_detail", rect.pk)
+    else:
+        form = FeedbackForm(
+            initial={
+                "demands": services.DEFAULT_DEMANDS,
+                "deadline": timezone.localdate() + timedelta(days=DEFAULT_DEADLINE_DAYS),
+            }
+        )
+    findings = services.approved_findings(assignment)
+    return render(
+        request,
+        "rectification/rect_create.html",
+        {
+            "form": form,
+            "assignment": assignment,
+            "areas": services.group_by_area(findings, key=lambda f: (f.serial, f.pk)),
+            "finding_count": len(findings),
+            "stage_ok": assignment.round.status in services.CREATE_STATUSES,
+            "nav_active": "rectification",
+        },
+    )
+
+
+def _rect_form_page(request, rect, template, form, **extra):
+    return render(request, template, {**tab_context(rect, "overview"), "form": form, **extra})
+
+
+@login_required
+def feedback_edit(request, pk):
+    rect = get_rect(request, pk, roles=OFFICE)
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            try:
+                services.feedback_update(rect=rect, by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "已保存反馈意见。如需更新文书，请重新生成巡察报告和反馈意见。")
+                return redirect("rectification:rect_detail", rect.pk)
+    else:
+        form = FeedbackForm(
+            initial={
+                "deadline": rect.deadline,
+                "demands": rect.demands,
+                "report_summary": rect.report_summary,
+                "feedback_intro": rect.feedback_intro,
+            }
+        )
+    return _rect_form_page(request, rect, "rectification/feedback_form.html", form)
+
+
+@login_required
+def problem_edit(request, pk, problem_pk):
+    rect = get_rect(request, pk, roles=OFFICE)
+    problem = get_object_or_404(rect.problems.select_related("category", "finding"), pk=problem_pk)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        ok, _ = run_service(
+            request,
+            services.problem_remove,
+            problem=problem,
+            by=request.user,
+            success=f"已移除反馈问题“{problem.title}”，它不再写入反馈意见。",
+        )
+        return redirect("rectification:rect_detail", rect.pk)
+    if request.method == "POST":
+        form = ProblemForm(request.POST)
+        if form.is_valid():
+            try:
+                services.problem_update(problem=problem, by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已保存第{problem.seq}个反馈问题。")
+                return redirect("rectification:rect_detail", rect.pk)
+    else:
+        form = ProblemForm(initial={"title": problem.title, "description": problem.description})
+    return _rect_form_page(
+        request,
+        rect,
+        "rectification/problem_form.html",
+        form,
+        problem=problem,
+        editable=rect.status == RectStatus.PREPARING,
+    )
+
+
+@login_required
+@require_POST
+def problems_sync(request, pk):
+    rect = get_rect(request, pk, roles=OFFICE)
+    ok, added = run_service(request, services.rectification_sync_problems, rect=rect, by=request.user)
+    if ok:
+        if added:
+            messages.success(request, f"已补充{added}个审定的问题底稿为反馈问题。")
+        else:
+            messages.info(request, "审定的问题底稿均已列入反馈问题。")
+    return redirect("rectification:rect_detail", rect.pk)
+
+
+@login_required
+@require_POST
+def feedback_render(request, pk):
+    rect = get_rect(request, pk, roles=OFFICE)
+    run_service(
+        request,
+        services.feedback_render,
+        rect=rect,
+        by=request.user,
+        success="正在生成巡察报告和反馈意见（Word、PDF），完成后可在下方下载。",
+    )
+    return redirect("rectification:rect_detail", rect.pk)
+
+
+@login_required
+def meeting_record(request, pk):
+    rect = get_rect(request, pk, roles=OFFICE)
+    correcting = rect.fed_back
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.meeting_record(rect=rect, by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                if correcting:
+                    messages.success(request, "已更正反馈会记录。")
+                else:
+                    messages.success(
+                        request,
+                        "已记录反馈会。被巡察单位现在可以看到反馈意见，并已通知其主要负责人和联络员制定整改方案。",
+                    )
+                return redirect("rectification:rect_detail", rect.pk)
+    else:
+        form = MeetingForm(
+            initial={
+                "date": rect.meeting_date or timezone.localdate(),
+                "place": rect.meeting_place,
+                "attendees": rect.meeting_attendees,
+            }
+        )
+    return _rect_form_page(
+        request,
+        rect,
+        "rectification/meeting_form.html",
+        form,
+        correcting=correcting,
+        open=rect.status == RectStatus.PREPARING or _may_correct_meeting(rect),
+        problem_count=rect.problems.count(),
+    )
 
 
 urlpatterns = [
-    path("rectification/", _placeholder, name="rect_list"),
-    path("rectification/<int:pk>/", _placeholder, name="rect_detail"),
+    path("rectification/", rect_list, name="rect_list"),
+    path("rectification/<int:pk>/", rect_detail, name="rect_detail"),
+    path("assignments/<int:assignment_pk>/rectification/new/", rect_create, name="rect_create"),
+    path("rectification/<int:pk>/feedback/edit/", feedback_edit, name="feedback_edit"),
+    path("rectification/<int:pk>/problems/<int:problem_pk>/edit/", problem_edit, name="problem_edit"),
+    path("rectification/<int:pk>/problems/sync/", problems_sync, name="problems_sync"),
+    path("rectification/<int:pk>/feedback/render/", feedback_render, name="feedback_render"),
+    path("rectification/<int:pk>/meeting/", meeting_record, name="meeting_record"),
 ]

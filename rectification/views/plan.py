@@ -1,13 +1,389 @@
-"""Plan views (to be written)."""
+"""整改方案与台账: the ledger page, measures, the Excel ledger, 双承诺, submit, and the office's review.
 
-from django.http import HttpResponse
-from django.urls import path
+Thin views: `get_rect` answers 404 for a rectification the user may not see and 403 for a write by one
+who may only read; the services refuse what the state does not allow (a DomainError shown as a message
+or a form error, never a 500). The unit's users (principal, liaison) write while the plan is drafted; the
+office reviews; the leader, the team and the supervisors read.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views import View
+
+from rounds.views.units import xlsx_response
+from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
+from xuncha.core.views import run_service
+
+from ..forms_plan import (
+    CommitmentForm,
+    CommitmentSignForm,
+    MeasureFilterForm,
+    MeasureForm,
+    PlanImportForm,
+    PlanReturnForm,
+)
+from ..models import Commitment, CommitmentKind, Measure, MeasureStatus, Problem, RectStatus
+from ..services import plan as services
+from .common import UNIT_ROLES, get_rect, tab_context
+
+PAGE_SIZE = 20
 
 
-def _placeholder(request, *args, **kwargs):
-    return HttpResponse("")
+def _plan_url(rect) -> str:
+    return reverse("rectification:plan", args=[rect.pk])
+
+
+def _filtered_measures(rect, filters: dict):
+    measures = rect.measures.select_related("problem")
+    if filters.get("status"):
+        measures = measures.filter(status=filters["status"])
+    if filters.get("kind"):
+        measures = measures.filter(kind=filters["kind"])
+    today = timezone.localdate()
+    if filters.get("due") == "soon":
+        measures = measures.exclude(status=MeasureStatus.CLOSED).filter(
+            deadline__gte=today, deadline__lte=today + timedelta(days=7)
+        )
+    elif filters.get("due") == "overdue":
+        measures = measures.exclude(status=MeasureStatus.CLOSED).filter(deadline__lt=today)
+    q = (filters.get("q") or "").strip()
+    if q:
+        measures = measures.filter(
+            Q(content__icontains=q)
+            | Q(goal__icontains=q)
+            | Q(responsible_leader__icontains=q)
+            | Q(responsible_branch__icontains=q)
+            | Q(responsible_person__icontains=q)
+            | Q(problem__title__icontains=q)
+        )
+    return measures.order_by("problem__seq", "seq")
+
+
+def _counts(rect) -> dict:
+    today = timezone.localdate()
+    open_q = ~Q(status=MeasureStatus.CLOSED)
+    counts = rect.measures.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status=MeasureStatus.OPEN)),
+        closed=Count("pk", filter=Q(status=MeasureStatus.CLOSED)),
+        returned=Count("pk", filter=Q(status=MeasureStatus.RETURNED)),
+        due_soon=Count("pk", filter=open_q & Q(deadline__gte=today, deadline__lte=today + timedelta(days=7))),
+        overdue=Count("pk", filter=open_q & Q(deadline__lt=today)),
+    )
+    counts["problems"] = rect.problems.count()
+    return counts
+
+
+def _commitments(rect) -> list[Commitment]:
+    return [services.commitment_for(rect, kind.value) for kind in CommitmentKind]
+
+
+class PlanView(LoginRequiredMixin, View):
+    """The ledger, per problem; the commitments; the buttons each role and state allow."""
+
+    def get(self, request, pk):
+        rect = get_rect(request, pk)
+        form = MeasureFilterForm(request.GET or None)
+        filters = form.filters()
+        filtered = bool(filters)
+        measures = list(_filtered_measures(rect, filters))
+        by_problem: dict[int, list[Measure]] = {}
+        for measure in measures:
+            by_problem.setdefault(measure.problem_id, []).append(measure)
+        problems = rect.problems.select_related("category").order_by("seq")
+        if filtered:
+            problems = problems.filter(pk__in=list(by_problem))
+        page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+        groups = [(problem, by_problem.get(problem.pk, [])) for problem in page.object_list]
+        unit_user = rect.role in UNIT_ROLES
+        can_edit = unit_user and rect.plan_editable
+        context = tab_context(rect, "plan") | {
+            "form": form,
+            "filtered": filtered,
+            "page_obj": page,
+            "groups": groups,
+            "counts": _counts(rect),
+            "commitments": _commitments(rect),
+            "unit_user": unit_user,
+            "can_edit": can_edit,
+            "is_principal": rect.role == "principal",
+            "can_review": rect.role == "office" and rect.status == RectStatus.PLAN_SUBMITTED,
+            "submit_problems": services.plan_submit_problems(rect) if can_edit else [],
+            "return_form": PlanReturnForm(),
+            "sign_form": CommitmentSignForm(),
+        }
+        return render(request, "rectification/plan.html", context)
+
+
+class MeasureFormView(LoginRequiredMixin, View):
+    """Add a measure to a problem, or edit one, while the plan is drafted (the unit's users)."""
+
+    def setup_objects(self, request, pk, problem_pk=None, measure_pk=None):
+        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        if measure_pk is not None:
+            measure = get_object_or_404(
+                Measure.objects.select_related("problem"), pk=measure_pk, rectification=rect
+            )
+            problem = measure.problem
+        else:
+            problem = get_object_or_404(Problem, pk=problem_pk, rectification=rect)
+            measure = Measure(problem=problem, rectification=rect)
+        return rect, problem, measure
+
+    def get(self, request, pk, problem_pk=None, measure_pk=None):
+        rect, problem, measure = self.setup_objects(request, pk, problem_pk, measure_pk)
+        if not rect.plan_editable:
+            messages.error(request, services.not_editable_message(rect))
+            return redirect(_plan_url(rect))
+        return self.render_form(rect, problem, measure, MeasureForm(instance=measure, rect=rect))
+
+    def post(self, request, pk, problem_pk=None, measure_pk=None):
+        rect, problem, measure = self.setup_objects(request, pk, problem_pk, measure_pk)
+        form = MeasureForm(request.POST, instance=measure, rect=rect)
+        if form.is_valid():
+            try:
+                saved = services.measure_save(
+                    rect=rect, problem=problem, measure=form.instance, by=request.user
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                verb = "修改" if measure_pk else "新增"
+                messages.success(request, f"已{verb}整改措施{problem.seq}.{saved.seq}。")
+                return redirect(_plan_url(rect) + f"#problem-{problem.pk}")
+        return self.render_form(rect, problem, measure, form)
+
+    def render_form(self, rect, problem, measure, form):
+        return render(
+            self.request,
+            "rectification/measure_form.html",
+            tab_context(rect, "plan") | {"problem": problem, "measure": measure, "form": form},
+        )
+
+
+class MeasureDeleteView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk, measure_pk):
+        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        measure = get_object_or_404(
+            Measure.objects.select_related("problem"), pk=measure_pk, rectification=rect
+        )
+        run_service(
+            request,
+            services.measure_delete,
+            measure=measure,
+            by=request.user,
+            success=f"已删除整改措施{measure.number}。",
+        )
+        return redirect(_plan_url(rect) + f"#problem-{measure.problem_id}")
+
+
+class PlanExportView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        rect = get_rect(request, pk)
+        return xlsx_response(services.plan_export_xlsx(rect), f"{rect.unit.name}整改台账.xlsx", "plan.xlsx")
+
+
+class PlanImportView(LoginRequiredMixin, View):
+    """Upload the filled-in ledger: all rows or none; every wrong row is listed on the page."""
+
+    template_name = "rectification/plan_import.html"
+
+    def get(self, request, pk):
+        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        if not rect.plan_editable:
+            messages.error(request, services.not_editable_message(rect))
+            return redirect(_plan_url(rect))
+        return self.render_page(rect, PlanImportForm())
+
+    def post(self, request, pk):
+        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        form = PlanImportForm(request.POST, request.FILES)
+        error = None
+        if form.is_valid():
+            try:
+                count = services.plan_import_xlsx(rect=rect, file=form.cleaned_data["file"], by=request.user)
+            except DomainError as exc:
+                error = exc
+            else:
+                messages.success(request, f"已导入{count}条整改措施。")
+                return redirect(_plan_url(rect))
+        return self.render_page(rect, form, error)
+
+    def render_page(self, rect, form, error=None):
+        return render(
+            self.request,
+            self.template_name,
+            tab_context(rect, "plan")
+            | {"form": form, "error": error, "measure_count": rect.measures.count()},
+        )
+
+
+def _kind(kind: str) -> str:
+    if kind not in CommitmentKind.values:
+        raise Http404
+    return kind
+
+
+class CommitmentEditView(LoginRequiredMixin, View):
+    """The unit drafts or edits a commitment (a default text to start from) until it is signed."""
+
+    def get(self, request, pk, kind):
+        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        commitment = services.commitment_for(rect, _kind(kind))
+        if commitment.is_signed or not rect.plan_editable:
+            messages.error(
+                request,
+                "承诺书已签署，不能修改" if commitment.is_signed else services.not_editable_message(rect),
+            )
+            return redirect(_plan_url(rect))
+        form = CommitmentForm(
+            initial={"text": commitment.text, "members": commitment.members},
+            leadership=kind == CommitmentKind.LEADERSHIP,
+        )
+        return self.render_form(rect, commitment, form)
+
+    def post(self, request, pk, kind):
+        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        commitment = services.commitment_for(rect, _kind(kind))
+        form = CommitmentForm(request.POST, leadership=kind == CommitmentKind.LEADERSHIP)
+        if form.is_valid():
+            try:
+                commitment = services.commitment_save(
+                    rect=rect,
+                    kind=kind,
+                    text=form.cleaned_data["text"],
+                    members=form.cleaned_data.get("members", ""),
+                    by=request.user,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                hint = "请主要负责人输入密码签署。" if rect.role != "principal" else "请输入密码签署。"
+                messages.success(request, f"已保存{commitment.get_kind_display()}，{hint}")
+                return redirect(_plan_url(rect) + "#commitments")
+        return self.render_form(rect, commitment, form)
+
+    def render_form(self, rect, commitment, form):
+        return render(
+            self.request,
+            "rectification/commitment_form.html",
+            tab_context(rect, "plan") | {"commitment": commitment, "form": form},
+        )
+
+
+class CommitmentSignView(LoginRequiredMixin, View):
+    """The principal signs a commitment with his password re-entered."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, kind):
+        rect = get_rect(request, pk, roles=("principal",))
+        kind = _kind(kind)
+        commitment = Commitment.objects.filter(rectification=rect, kind=kind).first()
+        target = _plan_url(rect) + "#commitments"
+        if commitment is None:
+            messages.error(request, f"请先起草并保存{CommitmentKind(kind).label}，再签署")
+            return redirect(target)
+        form = CommitmentSignForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请输入登录密码后再签署")
+            return redirect(target)
+        run_service(
+            request,
+            services.commitment_sign,
+            commitment=commitment,
+            user=request.user,
+            password=form.cleaned_data["password"],
+            success=f"已签署{commitment.get_kind_display()}。",
+        )
+        return redirect(target)
+
+
+class PlanSubmitView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        run_service(
+            request, services.plan_submit, rect=rect, by=request.user, success="整改方案已报送巡察办审核。"
+        )
+        return redirect(_plan_url(rect))
+
+
+class PlanApproveView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        rect = get_rect(request, pk, roles=("office",))
+        run_service(
+            request,
+            services.plan_approve,
+            rect=rect,
+            by=request.user,
+            success=f"已审核通过{rect.unit.name}的整改方案，整改进入实施阶段。",
+        )
+        return redirect(_plan_url(rect))
+
+
+class PlanReturnView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        rect = get_rect(request, pk, roles=("office",))
+        form = PlanReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写退回理由（不超过2000字）")
+            return redirect(_plan_url(rect))
+        run_service(
+            request,
+            services.plan_return,
+            rect=rect,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            success=f"已将整改方案退回{rect.unit.name}修改。",
+        )
+        return redirect(_plan_url(rect))
 
 
 urlpatterns = [
-    path("rectification/<int:pk>/plan/", _placeholder, name="plan"),
+    path("rectification/<int:pk>/plan/", PlanView.as_view(), name="plan"),
+    path("rectification/<int:pk>/plan/export.xlsx", PlanExportView.as_view(), name="plan_export"),
+    path("rectification/<int:pk>/plan/import/", PlanImportView.as_view(), name="plan_import"),
+    path("rectification/<int:pk>/plan/submit/", PlanSubmitView.as_view(), name="plan_submit"),
+    path("rectification/<int:pk>/plan/approve/", PlanApproveView.as_view(), name="plan_approve"),
+    path("rectification/<int:pk>/plan/return/", PlanReturnView.as_view(), name="plan_return"),
+    path(
+        "rectification/<int:pk>/problems/<int:problem_pk>/measures/new/",
+        MeasureFormView.as_view(),
+        name="measure_add",
+    ),
+    path(
+        "rectification/<int:pk>/measures/<int:measure_pk>/edit/",
+        MeasureFormView.as_view(),
+        name="measure_edit",
+    ),
+    path(
+        "rectification/<int:pk>/measures/<int:measure_pk>/delete/",
+        MeasureDeleteView.as_view(),
+        name="measure_delete",
+    ),
+    path(
+        "rectification/<int:pk>/commitments/<str:kind>/", CommitmentEditView.as_view(), name="commitment_edit"
+    ),
+    path(
+        "rectification/<int:pk>/commitments/<str:kind>/sign/",
+        CommitmentSignView.as_view(),
+        name="commitment_sign",
+    ),
 ]

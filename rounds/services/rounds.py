@@ -158,6 +158,19 @@ def _needs_planned(*kinds: str) -> Callable[[Round], list[str]]:
     return guard
 
 
+def _guard_rectifications(round: Round) -> list[str]:
+    """A round is complete when the rectification of each of its units is closed and rated."""
+    from rectification.models import Rectification, RectStatus
+
+    still_open = (
+        Rectification.objects.filter(round=round)
+        .exclude(status=RectStatus.CLOSED)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+    return [f"{rect.unit.name}的整改尚未完成销号和评估" for rect in still_open]
+
+
 @dataclass(frozen=True)
 class RoundAction:
     name: str
@@ -208,7 +221,7 @@ ROUND_ACTIONS: dict[str, RoundAction] = {
             "整改完成，结束本轮",
             RoundStatus.RECTIFYING,
             RoundStatus.DONE,
-            (_needs_actual(MilestoneKind.RECTIFY_DEADLINE),),
+            (_needs_actual(MilestoneKind.RECTIFY_DEADLINE), _guard_rectifications),
         ),
     ]
 }

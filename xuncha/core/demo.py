@@ -43,6 +43,7 @@ from xuncha.accounts.roles import role_group
 
 from . import demo_data as D
 from .demo_clues import ClueDemo, build_clues
+from .demo_rect import build_rectification
 
 DEMO_PASSWORD = "demo12345"
 MARKER_USERNAME = "office"
@@ -519,4 +520,6 @@ def build_demo(*, today: date | None = None) -> ClueDemo:
     accounts `demo_clues` added."""
     builder = DemoBuilder(today)
     builder.build()
-    return build_clues(builder)
+    clues = build_clues(builder)
+    build_rectification(builder)
+    return clues

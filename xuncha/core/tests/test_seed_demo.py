@@ -28,6 +28,16 @@ from clues.models import (
 )
 from clues.selectors_intake import with_duplicate_flag
 from clues.services.intake import public_receipt_lookup
+from rectification.models import (
+    MeasureKind,
+    MeasureStatus,
+    PublicationScope,
+    PublicationStatus,
+    Rectification,
+    RectStatus,
+    ReportKind,
+    VersionStatus,
+)
 from rounds.models import (
     Announcement,
     AnnouncementStatus,
@@ -70,6 +80,7 @@ def test_seed_demo(settings, tmp_path):
     check_leads_in_every_channel()
     check_findings_in_every_state()
     check_transfers_to_jiwei_and_zuzhibu()
+    check_rectification_of_unit1()
     codes = check_receipt_codes(out.getvalue(), tmp_path / "demo-receipt-codes.txt")
     check_running_twice_changes_nothing(codes)
 
@@ -239,7 +250,7 @@ def check_transfers_to_jiwei_and_zuzhibu():
     overdue = TransferBatch.objects.get(receiver__name="县委组织部")
     assert overdue.status in (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED) and overdue.deadline < today
     assert not overdue.items.exclude(result="").exists()
-    assert Notification.objects.filter(recipient__username="office", title__contains="逾期").count() == 1
+    assert Notification.objects.filter(recipient__username="office", title__contains="未反馈办理结果").count() == 1
     assert list(batches_for(jiwei)) == [case] and list(batches_for(zuzhibu)) == [overdue]
     # The 移交函 and 移交清单 were rendered in the seed, so they download at once.
     for batch in (case, overdue):
@@ -257,6 +268,34 @@ def check_receipt_codes(output: str, path) -> list[str]:
     done = next(reply for status, reply in found if status == "已办结")
     assert done and "质保期" in done
     return codes
+
+
+def check_rectification_of_unit1():
+    """What issue 4 asks of the demo: a plan, commitments, two half-monthly reports (one signed), one
+    overdue, measures in every state, rendered feedback documents and a published rectification."""
+    today = timezone.localdate()
+    rect = Rectification.objects.get(unit__principal_user__username="unit1")
+    assert rect.status == RectStatus.IN_PROGRESS and rect.meeting_date < today < rect.deadline
+    assert rect.commitments.filter(signed_at__isnull=False).count() == 2
+    half = rect.reports.filter(kind=ReportKind.HALF_MONTHLY)
+    assert half.filter(versions__status=VersionStatus.SIGNED).distinct().count() == 1
+    assert half.filter(versions__status=VersionStatus.SUBMITTED).distinct().count() == 1
+    overdue = [r for r in half if r.due_state(today) == "overdue"]
+    assert len(overdue) == 1
+    assert [r.due_state(today) for r in half if r.due_date > today][0] == "due-soon"
+    measures = list(rect.measures.all())
+    states = {m.status for m in measures} | {m.deadline_state(today) for m in measures}
+    assert {MeasureStatus.OPEN, MeasureStatus.CLOSED, MeasureStatus.RETURNED, "due-soon", "overdue"} <= states
+    assert any(m.reopen_count for m in measures) and any(m.kind == MeasureKind.LONG_TERM for m in measures)
+    docs = documents_of(rect)
+    assert {d.kind for d in docs} == {
+        "inspection_report_docx", "inspection_report_pdf", "feedback_docx", "feedback_pdf"
+    }  # fmt: skip
+    assert {d.status for d in docs} == {DocumentStatus.DONE}
+    published = rect.publications.filter(status=PublicationStatus.PUBLISHED)
+    assert published.filter(scope=PublicationScope.PUBLIC).exists()
+    # The morning digest went to the unit's principal, once.
+    assert Notification.objects.filter(recipient__username="unit1", title__startswith="整改提醒").count() == 1
 
 
 def check_running_twice_changes_nothing(codes):
