@@ -364,6 +364,10 @@ class ReportEntry(models.Model):
         "进展", max_length=12, choices=ProgressLevel.choices, default=ProgressLevel.ONGOING
     )
     narrative = models.TextField("进展情况", blank=True)
+    # The measure as it stood when the version was submitted: what the signature covers, even if the
+    # plan is changed (and renumbered) later.
+    measure_number = models.CharField("措施序号（报送时）", max_length=12, blank=True)
+    measure_text = models.TextField("整改措施（报送时）", blank=True)
 
     class Meta:
         verbose_name = "措施进展"

@@ -281,6 +281,11 @@ def version_submit(*, version: ReportVersion, by) -> ReportVersion:
         reasons = submission_problems(current)
         if reasons:
             raise DomainError("报告未报送", reasons=reasons)
+        # Freeze each measure's number and wording with the version: the signature covers them.
+        entries = list(_entries(current))
+        for entry in entries:
+            entry.measure_number, entry.measure_text = entry.measure.number, entry.measure.content
+        ReportEntry.objects.bulk_update(entries, ["measure_number", "measure_text"])
         now = timezone.now()
         current.status = VersionStatus.SUBMITTED
         current.submitted_by = by
@@ -307,6 +312,13 @@ def _iso(moment) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
+def _frozen_order(entry: ReportEntry) -> tuple[int, ...]:
+    """Entries in the order of their measure numbers as submitted (1.2 before 1.10), so a later
+    renumbering of the plan does not change what was signed."""
+    number = entry.measure_number or entry.measure.number
+    return tuple(int(part) for part in number.split(".") if part.isdigit())
+
+
 def version_canonical(version: ReportVersion) -> dict:
     """What the signature covers: the report, the unit, the version's whole content with each evidence
     file's SHA-256, the signer and the time. `signing.content_sha256` of this is the stored hash."""
@@ -321,13 +333,13 @@ def version_canonical(version: ReportVersion) -> dict:
         "principal_report": version.principal_report,
         "entries": [
             {
-                "measure": entry.measure.number,
-                "content": entry.measure.content,
+                "measure": entry.measure_number or entry.measure.number,
+                "content": entry.measure_text or entry.measure.content,
                 "progress": entry.progress,
                 "narrative": entry.narrative,
                 "evidence": [ev.sha256 for ev in entry.evidence.all()],
             }
-            for entry in _entries(version)
+            for entry in sorted(_entries(version), key=_frozen_order)
         ],
         "signer": version.signer_name,
         "signed_at": _iso(version.signed_at),

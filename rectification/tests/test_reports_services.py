@@ -12,6 +12,7 @@ from django.utils import timezone
 from rectification.deadlines import second_month_end
 from rectification.docs_reports import may_view_version, render_version_pdf, version_context
 from rectification.models import (
+    Measure,
     MeetingKind,
     ProgressLevel,
     RectStatus,
@@ -268,6 +269,10 @@ def test_the_principal_signs_and_the_hash_covers_the_canonical_content(w):
     # The PDF is asked for, about this version.
     doc = GeneratedDocument.objects.get(kind=services.KIND_VERSION_PDF)
     assert doc.subject == sealed and doc.fmt == "pdf"
+    # The measure's wording was frozen with the version: a later change to the plan keeps the seal valid.
+    Measure.objects.filter(pk=w.m11.pk).update(content="改写后的措施", seq=9)
+    sealed = ReportVersion.objects.get(pk=sealed.pk)
+    assert content_sha256(services.version_canonical(sealed)) == sealed.sha256
 
 
 def test_signing_refusals(w):
