@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from unittest import mock
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from rectification.models import (
@@ -39,6 +40,7 @@ UNIT = "县农业农村局"
 # Measures per fed-back problem (matched by a word of its title): content, goal, days after the meeting
 # the measure is due (None: the rectification's deadline), kind, leader, branch, person.
 NOW, D, LT = MeasureKind.IMMEDIATE, MeasureKind.DEADLINE, MeasureKind.LONG_TERM
+# fmt: off
 MEASURES = {
     "耕地保护": [
         ("制定撂荒地复耕复种专项督导方案，局领导班子成员分片包干联系乡镇，每月通报复耕进度", "2025年撂荒地全部复耕复种", 30, D, "李建国", "种植业股", "周平"),
@@ -64,6 +66,15 @@ MEASURES = {
     ],
 }
 
+# Evidence attached to a report (first or second half of the month): the measure it backs, the file
+# name and its text. Rendered as small PDFs so that they open.
+EVIDENCE = {
+    True: ("清退超标准接待费用", "违规接待费用清退凭证.pdf", "县农业农村局违规接待费用清退情况：已清退超标准接待费用1.2万元，收款凭证附后。"),
+    False: ("对2023年以来的农机", "农机购置补贴机具核验台账.pdf", "农机购置补贴机具核验台账：核验机具326台，发现重复申报1台，追回补贴资金4.2万元。"),
+}
+
+# fmt: on
+
 COMMITMENT_MEMBERS = "吴志刚、李建国、王志强、张红梅、刘卫东"
 
 
@@ -82,6 +93,15 @@ def _render(subject) -> None:
     """Render queued documents now, so they download at once (the worker finds nothing left to do)."""
     for pk in documents_of(subject).filter(status=DocumentStatus.QUEUED).values_list("pk", flat=True):
         document_render(document_id=pk)
+
+
+def _pdf_file(name: str, text: str) -> SimpleUploadedFile:
+    from weasyprint import HTML
+
+    html = (
+        f"<html><body style=\"font-family: 'Noto Serif CJK SC'; font-size: 14pt\"><p>{text}</p></body></html>"
+    )
+    return SimpleUploadedFile(name, HTML(string=html).write_pdf(), content_type="application/pdf")
 
 
 def _measures_for(problem) -> list[tuple]:
@@ -122,7 +142,7 @@ class RectDemo:
                 by=self.office,
             )
             feedback.feedback_render(rect=rect, by=self.office)
-        _render(rect)
+            _render(rect)
         with clock(_at(self.meeting, 15)):
             rect = feedback.meeting_record(
                 rect=rect,
@@ -146,7 +166,11 @@ class RectDemo:
         with clock(_at(self.meeting + timedelta(days=5), 16)):
             for problem in rect.problems.order_by("seq"):
                 for content, goal, days, kind, leader, branch, person in _measures_for(problem):
-                    due = self.deadline if days is None else min(self.meeting + timedelta(days=days), self.deadline)
+                    due = (
+                        self.deadline
+                        if days is None
+                        else min(self.meeting + timedelta(days=days), self.deadline)
+                    )
                     plan.measure_save(
                         rect=rect,
                         problem=problem,
@@ -160,7 +184,7 @@ class RectDemo:
                 commitment = plan.commitment_save(
                     rect=rect,
                     kind=kind,
-                    text=plan.commitment_default_text(rect, kind) if hasattr(plan, "commitment_default_text") else "",
+                    text=plan.commitment_default_text(rect, kind),
                     members=COMMITMENT_MEMBERS if kind == CommitmentKind.LEADERSHIP else "",
                     by=self.liaison,
                 )
@@ -197,9 +221,22 @@ class RectDemo:
             for entry in version.entries.select_related("measure"):
                 measure = entry.measure
                 if measure.deadline <= done_before:
-                    entries[measure.pk] = (ProgressLevel.DONE, f"已完成：{measure.goal}。相关文件和台账已归档。")
+                    entries[measure.pk] = (
+                        ProgressLevel.DONE,
+                        f"已完成，达到“{measure.goal}”的目标。{measure.responsible_branch}已将相关文件和工作台账整理归档。",
+                    )
                 else:
-                    entries[measure.pk] = (ProgressLevel.ONGOING, f"正在推进：{measure.content[:24]}……")
+                    entries[measure.pk] = (
+                        ProgressLevel.ONGOING,
+                        f"{measure.responsible_branch}牵头，{measure.responsible_leader}同志督办，已完成阶段性工作，"
+                        f"正按“{measure.goal}”的目标推进，预计{measure.deadline.month}月{measure.deadline.day}日前完成。",
+                    )
+            evidence = EVIDENCE.get(when.day <= 15)
+            if evidence:
+                entry = next(
+                    e for e in version.entries.select_related("measure") if evidence[0] in e.measure.content
+                )
+                reports.evidence_add(entry=entry, files=[_pdf_file(*evidence[1:])], by=self.liaison)
             reports.version_update(
                 version=version,
                 summary=summary,
@@ -218,16 +255,26 @@ class RectDemo:
         half = list(rect.reports.filter(kind=ReportKind.HALF_MONTHLY).order_by("due_date"))
         past = [r for r in half if r.due_date < self.today]
         first, second = past[-3], past[-2]  # the last past report is left missing: overdue
-        v1 = self._fill(first, first.due_date - timedelta(days=1), "按照整改方案，立行立改事项已全部启动，违规接待费用已清退。", first.due_date)
+        v1 = self._fill(
+            first,
+            first.due_date - timedelta(days=1),
+            "按照整改方案，立行立改事项已全部启动，违规接待费用已清退。",
+            first.due_date,
+        )
         with clock(_at(first.due_date, 9, 30)):
             reports.version_sign(version=v1, user=self.principal, password=PASSWORD)
-        _render(v1)
+            _render(v1)
         with clock(_at(first.due_date + timedelta(days=2), 10)):
             reports.comment_add(
                 version=v1, author=self.users["jiwei"],
                 body="请在下期报告中附上违规补贴资金追回的银行回单和对相关责任人的处理意见。",
             )  # fmt: skip
-        v2 = self._fill(second, second.due_date, "农机购置补贴机具核验已完成，追回违规补贴资金4.2万元；公务用车和接待制度已修订。", second.due_date)
+        v2 = self._fill(
+            second,
+            second.due_date,
+            "农机购置补贴机具核验已完成，追回违规补贴资金4.2万元；公务用车和接待制度已修订。",
+            second.due_date,
+        )
         with clock(_at(second.due_date + timedelta(days=1), 15)):
             reports.comment_add(
                 version=v2, author=self.users["zuzhibu"],
@@ -253,7 +300,9 @@ class RectDemo:
             return next(v for k, v in measures.items() if k.startswith(prefix[:8]))
 
         with clock(_at(self.meeting + timedelta(days=25), 11)):
-            closing.measure_close(measure=m("对2023年以来的农机"), by=self.office, reason="核验台账和资金追回凭证齐全。")
+            closing.measure_close(
+                measure=m("对2023年以来的农机"), by=self.office, reason="核验台账和资金追回凭证齐全。"
+            )
             closing.measure_close(measure=m("清退超标准接待费用"), by=self.office, reason="清退凭证已核对。")
             closing.measure_close(measure=m("清理滞留项目资金"), by=self.office, reason="拨付凭证已核对。")
         with clock(_at(self.meeting + timedelta(days=40), 10)):
@@ -278,7 +327,10 @@ class RectDemo:
                 publication = publicity.publication_save(
                     rect=rect,
                     publication=Publication(
-                        rectification=rect, scope=scope, title=title, text=publicity.publication_default_text(rect)
+                        rectification=rect,
+                        scope=scope,
+                        title=title,
+                        text=publicity.publication_default_text(rect),
                     ),
                     by=self.office,
                 )
