@@ -24,7 +24,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
-# Bootstrap and htmx into static/vendor/, the same target developers use.
+# Bootstrap, htmx and ECharts into static/vendor/, the same target developers use.
 COPY Makefile package.json package-lock.json ./
 RUN make assets && rm -rf /root/.npm
 

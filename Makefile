@@ -118,13 +118,14 @@ $(NODE_STAMP): package.json package-lock.json
 
 assets: $(NODE_STAMP)
 	@rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/bootstrap/css $(VENDOR)/bootstrap/js $(VENDOR)/htmx
+	mkdir -p $(VENDOR)/bootstrap/css $(VENDOR)/bootstrap/js $(VENDOR)/htmx $(VENDOR)/echarts
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/bootstrap/css/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/js/
 	for map in css/bootstrap.min.css.map js/bootstrap.bundle.min.js.map; do
 	  if [ -f "node_modules/bootstrap/dist/$$map" ]; then cp "node_modules/bootstrap/dist/$$map" "$(VENDOR)/bootstrap/$$map"; fi
 	done
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	echo "Front-end assets copied into $(VENDOR)/"
 
 migrate: venv
