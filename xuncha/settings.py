@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "teams",
     "clues",
     "rectification",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

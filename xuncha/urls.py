@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("", include("clues.urls")),
     path("", include("rectification.urls")),
+    path("", include("dashboards.urls")),
     path("documents/", include("xuncha.core.urls")),
     path("admin/", admin.site.urls),
 ]

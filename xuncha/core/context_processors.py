@@ -13,6 +13,8 @@ def navigation(request):
     team = has_role(user, Role.TEAM) and not office
     receiver = has_role(user, Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT)
     items = [("工作台", reverse("home"), "home")]
+    if office or leader or team:
+        items += [("领导驾驶舱", reverse("dashboards:county"), "dashboard")]
     if office or leader:
         items += [
             ("巡察轮次", reverse("rounds:round_list"), "rounds"),
@@ -38,6 +40,11 @@ def navigation(request):
         items += [("反馈整改", reverse("rectification:rect_list"), "rectification")]
     if has_role(user, Role.JIWEI, Role.ZUZHIBU):
         items += [("整改监督", reverse("rectification:supervision"), "supervision")]
+    if office or leader:
+        items += [
+            ("巡察质量考评", reverse("dashboards:quality"), "quality"),
+            ("共性问题分析", reverse("dashboards:common_problems"), "common_problems"),
+        ]
     if office:
         items += [
             ("问题类别", reverse("clues:category_list"), "categories"),

@@ -1,0 +1,13 @@
+"""Common problem views (to be written)."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+
+def _placeholder(request, *args, **kwargs):
+    return HttpResponse("")
+
+
+urlpatterns = [
+    path("dashboard/common-problems/", _placeholder, name="common_problems"),
+]
