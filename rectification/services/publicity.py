@@ -90,6 +90,12 @@ def publication_default_title(rect: Rectification) -> str:
     return f"{rect.unit.name}关于县委{rect.round.short_name}巡察反馈意见{what}的通报"
 
 
+def _counts(prefix: str, parts: list[tuple[str, int]]) -> str:
+    """“（其中立行立改2条、限期整改7条）”, leaving out the kinds with none; empty if all are none."""
+    named = [f"{label}{n}条" for label, n in parts if n]
+    return f"（{prefix}{'、'.join(named)}）" if named else ""
+
+
 def publication_default_text(rect: Rectification) -> str:
     """A first draft from the counts only (problems, measures, closed, long-term, accountability): no names."""
     measures = list(rect.measures.values_list("kind", "status"))
@@ -107,7 +113,7 @@ def publication_default_text(rect: Rectification) -> str:
     paragraphs = [
         f"根据县委巡察工作统一部署，县委{rect.round.short_name}巡察对{unit}开展了巡察，并{fed_back}向{unit}"
         f"反馈了巡察意见。{unit}把巡察整改作为重要政治任务，对照巡察反馈的{problems}个问题，逐项制定整改措施"
-        f"{total}条（其中立行立改{immediate}条、限期整改{by_deadline}条、长期坚持{all_long_term}条），"
+        f"{total}条{_counts('其中', [('立行立改', immediate), ('限期整改', by_deadline), ('长期坚持', all_long_term)])}，"
         "建立问题整改落实台账，逐一对账销号。",
     ]
     if rect.is_closed:
@@ -116,10 +122,9 @@ def publication_default_text(rect: Rectification) -> str:
             f"长期坚持事项{long_term}条持续推进，整改工作经评估办结。"
         )
     else:
-        paragraphs.append(
-            f"截至{_cn_date(timezone.localdate())}，已完成销号{closed}条，长期坚持事项{long_term}条持续推进，"
-            f"正在整改{ongoing}条。"
-        )
+        done = [("已完成销号", closed), ("长期坚持事项", long_term), ("正在整改", ongoing)]
+        parts = [f"{label}{n}条" + ("持续推进" if label == "长期坚持事项" else "") for label, n in done if n]
+        paragraphs.append(f"截至{_cn_date(timezone.localdate())}，" + "，".join(parts or ["整改措施正在制定"]) + "。")
     if accountabilities:
         paragraphs.append(f"对整改不力、敷衍整改、虚假整改的问题，依规依纪问责{accountabilities}起。")
     paragraphs.append(

@@ -52,7 +52,7 @@ def navigation(request):
         ]
     if has_role(user, Role.UNIT):
         items += [("本单位", reverse("rounds:my_unit"), "my_unit")]
-        items += [("巡察整改", reverse("rectification:rect_list"), "rectification")]
+        items += [("反馈整改", reverse("rectification:rect_list"), "rectification")]
     items += [("站内消息", reverse("notifications:inbox"), "inbox")]
     items += [("整改公开", reverse("rectification:publications"), "publications")]
     items += [("巡察公告（公开）", reverse("rounds:public_announcements"), "public")]
