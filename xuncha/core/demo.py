@@ -43,6 +43,7 @@ from xuncha.accounts.roles import role_group
 
 from . import demo_data as D
 from .demo_clues import ClueDemo, build_clues
+from .demo_history import build_history
 from .demo_rect import build_rectification
 
 DEMO_PASSWORD = "demo12345"
@@ -516,10 +517,12 @@ class DemoBuilder:
 
 def build_demo(*, today: date | None = None) -> ClueDemo:
     """Load the demo county into an empty database, then its leads, findings and transfers
-    (`demo_clues`). The caller holds the transaction. Returns the public receipt codes and the
+    (`demo_clues`), the rectification of round 5 (`demo_rect`) and the history of the completed rounds
+    (`demo_history`). The caller holds the transaction. Returns the public receipt codes and the
     accounts `demo_clues` added."""
     builder = DemoBuilder(today)
     builder.build()
     clues = build_clues(builder)
     build_rectification(builder)
+    build_history(builder)
     return clues

@@ -5,6 +5,7 @@ of its own so a failure names what is wrong.
 """
 
 import re
+from collections import defaultdict
 from datetime import timedelta
 from io import StringIO
 
@@ -22,15 +23,20 @@ from clues.models import (
     Lead,
     LeadStatus,
     PartnerDepartment,
+    PersonDealt,
     ScopeStatus,
     TransferBatch,
+    TransferItem,
     TransferStatus,
 )
 from clues.selectors_intake import with_duplicate_flag
 from clues.services.intake import public_receipt_lookup
+from dashboards.models import QualitySettings, ScoreSource, TeamScore
 from rectification.models import (
+    Measure,
     MeasureKind,
     MeasureStatus,
+    Problem,
     PublicationScope,
     PublicationStatus,
     Rectification,
@@ -51,7 +57,7 @@ from rounds.models import (
     Unit,
     UnitType,
 )
-from teams.models import Cadre, MemberRole, TeamMember
+from teams.models import Cadre, MemberRole, Team, TeamMember
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role
 from xuncha.core.access import assignments_for, batches_for, own_units
@@ -81,6 +87,7 @@ def test_seed_demo(settings, tmp_path):
     check_findings_in_every_state()
     check_transfers_to_jiwei_and_zuzhibu()
     check_rectification_of_unit1()
+    check_history_for_dashboards()
     codes = check_receipt_codes(out.getvalue(), tmp_path / "demo-receipt-codes.txt")
     check_running_twice_changes_nothing(codes)
 
@@ -239,7 +246,8 @@ def check_findings_in_every_state():
 def check_transfers_to_jiwei_and_zuzhibu():
     today = timezone.localdate()
     jiwei, zuzhibu = User.objects.get(username="jiwei"), User.objects.get(username="zuzhibu")
-    case = TransferBatch.objects.get(receiver__name="县纪委监委")
+    rectifying = TransferBatch.objects.filter(round__status=RoundStatus.RECTIFYING)  # the older are history
+    case = rectifying.get(receiver__name="县纪委监委")
     assert case.sent_at and case.acknowledged_at and case.acknowledged_by == jiwei
     results = {item.result: item for item in case.items.all()}
     assert set(results) == {HandlingResult.CASE, HandlingResult.TALK, HandlingResult.CLOSE}
@@ -247,11 +255,14 @@ def check_transfers_to_jiwei_and_zuzhibu():
     assert results[HandlingResult.TALK].persons.get().form == DisciplineForm.FIRST
     assert not results[HandlingResult.CLOSE].persons.exists()
 
-    overdue = TransferBatch.objects.get(receiver__name="县委组织部")
+    overdue = rectifying.get(receiver__name="县委组织部")
     assert overdue.status in (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED) and overdue.deadline < today
     assert not overdue.items.exclude(result="").exists()
     assert Notification.objects.filter(recipient__username="office", title__contains="未反馈办理结果").count() == 1
-    assert list(batches_for(jiwei)) == [case] and list(batches_for(zuzhibu)) == [overdue]
+    # Each receiver sees the batches sent to it, this round's and the completed rounds'.
+    assert case in batches_for(jiwei) and overdue in batches_for(zuzhibu)
+    assert set(batches_for(jiwei).values_list("receiver__name", flat=True)) == {"县纪委监委"}
+    assert set(batches_for(zuzhibu).values_list("receiver__name", flat=True)) == {"县委组织部"}
     # The 移交函 and 移交清单 were rendered in the seed, so they download at once.
     for batch in (case, overdue):
         assert list(documents_of(batch).values_list("status", flat=True)) == [DocumentStatus.DONE] * 2
@@ -296,6 +307,84 @@ def check_rectification_of_unit1():
     assert published.filter(scope=PublicationScope.PUBLIC).exists()
     # The morning digest went to the unit's principal, once.
     assert Notification.objects.filter(recipient__username="unit1", title__startswith="整改提醒").count() == 1
+
+
+def check_history_for_dashboards():
+    """What issue 5 asks of the demo: completed rounds with problems in many categories, some common to
+    many units and some coming back for a unit inspected again, closed rectifications (one of which
+    comes back), transfers that led to cases, and teams of visibly different quality."""
+    done = list(Round.objects.filter(status=RoundStatus.DONE).order_by("number"))
+    approved = Finding.objects.filter(round__in=done, status=FindingStatus.APPROVED)
+    categories = {r.number: approved.filter(round=r).values("category").distinct().count() for r in done}
+    assert sum(n >= 8 for n in categories.values()) >= 3, categories
+    assert not approved.filter(category__parent__isnull=True).exists()  # filed under sub-categories
+    assert not Finding.objects.filter(round__in=done).exclude(status=FindingStatus.APPROVED).exists()
+
+    # Units inspected twice with findings both times; a category found in at least 3 units of a round.
+    start = {r.pk: r.planned_start for r in Round.objects.all()}
+    rows = list(approved.values_list("unit_id", "round_id", "category_id"))
+    rounds_of = defaultdict(set)
+    units_of = defaultdict(set)
+    for unit, rnd, category in rows:
+        rounds_of[unit].add(rnd)
+        units_of[(rnd, category)].add(unit)
+    assert sum(len(r) >= 2 for r in rounds_of.values()) >= 3
+    assert max(len(u) for u in units_of.values()) >= 3
+
+    # Every unit of a completed round has a closed, rated rectification, its measures all closed, of
+    # the three kinds, a few reopened after a relapse; one unit's closed problem came back later.
+    rects = Rectification.objects.filter(round__in=done)
+    assert rects.count() == Assignment.objects.filter(round__in=done).count()
+    assert set(rects.values_list("status", flat=True)) == {RectStatus.CLOSED}
+    assert not rects.filter(rating="").exists() and rects.values("rating").distinct().count() >= 3
+    measures = Measure.objects.filter(rectification__in=rects)
+    assert set(measures.values_list("status", flat=True)) == {MeasureStatus.CLOSED}
+    assert set(measures.values_list("kind", flat=True)) == set(MeasureKind.values)
+    assert measures.filter(reopen_count__gt=0).count() >= 2
+    problems = Problem.objects.filter(rectification__in=rects).values_list(
+        "rectification__unit_id", "rectification__round_id", "category_id"
+    )
+    later = {(u, c, start[r]) for u, r, c in rows}
+    assert any(
+        (u, c, s) in later for u, r, c in problems for s in {start[x] for x in rounds_of[u]} if s > start[r]
+    )
+    assert 0 < Problem.objects.filter(rectification__in=rects).count() <= approved.count()
+
+    # Leads transferred from the completed rounds, some leading to 立案 and persons dealt with.
+    items = TransferItem.objects.filter(batch__round__in=done)
+    assert items.filter(result=HandlingResult.CASE, batch__receiver__name="县纪委监委").count() >= 5
+    assert not items.filter(result="").exists()
+    forms = set(PersonDealt.objects.filter(item__in=items).values_list("form", flat=True))
+    assert len(forms) >= 3, forms
+
+    # Teams differ: findings per unit, and the weighted score (QualitySettings' defaults) of at least one
+    # team falls below the talk threshold.
+    per_unit, totals = {}, {}
+    field = QualitySettings._meta.get_field
+    weights = {
+        ScoreSource.LEADERSHIP: field("leadership_weight").default,
+        ScoreSource.OFFICE: field("office_weight").default,
+        ScoreSource.UNIT: field("unit_weight").default,
+    }
+    for team in Team.objects.filter(round__in=done):
+        units = team.assignments.count()
+        per_unit[team.pk] = approved.filter(team=team).count() / units
+        scores = defaultdict(list)
+        for source, score in TeamScore.objects.filter(team=team).values_list("source", "score"):
+            scores[source].append(score)
+        assert len(scores[ScoreSource.LEADERSHIP]) == len(scores[ScoreSource.OFFICE]) == 1
+        assert len(scores[ScoreSource.UNIT]) == units
+        means = {source: sum(s) / len(s) for source, s in scores.items()}
+        totals[team.pk] = sum(means[s] * w for s, w in weights.items()) / sum(weights.values())
+    assert max(per_unit.values()) >= 2 * min(per_unit.values()), per_unit
+    threshold = field("talk_threshold").default
+    assert min(totals.values()) < threshold <= max(totals.values()), totals
+    returned = {
+        team: Finding.objects.filter(team=team, reviews__action="return").distinct().count()
+        / approved.filter(team=team).count()
+        for team in per_unit
+    }
+    assert max(returned.values()) >= 0.4 and min(returned.values()) <= 0.1, returned
 
 
 def check_running_twice_changes_nothing(codes):
