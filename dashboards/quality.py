@@ -279,10 +279,12 @@ def team_quality_of(team: Team, settings: QualitySettings | None = None) -> Team
 
 
 def default_round() -> Round | None:
-    """The round the page opens on: the latest whose on-site work is over, else the latest on site."""
+    """The round the page opens on: the latest that has been scored (a ranking to read), else the latest
+    whose on-site work is over, else the latest on site."""
     rounds = Round.objects.select_related("term").order_by("-term__start_date", "-number")
     return (
-        rounds.filter(status__in=FINISHED_STATUSES).first()
+        rounds.filter(status__in=FINISHED_STATUSES, teams__scores__isnull=False).distinct().first()
+        or rounds.filter(status__in=FINISHED_STATUSES).first()
         or rounds.filter(status__in=EVALUABLE_STATUSES).first()
     )
 

@@ -94,6 +94,12 @@ def test_default_round_is_the_latest_finished(world):
     assert quality.default_round() == world.other_round
 
 
+def test_default_round_prefers_the_latest_scored(world):
+    TeamScore.objects.create(team=world.team_c, source=ScoreSource.OFFICE, score=Decimal("80"))
+    assert world.team_c.round == world.other_round
+    assert quality.default_round() == world.other_round  # the newer round has no score yet
+
+
 # --- weighted total -------------------------------------------------------------------------------
 
 
