@@ -5,10 +5,12 @@ anon, office, leader, member (of team A), other (member of team B), unit (princi
 jiwei, zuzhibu. Detail pages of what a role may not see answer 404, so existence does not leak.
 
 A key names the object whose pk goes into the URL; a tuple of keys gives several arguments, and an item
-that is not a key (a kind, a version number) goes in as it is.
+that is not a key (a kind, a version number, a metric) goes in as it is. A dict is the query string, its
+values keys or as they are.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +21,8 @@ from django.utils import timezone
 
 from clues.services.transfers import batch_create, batch_send
 from clues.tests.factories import FindingFactory, LeadFactory
+from dashboards import docx_thematic
+from dashboards.models import QualitySettings, TeamScore
 from rectification.docs_feedback import KIND_FEEDBACK_DOCX, KIND_FEEDBACK_PDF, KIND_REPORT_PDF
 from rectification.models import (
     Accountability,
@@ -78,6 +82,11 @@ OFFICE_POST = row(403, office=302, other=404)
 # to the page with a message; the office, the leader, the team and the supervisors only read (403).
 UNIT_WRITE = row(403, unit=302, other=404)
 POST_ONLY = row(405)
+# The dashboards (领导驾驶舱): the office and the leadership see every team's figures, a team member his teams'
+# part, in the rounds his teams served in (both teams serve in the round); the unit and the supervisors none.
+TEAM_FIGURES = row(403, office=200, leader=200, member=200, other=200)
+# The 回头看 round: only team A's member serves in it.
+LOOKBACK_FIGURES = row(403, office=200, leader=200, member=200)
 
 # (url name, object key for its argument or None, method, expected per role)
 MATRIX = [
@@ -217,6 +226,42 @@ MATRIX = [
     ("core:document_download", "report_pdf", "get", row(404, office=200, leader=200, member=200)),
     ("core:document_download", "version_pdf", "get", READ),
     ("core:document_download", "queued_docx", "get", row(404)),
+    # The dashboards: the county's (the current term, or the one named) and a round's, its PDF, the
+    # drill-down list behind a number (a team member may not filter on another team, and does not see the
+    # units still to cover: a county-wide figure), the Excel exports.
+    ("dashboards:county", None, "get", TEAM_FIGURES),
+    ("dashboards:county", {"term": "term"}, "get", TEAM_FIGURES),
+    ("dashboards:round", "round", "get", TEAM_FIGURES),
+    ("dashboards:round", "lookback_round", "get", LOOKBACK_FIGURES),
+    ("dashboards:round_pdf", "round", "get", TEAM_FIGURES),
+    ("dashboards:round_pdf", "lookback_round", "get", LOOKBACK_FIGURES),
+    ("dashboards:drilldown", ("findings", {"round": "round"}), "get", TEAM_FIGURES),
+    (
+        "dashboards:drilldown",
+        ("problems", {"term": "term", "team": "team_a"}),
+        "get",
+        row(403, office=200, leader=200, member=200),
+    ),
+    ("dashboards:drilldown", ("measures_open", {"round": "lookback_round"}), "get", LOOKBACK_FIGURES),
+    (
+        "dashboards:drilldown",
+        ("units_to_cover", {"term": "term"}),
+        "get",
+        row(403, office=200, leader=200, member=404, other=404),
+    ),
+    ("dashboards:drilldown", ("to_jiwei", {"term": "term", "export": "xlsx"}), "get", TEAM_FIGURES),
+    ("dashboards:drilldown", ("persons", {"round": "round", "export": "xlsx"}), "get", TEAM_FIGURES),
+    ("dashboards:export", None, "get", TEAM_FIGURES),
+    ("dashboards:export", {"round": "lookback_round", "table": "by_team"}, "get", LOOKBACK_FIGURES),
+    # 巡察质量考评 and 共性问题分析: the office and the leadership; not the teams (they are what is evaluated).
+    ("dashboards:quality", None, "get", OFFICE_AND_LEADER),
+    ("dashboards:quality", {"round": "round"}, "get", OFFICE_AND_LEADER),
+    ("dashboards:quality_export", None, "get", OFFICE_AND_LEADER),
+    ("dashboards:quality_settings", None, "get", OFFICE_ONLY),
+    ("dashboards:team_scores", "team_a", "get", OFFICE_AND_LEADER),
+    ("dashboards:common_problems", None, "get", OFFICE_AND_LEADER),
+    ("dashboards:common_problems", {"round": "round"}, "get", OFFICE_AND_LEADER),
+    ("dashboards:thematic_report", None, "get", POST_ONLY),
     # Last, the rectification's write-only endpoints (empty forms): refused by the state or the form, or
     # harmless (a PDF queued, the office's documents queued, the office closes the measure at the very end).
     ("rectification:problems_sync", "rect", "post", OFFICE_POST),
@@ -242,6 +287,11 @@ MATRIX = [
     ("rectification:publication_withdraw", ("rect", "publication"), "post", OFFICE_POST),
     ("rectification:feedback_render", "rect", "post", OFFICE_POST),
     ("rectification:measure_close", ("rect", "measure"), "post", OFFICE_POST),
+    # The dashboards' writes (empty forms): the office gets the settings form again with its errors, saves
+    # an empty score sheet (nothing changes) and queues the term's 专题报告.
+    ("dashboards:quality_settings", None, "post", OFFICE_ONLY),
+    ("dashboards:team_scores", "team_a", "post", row(403, office=302)),
+    ("dashboards:thematic_report", None, "post", row(403, office=302)),
 ]
 
 # Writes: everyone but the office is refused and nothing changes (the office's writes are tested per app).
@@ -419,15 +469,21 @@ def _rectification(users, assignment, cadre) -> dict:
         "version_pdf": _document(version, KIND_VERSION_PDF),
         "queued_docx": _document(rect, KIND_FEEDBACK_DOCX, fmt="docx", rendered=False),
         "assignment_lookback": AssignmentFactory(team=lookback_team, unit=assignment.unit),
+        "lookback_round": lookback_round,
     }
 
 
 def _url(name, key, objects, extra=None):
     keys = key if isinstance(key, tuple) else (key,) if key else ()
-    args = [objects[k].pk if k in objects else k for k in keys]
+
+    def value(k):
+        return objects[k].pk if k in objects else k
+
+    args = [value(k) for k in keys if not isinstance(k, dict)]
     if extra:
         args += list(extra.values())
-    return reverse(name, args=args)
+    query = {q: value(v) for k in keys if isinstance(k, dict) for q, v in k.items()}
+    return reverse(name, args=args) + (f"?{urlencode(query)}" if query else "")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -514,6 +570,29 @@ def test_the_rectification_posts_of_the_matrix_change_only_what_the_office_may(w
     if role == "office":  # the four feedback documents queued again, and the measure closed
         before |= {"documents": 3 + 4, "measures": [MeasureStatus.CLOSED]}
     assert _rect_state(objects) == before
+
+
+def _dashboards_state() -> dict:
+    return {
+        "settings": QualitySettings.history.count(),
+        "scores": TeamScore.history.count(),
+        "reports": GeneratedDocument.objects.filter(kind=docx_thematic.KIND).count(),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_dashboards_posts_of_the_matrix_change_only_what_the_office_may(world, client, role):
+    users, objects = world
+    if role != "anon":
+        client.force_login(users[role])
+    QualitySettings.current()
+    before = _dashboards_state()
+    for name, key, method, _ in MATRIX:
+        if method == "post" and name.startswith("dashboards:"):
+            client.post(_url(name, key, objects))
+    if role == "office":  # the term's 专题报告 queued; the settings and the scores as they were
+        before |= {"reports": before["reports"] + 1}
+    assert _dashboards_state() == before
 
 
 @pytest.mark.parametrize("role", ["office", "leader", "member", "unit", "jiwei", "zuzhibu"])
