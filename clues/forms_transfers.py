@@ -9,6 +9,7 @@ from django.forms import formset_factory
 
 from rounds.models import Round, Unit
 from teams.models import Team
+from xuncha.core.forms import style_fields
 
 from .models import (
     DisciplineForm,
@@ -20,17 +21,6 @@ from .models import (
 )
 from .models.intake import TRANSFER_DISPOSITIONS
 from .services.transfers import DEFAULT_DEADLINE_DAYS, MAX_DEADLINE_DAYS
-
-
-def _style(fields, *, small: bool = False) -> None:
-    for field in fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
 
 
 def _any(label: str, choices) -> list:
@@ -70,7 +60,7 @@ class DispositionProposeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class DispositionConfirmForm(forms.Form):
@@ -87,7 +77,7 @@ class DispositionConfirmForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class DispositionQueueFilterForm(FilterForm):
@@ -100,7 +90,7 @@ class DispositionQueueFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
         self.fields["team"].queryset = teams
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "摘要、被反映人或单位"
 
 
@@ -140,7 +130,7 @@ class BatchCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["receiver"].queryset = receivers
         self.fields["leads"].queryset = leads
-        _style(self.fields)
+        style_fields(self.fields)
 
     def checked_ids(self) -> set[str]:
         """The leads ticked in the submitted form, to keep them ticked when it is shown again."""
@@ -159,7 +149,7 @@ class PendingLeadFilterForm(FilterForm):
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
 
 
 class BatchFilterForm(FilterForm):
@@ -176,7 +166,7 @@ class BatchFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["receiver"].queryset = receivers
         self.fields["round"].queryset = rounds
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
 
 
 class ItemResultForm(forms.Form):
@@ -190,7 +180,7 @@ class ItemResultForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 # Short labels for the select; the page explains each form above the table.
@@ -212,7 +202,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
         self.fields["detail"].widget.attrs["placeholder"] = "如：党内严重警告"
 
     def clean(self):
@@ -251,4 +241,4 @@ class FiguresFilterForm(FilterForm):
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)

@@ -7,17 +7,9 @@ from decimal import Decimal
 from django import forms
 
 from rounds.models import Round, Term
+from xuncha.core.forms import style_fields
 
 HUNDRED = Decimal(100)
-
-
-def _style(fields, *, small: bool = False) -> None:
-    for f in fields.values():
-        widget = f.widget
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
 
 
 def _percent(label: str, **kwargs) -> forms.DecimalField:
@@ -51,7 +43,7 @@ class QualityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = terms
         self.fields["round"].queryset = rounds
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
 
     def filters(self) -> dict:
         if not self.is_bound:
@@ -70,7 +62,7 @@ class QualitySettingsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
     def clean(self):
         data = super().clean()
@@ -95,7 +87,7 @@ class TeamScoresForm(forms.Form):
         for unit in self.units:
             self.fields[f"unit_{unit.pk}_score"] = _percent(f"{unit.name}评分", required=False)
             self.fields[f"unit_{unit.pk}_note"] = self._note()
-        _style(self.fields)
+        style_fields(self.fields)
         for name, f in self.fields.items():
             if name.endswith("_score"):
                 f.widget.attrs.update({"placeholder": "0–100", "class": "form-control text-end"})

@@ -6,6 +6,8 @@ the view shows as a form error or a message), so a refused form keeps what the u
 
 from django import forms
 
+from xuncha.core.forms import style_fields
+
 from .models import (
     Accountability,
     MeasureStatus,
@@ -13,17 +15,6 @@ from .models import (
     PublicationScope,
     Rating,
 )
-
-
-def _style(fields, *, small: bool = False) -> None:
-    for field in fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
 
 
 def _any(label: str, choices) -> list:
@@ -49,7 +40,7 @@ class LedgerFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "措施、问题或责任部门"
 
 
@@ -69,7 +60,7 @@ class RectCloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class AccountabilityForm(forms.ModelForm):
@@ -88,7 +79,7 @@ class AccountabilityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = _any("请选择", Accountability.Target.choices)
         self.fields["reason"].choices = _any("请选择", Accountability._meta.get_field("reason").choices)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class PublicationForm(forms.ModelForm):
@@ -104,7 +95,7 @@ class PublicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = _any("请选择", PublicationScope.choices)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class WithdrawForm(forms.Form):
@@ -117,7 +108,7 @@ class PublicationFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "标题、单位名称"
 
 
@@ -126,5 +117,5 @@ class PublicFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "标题、单位名称"

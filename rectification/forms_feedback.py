@@ -7,6 +7,7 @@ the view shows as a form error), so a refused form keeps everything the user typ
 from django import forms
 
 from rounds.models import Round
+from xuncha.core.forms import style_fields
 
 from .models import RectStatus
 
@@ -16,17 +17,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _style(fields, *, small: bool = False) -> None:
-    for field in fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
 
 
 class RoundChoiceField(forms.ModelChoiceField):
@@ -42,7 +32,7 @@ class RectFilterForm(forms.Form):
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "被巡察单位名称"
 
     def filters(self) -> dict:
@@ -83,7 +73,7 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class ProblemForm(forms.Form):
@@ -97,7 +87,7 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class MeetingForm(forms.Form):
@@ -112,4 +102,4 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)

@@ -6,20 +6,11 @@ the view shows as a form error), so a refused form keeps everything the user typ
 
 from django import forms
 
+from xuncha.core.forms import style_fields
+
 from .models import Measure, MeasureKind, MeasureStatus
 
 DUE_CHOICES = [("", "全部时限"), ("soon", "7日内到期"), ("overdue", "已逾期")]
-
-
-def _style(fields, *, small: bool = False) -> None:
-    for field in fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
 
 
 class MeasureForm(forms.ModelForm):
@@ -47,7 +38,7 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args, rect=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
         self.fields["kind"].choices = MeasureKind.choices
         if rect is not None:
             low = rect.meeting_date.isoformat() if rect.meeting_date else ""
@@ -79,7 +70,7 @@ class CommitmentForm(forms.Form):
             self.fields["members"].required = True
         else:
             del self.fields["members"]
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class CommitmentSignForm(forms.Form):
@@ -91,7 +82,7 @@ class CommitmentSignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
 
 
 class PlanImportForm(forms.Form):
@@ -105,7 +96,7 @@ class PlanImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class PlanReturnForm(forms.Form):
@@ -118,7 +109,7 @@ class PlanReturnForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class MeasureFilterForm(forms.Form):
@@ -133,7 +124,7 @@ class MeasureFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "问题、措施、责任人"
 
     def filters(self) -> dict:

@@ -8,20 +8,9 @@ the view shows as a form error or a message), so a refused form keeps what the u
 from django import forms
 
 from rounds.models import Round
-from xuncha.core.forms import MultipleFileField
+from xuncha.core.forms import MultipleFileField, style_fields
 
 from .models import ProgressLevel
-
-
-def _style(fields, *, small: bool = False) -> None:
-    for field in fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
 
 
 class VersionForm(forms.Form):
@@ -61,7 +50,7 @@ class VersionForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.fields[f"files_{mid}"] = MultipleFileField(label="上传佐证材料", required=False)
-        _style(self.fields)
+        style_fields(self.fields)
 
     def rows(self):
         """(entry, progress field, narrative field, files field) per measure, for the template."""
@@ -96,7 +85,7 @@ class CorrectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
 
 
 class SignForm(forms.Form):
@@ -109,7 +98,7 @@ class SignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
 
 
 class CommentForm(forms.Form):
@@ -122,7 +111,7 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class MeetingForm(forms.Form):
@@ -144,7 +133,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields)
+        style_fields(self.fields)
 
 
 class SupervisionFilterForm(forms.Form):
@@ -160,7 +149,7 @@ class SupervisionFilterForm(forms.Form):
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
-        _style(self.fields, small=True)
+        style_fields(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "被巡察单位名称"
 
     def filters(self) -> dict:

@@ -28,3 +28,16 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+def style_fields(fields, *, small: bool = False) -> None:
+    """Bootstrap classes on a form's widgets: form-select on selects, form-control on the rest; check
+    boxes and radio buttons keep their own markup. `small` for the compact filter bars."""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+            continue
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
