@@ -23,6 +23,8 @@ MANAGE      := $(VPY) manage.py
 HOST        ?= 127.0.0.1
 PORT        ?= 8000
 PYTEST_ARGS ?=
+# Volumes of the benchmark (bench/generate.py): S, L or both.
+BENCH_VOLUMES ?= S L
 SKIP_SYSTEM ?=
 # The same directory settings.py uses for the SQLite file, logs, Celery queues and media.
 VAR_DIR     := $(if $(XUNCHA_VAR_DIR),$(XUNCHA_VAR_DIR),var)
@@ -73,7 +75,7 @@ stop_pid() {
 }
 endef
 
-.PHONY: help system test-system venv assets migrate demo stop-worker test lint
+.PHONY: help system test-system venv assets migrate demo stop-worker test lint bench
 
 help:
 	@echo "make demo         install, migrate, load the demo county, run worker+beat and http://$(HOST):$(PORT)"
@@ -85,6 +87,7 @@ help:
 	@echo "make assets       npm ci, then copy Bootstrap and htmx into $(VENDOR)/"
 	@echo "make migrate      apply database migrations"
 	@echo "make stop-worker  stop the background Celery worker started by make demo"
+	@echo "make bench        benchmark on PostgreSQL (127.0.0.1:5432) at BENCH_VOLUMES=\"$(BENCH_VOLUMES)\", writes BENCHMARKS.md"
 
 system:
 	@pkgs="$(SYSTEM_PACKAGES)"
@@ -162,3 +165,8 @@ test: system test-system venv assets
 
 lint: venv
 	@$(VENV)/bin/ruff check .
+
+# Issue #6: generate the synthetic county in its own PostgreSQL databases (xuncha_bench_s / _l, dropped
+# afterwards), serve it with gunicorn (DEBUG off), time the pages, sweeps, documents and 50 users.
+bench: venv assets
+	@BENCH_VOLUMES="$(BENCH_VOLUMES)" $(VPY) bench/run.py

@@ -1,0 +1,244 @@
+"""In-process measurements against a bench database (run by bench/run.py with DATABASE_URL set).
+
+    .venv/bin/python bench/measure.py targets   # the pages to time: name, URL, the user who opens it
+    .venv/bin/python bench/measure.py queries   # database queries per page (django.test.Client)
+    .venv/bin/python bench/measure.py tasks     # sweeps, feedback Word/PDF, Excel export (volume L)
+
+Each prints one JSON document on stdout. Every write (the sweeps' inbox messages and reminder logs) is
+rolled back, so the database stays as generated and a second run measures the same work.
+"""
+
+import json
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+LEDGER_PAGE = 50  # clues.views.findings / rectification.views.closing page sizes
+EXCEL_ROWS = 5000
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xuncha.settings")
+    import django
+
+    django.setup()
+
+
+def targets() -> list[dict]:
+    """The pages of issue #6, each with the role that uses it. The floor page is the inbox: a trivial
+    logged-in view through the same middleware (one user's messages, paginated)."""
+    from django.db.models import Count
+
+    from clues.models import Finding
+    from rectification.models import Rectification, RectStatus
+    from rounds.models import Round
+
+    doc_rect = Rectification.objects.select_related("unit").get(unit__principal_user__username="bench_unit")
+    round_pk = Round.objects.get(number=10).pk
+    findings_pages = max(1, -(-Finding.objects.count() // LEDGER_PAGE))
+    # The office's working ledger: the largest rectification in progress (a closed one shows other parts).
+    biggest = (
+        Rectification.objects.filter(status=RectStatus.IN_PROGRESS)
+        .annotate(n=Count("measures"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    ledger_pages = max(1, -(-biggest.n // LEDGER_PAGE))
+    deep = max(1, int(findings_pages * 0.8))
+    return [
+        {"name": "floor", "label": "基准页（站内信 /inbox/）", "url": "/inbox/", "user": "bench_office"},
+        {"name": "county", "label": "县级驾驶舱", "url": "/dashboard/", "user": "bench_leader"},
+        {"name": "round", "label": "轮次驾驶舱", "url": f"/dashboard/rounds/{round_pk}/", "user": "bench_leader"},
+        {"name": "findings", "label": "问题台账 第1页", "url": "/findings/", "user": "bench_office"},
+        {
+            "name": "findings_deep",
+            "label": f"问题台账 深页（第{deep}/{findings_pages}页）",
+            "url": f"/findings/?page={deep}",
+            "user": "bench_office",
+        },
+        {"name": "leads", "label": "线索台账（巡察办）", "url": "/leads/", "user": "bench_office"},
+        {"name": "leads_team", "label": "线索台账（组员）", "url": "/leads/", "user": "bench_team"},
+        {
+            "name": "rect_ledger",
+            "label": f"整改台账 第1页（{biggest.n}项措施）",
+            "url": f"/rectification/{biggest.pk}/ledger/",
+            "user": "bench_office",
+        },
+        {
+            "name": "rect_ledger_deep",
+            "label": f"整改台账 末页（第{ledger_pages}页）",
+            "url": f"/rectification/{biggest.pk}/ledger/?page={ledger_pages}",
+            "user": "bench_office",
+        },
+        {"name": "unit", "label": "单位页面（巡察办）", "url": f"/units/{doc_rect.unit_id}/", "user": "bench_office"},
+        {
+            "name": "unit_own",
+            "label": "本单位页面（单位负责人）",
+            "url": f"/units/{doc_rect.unit_id}/",
+            "user": "bench_unit",
+        },
+        {"name": "gonggao", "label": "巡察公告（公众）", "url": "/gonggao/", "user": ""},
+    ]
+
+
+def queries() -> dict:
+    """Queries per page: each page opened once to warm up, then counted."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__startswith="bench_")}
+    out = {}
+    for target in targets():
+        client = Client()
+        if target["user"]:
+            client.force_login(users[target["user"]])
+        client.get(target["url"])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(target["url"])
+        out[target["name"]] = {"status": response.status_code, "queries": len(ctx.captured_queries)}
+    return out
+
+
+def _timed(fn, repeat: int = 1) -> tuple[float, object]:
+    """Best of `repeat` runs, each in a transaction that is rolled back."""
+    from django.db import transaction
+
+    best, result = None, None
+    for _ in range(repeat):
+        with transaction.atomic():
+            started = time.perf_counter()
+            result = fn()
+            elapsed = time.perf_counter() - started
+            transaction.set_rollback(True)
+        best = elapsed if best is None else min(best, elapsed)
+    return best, result
+
+
+def _peak_memory(fn) -> int:
+    from django.db import transaction
+
+    with transaction.atomic():
+        tracemalloc.start()
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        transaction.set_rollback(True)
+    return peak
+
+
+def tasks() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client, RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from clues.models import Finding, TransferBatch
+    from clues.services.transfers import transfer_deadline_sweep
+    from clues.views import findings as finding_views
+    from rectification.docs_feedback import KIND_FEEDBACK_DOCX, render_feedback_docx, render_feedback_pdf
+    from rectification.models import Measure, MeasureStatus, Rectification, RectStatus, Report
+    from rectification.services.reminders import due_items, rectification_reminder_sweep
+    from xuncha.core.models import GeneratedDocument
+
+    out = {}
+    # The daily reminder sweep: time (best of 2, each rolled back), queries, and peak Python memory.
+    seconds, digests = _timed(rectification_reminder_sweep, repeat=2)
+    with CaptureQueriesContext(connection) as ctx:
+        _timed(rectification_reminder_sweep)
+    from django.utils import timezone
+
+    users, items = due_items(timezone.localdate())
+    open_measures = (
+        Measure.objects.exclude(status=MeasureStatus.CLOSED).exclude(rectification__status=RectStatus.CLOSED).count()
+    )
+    open_reports = Report.objects.filter(submitted_at__isnull=True).exclude(rectification__status=RectStatus.CLOSED).count()
+    out["reminder_sweep"] = {
+        "seconds": seconds,
+        "digests": digests,
+        "queries": len(ctx.captured_queries),
+        "peak_bytes": _peak_memory(rectification_reminder_sweep),
+        "recipients": len(items),
+        "items": sum(len(v) for v in items.values()),
+        "open_measures": open_measures,
+        "open_reports": open_reports,
+    }
+    seconds, written = _timed(transfer_deadline_sweep, repeat=2)
+    with CaptureQueriesContext(connection) as ctx:
+        _timed(transfer_deadline_sweep)
+    out["transfer_sweep"] = {
+        "seconds": seconds,
+        "messages": written,
+        "queries": len(ctx.captured_queries),
+        "open_batches": TransferBatch.objects.exclude(status__in=["draft", "reported"]).count(),
+    }
+
+    # The feedback (反馈意见) of the unit with 60 findings, Word and PDF, as the document task renders them.
+    rect = Rectification.objects.get(unit__principal_user__username="bench_unit")
+    doc = GeneratedDocument(kind=KIND_FEEDBACK_DOCX, title="bench", object_id=rect.pk)
+    render_feedback_docx(doc)  # warm-up: imports, fonts
+    t0 = time.perf_counter()
+    docx = render_feedback_docx(doc)
+    docx_s = time.perf_counter() - t0
+    render_feedback_pdf(doc)
+    t0 = time.perf_counter()
+    pdf = render_feedback_pdf(doc)
+    pdf_s = time.perf_counter() - t0
+    out["feedback"] = {
+        "problems": rect.problems.count(),
+        "docx_seconds": docx_s,
+        "docx_bytes": len(docx),
+        "pdf_seconds": pdf_s,
+        "pdf_bytes": len(pdf),
+    }
+
+    # The findings ledger export (问题台账 Excel, clues.views.findings.FindingExportView) of 5,000 rows: the
+    # view's own code, its ledger query cut to the first 5,000 findings; and the whole ledger for reference.
+    office = get_user_model().objects.get(username="bench_office")
+    original = finding_views._ledger
+
+    def first_rows(request):
+        form, filters, qs = original(request)
+        return form, filters, qs[:EXCEL_ROWS]
+
+    def export(limit: bool) -> tuple[float, int]:
+        request = RequestFactory().get("/findings/export/")
+        request.user = office
+        request.htmx = False
+        finding_views._ledger = first_rows if limit else original
+        try:
+            t0 = time.perf_counter()
+            response = finding_views.FindingExportView.as_view()(request)
+            body = b"".join(response.streaming_content)
+            return time.perf_counter() - t0, len(body)
+        finally:
+            finding_views._ledger = original
+
+    export(True)
+    seconds, size = export(True)
+    out["excel"] = {"rows": min(EXCEL_ROWS, Finding.objects.count()), "seconds": seconds, "bytes": size}
+    seconds, size = export(False)
+    out["excel_all"] = {"rows": Finding.objects.count(), "seconds": seconds, "bytes": size}
+    # The export over HTTP-less client too, to be sure the URL answers (status only).
+    client = Client()
+    client.force_login(office)
+    out["excel"]["status"] = client.get("/findings/export/?severity=grave").status_code
+    return out
+
+
+def main(argv: list[str]) -> None:
+    setup_django()
+    what = argv[1] if len(argv) > 1 else "targets"
+    result = {"targets": targets, "queries": queries, "tasks": tasks}[what]()
+    print("@@JSON@@" + json.dumps(result, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,458 @@
+"""`make bench`: the benchmark of issue #6, written to BENCHMARKS.md.
+
+For each volume (BENCH_VOLUMES, default "S L"): drop and create the PostgreSQL database
+xuncha_bench_<volume> (BENCH_PG, default postgres://postgres@127.0.0.1:5432), migrate it, generate the
+synthetic county (bench/generate.py), serve it with gunicorn under production settings (DEBUG off) on a
+free port, and time over real HTTP, as the role that uses each page, 200 sequential requests per page
+after 5 warm-ups. Queries per page are counted in-process (bench/measure.py queries). At the largest
+volume it also times the reminder sweeps, the feedback Word and PDF and the 5,000-row Excel export
+(bench/measure.py tasks), and runs 50 concurrent users for 60 s with locust (bench/locustfile.py).
+
+Environment: BENCH_VOLUMES="S L", BENCH_REQUESTS=200, BENCH_WARMUP=5, BENCH_LOAD_SECONDS=60,
+BENCH_LOAD_USERS=50, BENCH_WORKERS=4 (gunicorn), BENCH_KEEP_DB=1 (keep the databases afterwards).
+"""
+
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+VOLUMES = os.environ.get("BENCH_VOLUMES", "S L").split()
+N_REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+N_WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+LOAD_USERS = int(os.environ.get("BENCH_LOAD_USERS", "50"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+PASSWORD = "bench12345"
+
+# Targets of issue #6.
+P50_MS = 80
+FLOOR_RATIO = 3
+SWEEP_S = 10
+PDF_S = 3
+DOCX_S = 1
+EXCEL_S = 5
+LOAD_P95_MS = 300
+
+
+def log(msg: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+# --- the database -----------------------------------------------------------------------------------
+
+
+def psql(sql: str) -> str:
+    url = urlsplit(PG)
+    cmd = ["psql", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+    cmd += ["-d", "postgres", "-v", "ON_ERROR_STOP=1", "-tAc", sql]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def recreate_database(name: str) -> None:
+    psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    psql(f"CREATE DATABASE {name}")
+
+
+def django_env(db: str, var_dir: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"{PG.rstrip('/')}/{db}",
+        XUNCHA_VAR_DIR=str(var_dir),
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("CELERY_BROKER_URL", None)  # the file-system broker in var_dir: nothing to start
+    return env
+
+
+def run_py(args: list[str], env: dict) -> str:
+    proc = subprocess.run([PY, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return proc.stdout
+
+
+def measure(what: str, env: dict) -> object:
+    out = run_py(["bench/measure.py", what], env)
+    return json.loads(out.split("@@JSON@@", 1)[1])
+
+
+# --- the server -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict, log_path: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(log_path, "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                str(Path(PY).parent / "gunicorn"), "xuncha.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                "--workers", str(WORKERS), "--access-logfile", "-", "--log-level", "warning",
+            ],  # fmt: skip
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        for _ in range(100):
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited at once; see {log_path}")
+            try:
+                requests.get(self.base + "/accounts/login/", timeout=10)
+                return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise SystemExit(f"gunicorn did not answer; see {log_path}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+
+
+def login(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    if not username:
+        return session
+    page = session.get(base + "/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        base + "/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"login as {username} failed ({response.status_code})")
+    return session
+
+
+def time_pages(base: str, targets: list[dict]) -> dict:
+    sessions = {}
+    out = {}
+    for target in targets:
+        user = target["user"]
+        if user not in sessions:
+            sessions[user] = login(base, user)
+        session = sessions[user]
+        url = base + target["url"]
+        for _ in range(N_WARMUP):
+            session.get(url)
+        times, bad = [], 0
+        for _ in range(N_REQUESTS):
+            t0 = time.perf_counter()
+            response = session.get(url, allow_redirects=False)
+            times.append((time.perf_counter() - t0) * 1000)
+            bad += response.status_code != 200
+        times.sort()
+        out[target["name"]] = {
+            "p50": statistics.median(times),
+            "p95": times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)],
+            "errors": bad,
+            "bytes": len(response.content),
+        }
+        log(f"  {target['name']:<18} p50 {out[target['name']]['p50']:7.1f} ms  p95 {out[target['name']]['p95']:7.1f} ms")
+    return out
+
+
+def load_test(base: str, targets: list[dict], workdir: Path) -> dict:
+    locust = Path(PY).parent / "locust"
+    if not locust.exists():
+        return {"skipped": "locust is not installed in .venv (uv sync --frozen installs the dev group)"}
+    prefix = workdir / "locust"
+    env = dict(os.environ, BENCH_TARGETS=json.dumps(targets), BENCH_PASSWORD=PASSWORD)
+    cmd = [
+        str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--users", str(LOAD_USERS),
+        "--spawn-rate", "10", "--run-time", f"{LOAD_SECONDS}s", "--host", base, "--csv", str(prefix),
+        "--only-summary", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    stats = prefix.with_name("locust_stats.csv")
+    if not stats.exists():
+        return {"skipped": f"locust failed: {proc.stderr[-500:]}"}
+    import csv
+
+    rows = list(csv.DictReader(stats.open()))
+    agg = next(r for r in rows if r["Name"] == "Aggregated")
+    pages = {
+        r["Name"]: {"p50": float(r["50%"]), "p95": float(r["95%"]), "requests": int(r["Request Count"])}
+        for r in rows
+        if r["Name"] not in ("Aggregated", "login")
+    }
+    return {
+        "requests": int(agg["Request Count"]),
+        "failures": int(agg["Failure Count"]),
+        "rps": float(agg["Requests/s"]),
+        "p50": float(agg["50%"]),
+        "p95": float(agg["95%"]),
+        "p99": float(agg["99%"]),
+        "pages": pages,
+    }
+
+
+# --- the machine ----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "ram": ram,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgres": psql("SHOW server_version"),
+    }
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+def mark(ok: bool) -> str:
+    return "✅ met" if ok else "❌ missed"
+
+
+def write_report(info: dict, results: dict, path: Path) -> None:
+    volumes = list(results)
+    big = volumes[-1]
+    lines = [
+        "# 巡察通 benchmark (`make bench`)",
+        "",
+        f"Generated by `bench/run.py` on {info['started']:%Y-%m-%d %H:%M}; regenerated by every run. Issue #6.",
+        "",
+        "## Machine",
+        "",
+        f"- CPUs: {info['machine']['cpus']} × {info['machine']['cpu']}",
+        f"- RAM: {info['machine']['ram']}",
+        f"- PostgreSQL {info['machine']['postgres']}, Python {info['machine']['python']}, {info['machine']['os']}",
+        f"- gunicorn: {WORKERS} sync workers, `DJANGO_DEBUG=0`, WhiteNoise static files; client, server and "
+        "database on the same machine.",
+        "",
+        "## Data generated",
+        "",
+        "Written by `bench/generate.py` with bulk inserts (COPY for the progress entries), bypassing the "
+        "services: **no simple-history rows** for the generated data, no notifications sent.",
+        "",
+        "| Table | " + " | ".join(volumes) + " |",
+        "|---|" + "---:|" * len(volumes),
+    ]
+    names = list(results[big]["generated"]["counts"])
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(f"{results[v]['generated']['counts'].get(name, 0):,}" for v in volumes) + " |")
+    lines.append("| **time to generate** | " + " | ".join(f"{results[v]['generated']['seconds']:.1f} s" for v in volumes) + " |")
+    lines.append(
+        "| time to migrate (empty DB) | " + " | ".join(f"{results[v]['migrate_seconds']:.1f} s" for v in volumes) + " |"
+    )
+    lines += [
+        "",
+        f"## Pages over HTTP ({N_REQUESTS} sequential requests each after {N_WARMUP} warm-ups)",
+        "",
+        f"Target at {big}: p50 ≤ {P50_MS} ms and ≤ {FLOOR_RATIO}× the floor page; queries identical at every volume.",
+        "",
+    ]
+    header = "| Page | URL | user |"
+    sep = "|---|---|---|"
+    for v in volumes:
+        header += f" {v} p50 ms | {v} p95 ms | {v} ×floor | {v} queries |"
+        sep += "---:|---:|---:|---:|"
+    header += " target |"
+    sep += "---|"
+    lines += [header, sep]
+    missed = []
+    targets = results[big]["targets"]
+    for target in targets:
+        name = target["name"]
+        row = f"| {target['label']} | `{target['url']}` | {target['user'] or '公众'} |"
+        for v in volumes:
+            page = results[v]["pages"][name]
+            floor = results[v]["pages"]["floor"]["p50"]
+            q = results[v]["queries"][name]
+            status = "" if q["status"] == 200 and not page["errors"] else f" (HTTP {q['status']}, {page['errors']} errors)"
+            row += f" {page['p50']:.1f} | {page['p95']:.1f} | {page['p50'] / floor:.1f} | {q['queries']}{status} |"
+        page = results[big]["pages"][name]
+        ratio = page["p50"] / results[big]["pages"]["floor"]["p50"]
+        counts = {results[v]["queries"][name]["queries"] for v in volumes}
+        ok_time = page["p50"] <= P50_MS and (name == "floor" or ratio <= FLOOR_RATIO)
+        ok_queries = len(counts) == 1
+        verdicts = []
+        verdicts.append(mark(ok_time) + (" time" if not ok_time else ""))
+        if not ok_queries:
+            verdicts.append("❌ queries differ")
+        if not ok_time:
+            missed.append(f"{target['label']}: p50 {page['p50']:.0f} ms, {ratio:.1f}× floor at {big}")
+        if not ok_queries:
+            missed.append(f"{target['label']}: queries " + " / ".join(str(results[v]["queries"][name]["queries"]) for v in volumes))
+        row += " " + ", ".join(verdicts) + " |"
+        lines.append(row)
+
+    tasks = results[big].get("tasks")
+    if tasks:
+        sweep, transfer, fb, xl, xl_all = (
+            tasks["reminder_sweep"], tasks["transfer_sweep"], tasks["feedback"], tasks["excel"], tasks["excel_all"]
+        )  # fmt: skip
+        lines += [
+            "",
+            f"## Sweeps and documents at {big} (in-process; each write rolled back)",
+            "",
+            "| What | Measured | Target | |",
+            "|---|---|---|---|",
+            f"| Daily rectification reminder sweep (`rectification_reminder_sweep`) | {sweep['seconds']:.2f} s, "
+            f"{sweep['queries']} queries, peak Python memory {sweep['peak_bytes'] / 1e6:.1f} MB; {sweep['digests']} digests "
+            f"to {sweep['recipients']} people, {sweep['items']} items, over {sweep['open_measures']:,} open measures and "
+            f"{sweep['open_reports']:,} unsubmitted reports | ≤ {SWEEP_S} s, bounded memory | {mark(sweep['seconds'] <= SWEEP_S)} |",
+            f"| Transfer overdue sweep (`transfer_deadline_sweep`) | {transfer['seconds']:.2f} s, {transfer['queries']} queries, "
+            f"{transfer['messages']} messages, {transfer['open_batches']} open batches | ≤ {SWEEP_S} s | "
+            f"{mark(transfer['seconds'] <= SWEEP_S)} |",
+            f"| Feedback (反馈意见) Word, {fb['problems']} problems | {fb['docx_seconds']:.2f} s ({fb['docx_bytes'] / 1e3:.0f} kB) "
+            f"| ≤ {DOCX_S} s | {mark(fb['docx_seconds'] <= DOCX_S)} |",
+            f"| Feedback (反馈意见) PDF, {fb['problems']} problems | {fb['pdf_seconds']:.2f} s ({fb['pdf_bytes'] / 1e3:.0f} kB) "
+            f"| ≤ {PDF_S} s | {mark(fb['pdf_seconds'] <= PDF_S)} |",
+            f"| Findings ledger Excel export, {xl['rows']:,} rows | {xl['seconds']:.2f} s ({xl['bytes'] / 1e6:.1f} MB) | ≤ {EXCEL_S} s "
+            f"| {mark(xl['seconds'] <= EXCEL_S)} |",
+            f"| (for reference) the whole ledger, {xl_all['rows']:,} rows | {xl_all['seconds']:.2f} s | — | |",
+        ]
+        for label, ok, value in (
+            ("reminder sweep", sweep["seconds"] <= SWEEP_S, f"{sweep['seconds']:.1f} s"),
+            ("transfer sweep", transfer["seconds"] <= SWEEP_S, f"{transfer['seconds']:.1f} s"),
+            ("feedback Word", fb["docx_seconds"] <= DOCX_S, f"{fb['docx_seconds']:.2f} s"),
+            ("feedback PDF", fb["pdf_seconds"] <= PDF_S, f"{fb['pdf_seconds']:.2f} s"),
+            ("Excel 5,000 rows", xl["seconds"] <= EXCEL_S, f"{xl['seconds']:.2f} s"),
+        ):
+            if not ok:
+                missed.append(f"{label}: {value}")
+    load = results[big].get("load")
+    if load:
+        lines += ["", f"## {LOAD_USERS} concurrent users for {LOAD_SECONDS} s (locust, headless) at {big}", ""]
+        if "skipped" in load:
+            lines.append(f"Not run: {load['skipped']}")
+            missed.append("load test not run")
+        else:
+            ok = load["p95"] <= LOAD_P95_MS and load["failures"] == 0
+            lines += [
+                "Each user logs in as one of the bench accounts (or stays anonymous) and opens that account's pages "
+                "in turn, 0.5–1.5 s think time between rounds. Locust runs on the same 2-core machine as the server "
+                "and the database, so it takes CPU from them.",
+                "",
+                "| Requests | Failures | req/s | p50 ms | p95 ms | p99 ms | Target | |",
+                "|---:|---:|---:|---:|---:|---:|---|---|",
+                f"| {load['requests']:,} | {load['failures']} | {load['rps']:.1f} | {load['p50']:.0f} | {load['p95']:.0f} "
+                f"| {load['p99']:.0f} | p95 ≤ {LOAD_P95_MS} ms, no errors | {mark(ok)} |",
+                "",
+                "| Page | requests | p50 ms | p95 ms |",
+                "|---|---:|---:|---:|",
+            ]
+            for name, page in sorted(load["pages"].items()):
+                lines.append(f"| {name} | {page['requests']} | {page['p50']:.0f} | {page['p95']:.0f} |")
+            if not ok:
+                missed.append(f"{LOAD_USERS} users: p95 {load['p95']:.0f} ms, {load['failures']} failures")
+    lines += ["", "## Summary", ""]
+    if missed:
+        lines.append("Targets missed:")
+        lines += [f"- {m}" for m in missed]
+    else:
+        lines.append("Every target met.")
+    lines.append("")
+    path.write_text("\n".join(lines))
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    info = {"started": datetime.now(), "machine": machine()}
+    log(f"machine: {info['machine']}")
+    workdir = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
+    var_dir = workdir / "var"
+    var_dir.mkdir()
+    results = {}
+    try:
+        for i, volume in enumerate(VOLUMES):
+            db = f"xuncha_bench_{volume.lower()}"
+            env = django_env(db, var_dir)
+            log(f"{volume}: creating {db} and migrating")
+            recreate_database(db)
+            t0 = time.perf_counter()
+            run_py(["manage.py", "migrate", "--noinput", "-v0"], env)
+            migrate_seconds = time.perf_counter() - t0
+            if i == 0:
+                run_py(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+            log(f"{volume}: generating")
+            generated = json.loads(run_py(["bench/generate.py", volume], env).strip().splitlines()[-1])
+            log(f"{volume}: generated in {generated['seconds']} s: {generated['counts']}")
+            targets = measure("targets", env)
+            queries = measure("queries", env)
+            log(f"{volume}: queries per page {json.dumps({k: v['queries'] for k, v in queries.items()})}")
+            result = {
+                "generated": generated, "migrate_seconds": migrate_seconds, "targets": targets, "queries": queries,
+            }  # fmt: skip
+            last = i == len(VOLUMES) - 1
+            if last:
+                log(f"{volume}: sweeps, documents, Excel")
+                result["tasks"] = measure("tasks", env)
+                log(f"{volume}: {json.dumps(result['tasks'], ensure_ascii=False)}")
+            server = Server(env, workdir / f"gunicorn-{volume}.log")
+            try:
+                log(f"{volume}: gunicorn on {server.base}; timing pages")
+                result["pages"] = time_pages(server.base, targets)
+                if last:
+                    log(f"{volume}: {LOAD_USERS} users for {LOAD_SECONDS} s")
+                    result["load"] = load_test(server.base, targets, workdir)
+                    log(f"{volume}: load {json.dumps({k: v for k, v in result['load'].items() if k != 'pages'})}")
+            finally:
+                server.stop()
+            results[volume] = result
+            write_report(info, results, ROOT / "BENCHMARKS.md")
+    finally:
+        if not os.environ.get("BENCH_KEEP_DB"):
+            for volume in results:
+                psql(f"DROP DATABASE IF EXISTS xuncha_bench_{volume.lower()} WITH (FORCE)")
+        shutil.rmtree(workdir, ignore_errors=True)
+    log("wrote BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()
