@@ -54,7 +54,9 @@ def _unit_users(rect) -> list:
 
 
 def _locked_rect(rect_id) -> Rectification:
-    return Rectification.objects.select_for_update(of=("self",)).select_related("unit", "round").get(pk=rect_id)
+    return (
+        Rectification.objects.select_for_update(of=("self",)).select_related("unit", "round").get(pk=rect_id)
+    )
 
 
 def _locked_measure(measure) -> Measure:
@@ -279,23 +281,28 @@ def accountability_update(*, accountability: Accountability, by) -> Accountabili
 # --- read helpers -------------------------------------------------------------------------------------
 
 
-def latest_entries(rect: Rectification) -> dict[int, ReportEntry]:
+def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEntry]:
     """Each measure's latest reported progress: its entry in the newest submitted or signed version of
-    the latest report that speaks of it. Two queries: the entries, then the evidence of those kept."""
-    from django.db.models import prefetch_related_objects
+    the latest report that speaks of it — for the measures `measure_ids` (a page of the ledger), or all.
+    Three queries whatever the number of reports: the newest entry's id per measure (a correlated
+    subquery), those entries, their evidence."""
+    from django.db.models import OuterRef, Subquery
 
-    entries = (
+    newest = (
         ReportEntry.objects.filter(
-            measure__rectification=rect, version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED)
+            measure=OuterRef("pk"), version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED)
         )
-        .select_related("version__report")
         .order_by("-version__report__due_date", "-version__number", "-pk")
+        .values("pk")[:1]
     )
-    latest: dict[int, ReportEntry] = {}
-    for entry in entries:
-        latest.setdefault(entry.measure_id, entry)
-    prefetch_related_objects(list(latest.values()), "evidence")
-    return latest
+    measures = rect.measures.all()
+    if measure_ids is not None:
+        measures = measures.filter(pk__in=list(measure_ids))
+    ids = [pk for pk in measures.annotate(newest=Subquery(newest)).values_list("newest", flat=True) if pk]
+    entries = (
+        ReportEntry.objects.filter(pk__in=ids).select_related("version__report").prefetch_related("evidence")
+    )
+    return {entry.measure_id: entry for entry in entries}
 
 
 def last_closed_at(rect: Rectification):

@@ -4,12 +4,15 @@ Everyone who sees the rectification reads the ledger and the publicity tab; only
 leader, the team, the unit and the supervisors get 403). Thin views: the services decide and refuse.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rounds.models import RoundKind
@@ -17,6 +20,7 @@ from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
 
+from ..deadlines import DUE_SOON_DAYS
 from ..forms_closing import (
     AccountabilityForm,
     LedgerFilterForm,
@@ -74,14 +78,25 @@ def _ledger_stats(rect) -> dict:
     )
 
 
+def _deadline_q(wanted: str, today) -> Q:
+    """The deadline filter in SQL, the same rule as `deadline_state`: a measure not closed is 'overdue'
+    past its deadline and 'due-soon' within DUE_SOON_DAYS; 'normal' is everything else."""
+    open_ = ~Q(status=MeasureStatus.CLOSED)
+    overdue = open_ & Q(deadline__lt=today)
+    due_soon = open_ & Q(deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+    if wanted == "overdue":
+        return overdue
+    if wanted == "due-soon":
+        return due_soon
+    return ~(overdue | due_soon)
+
+
 @login_required
 def ledger(request, pk):
     rect = get_rect(request, pk)
     form = LedgerFilterForm(request.GET or None)
     filters = form.filters()
-    measures = rect.measures.select_related("problem", "closed_by").prefetch_related(
-        Prefetch("events", queryset=MeasureEvent.objects.select_related("by"))
-    )
+    measures = rect.measures.select_related("problem", "closed_by")
     if q := filters.get("q"):
         measures = measures.filter(
             Q(content__icontains=q)
@@ -93,15 +108,19 @@ def ledger(request, pk):
         )
     if status := filters.get("status"):
         measures = measures.filter(status=status)
-    rows = list(measures.order_by("problem__seq", "seq"))
+    if wanted := filters.get("deadline"):
+        measures = measures.filter(_deadline_q(wanted, timezone.localdate()))
+    # Filtered and paginated in the database; events and latest progress only for the page's measures.
+    page = Paginator(measures.order_by("problem__seq", "seq"), LEDGER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page.object_list)
+    prefetch_related_objects(rows, Prefetch("events", queryset=MeasureEvent.objects.select_related("by")))
+    latest = latest_entries(rect, measure_ids=[m.pk for m in rows])
     for m in rows:
         m.state = m.deadline_state()
-    if wanted := filters.get("deadline"):
-        rows = [m for m in rows if m.state == ("" if wanted == "normal" else wanted)]
-    page = Paginator(rows, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
-    latest = latest_entries(rect)
-    for m in page.object_list:
         m.latest = latest.get(m.pk)
+    page.object_list = rows
     stats = _ledger_stats(rect)
     office = rect.role == "office"
     blockers = close_problems(rect) if office and rect.status == RectStatus.IN_PROGRESS else []
@@ -129,7 +148,12 @@ def _measure_action(request, pk, measure_pk, service, success: str, **extra):
     measure = get_object_or_404(rect.measures.select_related("problem"), pk=measure_pk)
     reason = request.POST.get("reason", "")  # the service checks it (required to return or reopen)
     run_service(
-        request, service, measure=measure, reason=reason, by=request.user, success=success.format(measure.number)
+        request,
+        service,
+        measure=measure,
+        reason=reason,
+        by=request.user,
+        success=success.format(measure.number),
     )
     return redirect(_ledger_url(rect, f"m-{measure.pk}"))
 
@@ -232,7 +256,9 @@ def _publicity_url(rect) -> str:
 def publicity(request, pk):
     rect = get_rect(request, pk)
     office = rect.role == "office"
-    publications = rect.publications.select_related("created_by", "published_by").order_by("-created_at", "-pk")
+    publications = rect.publications.select_related("created_by", "published_by").order_by(
+        "-created_at", "-pk"
+    )
     if rect.role not in ("office", "leader"):
         publications = publications.exclude(status=PublicationStatus.DRAFT)
     publications = list(publications)
@@ -263,7 +289,9 @@ def publication_new(request, pk):
             messages.success(request, "公开内容已保存，待审核公开")
             return redirect(_publicity_url(rect))
     return render(
-        request, "rectification/publication_form.html", tab_context(rect, "publicity") | {"form": form, "pub": None}
+        request,
+        "rectification/publication_form.html",
+        tab_context(rect, "publicity") | {"form": form, "pub": None},
     )
 
 
@@ -284,7 +312,9 @@ def publication_edit(request, pk, pub_pk):
             messages.success(request, "公开内容已修改")
             return redirect(_publicity_url(rect))
     return render(
-        request, "rectification/publication_form.html", tab_context(rect, "publicity") | {"form": form, "pub": pub}
+        request,
+        "rectification/publication_form.html",
+        tab_context(rect, "publicity") | {"form": form, "pub": pub},
     )
 
 
@@ -322,12 +352,18 @@ def publication_withdraw_view(request, pk, pub_pk):
 urlpatterns = [
     path("rectification/<int:pk>/ledger/", ledger, name="ledger"),
     path("rectification/<int:pk>/measures/<int:measure_pk>/close/", measure_close_view, name="measure_close"),
-    path("rectification/<int:pk>/measures/<int:measure_pk>/return/", measure_return_view, name="measure_return"),
-    path("rectification/<int:pk>/measures/<int:measure_pk>/reopen/", measure_reopen_view, name="measure_reopen"),
+    path(
+        "rectification/<int:pk>/measures/<int:measure_pk>/return/", measure_return_view, name="measure_return"
+    ),
+    path(
+        "rectification/<int:pk>/measures/<int:measure_pk>/reopen/", measure_reopen_view, name="measure_reopen"
+    ),
     path("rectification/<int:pk>/close/", rect_close, name="rect_close"),
     path("rectification/<int:pk>/accountability/new/", accountability_new, name="accountability_add"),
     path(
-        "rectification/<int:pk>/accountability/<int:acc_pk>/edit/", accountability_edit, name="accountability_edit"
+        "rectification/<int:pk>/accountability/<int:acc_pk>/edit/",
+        accountability_edit,
+        name="accountability_edit",
     ),
     path("rectification/<int:pk>/publicity/", publicity, name="publicity"),
     path("rectification/<int:pk>/publications/new/", publication_new, name="publication_new"),
