@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from clues.models import Category, Finding, FindingStatus, Severity
+from clues.models import Category, Finding, FindingStatus, Severity, area_of
 from rectification.models import Measure, Problem, RectStatus
 from rounds.models import INSPECTED_STATUSES, Assignment, Round, Term
 
@@ -217,17 +217,8 @@ def _approved():
     return Finding.objects.filter(status=FindingStatus.APPROVED)
 
 
-def _area_of(category_id: int, categories: dict[int, Category]) -> Category:
-    node = categories[category_id]
-    seen = {node.pk}
-    while node.parent_id and node.parent_id in categories and node.parent_id not in seen:
-        node = categories[node.parent_id]
-        seen.add(node.pk)
-    return node
-
-
 def _taxonomy_key(category: Category, categories: dict[int, Category]) -> tuple:
-    area = _area_of(category.pk, categories)
+    area = area_of(category.pk, categories)
     own = (0, 0) if category.pk == area.pk else (category.order, category.pk)
     return (area.scheme, area.order, area.pk, *own)
 
@@ -267,7 +258,7 @@ def _common(scope: Scope, threshold: Threshold, inspected: int, categories: dict
     by_category: dict[int, dict] = defaultdict(lambda: {"findings": 0, "units": {}})
     by_area: dict[int, dict] = defaultdict(lambda: {"findings": 0, "units": {}})
     for row in pairs:
-        area = _area_of(row["category_id"], categories)
+        area = area_of(row["category_id"], categories)
         for bucket in (by_category[row["category_id"]], by_area[area.pk]):
             bucket["findings"] += row["n"]
             bucket["units"][row["unit_id"]] = row["unit__name"]
@@ -277,7 +268,7 @@ def _common(scope: Scope, threshold: Threshold, inspected: int, categories: dict
 
     # Example findings: one per (category, unit) among the categories that will show examples.
     wanted = set(common_category_ids) | {
-        pk for pk in by_category if _area_of(pk, categories).pk in set(common_area_ids)
+        pk for pk in by_category if area_of(pk, categories).pk in set(common_area_ids)
     }
     severity = Case(
         *[When(severity=value, then=Value(rank)) for value, rank in SEVERITY_RANK.items()],
@@ -308,13 +299,13 @@ def _common(scope: Scope, threshold: Threshold, inspected: int, categories: dict
         category = categories[pk]
         if level == "area":
             pool = [
-                f for cid, found in candidates_of.items() if _area_of(cid, categories).pk == pk for f in found
+                f for cid, found in candidates_of.items() if area_of(cid, categories).pk == pk for f in found
             ]
         else:
             pool = candidates_of.get(pk, [])
         return CommonProblem(
             category=category,
-            area=_area_of(pk, categories),
+            area=area_of(pk, categories),
             level=level,
             findings=bucket["findings"],
             units=len(bucket["units"]),
@@ -358,7 +349,7 @@ def _recurring(scope: Scope, categories: dict[int, Category]) -> list[Recurrence
                 Recurrence(
                     unit=found[0].unit,
                     category=categories[category_id],
-                    area=_area_of(category_id, categories),
+                    area=area_of(category_id, categories),
                     later_round=later,
                     earlier_rounds=earlier,
                     later_findings=sorted((f for f in found if f.round_id == later.pk), key=_by_serial),

@@ -70,6 +70,11 @@ class Unit(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def own_users(self) -> list:
+        """The unit's own accounts (principal, liaison) that are set: who hear of its rectification."""
+        return [u for u in (self.principal_user, self.liaison_user) if u is not None]
+
 
 class UnitUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Unit, on_delete=models.CASCADE)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from teams.models import MemberRole, Team, TeamMember
 from xuncha.core import access
+from xuncha.core.numerals import cn_date
 
 from .models import (
     INSPECTED_STATUSES,
@@ -337,9 +338,6 @@ def inspection_label(assignment: Assignment) -> str:
     return round.get_kind_display()
 
 
-def _cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
 
 def announcement_title(announcement: Announcement) -> str:
     a = announcement.assignment
@@ -360,12 +358,12 @@ def announcement_text(announcement: Announcement) -> dict:
     return {
         "title": announcement_title(announcement),
         "paragraphs": [
-            f"根据县委巡察工作统一部署，县委{a.team.name}于{_cn_date(announcement.start_date)}至"
-            f"{_cn_date(announcement.end_date)}对{a.unit.name}开展{inspection_label(a)}。"
+            f"根据县委巡察工作统一部署，县委{a.team.name}于{cn_date(announcement.start_date)}至"
+            f"{cn_date(announcement.end_date)}对{a.unit.name}开展{inspection_label(a)}。"
             f"巡察期间设立{'；'.join(channels)}。",
             f"{scope}。" if scope else "",
-            f"受理时间截止{_cn_date(announcement.end_date)}。",
+            f"受理时间截止{cn_date(announcement.end_date)}。",
         ],
         "signature": f"县委{a.team.name}",
-        "date": _cn_date(published) if published else "",
+        "date": cn_date(published) if published else "",
     }

@@ -7,6 +7,7 @@ from .findings import (  # noqa: F401
     FindingReview,
     FindingStatus,
     Severity,
+    area_of,
 )
 from .intake import (  # noqa: F401
     Channel,

@@ -141,3 +141,11 @@ class FindingReview(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
+
+
+def area_of(category_id: int, categories: dict) -> "Category":
+    """The taxonomy area (领域) a category is filed under, itself if it is an area. The taxonomy has two
+    levels (`category_save` refuses a third), so this is its parent or itself. `categories` holds every
+    category by id (`Category.objects.in_bulk()`), so no query is made."""
+    category = categories[category_id]
+    return categories.get(category.parent_id, category) if category.parent_id else category

@@ -24,11 +24,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rounds.models import Unit
-from xuncha.accounts.roles import is_office
 from xuncha.core import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, office_users
+from xuncha.core.services import as_history_user, office_users, require_office
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -70,10 +69,6 @@ def is_receiver_staff(user, batch: TransferBatch) -> bool:
     return batch.receiver.staff.filter(pk=user.pk).exists()
 
 
-def _check_office(by, action: str) -> None:
-    if not is_office(by):
-        raise DomainError(f"只有巡察办可以{action}")
-
 
 def _check_receiver(by, batch: TransferBatch, action: str) -> None:
     if not is_receiver_staff(by, batch):
@@ -98,7 +93,7 @@ def batch_create(
     by,
 ) -> TransferBatch:
     """A draft batch of confirmed transfer leads of one round for one receiver, numbered in its year."""
-    _check_office(by, "移交问题线索")
+    require_office(by, "移交问题线索")
     ids = sorted({lead.pk for lead in leads})
     reasons = []
     if not ids:
@@ -156,7 +151,7 @@ def batch_create(
 
 def batch_delete(*, batch: TransferBatch, by) -> None:
     """A draft that was put together wrongly is discarded; its leads wait for another batch."""
-    _check_office(by, "删除移交批次")
+    require_office(by, "删除移交批次")
     with transaction.atomic():
         current = _locked_batch(batch)
         if current.status != TransferStatus.DRAFT:
@@ -168,7 +163,7 @@ def batch_delete(*, batch: TransferBatch, by) -> None:
 
 def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
     """Send a draft: deadline set, leads transferred, the receiver's staff granted and told, documents asked."""
-    _check_office(by, "移交问题线索")
+    require_office(by, "移交问题线索")
     with transaction.atomic():
         current = _locked_batch(batch)
         if current.status != TransferStatus.DRAFT:

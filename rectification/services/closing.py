@@ -16,9 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, office_users
+from xuncha.core.services import as_history_user, office_users, require_office
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -39,18 +38,9 @@ from ..models import (
 REASON_MAX = 2000
 
 
-def _check_office(by, action: str) -> None:
-    if not is_office(by):
-        raise DomainError(f"只有巡察办可以{action}")
-
 
 def _ledger_link(rect) -> str:
     return reverse("rectification:ledger", args=[rect.pk])
-
-
-def _unit_users(rect) -> list:
-    unit = rect.unit
-    return [u for u in (unit.principal_user, unit.liaison_user) if u is not None]
 
 
 def _locked_rect(rect_id) -> Rectification:
@@ -77,7 +67,7 @@ def _reason(reason: str | None, what: str) -> str:
 
 def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
     """销号: the office found the measure done (against its evidence). From 整改中 or 退回重改."""
-    _check_office(by, "对整改措施销号")
+    require_office(by, "对整改措施销号")
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise DomainError(f"销号意见不能超过{REASON_MAX}字")
@@ -102,7 +92,7 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
     """退回: the office found the measure not done; the unit's principal and liaison are told why.
 
     A returned measure may be returned again (the unit reported once more and it is still not done)."""
-    _check_office(by, "退回整改措施")
+    require_office(by, "退回整改措施")
     reason = _reason(reason, "退回理由")
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
@@ -119,7 +109,7 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
             measure=current, action=MeasureEvent.Action.RETURN, reason=reason, by=by
         )
         notify(
-            recipients=_unit_users(rect),
+            recipients=rect.unit.own_users,
             title=f"整改措施{current.number}被退回重改",
             body=f"{rect.unit.name}：措施{current.number}“{current.content[:40]}”经巡察办核查未完成整改，"
             f"退回理由：{reason}",
@@ -132,7 +122,7 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
 def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
     """反弹重开: a closed measure whose problem came back is open again. If the rectification had closed,
     it goes back to 整改中 (its earlier rating stays in the history). The unit and the office are told."""
-    _check_office(by, "反弹重开整改措施")
+    require_office(by, "反弹重开整改措施")
     reason = _reason(reason, "反弹重开的理由")
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
@@ -163,7 +153,7 @@ def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
             rect.save()
         tail = "，整改重新转入“整改中”" if reopened_rect else ""
         notify(
-            recipients=[*_unit_users(rect), *office_users()],
+            recipients=[*rect.unit.own_users, *office_users()],
             title=f"整改措施{current.number}反弹重开",
             body=f"{rect.unit.name}：措施{current.number}“{current.content[:40]}”问题反弹，已重开{tail}。"
             f"理由：{reason}",
@@ -198,7 +188,7 @@ def close_problems(rect: Rectification) -> list[str]:
 
 def rectification_close(*, rect: Rectification, rating: str, note: str, by) -> Rectification:
     """整改评估并办结: every measure closed or long-term, the final report in; the office rates it."""
-    _check_office(by, "评估并办结整改")
+    require_office(by, "评估并办结整改")
     note = (note or "").strip()
     with transaction.atomic():
         current = _locked_rect(rect.pk)
@@ -218,7 +208,7 @@ def rectification_close(*, rect: Rectification, rating: str, note: str, by) -> R
         current._change_reason = "整改评估并办结"
         current.save()
         notify(
-            recipients=_unit_users(current),
+            recipients=current.unit.own_users,
             title=f"{current.unit.name}整改已办结",
             body=f"巡察办已完成整改评估：{current.get_rating_display()}。",
             link=_ledger_link(current),
@@ -256,7 +246,7 @@ def _check_rect_for_accountability(rect: Rectification) -> None:
 
 def accountability_add(*, rect: Rectification, accountability: Accountability, by) -> Accountability:
     """Record 问责 against the unit or a person of this rectification."""
-    _check_office(by, "记录整改问责")
+    require_office(by, "记录整改问责")
     _check_rect_for_accountability(rect)
     _validate_accountability(accountability)
     accountability.pk = None
@@ -269,7 +259,7 @@ def accountability_add(*, rect: Rectification, accountability: Accountability, b
 
 def accountability_update(*, accountability: Accountability, by) -> Accountability:
     """Correct a 问责 record; the history keeps what it said before."""
-    _check_office(by, "修改整改问责")
+    require_office(by, "修改整改问责")
     if accountability.pk is None:
         raise DomainError("问责记录不存在")
     _validate_accountability(accountability)

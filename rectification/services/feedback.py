@@ -19,14 +19,13 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from clues.models import Category, Finding, FindingStatus
+from clues.models import Category, Finding, FindingStatus, area_of
 from rounds.models import Assignment, Milestone, MilestoneKind, RoundStatus
-from xuncha.accounts.roles import is_office
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.models import GeneratedDocument
 from xuncha.core.numerals import cn_number
-from xuncha.core.services import as_history_user
+from xuncha.core.services import as_history_user, require_office
 from xuncha.notifications.services import notify
 
 from ..models import Problem, Rectification, RectStatus
@@ -64,10 +63,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _check_office(by, action: str) -> None:
-    if not is_office(by):
-        raise DomainError(f"只有巡察办可以{action}")
-
 
 def _link(rect: Rectification) -> str:
     return reverse("rectification:rect_detail", args=[rect.pk])
@@ -102,20 +97,6 @@ def demands_with_three_doubles(text: str) -> list[str]:
 # --- taxonomy areas -------------------------------------------------------------------------------
 
 
-def _area_of(category_id: int, categories: dict[int, Category]) -> Category:
-    """The top-level ancestor (the taxonomy area) of a category."""
-    node = categories[category_id]
-    seen = set()
-    while node.parent_id and node.parent_id not in seen:
-        seen.add(node.pk)
-        parent = categories.get(node.parent_id)
-        if parent is None:
-            parent = Category.objects.get(pk=node.parent_id)
-            categories[parent.pk] = parent
-        node = parent
-    return node
-
-
 def _categories() -> dict[int, Category]:
     return Category.objects.in_bulk()
 
@@ -147,7 +128,7 @@ def group_by_area(items: Iterable, *, key=lambda item: (item.seq,)) -> list[Area
     categories = _categories()
     areas: dict[int, Area] = {}
     for item in items:
-        area = _area_of(item.category_id, categories)
+        area = area_of(item.category_id, categories)
         areas.setdefault(area.pk, Area(category=area)).items.append(item)
     result = sorted(areas.values(), key=lambda a: _area_key(a.category))
     for index, area in enumerate(result, start=1):
@@ -189,7 +170,7 @@ def rectification_create(
     *, assignment, deadline: date, demands: str, by, report_summary: str = "", feedback_intro: str = ""
 ) -> Rectification:
     """The feedback of an assignment, in 反馈准备, with a problem for each approved finding."""
-    _check_office(by, "准备反馈意见")
+    require_office(by, "准备反馈意见")
     reasons = []
     demands = (demands or "").strip()
     if not demands:
@@ -240,7 +221,7 @@ def rectification_create(
 
 def rectification_sync_problems(*, rect: Rectification, by) -> int:
     """Add the findings approved since (or removed earlier) as problems at the end; returns how many."""
-    _check_office(by, "调整反馈问题")
+    require_office(by, "调整反馈问题")
     with transaction.atomic():
         current = _locked(rect)
         _check_preparing(current, "增加反馈问题")
@@ -253,7 +234,7 @@ def rectification_sync_problems(*, rect: Rectification, by) -> int:
 
 
 def _check_problem(problem: Problem, by, action: str) -> Rectification:
-    _check_office(by, "调整反馈问题")
+    require_office(by, "调整反馈问题")
     current = _locked(problem.rectification)
     _check_preparing(current, action)
     return current
@@ -300,7 +281,7 @@ def feedback_update(
 ) -> Rectification:
     """The texts of the report and the feedback, the demands and the deadline. After the meeting a new
     deadline moves the report schedule."""
-    _check_office(by, "修改反馈意见")
+    require_office(by, "修改反馈意见")
     demands = (demands or "").strip()
     with transaction.atomic():
         current = _locked(rect)
@@ -333,7 +314,7 @@ def feedback_render(*, rect: Rectification, by) -> list[GeneratedDocument]:
     """Ask Celery for the 巡察报告 and the 反馈意见, each as Word and PDF."""
     from .. import docs_feedback
 
-    _check_office(by, "生成巡察报告和反馈意见")
+    require_office(by, "生成巡察报告和反馈意见")
     with transaction.atomic():
         current = _locked(rect)
         if not current.problems.exists():
@@ -357,7 +338,7 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
 
     Recorded once, from 反馈准备. While the plan is being drafted and no report has been submitted, the
     office may still correct the record (a wrong date moves the report schedule)."""
-    _check_office(by, "记录反馈会")
+    require_office(by, "记录反馈会")
     place, attendees = (place or "").strip(), (attendees or "").strip()
     with transaction.atomic():
         current = _locked(rect)
@@ -404,7 +385,7 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
         if not correcting:
             unit = current.unit
             notify(
-                recipients=[unit.principal_user, unit.liaison_user],
+                recipients=unit.own_users,
                 title="巡察反馈意见已送达，请制定整改方案",
                 body=(
                     f"{current.team.name}已于{date:%Y年%m月%d日}向{unit.name}反馈巡察意见。请对照反馈问题逐项制定整改方案，"

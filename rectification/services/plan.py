@@ -11,7 +11,6 @@ commitments are signed by the unit's principal account with its password re-ente
 text and keeps its SHA-256.
 """
 
-from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Max, ProtectedError
@@ -19,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, office_users
+from xuncha.core.numerals import cn_date
+from xuncha.core.services import as_history_user, office_users, require_office
 from xuncha.notifications.services import notify
 
 from .. import plan_excel
@@ -49,9 +48,6 @@ MEMBERS_MAX = 300
 COMMITMENT_TEXT_MAX = 10000
 
 
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
 
 def _link(rect) -> str:
     return reverse("rectification:plan", args=[rect.pk])
@@ -77,15 +73,6 @@ def _check_editable(rect) -> None:
     if not rect.plan_editable:
         raise DomainError(not_editable_message(rect))
 
-
-def _check_office(by, action: str) -> None:
-    if not is_office(by):
-        raise DomainError(f"只有巡察办可以{action}")
-
-
-def unit_users(rect) -> list:
-    """The unit's principal and liaison accounts: who hear of the plan's review."""
-    return [u for u in (rect.unit.principal_user, rect.unit.liaison_user) if u is not None]
 
 
 # --- measures ----------------------------------------------------------------------------------------
@@ -483,7 +470,7 @@ def plan_submit(*, rect, by) -> Rectification:
 
 def plan_approve(*, rect, by) -> Rectification:
     """The office approves the plan: the rectification is under way (整改中)."""
-    _check_office(by, "审核整改方案")
+    require_office(by, "审核整改方案")
     with transaction.atomic():
         current = _locked_rect(rect)
         if current.status != RectStatus.PLAN_SUBMITTED:
@@ -494,7 +481,7 @@ def plan_approve(*, rect, by) -> Rectification:
         as_history_user(current, by)
         current.save(update_fields=["status", "plan_approved_at", "plan_approved_by"])
         notify(
-            recipients=unit_users(current),
+            recipients=current.unit.own_users,
             title="整改方案已审核通过",
             body=f"{current.unit.name}的整改方案已由巡察办审核通过，请按整改台账抓好落实，"
             f"每半个月报送一次整改进展情况，整改期限为{cn_date(current.deadline)}。",
@@ -506,7 +493,7 @@ def plan_approve(*, rect, by) -> Rectification:
 
 def plan_return(*, rect, reason, by) -> Rectification:
     """The office sends the plan back with its reasons; the unit revises and submits again."""
-    _check_office(by, "退回整改方案")
+    require_office(by, "退回整改方案")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写退回理由")
@@ -519,7 +506,7 @@ def plan_return(*, rect, reason, by) -> Rectification:
         as_history_user(current, by)
         current.save(update_fields=["status", "plan_return_reason"])
         notify(
-            recipients=unit_users(current),
+            recipients=current.unit.own_users,
             title="整改方案被退回修改",
             body=f"巡察办退回了{current.unit.name}的整改方案，理由：{reason}",
             link=_link(current),

@@ -14,9 +14,9 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user
+from xuncha.core.numerals import cn_date
+from xuncha.core.services import as_history_user, require_office
 
 from ..models import (
     Accountability,
@@ -43,13 +43,6 @@ TITLE_MAX = 200
 TEXT_MAX = 20000
 
 
-def _check_office(by, action: str) -> None:
-    if not is_office(by):
-        raise DomainError(f"只有巡察办可以{action}")
-
-
-def _cn_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def person_names(rect: Rectification) -> list[str]:
@@ -109,7 +102,7 @@ def publication_default_text(rect: Rectification) -> str:
     problems = rect.problems.count()
     accountabilities = rect.accountabilities.count()
     unit = rect.unit.name
-    fed_back = f"于{_cn_date(rect.meeting_date)}" if rect.meeting_date else ""
+    fed_back = f"于{cn_date(rect.meeting_date)}" if rect.meeting_date else ""
     paragraphs = [
         f"根据县委巡察工作统一部署，县委{rect.round.short_name}巡察对{unit}开展了巡察，并{fed_back}向{unit}"
         f"反馈了巡察意见。{unit}把巡察整改作为重要政治任务，对照巡察反馈的{problems}个问题，逐项制定整改措施"
@@ -118,13 +111,13 @@ def publication_default_text(rect: Rectification) -> str:
     ]
     if rect.is_closed:
         paragraphs.append(
-            f"截至{_cn_date(timezone.localdate(rect.closed_at))}，整改措施已全部完成，其中完成销号{closed}条，"
+            f"截至{cn_date(timezone.localdate(rect.closed_at))}，整改措施已全部完成，其中完成销号{closed}条，"
             f"长期坚持事项{long_term}条持续推进，整改工作经评估办结。"
         )
     else:
         done = [("已完成销号", closed), ("长期坚持事项", long_term), ("正在整改", ongoing)]
         parts = [f"{label}{n}条" + ("持续推进" if label == "长期坚持事项" else "") for label, n in done if n]
-        paragraphs.append(f"截至{_cn_date(timezone.localdate())}，" + "，".join(parts or ["整改措施正在制定"]) + "。")
+        paragraphs.append(f"截至{cn_date(timezone.localdate())}，" + "，".join(parts or ["整改措施正在制定"]) + "。")
     if accountabilities:
         paragraphs.append(f"对整改不力、敷衍整改、虚假整改的问题，依规依纪问责{accountabilities}起。")
     paragraphs.append(
@@ -157,7 +150,7 @@ def _validate(publication: Publication, rect: Rectification) -> None:
 
 def publication_save(*, rect: Rectification, publication: Publication, by) -> Publication:
     """Save a draft publication of this rectification (new or edited). Only a draft can be edited."""
-    _check_office(by, "拟定整改公开内容")
+    require_office(by, "拟定整改公开内容")
     if publication.pk is not None:
         with transaction.atomic():
             stored = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -183,7 +176,7 @@ def publication_save(*, rect: Rectification, publication: Publication, by) -> Pu
 
 def publication_publish(*, publication: Publication, by) -> Publication:
     """Approve and publish a draft: 党内公开 shows it to every logged-in user, 社会公开 on the public page."""
-    _check_office(by, "审核公开整改情况")
+    require_office(by, "审核公开整改情况")
     with transaction.atomic():
         current = Publication.objects.select_for_update(of=("self",)).select_related(
             "rectification__unit", "rectification__round"
@@ -208,7 +201,7 @@ def publication_publish(*, publication: Publication, by) -> Publication:
 
 def publication_withdraw(*, publication: Publication, reason: str, by) -> Publication:
     """Withdraw a published text (it leaves the lists at once); the reason is kept."""
-    _check_office(by, "撤回整改公开内容")
+    require_office(by, "撤回整改公开内容")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写撤回理由")

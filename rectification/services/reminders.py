@@ -59,8 +59,7 @@ def _window(left: int) -> str | None:
 
 
 def _unit_users(rect) -> list:
-    unit = rect.unit
-    return [u for u in (unit.principal_user, unit.liaison_user) if u is not None and u.is_active]
+    return [u for u in rect.unit.own_users if u.is_active]
 
 
 def _report_item(report: Report, today: date) -> Item | None:

@@ -426,7 +426,7 @@ def comment_add(*, version: ReportVersion, author, body: str) -> ReportComment:
         comment = ReportComment.objects.create(version=current, author=author, author_org=org, body=text)
         unit = rect.unit
         notify(
-            recipients=[unit.principal_user, unit.liaison_user],
+            recipients=unit.own_users,
             title=f"{org}对{report}（第{current.number}版）提出监督意见",
             body=text[:500],
             link=_link(report, current.number),
@@ -494,7 +494,7 @@ def meeting_add(
         if access.rect_role(by, rect) in UNIT_ROLES:
             recipients = office_users()
         else:
-            recipients = [rect.unit.principal_user, rect.unit.liaison_user]
+            recipients = rect.unit.own_users
         notify(
             recipients=recipients,
             title=f"已登记{rect.unit.name}{label}（{date:%Y-%m-%d}）",

@@ -4,8 +4,6 @@ Everyone who sees the rectification reads the ledger and the publicity tab; only
 leader, the team, the unit and the supervisors get 403). Thin views: the services decide and refuse.
 """
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,7 +18,7 @@ from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
 
-from ..deadlines import DUE_SOON_DAYS
+from ..deadlines import measure_deadline_q
 from ..forms_closing import (
     AccountabilityForm,
     LedgerFilterForm,
@@ -78,19 +76,6 @@ def _ledger_stats(rect) -> dict:
     )
 
 
-def _deadline_q(wanted: str, today) -> Q:
-    """The deadline filter in SQL, the same rule as `deadline_state`: a measure not closed is 'overdue'
-    past its deadline and 'due-soon' within DUE_SOON_DAYS; 'normal' is everything else."""
-    open_ = ~Q(status=MeasureStatus.CLOSED)
-    overdue = open_ & Q(deadline__lt=today)
-    due_soon = open_ & Q(deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
-    if wanted == "overdue":
-        return overdue
-    if wanted == "due-soon":
-        return due_soon
-    return ~(overdue | due_soon)
-
-
 @login_required
 def ledger(request, pk):
     rect = get_rect(request, pk)
@@ -109,7 +94,7 @@ def ledger(request, pk):
     if status := filters.get("status"):
         measures = measures.filter(status=status)
     if wanted := filters.get("deadline"):
-        measures = measures.filter(_deadline_q(wanted, timezone.localdate()))
+        measures = measures.filter(measure_deadline_q(wanted, timezone.localdate()))
     # Filtered and paginated in the database; events and latest progress only for the page's measures.
     page = Paginator(measures.order_by("problem__seq", "seq"), LEDGER_PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -6,8 +6,6 @@ or a form error, never a 500). The unit's users (principal, liaison) write while
 office reviews; the leader, the team and the supervisors read.
 """
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -23,6 +21,7 @@ from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
 
+from ..deadlines import measure_deadline_q
 from ..forms_plan import (
     CommitmentForm,
     CommitmentSignForm,
@@ -49,12 +48,9 @@ def _filtered_measures(rect, filters: dict):
     if filters.get("kind"):
         measures = measures.filter(kind=filters["kind"])
     today = timezone.localdate()
-    if filters.get("due") == "soon":
-        measures = measures.exclude(status=MeasureStatus.CLOSED).filter(
-            deadline__gte=today, deadline__lte=today + timedelta(days=7)
-        )
-    elif filters.get("due") == "overdue":
-        measures = measures.exclude(status=MeasureStatus.CLOSED).filter(deadline__lt=today)
+    if filters.get("due") in ("soon", "overdue"):
+        state = "due-soon" if filters["due"] == "soon" else "overdue"
+        measures = measures.filter(measure_deadline_q(state, today))
     q = (filters.get("q") or "").strip()
     if q:
         measures = measures.filter(
@@ -70,14 +66,13 @@ def _filtered_measures(rect, filters: dict):
 
 def _counts(rect) -> dict:
     today = timezone.localdate()
-    open_q = ~Q(status=MeasureStatus.CLOSED)
     counts = rect.measures.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status=MeasureStatus.OPEN)),
         closed=Count("pk", filter=Q(status=MeasureStatus.CLOSED)),
         returned=Count("pk", filter=Q(status=MeasureStatus.RETURNED)),
-        due_soon=Count("pk", filter=open_q & Q(deadline__gte=today, deadline__lte=today + timedelta(days=7))),
-        overdue=Count("pk", filter=open_q & Q(deadline__lt=today)),
+        due_soon=Count("pk", filter=measure_deadline_q("due-soon", today)),
+        overdue=Count("pk", filter=measure_deadline_q("overdue", today)),
     )
     counts["problems"] = rect.problems.count()
     return counts

@@ -6,7 +6,6 @@ show the Chinese in its default font. What users typed goes in as text runs: mar
 
 import io
 import re
-from datetime import date
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -14,6 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from .numerals import cn_date  # noqa: F401  re-exported: the documents date their text with it
 
 TITLE_FONT = "方正小标宋简体"  # 标题：小标宋
 BODY_FONT = "仿宋_GB2312"  # 正文：仿宋
@@ -49,11 +50,6 @@ def add_run(paragraph, text, *, font: str = BODY_FONT, size=BODY_SIZE, bold: boo
 
 
 # --- page, paragraphs and the document as bytes ----------------------------------------------------
-
-
-def cn_date(value: date) -> str:
-    """GB/T 9704-2012 writes the date in Arabic numerals, without leading zeros."""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def paragraph(document, text="", *, align=None, indent: bool = False, font=BODY_FONT, size=BODY_SIZE, **kw):

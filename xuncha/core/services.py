@@ -2,7 +2,9 @@
 
 from django.contrib.auth import get_user_model
 
-from xuncha.accounts.roles import Role
+from xuncha.accounts.roles import Role, is_office
+
+from .errors import DomainError
 
 
 def as_history_user(obj, by) -> None:
@@ -14,3 +16,9 @@ def as_history_user(obj, by) -> None:
 def office_users() -> list:
     """The active staff of the inspection office, who are told of what needs the office."""
     return list(get_user_model().objects.filter(groups__name=Role.OFFICE, is_active=True).distinct())
+
+
+def require_office(by, action: str) -> None:
+    """Refuse, in the office's words, what only the inspection office may do."""
+    if not is_office(by):
+        raise DomainError(f"只有巡察办可以{action}")
