@@ -5,7 +5,7 @@ history row is what the real flow writes.
 What it shows: the 巡察报告 and 反馈意见 rendered (Word and PDF); the feedback meeting about six weeks
 ago; a plan sent back once, then approved, with both commitments signed; half-monthly reports — the first
 signed, the second submitted and awaiting the principal's signature, the third missed (overdue), the next
-due within a week; measures in every state (closed, open, due soon, overdue, returned, reopened after a
+still to come (yellow once it is within a week); measures in every state (closed, open, due soon, overdue, returned, reopened after a
 relapse, long-term); comments by the discipline commission and the organization department; the
 democratic life meeting; a publication on the public page and one inside the party.
 """
