@@ -1,6 +1,7 @@
 """Fixtures every app's tests share: users of each role and a logged-in client for them."""
 
 import pytest
+from django.core.cache import cache
 
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
@@ -15,6 +16,9 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The real hasher costs half a second a user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Cached aggregates and rate-limit counters must not leak from one test into the next (SQLite reuses
+    # primary keys after a rollback, so a stale entry could even match).
+    cache.clear()
 
 
 @pytest.fixture

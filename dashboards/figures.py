@@ -47,12 +47,15 @@ from clues.models import (
     Finding,
     FindingStatus,
     HandlingResult,
+    Lead,
     PersonDealt,
+    TransferBatch,
     TransferItem,
 )
-from rectification.models import Measure, MeasureKind, MeasureStatus, Problem, RectStatus
+from rectification.models import Measure, MeasureKind, MeasureStatus, Problem, Rectification, RectStatus
 from rounds.models import INSPECTED_STATUSES, Assignment, AssignmentMode, Round, Term, Unit, UnitType
 from teams.models import Team
+from xuncha.core import aggregates
 
 # --- scope and filters --------------------------------------------------------------------------------
 
@@ -699,6 +702,32 @@ def dashboard(scope: Scope, today: date | None = None) -> Dashboard:
         by_category=breakdown(scope, "category", today),
         progress=progress(scope, today),
     )
+
+
+# Every model a dashboard's figures read (each keeps its history, see xuncha.core.aggregates).
+FIGURE_MODELS = (
+    Assignment, Category, Finding, Lead, Measure, PersonDealt, Problem, Rectification, Round, Team, Term,
+    TransferBatch, TransferItem, Unit,
+)  # fmt: skip
+
+
+def scope_key(scope: Scope) -> tuple:
+    teams = "all" if scope.team_ids is None else ",".join(str(pk) for pk in sorted(scope.team_ids))
+    return (scope.term.pk, scope.round.pk if scope.round else "", teams)
+
+
+def cached_figures(name: str, scope: Scope, compute: Callable[[date], object], today: date | None = None):
+    """`compute(today)` for the scope, kept until a write to any model the figures read (or
+    aggregates.TIMEOUT seconds): see xuncha.core.aggregates."""
+    today = today or timezone.localdate()
+    return aggregates.cached(
+        name, scope_key(scope), tracked=FIGURE_MODELS, today=today, compute=lambda: compute(today)
+    )
+
+
+def cached_dashboard(scope: Scope, today: date | None = None) -> Dashboard:
+    """`dashboard(scope)`, computed once until the data under it changes."""
+    return cached_figures("dashboard", scope, lambda day: dashboard(scope, day), today)
 
 
 SOURCE_DEFINITIONS = {

@@ -23,8 +23,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from clues.models import Category
@@ -45,6 +47,8 @@ from ..figures import (
     Filters,
     Scope,
     applies,
+    cached_dashboard,
+    cached_figures,
     dashboard,
     definition_of,
     metric_queryset,
@@ -154,7 +158,7 @@ def _linked(scope: Scope, dash) -> dict:
     return {"num": num, "forms": forms}
 
 
-def _page_context(request, scope: Scope, dash) -> dict:
+def _page_context(scope: Scope, dash) -> dict:
     charts = dash.charts
     charts["trend"]["urls"] = [reverse("dashboards:round", args=[r.key]) for r in dash.by_round]
     return {
@@ -190,8 +194,29 @@ def _page_context(request, scope: Scope, dash) -> dict:
         "trend_title": "本届各轮次发现问题、反馈问题与立案",
         "progress_title": ("本轮" if scope.round else "本届") + "整改进度（每周末仍未销号的措施）",
         "coverage_title": "按单位类型的覆盖情况" + ("（截至本轮）" if scope.round else "（本届）"),
-        "nav_active": "dashboard",
         **_linked(scope, dash),
+    }
+
+
+def _dashboard_page(scope: Scope) -> dict:
+    """The context of a dashboard page. The body (every figure, table and chart, the same for every
+    reader of the scope) is rendered once and cached with its figures until the data changes; the page
+    around it (navigation, the user, the inbox) is rendered on every request."""
+
+    def compute(today):
+        dash = dashboard(scope, today)
+        return dash, render_to_string("dashboards/dashboard_body.html", _page_context(scope, dash))
+
+    dash, body = cached_figures("dashboard-page", scope, compute)
+    return {
+        "scope": scope,
+        "dash": dash,
+        "figs": dash.figures,
+        "term": scope.term,
+        "round": scope.round,
+        "body": mark_safe(body),  # noqa: S308 - rendered above by the template engine, escaped there
+        "scope_query": urlencode(_scope_params(scope)),
+        "nav_active": "dashboard",
     }
 
 
@@ -209,7 +234,7 @@ class CountyView(LoginRequiredMixin, View):
         if term is None:
             return render(request, "dashboards/county.html", {"term": None, "nav_active": "dashboard"})
         scope = Scope(term, None, team_ids)
-        context = _page_context(request, scope, dashboard(scope))
+        context = _dashboard_page(scope)
         context["terms"] = terms
         return render(request, "dashboards/county.html", context)
 
@@ -219,8 +244,7 @@ class RoundView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         scope = _round_scope(request.user, pk)
-        context = _page_context(request, scope, dashboard(scope))
-        return render(request, "dashboards/round.html", context)
+        return render(request, "dashboards/round.html", _dashboard_page(scope))
 
 
 class RoundPdfView(LoginRequiredMixin, View):
@@ -228,7 +252,7 @@ class RoundPdfView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         scope = _round_scope(request.user, pk)
-        content = exports.round_pdf(dashboard(scope))
+        content = exports.round_pdf(cached_dashboard(scope))
         response = HttpResponse(content, content_type=PDF)
         name = f"{scope.round}领导驾驶舱_{timezone.localdate():%Y%m%d}.pdf"
         response["Content-Disposition"] = exports.attachment(name, "dashboard.pdf")
@@ -245,7 +269,7 @@ class ExportView(LoginRequiredMixin, View):
         table = request.GET.get("table") or "all"
         if table != "all" and table not in exports.TABLES:
             raise Http404
-        content = exports.dashboard_workbook(dashboard(scope), None if table == "all" else [table])
+        content = exports.dashboard_workbook(cached_dashboard(scope), None if table == "all" else [table])
         label = "全部" if table == "all" else exports.TABLES[table]
         name = f"{_scope_label(scope)}领导驾驶舱_{label}_{timezone.localdate():%Y%m%d}.xlsx"
         return exports.xlsx_response(content, name)

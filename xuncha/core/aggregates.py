@@ -1,0 +1,69 @@
+"""Cached aggregates: figures over whole ledgers, recomputed only when the data under them has changed.
+
+A dashboard sums tens of thousands of findings, leads and measures; recomputing that on every page view
+is what makes a leadership dashboard slow. Instead its result is kept in Django's cache under a key
+that includes a *fingerprint* of the tables it reads: the newest history id of each (every ledger model
+keeps django-simple-history, and every write, bulk ones included, goes through it, see ARCHITECTURE.md).
+Any recorded create, change or delete raises that id, so the next view computes afresh: invalidation
+on write, with no signal to forget and no counter row that every write would have to lock.
+
+The fingerprint is one query of index-only lookups (`MAX` of a primary key), whatever the volume.
+
+One case it cannot see: two transactions that commit in the opposite order of their history ids (the
+later id commits first, the page is computed, then the earlier one commits without raising the
+maximum). For that, every entry also expires after `TIMEOUT` seconds, so a figure is never staler than
+that. The key also carries the day, for figures that depend on it (overdue counts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection, models
+
+T = TypeVar("T")
+
+TIMEOUT = 120  # seconds; see the module docstring
+PREFIX = "agg:v1"
+
+
+def _history_tables(tracked: Iterable[type[models.Model]]) -> list[tuple[str, str]]:
+    tables = []
+    for model in tracked:
+        history = model.history.model  # each tracked model must keep HistoricalRecords
+        tables.append((history._meta.db_table, history._meta.pk.column))
+    return sorted(set(tables))
+
+
+def fingerprint(tracked: Iterable[type[models.Model]]) -> str:
+    """The newest history id of each tracked model's history table, in one query."""
+    tables = _history_tables(tracked)
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return ".".join("" if value is None else str(value) for value in row)
+
+
+def cached(
+    name: str,
+    parts: Iterable[object],
+    *,
+    tracked: Iterable[type[models.Model]],
+    today: date,
+    compute: Callable[[], T],
+) -> T:
+    """`compute()`, or what it returned last time for the same name, parts, day and data."""
+    tracked = list(tracked)
+    raw = "|".join([name, *(str(p) for p in parts), today.isoformat(), fingerprint(tracked)])
+    key = f"{PREFIX}:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
