@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from rounds.models import Round, Unit
-from teams.models import Team
-from xuncha.core import access
+from teams.models import Team, TeamMember
+from xuncha.core import access, aggregates
 
 from .models import Category, Finding, FindingEvidence, FindingStatus, Lead, Severity
 
 LEDGER_RELATED = ("round__term", "team", "unit", "category__parent")
+# What the ledger's rows, visibility and filters read: its counts are cached until one of them changes.
+LEDGER_TRACKED = (Finding, Category, Team, TeamMember)
 
 
 # --- the ledger ---------------------------------------------------------------------------------------
@@ -71,13 +74,21 @@ class LedgerTotals:
 
 
 def ledger_totals(qs: QuerySet) -> LedgerTotals:
-    """Counts of the filtered ledger, in one query."""
-    figures = qs.order_by().aggregate(
-        total=Count("pk"),
-        key=Count("pk", filter=Q(is_key=True)),
-        fixed=Count("pk", filter=Q(fixed_on_site=True)),
-        approved=Count("pk", filter=Q(status=FindingStatus.APPROVED)),
-        **{f"sev_{value}": Count("pk", filter=Q(severity=value)) for value in Severity.values},
+    """Counts of the filtered ledger, in one query, cached until the ledger changes."""
+    qs = qs.order_by()
+    sql, params = qs.query.sql_with_params()
+
+    def count() -> dict:
+        return qs.aggregate(
+            total=Count("pk"),
+            key=Count("pk", filter=Q(is_key=True)),
+            fixed=Count("pk", filter=Q(fixed_on_site=True)),
+            approved=Count("pk", filter=Q(status=FindingStatus.APPROVED)),
+            **{f"sev_{value}": Count("pk", filter=Q(severity=value)) for value in Severity.values},
+        )
+
+    figures = aggregates.cached(
+        "finding-totals", (sql, repr(params)), tracked=LEDGER_TRACKED, today=timezone.localdate(), compute=count
     )
     return LedgerTotals(
         total=figures["total"],

@@ -8,10 +8,18 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from rounds.models import Assignment, RoundStatus, Unit
+from teams.models import TeamMember
 from xuncha.accounts.roles import is_office
 from xuncha.core import access
 
-from .models import Lead, LeadStatus
+from .models import (
+    Lead,
+    LeadStatus,
+    LeadUserObjectPermission,
+    TransferBatch,
+    TransferBatchUserObjectPermission,
+    TransferItem,
+)
 
 # The columns a list may read: never the encrypted identity (deferred, so not even decrypted).
 _IDENTITY = ("reporter_name", "reporter_phone", "reporter_id_number", "reporter_work_unit", "receipt_hash")
@@ -30,6 +38,12 @@ def _duplicate_of_outer() -> QuerySet:
 
 def with_duplicate_flag(qs: QuerySet) -> QuerySet:
     return qs.annotate(is_duplicate=Exists(_duplicate_of_outer()))
+
+
+# What a lead list's rows and visibility read (access.leads_for): its count is cached until one changes.
+LEAD_LIST_TRACKED = (
+    Lead, TeamMember, TransferItem, TransferBatch, LeadUserObjectPermission, TransferBatchUserObjectPermission,
+)  # fmt: skip
 
 
 def lead_list(

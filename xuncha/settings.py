@@ -70,6 +70,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "xuncha.urls"
 WSGI_APPLICATION = "xuncha.wsgi.application"
 
+# Plain selects rendered without a template per option (xuncha.core.forms.FormRenderer).
+FORM_RENDERER = "xuncha.core.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -12,7 +12,6 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -29,6 +28,7 @@ from xuncha.accounts.roles import sees_all_rounds
 from xuncha.core import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
+from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from .. import selectors_findings as selectors
@@ -89,7 +89,8 @@ class FindingListView(LoginRequiredMixin, View):
 
     def get(self, request):
         form, filters, findings = _ledger(request)
-        page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = LedgerPaginator(findings, PAGE_SIZE, tracked=selectors.LEDGER_TRACKED)
+        page = paginator.get_page(request.GET.get("page"))
         context = {
             "form": form,
             "page_obj": page,

@@ -17,6 +17,7 @@ from clues.services.dispositions import awaits_proposal, is_team_leader
 from xuncha.accounts.roles import Role, has_role, is_office
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
+from xuncha.core.pagination import LedgerPaginator
 
 from .. import selectors_intake as selectors
 from ..forms_intake import (
@@ -98,7 +99,8 @@ class LeadListView(LoginRequiredMixin, View):
             units=selectors.filter_units(user),
         )
         leads = selectors.lead_list(user, **form.filters())
-        page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = LedgerPaginator(leads, PAGE_SIZE, tracked=selectors.LEAD_LIST_TRACKED)
+        page = paginator.get_page(request.GET.get("page"))
         return render(
             request,
             "clues/lead_list.html",

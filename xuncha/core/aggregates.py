@@ -32,10 +32,14 @@ PREFIX = "agg:v1"
 
 
 def _history_tables(tracked: Iterable[type[models.Model]]) -> list[tuple[str, str]]:
+    """The table whose newest id moves on a write: the model's history table, or, for a model without
+    history (django-guardian's grants), its own table, where only an insert moves it (a revoked grant
+    is caught by the timeout)."""
     tables = []
     for model in tracked:
-        history = model.history.model  # each tracked model must keep HistoricalRecords
-        tables.append((history._meta.db_table, history._meta.pk.column))
+        history = getattr(model, "history", None)
+        table = history.model if history is not None else model
+        tables.append((table._meta.db_table, table._meta.pk.column))
     return sorted(set(tables))
 
 

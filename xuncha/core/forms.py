@@ -1,8 +1,50 @@
 """Form pieces every app's forms share."""
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from .errors import DomainError
+
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _attrs(attrs: dict) -> str:
+    """What django/forms/widgets/attrs.html renders: True as a bare name, False left out."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        out.append(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(value)}"')
+    return "".join(out)
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer, except that a plain <select> is written in Python. The template renders
+    every <option> through two included templates, about 0.1 ms each: the filter bars' lists of 300
+    units and 60 teams cost more than the rest of a ledger page. The markup is the template's."""
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if template_name == SELECT_TEMPLATE else None
+        if widget is None or any(
+            option["template_name"] != OPTION_TEMPLATE for _, options, _ in widget["optgroups"] for option in options
+        ):
+            return super().render(template_name, context, request)
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _ in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:

@@ -1,0 +1,44 @@
+"""The project's form renderer writes plain selects in Python; what it writes must be what Django's
+templates write (but for blank lines), escaping included."""
+
+import re
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+
+from xuncha.core.forms import FormRenderer
+
+
+class Sample(forms.Form):
+    plain = forms.ChoiceField(
+        required=False,
+        choices=[("", "全部"), ("a<b", '县"财政"局 & 办'), ("区域", [("1", "一"), ("2", "二")])],
+    )
+    many = forms.MultipleChoiceField(choices=[("1", "一"), ("2", "二"), ("3", "三")])
+    styled = forms.ChoiceField(choices=[("1", "一")], widget=forms.Select(attrs={"class": "form-select", "disabled": True}))
+
+
+class CustomOption(forms.Select):
+    option_template_name = "django/forms/widgets/input.html"  # any other template: left to Django
+
+
+def _squash(html: str) -> str:
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+def test_selects_render_as_django_templates_do():
+    form = Sample({"plain": "2", "many": ["1", "3"], "styled": "1"})
+    for name in ("plain", "many", "styled"):
+        bound = form[name]
+        attrs = bound.build_widget_attrs({"id": bound.auto_id})
+        ours = bound.field.widget.render(bound.html_name, bound.value(), attrs, FormRenderer())
+        djangos = bound.field.widget.render(bound.html_name, bound.value(), attrs, DjangoTemplates())
+        assert _squash(ours) == _squash(djangos), name
+    assert "县&quot;财政&quot;局 &amp; 办" in str(form["plain"]) and 'value="a&lt;b"' in str(form["plain"])
+    assert '<option value="2" selected>二</option>' in str(form["plain"])
+
+
+def test_a_select_with_its_own_option_template_is_rendered_by_django():
+    widget = CustomOption(choices=[("1", "一")])
+    html = widget.render("x", "1", {}, FormRenderer())
+    assert "<option" not in html and "<input" in html
