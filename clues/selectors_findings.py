@@ -61,7 +61,19 @@ def finding_list(
     q = (q or "").strip()
     if q:
         qs = qs.filter(title__icontains=q)
-    return qs.order_by("-round__term__start_date", "-round__number", "team__number", "-year", "serial")
+    return qs.order_by(*LEDGER_ORDER)
+
+
+# The ledger's order. The team fixes the round and the term, so it is the teams in `ledger_team_order`,
+# then LEDGER_WITHIN_TEAM: what clues.views.findings pages by (xuncha.core.pagination.GroupedPaginator).
+LEDGER_ORDER = ("-round__term__start_date", "-round__number", "team__number", "-year", "serial", "pk")
+LEDGER_WITHIN_TEAM = ("-year", "serial", "pk")
+
+
+def ledger_team_order() -> list[int]:
+    return list(
+        Team.objects.order_by("-round__term__start_date", "-round__number", "number", "pk").values_list("pk", flat=True)
+    )
 
 
 @dataclass(frozen=True)

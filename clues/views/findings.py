@@ -28,7 +28,7 @@ from xuncha.accounts.roles import sees_all_rounds
 from xuncha.core import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
-from xuncha.core.pagination import LedgerPaginator
+from xuncha.core.pagination import GroupedPaginator
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from .. import selectors_findings as selectors
@@ -89,7 +89,14 @@ class FindingListView(LoginRequiredMixin, View):
 
     def get(self, request):
         form, filters, findings = _ledger(request)
-        paginator = LedgerPaginator(findings, PAGE_SIZE, tracked=selectors.LEDGER_TRACKED)
+        paginator = GroupedPaginator(
+            findings,
+            PAGE_SIZE,
+            group="team_id",
+            group_order=selectors.ledger_team_order(),
+            within=selectors.LEDGER_WITHIN_TEAM,
+            tracked=selectors.LEDGER_TRACKED,
+        )
         page = paginator.get_page(request.GET.get("page"))
         context = {
             "form": form,

@@ -81,7 +81,10 @@ def ledger(request, pk):
     rect = get_rect(request, pk)
     form = LedgerFilterForm(request.GET or None)
     filters = form.filters()
-    measures = rect.measures.select_related("problem", "closed_by")
+    # The problem's rectification is the measure's; saying so lets PostgreSQL join the rectification's
+    # problems by index instead of hashing every problem of the county (EXPLAIN at volume L: a seq scan
+    # of 16,945 problems, 19 ms; with it, an index scan of 77, under 1 ms).
+    measures = rect.measures.filter(problem__rectification=rect).select_related("problem", "closed_by")
     if q := filters.get("q"):
         measures = measures.filter(
             Q(content__icontains=q)
