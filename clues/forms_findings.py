@@ -6,7 +6,9 @@ the view shows on the form, with what the user typed kept).
 
 from django import forms
 
-from xuncha.core.forms import MultipleFileField
+from rounds.models import Round, Term, Unit
+from teams.models import Team, TeamMember
+from xuncha.core.forms import MultipleFileField, cache_model_choices
 
 from .models import Category, Finding, FindingStatus, Severity
 from .selectors_findings import (
@@ -144,6 +146,10 @@ class CategoryFilterField(forms.ModelChoiceField):
         return f"　{c.name}" if c.parent_id else f"{c.name}（{c.scheme}）"
 
 
+# What the ledger's filter options are made of (with who sees them): cached until one changes.
+FILTER_TRACKED = (Finding, Category, Round, Term, Team, TeamMember, Unit)
+
+
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label="问题标题", required=False)
     round = forms.ModelChoiceField(label="轮次", queryset=None, required=False, empty_label="全部轮次")
@@ -163,6 +169,7 @@ class LedgerFilterForm(forms.Form):
         self.fields["team"].label_from_instance = lambda t: f"{t.round.short_name}{t.name}"
         self.fields["unit"].queryset = choices["units"]
         self.fields["category"].queryset = choices["categories"]
+        cache_model_choices(self, ["round", "team", "unit", "category"], tracked=FILTER_TRACKED)
         _style(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "按问题标题搜索"
 

@@ -8,9 +8,22 @@ view shows on the form, with everything the user typed kept).
 from django import forms
 from django.utils import timezone
 
-from xuncha.core.forms import MultipleFileField
+from rounds.models import Round, Term, Unit
+from teams.models import Team, TeamMember
+from xuncha.core.forms import MultipleFileField, cache_model_choices
 
-from .models import Channel, LeadStatus, OutOfScope, PartnerDepartment, ScopeStatus
+from .models import (
+    Channel,
+    Lead,
+    LeadStatus,
+    LeadUserObjectPermission,
+    OutOfScope,
+    PartnerDepartment,
+    ScopeStatus,
+    TransferBatch,
+    TransferBatchUserObjectPermission,
+    TransferItem,
+)
 from .services.intake import IDENTITY_FIELDS, LEAD_FIELDS, PUBLIC_CONTENT_MAX, PUBLIC_MAX_ATTACHMENTS
 
 
@@ -271,6 +284,13 @@ class TeamChoiceField(forms.ModelChoiceField):
         return f"{obj.round.short_name}{obj.name}"
 
 
+# What the lead lists' filter options are made of (with who sees them, access.leads_for).
+FILTER_TRACKED = (
+    Lead, Round, Term, Team, TeamMember, Unit, TransferItem, TransferBatch, LeadUserObjectPermission,
+    TransferBatchUserObjectPermission,
+)  # fmt: skip
+
+
 class LeadFilterForm(forms.Form):
     q = forms.CharField(required=False, label="搜索")
     round = RoundChoiceField(queryset=None, required=False, empty_label="全部轮次")
@@ -286,6 +306,7 @@ class LeadFilterForm(forms.Form):
         self.fields["round"].queryset = rounds
         self.fields["team"].queryset = teams
         self.fields["unit"].queryset = units
+        cache_model_choices(self, ["round", "team", "unit"], tracked=FILTER_TRACKED)
         _style(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "摘要或被反映人"
 

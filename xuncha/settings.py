@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "xuncha.core.aggregates.RequestScope",
 ]
 
 ROOT_URLCONF = "xuncha.urls"

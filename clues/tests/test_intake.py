@@ -286,7 +286,7 @@ def test_the_list_costs_the_same_queries_for_many_rows(client_for, assignment, m
     with CaptureQueriesContext(connection) as warm:
         client.get(reverse("clues:lead_list"))
     assert len(many) == len(few)
-    assert len(warm) == len(many) - 1  # the count, from the cache
+    assert len(warm) < len(many)  # the count and the filter options, from the cache
 
 
 def test_the_list_is_paginated_by_twenty(client_for, assignment, member):

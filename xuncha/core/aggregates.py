@@ -7,7 +7,8 @@ keeps django-simple-history, and every write, bulk ones included, goes through i
 Any recorded create, change or delete raises that id, so the next view computes afresh: invalidation
 on write, with no signal to forget and no counter row that every write would have to lock.
 
-The fingerprint is one query of index-only lookups (`MAX` of a primary key), whatever the volume.
+The fingerprint is one query of index-only lookups (`MAX` of a primary key), whatever the volume, and
+one per GET request however many cached figures the page shows (`RequestScope`).
 
 One case it cannot see: two transactions that commit in the opposite order of their history ids (the
 later id commits first, the page is computed, then the earlier one commits without raising the
@@ -17,11 +18,13 @@ that. The key also carries the day, for figures that depend on it (overdue count
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
+from asgiref.local import Local
 from django.core.cache import cache
 from django.db import connection, models
 
@@ -31,7 +34,8 @@ TIMEOUT = 120  # seconds; see the module docstring
 PREFIX = "agg:v1"
 
 
-def _history_tables(tracked: Iterable[type[models.Model]]) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=256)
+def _history_tables(tracked: tuple[type[models.Model], ...]) -> tuple[tuple[str, str], ...]:
     """The table whose newest id moves on a write: the model's history table, or, for a model without
     history (django-guardian's grants), its own table, where only an insert moves it (a revoked grant
     is caught by the timeout)."""
@@ -40,18 +44,52 @@ def _history_tables(tracked: Iterable[type[models.Model]]) -> list[tuple[str, st
         history = getattr(model, "history", None)
         table = history.model if history is not None else model
         tables.append((table._meta.db_table, table._meta.pk.column))
-    return sorted(set(tables))
+    return tuple(sorted(set(tables)))
 
 
-def fingerprint(tracked: Iterable[type[models.Model]]) -> str:
-    """The newest history id of each tracked model's history table, in one query."""
-    tables = _history_tables(tracked)
+def _newest(tables) -> dict[tuple[str, str], str]:
     quote = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in tables)
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    return ".".join("" if value is None else str(value) for value in row)
+    return {table: "" if value is None else str(value) for table, value in zip(tables, row, strict=True)}
+
+
+# Within one GET request (RequestScope below) each table's newest id is read once, however many cached
+# figures the page shows. Not across requests, and not in a POST, which may write before it reads.
+_scope = Local()
+
+
+def fingerprint(tracked: Iterable[type[models.Model]]) -> str:
+    """The newest history id of each tracked model's history table, in one query (none when this
+    request has read them all already)."""
+    tables = _history_tables(tuple(tracked))
+    memo = getattr(_scope, "newest", None)
+    if memo is None:
+        newest = _newest(tables)
+    else:
+        missing = [t for t in tables if t not in memo]
+        if missing:
+            memo.update(_newest(missing))
+        newest = memo
+    return ".".join(newest[t] for t in tables)
+
+
+class RequestScope:
+    """Middleware: one fingerprint read per GET/HEAD request (see `fingerprint`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        _scope.newest = {}
+        try:
+            return self.get_response(request)
+        finally:
+            _scope.newest = None
 
 
 def cached(

@@ -2,9 +2,11 @@
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from . import aggregates
 from .errors import DomainError
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
@@ -83,3 +85,24 @@ def style_fields(fields, *, small: bool = False) -> None:
             widget.attrs.setdefault("class", "form-select form-select-sm" if small else "form-select")
         else:
             widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
+
+
+def cache_model_choices(form: forms.BaseForm, names, *, tracked) -> None:
+    """Give the form's named ModelChoiceFields their options from the cache (xuncha.core.aggregates),
+    computed once per query until a tracked model changes. A filter bar lists every unit and team the
+    user may see: hundreds of rows to load and label on each page view otherwise. Validation still reads
+    the field's queryset, so a stale option can never select a row the user may not see."""
+    for name in names:
+        field = form.fields[name]
+        sql, params = field.queryset.query.sql_with_params()
+
+        def compute(field=field):
+            return [("" if value == "" else str(value), str(label)) for value, label in field.choices]
+
+        field.choices = aggregates.cached(
+            f"choices:{type(form).__module__}.{type(form).__name__}.{name}",
+            (sql, repr(params), field.empty_label),
+            tracked=tracked,
+            today=timezone.localdate(),
+            compute=compute,
+        )
