@@ -1,7 +1,10 @@
 """50 concurrent users over a mix of pages (run by bench/run.py; BENCH_TARGETS holds the pages as JSON).
 
-Each simulated user logs in as one bench account and opens, with a short think time, the pages that
-account uses; the anonymous users read the public announcements.
+Each simulated user is one bench account and opens, with a short think time, the pages that account
+uses; the anonymous users read the public announcements. The accounts' sessions are opened before the
+run (BENCH_SESSIONS, by bench/run.py): a login costs a deliberate PBKDF2 hash (about 0.3 s of CPU), and
+50 people logging in within the same five seconds is not what 50 people working in the system look
+like. Without BENCH_SESSIONS each user logs in at its start, as before.
 """
 
 import json
@@ -12,6 +15,7 @@ from locust import HttpUser, between, task
 
 TARGETS = json.loads(os.environ.get("BENCH_TARGETS", "[]"))
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench12345")
+SESSIONS = json.loads(os.environ.get("BENCH_SESSIONS", "{}"))  # username -> {cookie name: value}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 ACCOUNTS = sorted({t["user"] for t in TARGETS if t["user"]}) + [""]
@@ -27,7 +31,10 @@ class Visitor(HttpUser):
         self.pages = [t for t in TARGETS if t["user"] == self.username and t["name"] != "floor"] or [
             t for t in TARGETS if t["user"] == self.username
         ]
-        if self.username:
+        if self.username in SESSIONS:
+            for name, value in SESSIONS[self.username].items():
+                self.client.cookies.set(name, value)
+        elif self.username:
             page = self.client.get("/accounts/login/", name="login")
             token = CSRF.search(page.text).group(1)
             self.client.post(

@@ -6,7 +6,7 @@ the view shows on the form, with what the user typed kept).
 
 from django import forms
 
-from rounds.models import Round, Term, Unit
+from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
 from xuncha.core.forms import MultipleFileField, cache_model_choices
 
@@ -147,7 +147,7 @@ class CategoryFilterField(forms.ModelChoiceField):
 
 
 # What the ledger's filter options are made of (with who sees them): cached until one changes.
-FILTER_TRACKED = (Finding, Category, Round, Term, Team, TeamMember, Unit)
+FILTER_TRACKED = (Finding, Category, Round, Term, Team, TeamMember, Unit, AssignmentUserObjectPermission)
 
 
 class LedgerFilterForm(forms.Form):
@@ -161,7 +161,7 @@ class LedgerFilterForm(forms.Form):
     fixed = forms.ChoiceField(label="立行立改", choices=YES_NO, required=False)
     key = forms.ChoiceField(label="重点问题", choices=YES_NO, required=False)
 
-    def __init__(self, *args, choices: dict, **kwargs):
+    def __init__(self, *args, choices: dict, cache_key=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = choices["rounds"]
         self.fields["round"].label_from_instance = str
@@ -169,7 +169,7 @@ class LedgerFilterForm(forms.Form):
         self.fields["team"].label_from_instance = lambda t: f"{t.round.short_name}{t.name}"
         self.fields["unit"].queryset = choices["units"]
         self.fields["category"].queryset = choices["categories"]
-        cache_model_choices(self, ["round", "team", "unit", "category"], tracked=FILTER_TRACKED)
+        cache_model_choices(self, ["round", "team", "unit", "category"], tracked=FILTER_TRACKED, key=cache_key)
         _style(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "按问题标题搜索"
 

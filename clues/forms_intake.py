@@ -8,7 +8,7 @@ view shows on the form, with everything the user typed kept).
 from django import forms
 from django.utils import timezone
 
-from rounds.models import Round, Term, Unit
+from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
 from xuncha.core.forms import MultipleFileField, cache_model_choices
 
@@ -287,7 +287,7 @@ class TeamChoiceField(forms.ModelChoiceField):
 # What the lead lists' filter options are made of (with who sees them, access.leads_for).
 FILTER_TRACKED = (
     Lead, Round, Term, Team, TeamMember, Unit, TransferItem, TransferBatch, LeadUserObjectPermission,
-    TransferBatchUserObjectPermission,
+    TransferBatchUserObjectPermission, AssignmentUserObjectPermission,
 )  # fmt: skip
 
 
@@ -301,12 +301,12 @@ class LeadFilterForm(forms.Form):
     status = forms.ChoiceField(choices=_any("全部状态", LeadStatus.choices), required=False)
     duplicates = forms.BooleanField(required=False, label="只看疑似重复")
 
-    def __init__(self, *args, rounds, teams, units, **kwargs):
+    def __init__(self, *args, rounds, teams, units, cache_key=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
         self.fields["team"].queryset = teams
         self.fields["unit"].queryset = units
-        cache_model_choices(self, ["round", "team", "unit"], tracked=FILTER_TRACKED)
+        cache_model_choices(self, ["round", "team", "unit"], tracked=FILTER_TRACKED, key=cache_key)
         _style(self.fields, small=True)
         self.fields["q"].widget.attrs["placeholder"] = "摘要或被反映人"
 

@@ -85,10 +85,13 @@ class LedgerTotals:
     by_severity: list[tuple[str, int]] = field(default_factory=list)
 
 
-def ledger_totals(qs: QuerySet) -> LedgerTotals:
-    """Counts of the filtered ledger, in one query, cached until the ledger changes."""
+def ledger_totals(qs: QuerySet, *, key=None) -> LedgerTotals:
+    """Counts of the filtered ledger, in one query, cached until the ledger changes. `key`: what
+    decides `qs` (aggregates.visibility_key of the user and the filters); by default its SQL."""
     qs = qs.order_by()
-    sql, params = qs.query.sql_with_params()
+    if key is None:
+        sql, params = qs.query.sql_with_params()
+        key = (sql, repr(params))
 
     def count() -> dict:
         return qs.aggregate(
@@ -100,7 +103,7 @@ def ledger_totals(qs: QuerySet) -> LedgerTotals:
         )
 
     figures = aggregates.cached(
-        "finding-totals", (sql, repr(params)), tracked=LEDGER_TRACKED, today=timezone.localdate(), compute=count
+        "finding-totals", tuple(key), tracked=LEDGER_TRACKED, today=timezone.localdate(), compute=count
     )
     return LedgerTotals(
         total=figures["total"],

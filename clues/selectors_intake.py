@@ -4,13 +4,17 @@ so a page costs the same few queries at 10 rows or 10,000.
 Nothing here returns the reporter's identity: it is read only by `services.intake.lead_reveal_identity`.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 
-from rounds.models import Assignment, RoundStatus, Unit
-from teams.models import TeamMember
+from rounds.models import Assignment, AssignmentUserObjectPermission, Round, RoundStatus, Term, Unit
+from teams.models import Team, TeamMember
 from xuncha.accounts.roles import is_office
-from xuncha.core import access
+from xuncha.core import access, aggregates
 
 from .models import (
     Lead,
@@ -152,15 +156,42 @@ def assignment_for_recording(user, pk: int) -> Assignment:
     )
 
 
-def recordable_assignments(user, *, limit: int = 40) -> list[Assignment]:
-    """The assignments the user can record a lead on: his team's (the office: rounds not yet done)."""
-    qs = access.assignments_for(user).select_related("round__term", "team", "unit")
-    if is_office(user):
-        qs = qs.exclude(round__status=RoundStatus.DONE)
-    else:
-        qs = qs.filter(team_id__in=access.team_ids_of(user))
-    return list(
-        qs.order_by("-round__term__start_date", "-round__number", "team__number", "unit__name")[:limit]
+@dataclass(frozen=True)
+class Recordable:
+    """An assignment a lead can be recorded on, as the lead list's 登记线索 menu shows it."""
+
+    pk: int
+    unit_name: str
+    team_label: str  # 第五轮第一巡察组
+    create_url: str
+
+
+RECORDABLE_TRACKED = (Assignment, AssignmentUserObjectPermission, Round, Team, TeamMember, Term, Unit)
+
+
+def recordable_assignments(user, *, limit: int = 40) -> list[Recordable]:
+    """The assignments the user can record a lead on: his team's (the office: rounds not yet done).
+    Kept in the cache until an assignment, round, team or unit changes: the menu is on every view of
+    the lead list."""
+
+    def compute() -> list[Recordable]:
+        qs = access.assignments_for(user).select_related("round__term", "team", "unit")
+        if is_office(user):
+            qs = qs.exclude(round__status=RoundStatus.DONE)
+        else:
+            qs = qs.filter(team_id__in=access.team_ids_of(user))
+        qs = qs.order_by("-round__term__start_date", "-round__number", "team__number", "unit__name")[:limit]
+        return [
+            Recordable(a.pk, a.unit.name, f"{a.round.short_name}{a.team.name}", reverse("clues:lead_create", args=[a.pk]))
+            for a in qs
+        ]
+
+    return aggregates.cached(
+        "recordable-assignments",
+        (*aggregates.visibility_key(user), limit),
+        tracked=RECORDABLE_TRACKED,
+        today=timezone.localdate(),
+        compute=compute,
     )
 
 

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from rounds.models import Assignment
 from xuncha.accounts.roles import sees_all_rounds
-from xuncha.core import access
+from xuncha.core import access, aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.pagination import GroupedPaginator
@@ -66,7 +66,11 @@ def _ledger(request):
     user = request.user
     if not (sees_all_rounds(user) or access.team_ids_of(user).exists()):
         raise Http404
-    form = LedgerFilterForm(request.GET or None, choices=selectors.ledger_filter_choices(request.user))
+    form = LedgerFilterForm(
+        request.GET or None,
+        choices=selectors.ledger_filter_choices(request.user),
+        cache_key=aggregates.visibility_key(user),
+    )
     filters = form.filters()
     return form, filters, selectors.finding_list(request.user, **filters)
 
@@ -96,13 +100,14 @@ class FindingListView(LoginRequiredMixin, View):
             group_order=selectors.ledger_team_order(),
             within=selectors.LEDGER_WITHIN_TEAM,
             tracked=selectors.LEDGER_TRACKED,
+            key=("findings", *aggregates.visibility_key(request.user, filters)),
         )
         page = paginator.get_page(request.GET.get("page"))
         context = {
             "form": form,
             "page_obj": page,
             "findings": page.object_list,
-            "totals": selectors.ledger_totals(findings),
+            "totals": selectors.ledger_totals(findings, key=aggregates.visibility_key(request.user, filters)),
             "filtered": bool(filters),
             "scope": _ledger_heading(filters),
             "nav_active": "findings",

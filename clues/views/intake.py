@@ -15,6 +15,7 @@ from django.views import View
 
 from clues.services.dispositions import awaits_proposal, is_team_leader
 from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.pagination import LedgerPaginator
@@ -97,9 +98,13 @@ class LeadListView(LoginRequiredMixin, View):
             rounds=selectors.filter_rounds(user),
             teams=selectors.filter_teams(user),
             units=selectors.filter_units(user),
+            cache_key=aggregates.visibility_key(user),
         )
-        leads = selectors.lead_list(user, **form.filters())
-        paginator = LedgerPaginator(leads, PAGE_SIZE, tracked=selectors.LEAD_LIST_TRACKED)
+        filters = form.filters()
+        leads = selectors.lead_list(user, **filters)
+        paginator = LedgerPaginator(
+            leads, PAGE_SIZE, tracked=selectors.LEAD_LIST_TRACKED, key=("leads", *aggregates.visibility_key(user, filters))
+        )
         page = paginator.get_page(request.GET.get("page"))
         return render(
             request,

@@ -109,3 +109,16 @@ def cached(
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def visibility_key(user, filters: dict | None = None) -> tuple:
+    """The inputs that decide what a ledger shows this user: who he is, his roles (a role granted or
+    withdrawn changes what he sees without any history row) and the filters (model instances by pk).
+    His team memberships and object grants are data: the ledgers track their tables. Cheaper than the
+    compiled SQL of the query as a key, and as exact."""
+    from xuncha.accounts.roles import roles_of
+
+    parts = [getattr(user, "pk", None), ",".join(sorted(roles_of(user)))]
+    for name, value in sorted((filters or {}).items()):
+        parts.append(f"{name}={getattr(value, 'pk', value)!r}")
+    return tuple(parts)

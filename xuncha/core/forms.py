@@ -87,22 +87,50 @@ def style_fields(fields, *, small: bool = False) -> None:
             widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
 
 
-def cache_model_choices(form: forms.BaseForm, names, *, tracked) -> None:
-    """Give the form's named ModelChoiceFields their options from the cache (xuncha.core.aggregates),
-    computed once per query until a tracked model changes. A filter bar lists every unit and team the
-    user may see: hundreds of rows to load and label on each page view otherwise. Validation still reads
-    the field's queryset, so a stale option can never select a row the user may not see."""
+class PrerenderedSelect(forms.Select):
+    """A <select> whose options were rendered once (`cache_model_choices`); rendering marks the selected
+    one in that markup instead of building every option again."""
+
+    options_html = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        needle = f'<option value="{conditional_escape("" if value is None else value)}">'
+        options = self.options_html.replace(needle, needle[:-1] + " selected>", 1)
+        return mark_safe(f'<select name="{conditional_escape(name)}"{_attrs(attrs)}>{options}\n</select>')  # noqa: S308
+
+
+def _options_html(choices) -> str:
+    parts = []
+    for value, label in choices:
+        parts.append(f'\n  <option value="{conditional_escape(value)}">{conditional_escape(label)}</option>')
+    return "".join(parts)
+
+
+def cache_model_choices(form: forms.BaseForm, names, *, tracked, key=None) -> None:
+    """Render the named ModelChoiceFields' options once per query and keep them in the cache
+    (xuncha.core.aggregates) until a tracked model changes. A filter bar lists every unit and team the
+    user may see: hundreds of rows to load, label and escape on each page view otherwise. Validation
+    still reads the field's queryset, so a stale option can never select a row the user may not see.
+    `key`: what decides the querysets (aggregates.visibility_key(user)); by default their compiled SQL."""
     for name in names:
         field = form.fields[name]
-        sql, params = field.queryset.query.sql_with_params()
+        if key is None:
+            sql, params = field.queryset.query.sql_with_params()
+            parts = (sql, repr(params))
+        else:
+            parts = tuple(key)
 
         def compute(field=field):
-            return [("" if value == "" else str(value), str(label)) for value, label in field.choices]
+            return _options_html(("" if value == "" else str(value), str(label)) for value, label in field.choices)
 
-        field.choices = aggregates.cached(
-            f"choices:{type(form).__module__}.{type(form).__name__}.{name}",
-            (sql, repr(params), field.empty_label),
+        widget = PrerenderedSelect(attrs=field.widget.attrs)
+        widget.is_required = field.widget.is_required
+        widget.options_html = aggregates.cached(
+            f"options:{type(form).__module__}.{type(form).__name__}.{name}",
+            (*parts, field.empty_label),
             tracked=tracked,
             today=timezone.localdate(),
             compute=compute,
         )
+        field.widget = widget

@@ -25,18 +25,28 @@ from django.utils.functional import cached_property
 from . import aggregates
 
 
+def _query_key(queryset, key) -> tuple:
+    """The cache key of a ledger's figures: the caller's `key` (what decides the query: see
+    aggregates.visibility_key), or else the compiled SQL, exact but a millisecond or two to compile."""
+    if key is not None:
+        return tuple(key)
+    sql, params = queryset.query.sql_with_params()
+    return (sql, repr(params))
+
+
 class LedgerPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, tracked: Iterable[type[models.Model]], **kwargs):
+    """`key`: what decides the query (the list, the user, the filters), for the cached count."""
+
+    def __init__(self, object_list, per_page, *, tracked: Iterable[type[models.Model]], key=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.tracked = list(tracked)
+        self.key = key
 
     @cached_property
     def count(self) -> int:
-        query = self.object_list.order_by().query
-        sql, params = query.sql_with_params()
         return aggregates.cached(
             "count",
-            (sql, repr(params)),
+            _query_key(self.object_list.order_by(), self.key),
             tracked=self.tracked,
             today=timezone.localdate(),
             compute=lambda: super(LedgerPaginator, self).count,
@@ -65,7 +75,7 @@ class GroupedPaginator(Paginator):
 
     `group_order`: the group values in the ledger's order (groups with no rows may be left out; rows of
     a group not listed are not shown, so list them all). `within`: the order inside a group, ending in a
-    unique field.
+    unique field. `key`: as for LedgerPaginator.
     """
 
     def __init__(
@@ -77,9 +87,11 @@ class GroupedPaginator(Paginator):
         group_order: Sequence[object],
         within: Sequence[str],
         tracked: Iterable[type[models.Model]],
+        key=None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
+        self.key = key
         self.group = group
         self.group_order = list(group_order)
         self.within = list(within)
@@ -88,9 +100,12 @@ class GroupedPaginator(Paginator):
     @cached_property
     def group_counts(self) -> dict:
         qs = self.object_list.order_by().values(self.group).annotate(n=Count("pk")).values_list(self.group, "n")
-        sql, params = qs.query.sql_with_params()
         return aggregates.cached(
-            "group-counts", (sql, repr(params)), tracked=self.tracked, today=timezone.localdate(), compute=lambda: dict(qs)
+            f"group-counts:{self.group}",
+            _query_key(qs, self.key),
+            tracked=self.tracked,
+            today=timezone.localdate(),
+            compute=lambda: dict(qs),
         )
 
     @cached_property

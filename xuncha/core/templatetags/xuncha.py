@@ -24,6 +24,13 @@ BADGE_COLOURS = {
 }
 
 
+@register.filter
+def page_window(page, each_side: int = 2) -> range:
+    """The page numbers shown around the current one (not a loop over every page of a 400-page ledger)."""
+    number, last = page.number, page.paginator.num_pages
+    return range(max(1, number - each_side), min(last, number + each_side) + 1)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **kwargs):
     """The current query string with some parameters replaced (for pagination and sorting links)."""

@@ -42,3 +42,29 @@ def test_a_select_with_its_own_option_template_is_rendered_by_django():
     widget = CustomOption(choices=[("1", "一")])
     html = widget.render("x", "1", {}, FormRenderer())
     assert "<option" not in html and "<input" in html
+
+
+def test_cached_model_choices_render_as_django_does(db):
+    from clues.forms_findings import FILTER_TRACKED
+    from rounds.models import Unit
+    from rounds.tests.factories import UnitFactory
+    from xuncha.core.forms import cache_model_choices
+
+    for name in ("县财政局", "县<教育>局", "县审计局"):
+        UnitFactory(name=name)
+
+    class Filter(forms.Form):
+        unit = forms.ModelChoiceField(queryset=Unit.objects.order_by("name"), required=False, empty_label="全部单位")
+
+    chosen = Unit.objects.get(name="县审计局")
+    for data in ({}, {"unit": str(chosen.pk)}):
+        plain = Filter(data)
+        cached = Filter(data)
+        cache_model_choices(cached, ["unit"], tracked=FILTER_TRACKED)
+        bound = plain["unit"]
+        attrs = bound.build_widget_attrs({"id": bound.auto_id})
+        djangos = bound.field.widget.render(bound.html_name, bound.value(), attrs, DjangoTemplates())
+        assert _squash(cached["unit"]) == _squash(djangos), data
+    again = Filter({"unit": str(chosen.pk)})
+    cache_model_choices(again, ["unit"], tracked=FILTER_TRACKED)
+    assert again.is_valid() and again.cleaned_data["unit"] == chosen
