@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-LEDGER_PAGE = 50  # clues.views.findings / rectification.views.closing page sizes
 EXCEL_ROWS = 5000
 
 
@@ -36,12 +35,14 @@ def targets() -> list[dict]:
     from django.db.models import Count
 
     from clues.models import Finding
+    from clues.views.findings import PAGE_SIZE as FINDINGS_PAGE
     from rectification.models import Rectification, RectStatus
+    from rectification.views.closing import LEDGER_PAGE_SIZE
     from rounds.models import Round
 
     doc_rect = Rectification.objects.select_related("unit").get(unit__principal_user__username="bench_unit")
     round_pk = Round.objects.get(number=10).pk
-    findings_pages = max(1, -(-Finding.objects.count() // LEDGER_PAGE))
+    findings_pages = max(1, -(-Finding.objects.count() // FINDINGS_PAGE))
     # The office's working ledger: the largest rectification in progress (a closed one shows other parts).
     biggest = (
         Rectification.objects.filter(status=RectStatus.IN_PROGRESS)
@@ -49,7 +50,7 @@ def targets() -> list[dict]:
         .order_by("-n", "pk")
         .first()
     )
-    ledger_pages = max(1, -(-biggest.n // LEDGER_PAGE))
+    ledger_pages = max(1, -(-biggest.n // LEDGER_PAGE_SIZE))
     deep = max(1, int(findings_pages * 0.8))
     return [
         {"name": "floor", "label": "基准页（站内信 /inbox/）", "url": "/inbox/", "user": "bench_office"},

@@ -6,7 +6,6 @@ leader, the team, the unit and the supervisors get 403). Thin views: the service
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -14,8 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rounds.models import RoundKind
+from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
+from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import run_service
 
 from ..deadlines import measure_deadline_q
@@ -28,9 +29,11 @@ from ..forms_closing import (
 )
 from ..models import (
     Accountability,
+    Measure,
     MeasureEvent,
     MeasureKind,
     MeasureStatus,
+    Problem,
     Publication,
     PublicationStatus,
     RectStatus,
@@ -56,7 +59,9 @@ from ..services.publicity import (
 from .common import get_rect, tab_context
 
 OFFICE = ("office",)
-LEDGER_PAGE_SIZE = 50
+# As the findings and leads ledgers. A measure's row is tall (content, latest progress and evidence,
+# closing record, the office's forms): 20 of them are already several screens at 1366×768.
+LEDGER_PAGE_SIZE = 20
 
 
 def _ledger_url(rect, anchor: str = "") -> str:
@@ -66,13 +71,23 @@ def _ledger_url(rect, anchor: str = "") -> str:
 # --- the ledger (对账销号) ------------------------------------------------------------------------------
 
 
+# What the ledger's counts are made of: cached until a measure or problem changes.
+LEDGER_TRACKED = (Measure, Problem)
+
+
 def _ledger_stats(rect) -> dict:
-    return rect.measures.aggregate(
-        total=Count("pk"),
-        closed=Count("pk", filter=Q(status=MeasureStatus.CLOSED)),
-        returned=Count("pk", filter=Q(status=MeasureStatus.RETURNED)),
-        open=Count("pk", filter=Q(status=MeasureStatus.OPEN)),
-        long_term=Count("pk", filter=Q(kind=MeasureKind.LONG_TERM) & ~Q(status=MeasureStatus.CLOSED)),
+    return aggregates.cached(
+        "rect-ledger-stats",
+        (rect.pk,),
+        tracked=LEDGER_TRACKED,
+        today=timezone.localdate(),
+        compute=lambda: rect.measures.aggregate(
+            total=Count("pk"),
+            closed=Count("pk", filter=Q(status=MeasureStatus.CLOSED)),
+            returned=Count("pk", filter=Q(status=MeasureStatus.RETURNED)),
+            open=Count("pk", filter=Q(status=MeasureStatus.OPEN)),
+            long_term=Count("pk", filter=Q(kind=MeasureKind.LONG_TERM) & ~Q(status=MeasureStatus.CLOSED)),
+        ),
     )
 
 
@@ -99,9 +114,13 @@ def ledger(request, pk):
     if wanted := filters.get("deadline"):
         measures = measures.filter(measure_deadline_q(wanted, timezone.localdate()))
     # Filtered and paginated in the database; events and latest progress only for the page's measures.
-    page = Paginator(measures.order_by("problem__seq", "seq"), LEDGER_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = LedgerPaginator(
+        measures.order_by("problem__seq", "seq"),
+        LEDGER_PAGE_SIZE,
+        tracked=LEDGER_TRACKED,
+        key=("rect-ledger", rect.pk, *sorted(filters.items())),
+        deferred_join=False,
+    ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     prefetch_related_objects(rows, Prefetch("events", queryset=MeasureEvent.objects.select_related("by")))
     latest = latest_entries(rect, measure_ids=[m.pk for m in rows])

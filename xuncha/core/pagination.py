@@ -35,12 +35,24 @@ def _query_key(queryset, key) -> tuple:
 
 
 class LedgerPaginator(Paginator):
-    """`key`: what decides the query (the list, the user, the filters), for the cached count."""
+    """`key`: what decides the query (the list, the user, the filters), for the cached count.
+    `deferred_join`: False for a list short enough to sort whole (one rectification's measures), where
+    the second query would cost more than it saves."""
 
-    def __init__(self, object_list, per_page, *, tracked: Iterable[type[models.Model]], key=None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        tracked: Iterable[type[models.Model]],
+        key=None,
+        deferred_join: bool = True,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.tracked = list(tracked)
         self.key = key
+        self.deferred_join = deferred_join
 
     @cached_property
     def count(self) -> int:
@@ -53,6 +65,8 @@ class LedgerPaginator(Paginator):
         )
 
     def page(self, number):
+        if not self.deferred_join:
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
