@@ -95,3 +95,27 @@ def test_the_fingerprint_is_one_query_and_moves_with_history():
 
     FindingFactory()
     assert aggregates.fingerprint([Finding, Measure]) != empty
+
+
+def test_a_get_request_reads_the_fingerprint_once_and_a_post_every_time(rf):
+    from xuncha.core.aggregates import RequestScope
+
+    counts = {}
+
+    def view(request):
+        with CaptureQueriesContext(connection) as ctx:
+            aggregates.fingerprint([Finding, Measure])
+            aggregates.fingerprint([Finding])
+            aggregates.fingerprint([Measure, Finding])
+        counts[request.method] = len(ctx.captured_queries)
+        from django.http import HttpResponse
+
+        return HttpResponse()
+
+    middleware = RequestScope(view)
+    middleware(rf.get("/"))
+    middleware(rf.post("/"))
+    assert counts == {"GET": 1, "POST": 3}
+    with CaptureQueriesContext(connection) as after:
+        aggregates.fingerprint([Finding])
+    assert len(after.captured_queries) == 1  # outside a request, nothing is remembered

@@ -197,3 +197,24 @@ def test_public_detail_composes_the_official_text_and_shows_nothing_internal(cli
     assert "受理时间截止2026年5月15日。" in page
     assert "此类问题将按规定交由有关部门办理。" in page and "办理。。" not in page
     assert "王秘密" not in page and "内部备注勿公开" not in page
+
+
+def test_public_list_costs_the_same_queries_for_three_times_the_announcements(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("rounds:public_announcements")
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(3):
+        AnnouncementFactory(status=AnnouncementStatus.PUBLISHED)
+    few = count()
+    for _ in range(6):
+        AnnouncementFactory(status=AnnouncementStatus.PUBLISHED)
+    assert count() == few

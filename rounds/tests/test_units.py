@@ -289,3 +289,33 @@ def test_office_sees_children_assignments_and_history_on_the_detail(client_for, 
 def test_anonymous_user_is_sent_to_login(client):
     response = client.get(reverse("rounds:unit_list"))
     assert response.status_code == 302 and reverse("login") in response.url
+
+
+def _count(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_unit_page_costs_the_same_queries_with_three_times_the_inspections(client_for, office_user, make_user):
+    """The unit's page, as the office and as the unit's principal: one inspection, then three more,
+    each with its published announcement, and more subordinate units."""
+    principal = make_user(Role.UNIT)
+    unit = UnitFactory(name="青山镇", unit_type=UnitType.TOWNSHIP)
+    unit.principal_user = principal
+    unit_save(unit=unit)
+
+    def add(n):
+        for _ in range(n):
+            AnnouncementFactory(status=AnnouncementStatus.PUBLISHED, assignment=AssignmentFactory(unit=unit))
+            UnitFactory(unit_type=UnitType.VILLAGE, parent=unit)
+
+    url = reverse("rounds:unit_detail", args=[unit.pk])
+    add(1)
+    office_few, own_few = _count(client_for(office_user), url), _count(client_for(principal), url)
+    add(3)
+    office_many, own_many = _count(client_for(office_user), url), _count(client_for(principal), url)
+    assert (office_many, own_many) == (office_few, own_few)
+    assert len(client_for(principal).get(url).context["assignments"]) == 4
