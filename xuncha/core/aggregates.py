@@ -10,10 +10,12 @@ on write, with no signal to forget and no counter row that every write would hav
 The fingerprint is one query of index-only lookups (`MAX` of a primary key), whatever the volume, and
 one per GET request however many cached figures the page shows (`RequestScope`).
 
-One case it cannot see: two transactions that commit in the opposite order of their history ids (the
-later id commits first, the page is computed, then the earlier one commits without raising the
-maximum). For that, every entry also expires after `TIMEOUT` seconds, so a figure is never staler than
-that. The key also carries the day, for figures that depend on it (overdue counts).
+What it cannot see: a write that bypasses history (a queryset `.update()`, a revoked django-guardian
+grant), and two transactions that commit in the opposite order of their history ids (the later id
+commits first, the page is computed, then the earlier one commits without raising the maximum). For
+those, every entry also expires after `TIMEOUT` seconds, so a figure is never staler than that. The
+key also carries the day, for figures that depend on it (overdue counts). What is cached is figures,
+option lists and the dashboards' bodies; the rows of a list and every permission check are read live.
 """
 
 from __future__ import annotations
