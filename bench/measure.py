@@ -3,6 +3,7 @@
     .venv/bin/python bench/measure.py targets   # the pages to time: name, URL, the user who opens it
     .venv/bin/python bench/measure.py queries   # database queries per page (django.test.Client)
     .venv/bin/python bench/measure.py tasks     # sweeps, feedback Word/PDF, Excel export (volume L)
+    .venv/bin/python bench/measure.py explain   # EXPLAIN ANALYZE of the queries issue #6 decided on
 
 Each prints one JSON document on stdout. Every write (the sweeps' inbox messages and reminder logs) is
 rolled back, so the database stays as generated and a second run measures the same work.
@@ -55,7 +56,12 @@ def targets() -> list[dict]:
     return [
         {"name": "floor", "label": "基准页（站内信 /inbox/）", "url": "/inbox/", "user": "bench_office"},
         {"name": "county", "label": "县级驾驶舱", "url": "/dashboard/", "user": "bench_leader"},
-        {"name": "round", "label": "轮次驾驶舱", "url": f"/dashboard/rounds/{round_pk}/", "user": "bench_leader"},
+        {
+            "name": "round",
+            "label": "轮次驾驶舱",
+            "url": f"/dashboard/rounds/{round_pk}/",
+            "user": "bench_leader",
+        },
         {"name": "findings", "label": "问题台账 第1页", "url": "/findings/", "user": "bench_office"},
         {
             "name": "findings_deep",
@@ -77,7 +83,12 @@ def targets() -> list[dict]:
             "url": f"/rectification/{biggest.pk}/ledger/?page={ledger_pages}",
             "user": "bench_office",
         },
-        {"name": "unit", "label": "单位页面（巡察办）", "url": f"/units/{doc_rect.unit_id}/", "user": "bench_office"},
+        {
+            "name": "unit",
+            "label": "单位页面（巡察办）",
+            "url": f"/units/{doc_rect.unit_id}/",
+            "user": "bench_office",
+        },
         {
             "name": "unit_own",
             "label": "本单位页面（单位负责人）",
@@ -158,9 +169,15 @@ def tasks() -> dict:
 
     users, items = due_items(timezone.localdate())
     open_measures = (
-        Measure.objects.exclude(status=MeasureStatus.CLOSED).exclude(rectification__status=RectStatus.CLOSED).count()
+        Measure.objects.exclude(status=MeasureStatus.CLOSED)
+        .exclude(rectification__status=RectStatus.CLOSED)
+        .count()
     )
-    open_reports = Report.objects.filter(submitted_at__isnull=True).exclude(rectification__status=RectStatus.CLOSED).count()
+    open_reports = (
+        Report.objects.filter(submitted_at__isnull=True)
+        .exclude(rectification__status=RectStatus.CLOSED)
+        .count()
+    )
     out["reminder_sweep"] = {
         "seconds": seconds,
         "digests": digests,
@@ -234,10 +251,101 @@ def tasks() -> dict:
     return out
 
 
+def _explain(queryset) -> dict:
+    """EXPLAIN (ANALYZE) of a queryset: its execution time and the plan lines that decide it."""
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT TEXT) " + sql, params)
+        lines = [row[0] for row in cursor.fetchall()]
+    keep = (
+        "Sort Method",
+        "Seq Scan",
+        "Index Scan",
+        "Index Only Scan",
+        "Bitmap Heap Scan",
+        "Hash Join",
+        "Limit",
+    )
+    plan = []
+    for line in lines:
+        text = line.strip().removeprefix("->").strip()
+        if text.startswith(keep) and len(plan) < 6:
+            plan.append(
+                text.split("  (cost=")[0]
+                + (f" ({text.split('actual ')[1].split(' loops')[0]})" if "actual " in text else "")
+            )
+    ms = next(
+        (float(line.split(":")[1].split()[0]) for line in lines if line.startswith("Execution Time")), None
+    )
+    return {"ms": ms, "plan": plan}
+
+
+def explain() -> list[dict]:
+    """The plans behind the decisions of issue #6, measured on this database: each the query Django's
+    defaults would run, then the one the page runs."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from clues import selectors_findings as findings
+    from clues import selectors_intake as intake
+    from clues.views.findings import PAGE_SIZE
+    from rectification.models import Rectification, RectStatus
+    from rectification.views.closing import LEDGER_PAGE_SIZE
+    from xuncha.core.pagination import GroupedPaginator
+
+    office = get_user_model().objects.get(username="bench_office")
+    ledger = findings.finding_list(office)
+    n = ledger.count()
+    page = max(1, int(-(-n // PAGE_SIZE) * 0.8))
+    offset = (page - 1) * PAGE_SIZE
+    grouped = GroupedPaginator(
+        ledger, PAGE_SIZE, group="team_id", group_order=findings.ledger_team_order(),
+        within=findings.LEDGER_WITHIN_TEAM, tracked=findings.LEDGER_TRACKED,
+    )  # fmt: skip
+    grouped_query = grouped.page_queryset(page)
+
+    leads = intake.lead_list(office)
+    rect = (
+        Rectification.objects.filter(status=RectStatus.IN_PROGRESS)
+        .annotate(n=Count("measures"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    measures = rect.measures.select_related("problem", "closed_by").order_by("problem__seq", "seq")
+    return [
+        {
+            "what": f"问题台账第{page}页：一条 ORDER BY 轮次/组/编号 OFFSET {offset} 的查询（Django 默认分页）",
+            **_explain(ledger[offset : offset + PAGE_SIZE]),
+        },
+        {
+            "what": f"问题台账第{page}页：按巡察组分组后只读所跨的组（GroupedPaginator）",
+            **_explain(grouped_query),
+        },
+        {
+            "what": "问题台账：各组条数（GROUP BY，缓存至数据变化）",
+            **_explain(ledger.order_by().values("team_id").annotate(n=Count("pk"))),
+        },
+        {
+            "what": "线索列表第1页：按 (-收到日期, -id) 排序（索引 lead_list_order）",
+            **_explain(leads[:PAGE_SIZE]),
+        },
+        {
+            "what": f"整改台账第1页（{rect.n}项措施）：措施 JOIN 问题，未限定问题所属整改",
+            **_explain(measures[:LEDGER_PAGE_SIZE]),
+        },
+        {
+            "what": "整改台账第1页：同时限定问题属于同一整改（页面实际的查询）",
+            **_explain(measures.filter(problem__rectification=rect)[:LEDGER_PAGE_SIZE]),
+        },
+    ]
+
+
 def main(argv: list[str]) -> None:
     setup_django()
     what = argv[1] if len(argv) > 1 else "targets"
-    result = {"targets": targets, "queries": queries, "tasks": tasks}[what]()
+    result = {"targets": targets, "queries": queries, "tasks": tasks, "explain": explain}[what]()
     print("@@JSON@@" + json.dumps(result, ensure_ascii=False, default=str))
 
 

@@ -61,7 +61,15 @@ def log(msg: str) -> None:
 
 def psql(sql: str) -> str:
     url = urlsplit(PG)
-    cmd = ["psql", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+    cmd = [
+        "psql",
+        "-h",
+        url.hostname or "127.0.0.1",
+        "-p",
+        str(url.port or 5432),
+        "-U",
+        url.username or "postgres",
+    ]
     cmd += ["-d", "postgres", "-v", "ON_ERROR_STOP=1", "-tAc", sql]
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
 
@@ -182,7 +190,9 @@ def time_pages(base: str, targets: list[dict]) -> dict:
             "errors": bad,
             "bytes": len(response.content),
         }
-        log(f"  {target['name']:<18} p50 {out[target['name']]['p50']:7.1f} ms  p95 {out[target['name']]['p95']:7.1f} ms")
+        log(
+            f"  {target['name']:<18} p50 {out[target['name']]['p50']:7.1f} ms  p95 {out[target['name']]['p95']:7.1f} ms"
+        )
     return out
 
 
@@ -194,7 +204,10 @@ def load_test(base: str, targets: list[dict], workdir: Path) -> dict:
     accounts = sorted({t["user"] for t in targets if t["user"]})
     sessions = {user: login(base, user).cookies.get_dict() for user in accounts}
     env = dict(
-        os.environ, BENCH_TARGETS=json.dumps(targets), BENCH_PASSWORD=PASSWORD, BENCH_SESSIONS=json.dumps(sessions)
+        os.environ,
+        BENCH_TARGETS=json.dumps(targets),
+        BENCH_PASSWORD=PASSWORD,
+        BENCH_SESSIONS=json.dumps(sessions),
     )
     cmd = [
         str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--users", str(LOAD_USERS),
@@ -286,10 +299,20 @@ def write_report(info: dict, results: dict, path: Path) -> None:
     ]
     names = list(results[big]["generated"]["counts"])
     for name in names:
-        lines.append(f"| {name} | " + " | ".join(f"{results[v]['generated']['counts'].get(name, 0):,}" for v in volumes) + " |")
-    lines.append("| **time to generate** | " + " | ".join(f"{results[v]['generated']['seconds']:.1f} s" for v in volumes) + " |")
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{results[v]['generated']['counts'].get(name, 0):,}" for v in volumes)
+            + " |"
+        )
     lines.append(
-        "| time to migrate (empty DB) | " + " | ".join(f"{results[v]['migrate_seconds']:.1f} s" for v in volumes) + " |"
+        "| **time to generate** | "
+        + " | ".join(f"{results[v]['generated']['seconds']:.1f} s" for v in volumes)
+        + " |"
+    )
+    lines.append(
+        "| time to migrate (empty DB) | "
+        + " | ".join(f"{results[v]['migrate_seconds']:.1f} s" for v in volumes)
+        + " |"
     )
     lines += [
         "",
@@ -315,7 +338,11 @@ def write_report(info: dict, results: dict, path: Path) -> None:
             page = results[v]["pages"][name]
             floor = results[v]["pages"]["floor"]["p50"]
             q = results[v]["queries"][name]
-            status = "" if q["status"] == 200 and not page["errors"] else f" (HTTP {q['status']}, {page['errors']} errors)"
+            status = (
+                ""
+                if q["status"] == 200 and not page["errors"]
+                else f" (HTTP {q['status']}, {page['errors']} errors)"
+            )
             row += f" {page['p50']:.1f} | {page['p95']:.1f} | {page['p50'] / floor:.1f} | {q['queries']}{status} |"
         page = results[big]["pages"][name]
         ratio = page["p50"] / results[big]["pages"]["floor"]["p50"]
@@ -329,7 +356,10 @@ def write_report(info: dict, results: dict, path: Path) -> None:
         if not ok_time:
             missed.append(f"{target['label']}: p50 {page['p50']:.0f} ms, {ratio:.1f}× floor at {big}")
         if not ok_queries:
-            missed.append(f"{target['label']}: queries " + " / ".join(str(results[v]["queries"][name]["queries"]) for v in volumes))
+            missed.append(
+                f"{target['label']}: queries "
+                + " / ".join(str(results[v]["queries"][name]["queries"]) for v in volumes)
+            )
         row += " " + ", ".join(verdicts) + " |"
         lines.append(row)
 
@@ -370,7 +400,11 @@ def write_report(info: dict, results: dict, path: Path) -> None:
                 missed.append(f"{label}: {value}")
     load = results[big].get("load")
     if load:
-        lines += ["", f"## {LOAD_USERS} concurrent users for {LOAD_SECONDS} s (locust, headless) at {big}", ""]
+        lines += [
+            "",
+            f"## {LOAD_USERS} concurrent users for {LOAD_SECONDS} s (locust, headless) at {big}",
+            "",
+        ]
         if "skipped" in load:
             lines.append(f"Not run: {load['skipped']}")
             missed.append("load test not run")
@@ -395,6 +429,38 @@ def write_report(info: dict, results: dict, path: Path) -> None:
                 lines.append(f"| {name} | {page['requests']} | {page['p50']:.0f} | {page['p95']:.0f} |")
             if not ok:
                 missed.append(f"{LOAD_USERS} users: p95 {load['p95']:.0f} ms, {load['failures']} failures")
+    plans = results[big].get("explain")
+    if plans:
+        lines += [
+            "",
+            f"## Query plans at {big} (EXPLAIN ANALYZE, measured in this run)",
+            "",
+            "Where a plan decided the design: the query Django's defaults would run, then the one the page runs.",
+            "",
+            "| Query | Execution | Plan (the deciding lines) |",
+            "|---|---:|---|",
+        ]
+        for plan in plans:
+            ms = "—" if plan["ms"] is None else f"{plan['ms']:.1f} ms"
+            lines.append(f"| {plan['what']} | {ms} | " + "<br>".join(plan["plan"]).replace("|", "\\|") + " |")
+    lines += [
+        "",
+        "## How",
+        "",
+        "- Dashboards: every figure and the rendered body are cached per scope (term or round, team restriction, "
+        "day) under a fingerprint of the tables they read, the newest history id of each "
+        "(`xuncha/core/aggregates.py`): one index-only query per request; any write recorded in history "
+        "recomputes on the next view; entries also expire after 120 s.",
+        "- Ledgers: counts, totals per severity, the per-team counts and the filter options are cached the same "
+        "way, keyed on the user, his roles and the filters; the rows themselves are always read live. The "
+        "findings ledger pages by team (`GroupedPaginator`), the leads list reads an index in its order, the "
+        "measures ledger joins its own problems by index.",
+        "- Templates: the pagination bar no longer loops over every page; selects are written without a template "
+        "per option; row badges are filters, not includes.",
+        "- First views after a write are computed cold; the query-count tests count that path "
+        "(`dashboards/tests/test_dashboard_views_queries.py`, `clues/tests/test_ledger.py`, "
+        "`clues/tests/test_intake.py`, `rectification/tests/test_closing_views.py`, `rounds/tests/`).",
+    ]
     lines += ["", "## Summary", ""]
     if missed:
         lines.append("Targets missed:")
@@ -440,6 +506,7 @@ def main() -> None:
                 log(f"{volume}: sweeps, documents, Excel")
                 result["tasks"] = measure("tasks", env)
                 log(f"{volume}: {json.dumps(result['tasks'], ensure_ascii=False)}")
+                result["explain"] = measure("explain", env)
             server = Server(env, workdir / f"gunicorn-{volume}.log")
             try:
                 log(f"{volume}: gunicorn on {server.base}; timing pages")
@@ -447,7 +514,9 @@ def main() -> None:
                 if last:
                     log(f"{volume}: {LOAD_USERS} users for {LOAD_SECONDS} s")
                     result["load"] = load_test(server.base, targets, workdir)
-                    log(f"{volume}: load {json.dumps({k: v for k, v in result['load'].items() if k != 'pages'})}")
+                    log(
+                        f"{volume}: load {json.dumps({k: v for k, v in result['load'].items() if k != 'pages'})}"
+                    )
             finally:
                 server.stop()
             results[volume] = result

@@ -127,8 +127,8 @@ class GroupedPaginator(Paginator):
         counts = self.group_counts
         return sum(counts.get(g, 0) for g in self.group_order)
 
-    def page(self, number):
-        number = self.validate_number(number)
+    def page_queryset(self, number: int):
+        """The query that reads page `number` (a valid one): only the groups it spans."""
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
@@ -145,7 +145,11 @@ class GroupedPaginator(Paginator):
             if seen >= top:
                 break
         if not spanned:
-            return self._get_page([], number, self)
+            return self.object_list.none()
         rank = Case(*(When(**{self.group: v}, then=i) for i, v in enumerate(spanned)), output_field=IntegerField())
         rows = self.object_list.filter(**{f"{self.group}__in": spanned}).order_by(rank, *self.within)
-        return self._get_page(list(rows[skip : skip + (top - bottom)]), number, self)
+        return rows[skip : skip + (top - bottom)]
+
+    def page(self, number):
+        number = self.validate_number(number)
+        return self._get_page(list(self.page_queryset(number)), number, self)
