@@ -122,7 +122,10 @@ def ledger(request, pk):
         deferred_join=False,
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    prefetch_related_objects(rows, Prefetch("events", queryset=MeasureEvent.objects.select_related("by")))
+    # As a list attribute: a prefetched manager still builds a queryset on every access in the template.
+    prefetch_related_objects(
+        rows, Prefetch("events", queryset=MeasureEvent.objects.select_related("by"), to_attr="event_list")
+    )
     latest = latest_entries(rect, measure_ids=[m.pk for m in rows])
     for m in rows:
         m.state = m.deadline_state()

@@ -24,6 +24,25 @@ BADGE_COLOURS = {
 }
 
 
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def ymd(value) -> str:
+    """`|date:"Y-m-d"` for the long tables: the same text (local time for a datetime) for a tenth of
+    the work of Django's date formatter, which a 20-row ledger calls a hundred times."""
+    return _local(value).strftime("%Y-%m-%d") if value else ""
+
+
+@register.filter
+def ymdhm(value) -> str:
+    """`|date:"Y-m-d H:i"`, likewise."""
+    return _local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 @register.filter
 def page_window(page, each_side: int = 2) -> range:
     """The page numbers shown around the current one (not a loop over every page of a 400-page ledger)."""

@@ -68,3 +68,18 @@ def test_cached_model_choices_render_as_django_does(db):
     again = Filter({"unit": str(chosen.pk)})
     cache_model_choices(again, ["unit"], tracked=FILTER_TRACKED)
     assert again.is_valid() and again.cleaned_data["unit"] == chosen
+
+
+def test_the_short_date_filters_write_what_the_date_filter_writes(settings):
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    aware = timezone.make_aware(datetime.datetime(2026, 12, 2, 23, 30), datetime.UTC)  # 07:30 next day in Shanghai
+    template = Template(
+        '{% load xuncha %}{{ d|date:"Y-m-d" }}={{ d|ymd }} {{ t|date:"Y-m-d" }}={{ t|ymd }} '
+        '{{ t|date:"Y-m-d H:i" }}={{ t|ymdhm }} [{{ none|ymd }}{{ none|ymdhm }}]'
+    )
+    out = template.render(Context({"d": datetime.date(2026, 1, 5), "t": aware, "none": None}))
+    assert out == "2026-01-05=2026-01-05 2026-12-03=2026-12-03 2026-12-03 07:30=2026-12-03 07:30 []"
