@@ -208,7 +208,9 @@ def cpu_seconds() -> dict[str, float]:
             continue
         for kind in out:
             if kind in cmdline:
-                out[kind] += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+                # utime + stime, and cutime + cstime: PostgreSQL's backends that ended during the run
+                # (a connection closed after DATABASE_CONN_MAX_AGE) are in the postmaster's account.
+                out[kind] += sum(int(f) for f in fields[11:15]) / ticks
                 break
     return out
 
@@ -357,14 +359,18 @@ def write_report(info: dict, results: dict, path: Path) -> None:
         "",
         f"Target at {big}: p50 ≤ {P50_MS} ms and ≤ {FLOOR_RATIO}× the floor page; queries identical at every volume.",
         "",
+        f"*cold*: the first view after a write, when the cached figures are recomputed (in-process, the cache "
+        f"cleared, median of 3, at {big}; with its queries). Every later view until the next write is what the "
+        "timed columns measure.",
+        "",
     ]
     header = "| Page | URL | user |"
     sep = "|---|---|---|"
     for v in volumes:
         header += f" {v} p50 ms | {v} p95 ms | {v} ×floor | {v} queries |"
         sep += "---:|---:|---:|---:|"
-    header += " target |"
-    sep += "---|"
+    header += f" {big} cold ms | target |"
+    sep += "---:|---|"
     lines += [header, sep]
     missed = []
     targets = results[big]["targets"]
@@ -381,11 +387,14 @@ def write_report(info: dict, results: dict, path: Path) -> None:
                 else f" (HTTP {q['status']}, {page['errors']} errors)"
             )
             row += f" {page['p50']:.1f} | {page['p95']:.1f} | {page['p50'] / floor:.1f} | {q['queries']}{status} |"
+        cold = results[big]["queries"][name]
+        row += f" {cold.get('cold_ms', 0):.0f} ({cold.get('cold_queries', '?')} q) |"
         page = results[big]["pages"][name]
         ratio = page["p50"] / results[big]["pages"]["floor"]["p50"]
         counts = {results[v]["queries"][name]["queries"] for v in volumes}
+        cold_counts = {results[v]["queries"][name].get("cold_queries") for v in volumes}
         ok_time = page["p50"] <= P50_MS and (name == "floor" or ratio <= FLOOR_RATIO)
-        ok_queries = len(counts) == 1
+        ok_queries = len(counts) == 1 and len(cold_counts) == 1
         verdicts = []
         verdicts.append(mark(ok_time) + (" time" if not ok_time else ""))
         if not ok_queries:
