@@ -716,12 +716,14 @@ def scope_key(scope: Scope) -> tuple:
     return (scope.term.pk, scope.round.pk if scope.round else "", teams)
 
 
-def cached_figures(name: str, scope: Scope, compute: Callable[[date], object], today: date | None = None):
+def cached_figures(
+    name: str, scope: Scope, compute: Callable[[date], object], today: date | None = None, *, refresh: bool = False
+):
     """`compute(today)` for the scope, kept until a write to any model the figures read (or
     aggregates.TIMEOUT seconds): see xuncha.core.aggregates."""
     today = today or timezone.localdate()
     return aggregates.cached(
-        name, scope_key(scope), tracked=FIGURE_MODELS, today=today, compute=lambda: compute(today)
+        name, scope_key(scope), tracked=FIGURE_MODELS, today=today, compute=lambda: compute(today), refresh=refresh
     )
 
 

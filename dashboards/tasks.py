@@ -1,4 +1,33 @@
 """Celery's autodiscovery (and `xuncha.core.documents._discover`) import this module in every worker and
-web process: it registers the dashboards' document kinds with `xuncha.core.documents`."""
+web process: it registers the dashboards' document kinds with `xuncha.core.documents`.
+
+`dashboards_warm` keeps the leadership's dashboards computed in the background."""
+
+from celery import shared_task
 
 from . import docx_thematic  # noqa: F401  registers the 专题报告 (thematic_report)
+
+
+@shared_task
+def dashboards_warm() -> int:
+    """Render the current term's county dashboard and the dashboards of its rounds still under way
+    again, so that the first leader to open one after a write (or after an entry expired) does not
+    wait for the sums over every ledger. Only where the cache is shared with the web processes
+    (CACHE_REDIS_URL): a worker's own in-process cache would help nobody. Returns the pages rendered."""
+    from rounds.models import RoundStatus
+    from xuncha.core import aggregates
+
+    from .figures import Scope
+    from .views.figures import dashboard_page, default_term
+
+    if not aggregates.cache_is_shared():
+        return 0
+    term = default_term()
+    if term is None:
+        return 0
+    scopes = [Scope(term)] + [
+        Scope(term, r) for r in term.rounds.select_related("term").exclude(status=RoundStatus.DONE).order_by("number")
+    ]
+    for scope in scopes:
+        dashboard_page(scope, refresh=True)
+    return len(scopes)

@@ -190,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rectification.tasks.remind_rectification",
         "schedule": crontab(hour=7, minute=50),
     },
+    "warm-dashboards": {
+        # The leadership's dashboards computed again before their cached entry expires (with Redis).
+        "task": "dashboards.tasks.dashboards_warm",
+        "schedule": 90.0,
+    },
     "requeue-stuck-documents": {
         # A document whose task was lost (broker down, worker killed) is queued again after 5 minutes.
         "task": "xuncha.core.tasks.requeue_stuck_documents",

@@ -119,3 +119,25 @@ def test_a_get_request_reads_the_fingerprint_once_and_a_post_every_time(rf):
     with CaptureQueriesContext(connection) as after:
         aggregates.fingerprint([Finding])
     assert len(after.captured_queries) == 1  # outside a request, nothing is remembered
+
+
+def test_the_warm_up_recomputes_after_a_write_so_the_next_view_is_served_from_the_cache(
+    client_for, make_user, world, monkeypatch
+):
+    from dashboards.tasks import dashboards_warm
+
+    client = client_for(make_user(Role.LEADER))
+    url = reverse("dashboards:county")
+    before = _figures(client, url)["findings"]
+    draft = Finding.objects.filter(status=FindingStatus.DRAFT).first()
+    draft.status = FindingStatus.APPROVED
+    draft.approved_at = timezone.now()
+    draft.save()
+
+    assert dashboards_warm() == 0  # an in-process cache: warming it in a worker would help nobody
+    monkeypatch.setattr(aggregates, "cache_is_shared", lambda: True)
+    assert dashboards_warm() == 3  # the county and the rounds under way (rectifying, preparing), not the finished one
+    with CaptureQueriesContext(connection) as ctx:
+        figures = _figures(client, url)
+    assert figures["findings"] == before + 1
+    assert not any("COUNT" in q["sql"] and "clues_finding" in q["sql"] for q in ctx.captured_queries)

@@ -81,7 +81,7 @@ def _round_scope(user, pk: int) -> Scope:
     return Scope(round.term, round, team_ids)
 
 
-def _default_term() -> Term | None:
+def default_term() -> Term | None:
     return Term.objects.order_by("-is_current", "-start_date").first()
 
 
@@ -99,7 +99,7 @@ def _scope_from_query(request) -> Scope | None:
         return _round_scope(request.user, round_pk)
     team_ids = team_restriction(request.user)
     term_pk = _int(request.GET.get("term"))
-    term = get_object_or_404(Term, pk=term_pk) if term_pk else _default_term()
+    term = get_object_or_404(Term, pk=term_pk) if term_pk else default_term()
     return Scope(term, None, team_ids) if term else None
 
 
@@ -198,16 +198,17 @@ def _page_context(scope: Scope, dash) -> dict:
     }
 
 
-def _dashboard_page(scope: Scope) -> dict:
+def dashboard_page(scope: Scope, *, refresh: bool = False) -> dict:
     """The context of a dashboard page. The body (every figure, table and chart, the same for every
     reader of the scope) is rendered once and cached with its figures until the data changes; the page
-    around it (navigation, the user, the inbox) is rendered on every request."""
+    around it (navigation, the user, the inbox) is rendered on every request. `refresh`: render it
+    again now (dashboards.tasks.dashboards_warm)."""
 
     def compute(today):
         dash = dashboard(scope, today)
         return dash, render_to_string("dashboards/dashboard_body.html", _page_context(scope, dash))
 
-    dash, body = cached_figures("dashboard-page", scope, compute)
+    dash, body = cached_figures("dashboard-page", scope, compute, refresh=refresh)
     return {
         "scope": scope,
         "dash": dash,
@@ -229,12 +230,12 @@ class CountyView(LoginRequiredMixin, View):
     def get(self, request):
         team_ids = team_restriction(request.user)
         term_pk = _int(request.GET.get("term"))
-        term = get_object_or_404(Term, pk=term_pk) if term_pk else _default_term()
+        term = get_object_or_404(Term, pk=term_pk) if term_pk else default_term()
         terms = list(Term.objects.order_by("-start_date"))
         if term is None:
             return render(request, "dashboards/county.html", {"term": None, "nav_active": "dashboard"})
         scope = Scope(term, None, team_ids)
-        context = _dashboard_page(scope)
+        context = dashboard_page(scope)
         context["terms"] = terms
         return render(request, "dashboards/county.html", context)
 
@@ -244,7 +245,7 @@ class RoundView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         scope = _round_scope(request.user, pk)
-        return render(request, "dashboards/round.html", _dashboard_page(scope))
+        return render(request, "dashboards/round.html", dashboard_page(scope))
 
 
 class RoundPdfView(LoginRequiredMixin, View):

@@ -101,12 +101,14 @@ def cached(
     tracked: Iterable[type[models.Model]],
     today: date,
     compute: Callable[[], T],
+    refresh: bool = False,
 ) -> T:
-    """`compute()`, or what it returned last time for the same name, parts, day and data."""
+    """`compute()`, or what it returned last time for the same name, parts, day and data. `refresh`
+    computes and stores it again whatever is cached (the background warm-up of the dashboards)."""
     tracked = list(tracked)
     raw = "|".join([name, *(str(p) for p in parts), today.isoformat(), fingerprint(tracked)])
     key = f"{PREFIX}:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
-    value = cache.get(key)
+    value = None if refresh else cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, TIMEOUT)
@@ -124,3 +126,10 @@ def visibility_key(user, filters: dict | None = None) -> tuple:
     for name, value in sorted((filters or {}).items()):
         parts.append(f"{name}={getattr(value, 'pk', value)!r}")
     return tuple(parts)
+
+
+def cache_is_shared() -> bool:
+    """Whether the cache is one for every process (Redis), so that a worker can warm it for the web."""
+    from django.conf import settings
+
+    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
