@@ -307,18 +307,13 @@ def explain() -> list[dict]:
     from clues.views.findings import PAGE_SIZE
     from rectification.models import Rectification, RectStatus
     from rectification.views.closing import LEDGER_PAGE_SIZE
-    from xuncha.core.pagination import GroupedPaginator
 
     office = get_user_model().objects.get(username="bench_office")
     ledger = findings.finding_list(office)
     n = ledger.count()
     page = max(1, int(-(-n // PAGE_SIZE) * 0.8))
     offset = (page - 1) * PAGE_SIZE
-    grouped = GroupedPaginator(
-        ledger, PAGE_SIZE, group="team_id", group_order=findings.ledger_team_order(),
-        within=findings.LEDGER_WITHIN_TEAM, tracked=findings.LEDGER_TRACKED,
-    )  # fmt: skip
-    grouped_query = grouped.page_queryset(page)
+    grouped_query = findings.ledger_paginator(ledger, PAGE_SIZE).page_queryset(page)
 
     leads = intake.lead_list(office)
     rect = (

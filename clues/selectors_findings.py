@@ -14,6 +14,7 @@ from django.utils import timezone
 from rounds.models import Round, Unit
 from teams.models import Team, TeamMember
 from xuncha.core import access, aggregates
+from xuncha.core.pagination import GroupedPaginator
 
 from .models import Category, Finding, FindingEvidence, FindingStatus, Lead, Severity
 
@@ -73,6 +74,20 @@ LEDGER_WITHIN_TEAM = ("-year", "serial", "pk")
 def ledger_team_order() -> list[int]:
     return list(
         Team.objects.order_by("-round__term__start_date", "-round__number", "number", "pk").values_list("pk", flat=True)
+    )
+
+
+def ledger_paginator(findings: QuerySet, per_page: int, *, key=None) -> GroupedPaginator:
+    """The ledger's pages: by team (LEDGER_ORDER), counts cached until a finding changes. `key`: what
+    decides `findings` (aggregates.visibility_key of the user and the filters)."""
+    return GroupedPaginator(
+        findings,
+        per_page,
+        group="team_id",
+        group_order=ledger_team_order(),
+        within=LEDGER_WITHIN_TEAM,
+        tracked=LEDGER_TRACKED,
+        key=key,
     )
 
 

@@ -30,10 +30,13 @@ LEAD_STATUS = {
 }
 
 
+def _status_badge(colours: dict, value: str, label: str) -> str:
+    return format_html('<span class="badge {} status-badge">{}</span>', colours.get(value, "text-bg-secondary"), label)
+
+
 @register.filter
 def finding_status_badge(finding) -> str:
-    colour = FINDING_STATUS.get(finding.status, "text-bg-secondary")
-    return format_html('<span class="badge {} status-badge">{}</span>', colour, finding.get_status_display())
+    return _status_badge(FINDING_STATUS, finding.status, finding.get_status_display())
 
 
 @register.filter
@@ -44,8 +47,7 @@ def finding_severity_badge(finding) -> str:
 
 @register.filter
 def lead_status_badge(lead) -> str:
-    colour = LEAD_STATUS.get(lead.status, "text-bg-secondary")
-    return format_html('<span class="badge {} status-badge">{}</span>', colour, lead.get_status_display())
+    return _status_badge(LEAD_STATUS, lead.status, lead.get_status_display())
 
 
 @register.filter

@@ -28,7 +28,6 @@ from xuncha.accounts.roles import sees_all_rounds
 from xuncha.core import access, aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
-from xuncha.core.pagination import GroupedPaginator
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from .. import selectors_findings as selectors
@@ -93,14 +92,8 @@ class FindingListView(LoginRequiredMixin, View):
 
     def get(self, request):
         form, filters, findings = _ledger(request)
-        paginator = GroupedPaginator(
-            findings,
-            PAGE_SIZE,
-            group="team_id",
-            group_order=selectors.ledger_team_order(),
-            within=selectors.LEDGER_WITHIN_TEAM,
-            tracked=selectors.LEDGER_TRACKED,
-            key=("findings", *aggregates.visibility_key(request.user, filters)),
+        paginator = selectors.ledger_paginator(
+            findings, PAGE_SIZE, key=("findings", *aggregates.visibility_key(request.user, filters))
         )
         page = paginator.get_page(request.GET.get("page"))
         context = {

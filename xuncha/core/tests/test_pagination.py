@@ -37,14 +37,7 @@ def _pages(paginator):
 @pytest.mark.parametrize("per_page", [1, 2, 3, 5, 50])
 def test_grouped_pages_are_the_plain_order_cut_in_pages(findings, per_page):
     plain = findings.order_by(*selectors.LEDGER_ORDER)
-    grouped = GroupedPaginator(
-        plain,
-        per_page,
-        group="team_id",
-        group_order=selectors.ledger_team_order(),
-        within=selectors.LEDGER_WITHIN_TEAM,
-        tracked=selectors.LEDGER_TRACKED,
-    )
+    grouped = selectors.ledger_paginator(plain, per_page)
     expected = [f.pk for f in plain]
     assert grouped.count == len(expected) == 17
     pages = _pages(grouped)
@@ -54,10 +47,7 @@ def test_grouped_pages_are_the_plain_order_cut_in_pages(findings, per_page):
 
 def test_grouped_pages_follow_the_filters(findings):
     plain = findings.filter(year=2024).order_by(*selectors.LEDGER_ORDER)
-    grouped = GroupedPaginator(
-        plain, 2, group="team_id", group_order=selectors.ledger_team_order(),
-        within=selectors.LEDGER_WITHIN_TEAM, tracked=selectors.LEDGER_TRACKED,
-    )  # fmt: skip
+    grouped = selectors.ledger_paginator(plain, 2)
     assert [pk for page in _pages(grouped) for pk in page] == [f.pk for f in plain]
 
 
