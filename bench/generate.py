@@ -917,9 +917,9 @@ class Generator:
         from django.contrib.auth.models import Permission
 
         from rounds.models import Unit, UnitUserObjectPermission
+        from xuncha.access.grants import sync_team
         from xuncha.accounts.models import User
         from xuncha.accounts.roles import Role, role_group
-        from xuncha.core.access import sync_team_grants
 
         password = self.u.unit.password
         accounts = []
@@ -948,7 +948,7 @@ class Generator:
             ],
         )
         for team in self.team_of_member:
-            sync_team_grants(team)
+            sync_team(team)
         self.count("users", len(accounts))
 
 

@@ -169,7 +169,7 @@ def tasks() -> dict:
     from clues.models import Finding, TransferBatch
     from clues.services.transfers import transfer_deadline_sweep
     from clues.views import findings as finding_views
-    from rectification.docs_feedback import KIND_FEEDBACK_DOCX, render_feedback_docx, render_feedback_pdf
+    from rectification.documents.feedback import KIND_FEEDBACK_DOCX, render_feedback_docx, render_feedback_pdf
     from rectification.models import Measure, MeasureStatus, Rectification, RectStatus, Report
     from rectification.services.reminders import due_items, rectification_reminder_sweep
     from xuncha.core.models import GeneratedDocument
@@ -302,8 +302,7 @@ def explain() -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
-    from clues import selectors_findings as findings
-    from clues import selectors_intake as intake
+    from clues.selectors import findings, intake
     from clues.views.findings import PAGE_SIZE
     from rectification.models import Rectification, RectStatus
     from rectification.views.closing import LEDGER_PAGE_SIZE

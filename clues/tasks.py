@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from . import docx_transfers  # noqa: F401  registers the 移交函 and 移交清单 with xuncha.core.documents
+from clues.documents import transfers as docx_transfers  # noqa: F401  registers the 移交函 and 移交清单 with xuncha.core.documents
+
 from .services import transfers
 
 

@@ -5,7 +5,7 @@ web process: it registers the dashboards' document kinds with `xuncha.core.docum
 
 from celery import shared_task
 
-from . import docx_thematic  # noqa: F401  registers the 专题报告 (thematic_report)
+from dashboards.documents import thematic as docx_thematic  # noqa: F401  registers the 专题报告 (thematic_report)
 
 
 @shared_task
@@ -14,10 +14,10 @@ def dashboards_warm() -> int:
     again, so that the first leader to open one after a write (or after an entry expired) does not
     wait for the sums over every ledger. Only where the cache is shared with the web processes
     (CACHE_REDIS_URL): a worker's own in-process cache would help nobody. Returns the pages rendered."""
+    from dashboards.selectors.figures import Scope
     from rounds.models import RoundStatus
     from xuncha.core import aggregates
 
-    from .figures import Scope
     from .views.figures import dashboard_page, default_term
 
     if not aggregates.cache_is_shared():

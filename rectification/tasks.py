@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from . import docs_feedback, docs_reports  # noqa: F401  register the document kinds with xuncha.core.documents
+from rectification.documents import reports as docs_reports  # noqa: F401  register the document kinds with xuncha.core.documents
+
 from .services import reminders
 
 

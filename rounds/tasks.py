@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import reminders
+from rounds.services import reminders
 
 
 @shared_task

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from rounds.models import Unit
 from rounds.services.units import unit_lineage
+from xuncha import access
 from xuncha.accounts.roles import Role, sees_all_rounds
-from xuncha.core.access import teams_for
 
 from .models import Cadre, MemberRole, Team, TeamMember
 
@@ -85,12 +85,12 @@ def linkable_users(cadre: Cadre | None = None) -> QuerySet:
 
 def team_get(*, user, pk: int) -> Team:
     """A team the user may see (office, leadership, or a member through the team's assignments); else 404."""
-    return get_object_or_404(teams_for(user).select_related("round__term"), pk=pk)
+    return get_object_or_404(access.visible(user, "teams.Team").select_related("round__term"), pk=pk)
 
 
 def member_get(*, user, pk: int) -> TeamMember:
     return get_object_or_404(
-        TeamMember.objects.filter(team__in=teams_for(user)).select_related("team__round__term", "cadre"),
+        TeamMember.objects.filter(team__in=access.visible(user, "teams.Team")).select_related("team__round__term", "cadre"),
         pk=pk,
     )
 

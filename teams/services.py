@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 
 from rounds.models import Round, RoundStatus, Unit
 from rounds.services.units import unit_lineage
-from xuncha.core.access import sync_team_grants
+from xuncha.access.grants import sync_team
 from xuncha.core.errors import DomainError
 
 from .models import Cadre, MemberRole, Team, TeamMember
@@ -89,7 +89,7 @@ def team_member_add(*, team: Team, cadre: Cadre, role: str, duty: str = "", by=N
     try:
         with transaction.atomic():
             member = TeamMember.objects.create(team=team, round_id=team.round_id, cadre=cadre, role=role, duty=duty)
-            sync_team_grants(team)
+            sync_team(team)
     except IntegrityError as exc:  # a concurrent request got there first
         raise DomainError(f"{cadre.name}不能加入{team.name}：已在本轮其他巡察组或组长已确定") from exc
     return member
@@ -113,13 +113,13 @@ def team_member_remove(*, member: TeamMember, by=None) -> None:
     _check_round_editable(team.round)
     with transaction.atomic():
         member.delete()
-        sync_team_grants(team)
+        sync_team(team)
 
 
 def refresh_cadre_grants(*, cadre: Cadre) -> None:
     """After a cadre's login changes, grant the new account what the old one had."""
     for member in cadre.memberships.select_related("team"):
-        sync_team_grants(member.team)
+        sync_team(member.team)
 
 
 __all__ = [

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from xuncha import access
 from xuncha.accounts.roles import is_office, sees_all_rounds
-from xuncha.core.access import rounds_for
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from . import selectors, services
@@ -132,7 +132,7 @@ class TeamCreateView(OfficeRequiredMixin, View):
 
     def get_round(self):
         return get_object_or_404(
-            rounds_for(self.request.user).select_related("term"), pk=self.kwargs["round_pk"]
+            access.visible(self.request.user, "rounds.Round").select_related("term"), pk=self.kwargs["round_pk"]
         )
 
     def render_page(self, round, form):

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from clues.services.transfers import batch_create, batch_send
 from clues.tests.factories import FindingFactory, LeadFactory
-from dashboards import docx_thematic
+from dashboards.documents import thematic as docx_thematic
 from dashboards.models import QualitySettings, TeamScore
-from rectification.docs_feedback import KIND_FEEDBACK_DOCX, KIND_FEEDBACK_PDF, KIND_REPORT_PDF
+from rectification.documents.feedback import KIND_FEEDBACK_DOCX, KIND_FEEDBACK_PDF, KIND_REPORT_PDF
 from rectification.models import (
     Accountability,
     AccountabilityReason,

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "clues",
     "rectification",
     "dashboards",
+    # Development data (manage.py seed_demo); the top layer, imported by nothing in production code.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xuncha import access
 from xuncha.accounts.roles import is_office
-from xuncha.core.access import team_role_of
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
 from xuncha.notifications.services import notify
@@ -44,7 +44,7 @@ def awaits_proposal(lead: Lead) -> bool:
 
 
 def is_team_leader(user, lead: Lead) -> bool:
-    return team_role_of(user, lead.team_id) == "leader"
+    return access.team_role_of(user, lead.team_id) == "leader"
 
 
 def _status_before_proposal(lead: Lead) -> str:

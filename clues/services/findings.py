@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from rounds.models import RoundStatus
 from teams.models import MemberRole, Team, TeamMember
+from xuncha import access
 from xuncha.accounts.roles import is_office
-from xuncha.core.access import team_role_of
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.uploads import check_upload
@@ -54,7 +54,7 @@ def _today():
 
 def may_write(user, team_id: int) -> bool:
     """The members of the team (any role) and the office write a team's findings."""
-    return is_office(user) or team_role_of(user, team_id) is not None
+    return is_office(user) or access.team_role_of(user, team_id) is not None
 
 
 def _check_writer(user, team: Team) -> None:
@@ -266,7 +266,7 @@ def _is_writer(user, finding: Finding) -> bool:
 
 
 def _is_deputy(user, finding: Finding) -> bool:
-    role = team_role_of(user, finding.team_id)
+    role = access.team_role_of(user, finding.team_id)
     if role == MemberRole.DEPUTY:
         return True
     # A team without a 副组长: its 组长 reviews in his place.
@@ -274,7 +274,7 @@ def _is_deputy(user, finding: Finding) -> bool:
 
 
 def _is_leader(user, finding: Finding) -> bool:
-    return team_role_of(user, finding.team_id) == MemberRole.LEADER
+    return access.team_role_of(user, finding.team_id) == MemberRole.LEADER
 
 
 def _is_office(user, finding: Finding) -> bool:

@@ -29,8 +29,9 @@ from django.utils import timezone
 
 from rounds.models import Announcement, AnnouncementStatus, Assignment, RoundStatus, Unit
 from teams.models import MemberRole, Team
+from xuncha import access
+from xuncha.access.grants import sync_lead
 from xuncha.accounts.roles import is_office
-from xuncha.core.access import sync_lead_grants, team_role_of
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user
 from xuncha.core.uploads import check_upload
@@ -89,12 +90,12 @@ def _today():
 
 def may_record(user, team_id: int) -> bool:
     """The members of the team (any role) and the office record, correct and triage a team's leads."""
-    return is_office(user) or team_role_of(user, team_id) is not None
+    return is_office(user) or access.team_role_of(user, team_id) is not None
 
 
 def may_reveal(user, lead: Lead) -> bool:
     """Only the office and the 组长 of the lead's team may see who reported it."""
-    return is_office(user) or team_role_of(user, lead.team_id) == MemberRole.LEADER
+    return is_office(user) or access.team_role_of(user, lead.team_id) == MemberRole.LEADER
 
 
 def may_record_outcome(user, lead: Lead) -> bool:
@@ -345,7 +346,7 @@ def lead_triage(
             raise DomainError("请选择是否属于巡察受理范围")
         as_history_user(current, by)
         current.save()
-        sync_lead_grants(current)
+        sync_lead(current)
         if current.handed_to_id and current.handed_to_id != previous_department:
             notify(
                 recipients=current.handed_to.staff.filter(is_active=True),

@@ -24,7 +24,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from rounds.models import Unit
-from xuncha.core import access
+from xuncha import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users, require_office
@@ -189,7 +189,7 @@ def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
         bulk_update_with_history(
             leads, Lead, ["status"], default_user=by, default_change_reason=f"移交：{current.number}"
         )
-        access.sync_batch_grants(current)
+        access.grants.sync_batch(current)
         notify(
             recipients=staff,
             title=f"收到移交问题线索：{current.number}",

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from clues.models import Disposition, HandlingResult
-from clues.selectors_transfers import transfer_figures, transfer_figures_by
+from clues.selectors.transfers import transfer_figures, transfer_figures_by
 from clues.services.transfers import batch_create, item_report_result
 from clues.tests.test_transfers import confirmed_lead, make_world, sent_batch
 from rounds.tests.factories import AssignmentFactory, UnitFactory

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clues.models import Channel, Lead, LeadAttachment, LeadStatus, OutOfScope, PartnerDepartment, ScopeStatus
-from clues.selectors_intake import possible_duplicates
+from clues.selectors.intake import possible_duplicates
 from clues.services.intake import lead_record, lead_set_public_reply, lead_triage, lead_update
 from clues.tests.factories import LeadFactory
 from rounds.models import Unit

@@ -16,7 +16,7 @@ from docx.shared import Mm
 from openpyxl import load_workbook
 
 from clues.models import FindingStatus, Severity
-from clues.selectors_findings import EXPORT_COLUMNS, finding_list, ledger_totals
+from clues.selectors.findings import EXPORT_COLUMNS, finding_list, ledger_totals
 from clues.services.findings import finding_create, finding_review
 from clues.tests.factories import CategoryFactory, FindingFactory, LeadFactory
 from clues.tests.test_findings import PDF, approve_all, build_world, data

@@ -37,9 +37,9 @@ from rounds.services import unit_save
 from rounds.tests.factories import AssignmentFactory, RoundFactory, UnitFactory
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
+from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
-from xuncha.core import access
 from xuncha.core.errors import DomainError
 from xuncha.core.models import DocumentStatus, GeneratedDocument
 from xuncha.notifications.models import Notification
@@ -122,7 +122,7 @@ def test_office_makes_a_draft_batch_of_confirmed_transfer_leads(w):
     assert batch.number == f"县巡移〔{batch.year}〕1号"
     assert sorted(batch.items.values_list("lead_id", flat=True)) == sorted(lead.pk for lead in leads)
     # Nothing is sent yet: the receiver sees nothing and the leads wait.
-    assert not access.batches_for(w.jiwei).exists()
+    assert not access.visible(w.jiwei, "clues.TransferBatch").exists()
     assert {lead.status for lead in leads} == {LeadStatus.CONFIRMED}
     second = batch_create(receiver=w.jiwei_unit, leads=[confirmed_lead(w)], note="", by=w.office)
     assert second.serial == 2
@@ -201,12 +201,12 @@ def test_sending_sets_the_deadline_transfers_the_leads_and_grants_only_the_recei
     assert batch.deadline == today + datetime.timedelta(days=15)
     assert {lead.status for lead in leads} == {LeadStatus.CONFIRMED}  # the objects we hold are stale
     assert set(w.assignment.leads.values_list("status", flat=True)) == {LeadStatus.TRANSFERRED}
-    assert list(access.batches_for(w.jiwei)) == [batch]
+    assert list(access.visible(w.jiwei, "clues.TransferBatch")) == [batch]
     for user in (w.zuzhibu, w.unit_user, w.zuyuan, w.zuzhang, w.leadership):
-        assert not access.batches_for(user).exists(), user.username
+        assert not access.visible(user, "clues.TransferBatch").exists(), user.username
     # The receiver sees the transferred leads through the batch; the other department does not.
-    assert set(access.leads_for(w.jiwei).values_list("pk", flat=True)) == {lead.pk for lead in leads}
-    assert not access.leads_for(w.zuzhibu).exists()
+    assert set(access.visible(w.jiwei, "clues.Lead").values_list("pk", flat=True)) == {lead.pk for lead in leads}
+    assert not access.visible(w.zuzhibu, "clues.Lead").exists()
     note = Notification.objects.get(recipient=w.jiwei)
     assert batch.number in note.title and note.link == reverse("clues:batch_detail", args=[batch.pk])
     assert not Notification.objects.filter(recipient=w.zuzhibu).exists()

@@ -23,16 +23,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from clues.documents.findings import render_finding_approval
+from clues.forms.findings import CategoryForm, FindingForm, LedgerFilterForm, ReviewForm
+from clues.selectors import findings as selectors
 from rounds.models import Assignment
+from xuncha import access
 from xuncha.accounts.roles import sees_all_rounds
-from xuncha.core import access, aggregates
+from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
-from .. import selectors_findings as selectors
-from ..docx_findings import render_finding_approval
-from ..forms_findings import CategoryForm, FindingForm, LedgerFilterForm, ReviewForm
 from ..models import Category, Finding, FindingReview, FindingStatus
 from ..services.findings import (
     EDITABLE_STATUSES,
@@ -261,7 +262,7 @@ class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
 
     def get_assignment(self, pk) -> Assignment:
         assignment = get_object_or_404(
-            access.assignments_for(self.request.user).select_related("round__term", "team", "unit"), pk=pk
+            access.visible(self.request.user, "rounds.Assignment").select_related("round__term", "team", "unit"), pk=pk
         )
         if not may_write(self.request.user, assignment.team_id):
             raise PermissionDenied("只有本组成员或巡察办可以撰写问题底稿")

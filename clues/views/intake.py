@@ -13,15 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views import View
 
-from clues.services.dispositions import awaits_proposal, is_team_leader
-from xuncha.accounts.roles import Role, has_role, is_office
-from xuncha.core import aggregates
-from xuncha.core.errors import DomainError
-from xuncha.core.forms import add_domain_error
-from xuncha.core.pagination import LedgerPaginator
-
-from .. import selectors_intake as selectors
-from ..forms_intake import (
+from clues.forms.intake import (
     HandoverFilterForm,
     LeadFilterForm,
     LeadForm,
@@ -30,6 +22,14 @@ from ..forms_intake import (
     RevealForm,
     TriageForm,
 )
+from clues.selectors import intake as selectors
+from clues.services.dispositions import awaits_proposal, is_team_leader
+from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha.core import aggregates
+from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
+from xuncha.core.pagination import LedgerPaginator
+
 from ..models import Channel, Lead, LeadStatus, ScopeStatus
 from ..services.intake import (
     EDITABLE_STATUSES,

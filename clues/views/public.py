@@ -9,11 +9,11 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from rounds.selectors_rounds import announcement_title, published_announcement_get
+from clues.forms.intake import PublicReportForm, ReceiptQueryForm
+from rounds.selectors.rounds import announcement_title, published_announcement_get
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 
-from ..forms_intake import PublicReportForm, ReceiptQueryForm
 from ..services.intake import accepts_reports, new_receipt_code, public_receipt_lookup, public_report_submit
 
 WRONG_CODE = "查询码不正确或不存在，请核对后重新输入。"

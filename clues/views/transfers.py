@@ -12,15 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views import View
 
-from rounds.models import Round
-from xuncha.accounts.roles import is_office, sees_all_rounds
-from xuncha.core.errors import DomainError
-from xuncha.core.forms import add_domain_error
-from xuncha.core.views import OfficeRequiredMixin, run_service
-
-from .. import docx_transfers  # noqa: F401  registers the batch documents with xuncha.core.documents
-from .. import selectors_transfers as selectors
-from ..forms_transfers import (
+from clues.documents import transfers as docx_transfers  # noqa: F401  registers the batch documents with xuncha.core.documents
+from clues.forms.transfers import (
     BatchCreateForm,
     BatchFilterForm,
     DispositionConfirmForm,
@@ -32,6 +25,13 @@ from ..forms_transfers import (
     person_formset,
     persons_from,
 )
+from clues.selectors import transfers as selectors
+from rounds.models import Round
+from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
+from xuncha.core.views import OfficeRequiredMixin, run_service
+
 from ..models import HandlingResult, Lead, LeadStatus, TransferBatch, TransferStatus
 from ..services.dispositions import (
     awaits_proposal,

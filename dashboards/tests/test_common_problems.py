@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clues.models import FindingStatus, Severity
 from clues.tests.factories import CategoryFactory, FindingFactory
-from dashboards.common_problems import (
+from dashboards.selectors.common_problems import (
     Scope,
     Threshold,
     analyse,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
-from dashboards import docx_thematic
-from dashboards.common_problems import Scope, Threshold, analyse
+from dashboards.documents import thematic as docx_thematic
+from dashboards.selectors.common_problems import Scope, Threshold, analyse
 from dashboards.tests.test_common_problems import add_copy, build_world
 from rounds.tests.factories import TermFactory
 from xuncha.accounts.roles import Role

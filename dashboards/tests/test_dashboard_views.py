@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from clues.models import Finding, FindingStatus
-from dashboards.exports import TABLES
-from dashboards.figures import Scope, figures
+from dashboards.documents.exports import TABLES
+from dashboards.selectors.figures import Scope, figures
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamMemberFactory
 from xuncha.accounts.roles import Role

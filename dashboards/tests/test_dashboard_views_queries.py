@@ -241,7 +241,7 @@ def test_each_page_costs_the_same_queries_at_ten_times_the_size(client, make_use
 
 def test_the_world_is_counted_as_built(client, make_user):
     """The frame of the query test is itself a meaningful county: every figure is non-zero."""
-    from dashboards.figures import Scope, figures
+    from dashboards.selectors.figures import Scope, figures
 
     world = World()
     world.add(2)

@@ -16,7 +16,7 @@ from clues.models import (
     TransferStatus,
 )
 from clues.tests.factories import CategoryFactory, FindingFactory, LeadFactory
-from dashboards.figures import (
+from dashboards.selectors.figures import (
     Filters,
     Scope,
     breakdown,

@@ -25,10 +25,10 @@ from clues.models import (
     PersonDealt,
     TransferItem,
 )
-from dashboards.figures import BREAKDOWNS, METRICS, Scope, applies, breakdown, figures, progress
+from dashboards.selectors.figures import BREAKDOWNS, METRICS, Scope, applies, breakdown, figures, progress
 from rectification.models import Measure, MeasureKind, MeasureStatus, Problem, RectStatus
 from rounds.models import Assignment, AssignmentMode, Round, RoundStatus, Term, Unit
-from rounds.selectors_units import coverage_summary
+from rounds.selectors.units import coverage_summary
 from xuncha.accounts.models import User
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dashboards import quality
 from dashboards.models import QualitySettings, ScoreSource, TeamScore
+from dashboards.selectors import quality
 from rounds.models import RoundStatus
 from teams.tests.factories import TeamFactory
 

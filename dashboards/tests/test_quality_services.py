@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from dashboards.models import QualitySettings, ScoreSource, TeamScore
-from dashboards.services_quality import score_clear, score_save, settings_save, team_scores_save
+from dashboards.services.quality import score_clear, score_save, settings_save, team_scores_save
 from rounds.models import RoundStatus
 from rounds.tests.factories import UnitFactory
 from xuncha.accounts.roles import Role

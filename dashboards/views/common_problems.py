@@ -15,13 +15,18 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views import View
 
+from dashboards.documents import thematic as docx_thematic
+from dashboards.selectors.common_problems import (
+    DEFAULT_MIN_SHARE,
+    DEFAULT_MIN_UNITS,
+    Threshold,
+    analyse,
+    resolve_scope,
+)
 from rounds.models import Term
 from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.documents import documents_of
 from xuncha.core.errors import DomainError
-
-from .. import docx_thematic
-from ..common_problems import DEFAULT_MIN_SHARE, DEFAULT_MIN_UNITS, Threshold, analyse, resolve_scope
 
 MAX_MIN_UNITS = 999
 

@@ -30,13 +30,8 @@ from django.utils.safestring import mark_safe
 from django.views import View
 
 from clues.models import Category
-from rounds.models import Round, Term, UnitType
-from teams.models import Team, TeamMember
-from xuncha.accounts.roles import Role, has_role, sees_all_rounds
-from xuncha.core import access
-
-from .. import exports
-from ..figures import (
+from dashboards.documents import exports
+from dashboards.selectors.figures import (
     CATEGORY_COLUMNS,
     COVERAGE_COLUMNS,
     DEFINITIONS,
@@ -53,6 +48,10 @@ from ..figures import (
     definition_of,
     metric_queryset,
 )
+from rounds.models import Round, Term, UnitType
+from teams.models import Team, TeamMember
+from xuncha import access
+from xuncha.accounts.roles import Role, has_role, sees_all_rounds
 
 PAGE_SIZE = 50
 PDF = "application/pdf"
@@ -304,7 +303,7 @@ LISTS = {
         "headers": ["被巡察单位", "单位类型", "轮次", "巡察组", "巡察方式", "进驻时间"],
         "cells": lambda a, seen: [a.unit.name, a.unit.get_unit_type_display(), a.round.short_name, a.team.name,
                                   a.get_mode_display(), _span(a)],
-        "visible": lambda user, ids: _visible(access.assignments_for(user), ids),
+        "visible": lambda user, ids: _visible(access.visible(user, "rounds.Assignment"), ids),
         "url": lambda a: reverse("rounds:assignment_detail", args=[a.pk]),
     },
     "findings": {
@@ -313,7 +312,7 @@ LISTS = {
         "headers": ["编号", "问题标题", "被巡察单位", "巡察组", "问题类别", "严重程度", "审定时间"],
         "cells": lambda f, seen: [f.number, f.title, f.unit.name, f"{f.round.short_name}{f.team.name}",
                                   str(f.category), f.get_severity_display(), _dt(f.approved_at)],
-        "visible": lambda user, ids: _visible(access.findings_for(user), ids),
+        "visible": lambda user, ids: _visible(access.visible(user, "clues.Finding"), ids),
         "url": lambda f: reverse("clues:finding_detail", args=[f.pk]),
     },
     "problems": {
@@ -363,7 +362,7 @@ LISTS = {
         "headers": ["单位名称", "单位类型", "上级单位", "巡察情况"],
         "cells": lambda u, seen: [u.name, u.get_unit_type_display(), u.parent.name if u.parent_id else "",
                                   "已巡察" if u.covered else "尚未巡察"],
-        "visible": lambda user, ids: _visible(access.units_for(user), ids),
+        "visible": lambda user, ids: _visible(access.visible(user, "rounds.Unit"), ids),
         "url": lambda u: reverse("rounds:unit_detail", args=[u.pk]),
     },
 }  # fmt: skip
@@ -373,13 +372,13 @@ def _openable(source: str, user, objects: list) -> set[int]:
     """The pks of the rows (of this page) whose own page the user may open — one query."""
     if source in ("problems", "measures"):
         rect_ids = {LISTS[source]["rect"](o) for o in objects}
-        seen = _visible(access.rectifications_for(user), rect_ids)
+        seen = _visible(access.visible(user, "rectification.Rectification"), rect_ids)
         return {o.pk for o in objects if LISTS[source]["rect"](o) in seen}
     if source == "transfers":
-        seen = _visible(access.leads_for(user), {o.lead_id for o in objects})
+        seen = _visible(access.visible(user, "clues.Lead"), {o.lead_id for o in objects})
         return {o.pk for o in objects if o.lead_id in seen}
     if source == "persons":
-        seen = _visible(access.batches_for(user), {o.item.batch_id for o in objects})
+        seen = _visible(access.visible(user, "clues.TransferBatch"), {o.item.batch_id for o in objects})
         return {o.pk for o in objects if o.item.batch_id in seen}
     return LISTS[source]["visible"](user, [o.pk for o in objects])
 

@@ -20,6 +20,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dashboards.forms.quality import QualityFilterForm, QualitySettingsForm, TeamScoresForm
+from dashboards.selectors import quality
+from dashboards.services.quality import settings_save, team_scores_save
 from rounds.models import Round, Term, Unit
 from teams.models import Team
 from xuncha.accounts.roles import is_office, sees_all_rounds
@@ -27,10 +30,7 @@ from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin
 
-from .. import quality
-from ..forms_quality import QualityFilterForm, QualitySettingsForm, TeamScoresForm
 from ..models import QualitySettings, ScoreSource, TeamScore
-from ..services_quality import settings_save, team_scores_save
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

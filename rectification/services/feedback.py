@@ -312,7 +312,7 @@ def feedback_update(
 
 def feedback_render(*, rect: Rectification, by) -> list[GeneratedDocument]:
     """Ask Celery for the 巡察报告 and the 反馈意见, each as Word and PDF."""
-    from .. import docs_feedback
+    from rectification.documents import feedback as docs_feedback
 
     require_office(by, "生成巡察报告和反馈意见")
     with transaction.atomic():

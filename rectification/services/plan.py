@@ -18,12 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from rectification.documents import plan_excel
 from xuncha.core.errors import DomainError
 from xuncha.core.numerals import cn_date
 from xuncha.core.services import as_history_user, office_users, require_office
 from xuncha.notifications.services import notify
 
-from .. import plan_excel
 from ..models import (
     Commitment,
     CommitmentKind,

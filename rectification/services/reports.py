@@ -27,8 +27,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xuncha import access
 from xuncha.accounts.roles import Role, has_role, is_office
-from xuncha.core import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
@@ -386,7 +386,7 @@ def _request_pdf(version: ReportVersion, *, by):
 def version_pdf_request(*, version: ReportVersion, by):
     """Render a submitted or signed version (again) as PDF."""
     report = version.report
-    if not access.rectifications_for(by).filter(pk=report.rectification_id).exists():
+    if not access.visible(by, "rectification.Rectification").filter(pk=report.rectification_id).exists():
         raise DomainError("无权生成该报告文件")
     if access.rect_role(by, report.rectification) not in ("office", "supervisor", *UNIT_ROLES):
         raise DomainError("只有巡察办、监督单位和被巡察单位可以生成报告文件")
@@ -414,7 +414,7 @@ def comment_add(*, version: ReportVersion, author, body: str) -> ReportComment:
     report = version.report
     rect = report.rectification
     org = author_org(author)
-    if not org or not access.rectifications_for(author).filter(pk=rect.pk).exists():
+    if not org or not access.visible(author, "rectification.Rectification").filter(pk=rect.pk).exists():
         raise DomainError("只有县纪委监委、县委组织部和县委巡察办可以提出监督意见")
     text = (body or "").strip()
     if not text:

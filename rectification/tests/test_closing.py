@@ -41,9 +41,9 @@ from rounds.models import MilestoneKind, Round, RoundStatus
 from rounds.services import unit_save
 from rounds.services.rounds import round_transition
 from teams.tests.factories import CadreFactory, TeamMemberFactory
+from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
-from xuncha.core import access
 from xuncha.core.errors import DomainError
 from xuncha.notifications.models import Notification
 
@@ -71,13 +71,13 @@ def make_world(*, status=RectStatus.IN_PROGRESS, **rect_kwargs) -> SimpleNamespa
     unit.liaison_user = w.liaison
     unit_save(unit=unit)
     TeamMemberFactory(team=w.rect.team, cadre=CadreFactory(user=w.member))
-    access.sync_team_grants(w.rect.team)
+    access.grants.sync_team(w.rect.team)
     w.other = RectificationFactory(status=status)
     other_unit = w.other.unit
     other_unit.principal_user = w.other_unit_user
     unit_save(unit=other_unit)
     TeamMemberFactory(team=w.other.team, cadre=CadreFactory(user=w.other_member))
-    access.sync_team_grants(w.other.team)
+    access.grants.sync_team(w.other.team)
     w.p1 = ProblemFactory(rectification=w.rect, seq=1, title="三重一大制度执行不严格")
     w.p2 = ProblemFactory(rectification=w.rect, seq=2, title="会议记录不全")
     w.m11 = MeasureFactory(

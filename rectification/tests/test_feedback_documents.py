@@ -12,7 +12,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from rectification import docs_feedback
+from rectification.documents import feedback as docs_feedback
 from rectification.services import feedback as services
 from rounds.models import RoundStatus
 from xuncha.accounts.roles import Role

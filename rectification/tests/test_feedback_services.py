@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from clues.models import FindingStatus
 from clues.tests.factories import CategoryFactory, FindingFactory
-from rectification import docs_feedback
+from rectification.documents import feedback as docs_feedback
 from rectification.models import Rectification, RectStatus, Report, ReportKind
 from rectification.services import feedback as services
 from rectification.tests.factories import ProblemFactory, RectificationFactory
 from rounds.models import MilestoneKind, Round, RoundStatus
 from rounds.tests.factories import AssignmentFactory, UnitFactory
+from xuncha.access.grants import sync_unit
 from xuncha.accounts.roles import Role
-from xuncha.core.access import sync_unit_grants
 from xuncha.core.errors import DomainError
 from xuncha.core.models import DocumentStatus
 from xuncha.notifications.models import Notification
@@ -62,7 +62,7 @@ def make_assignment(make_user=None, *, round_status=RoundStatus.FEEDBACK, unit_n
         unit.principal_user = make_user(Role.UNIT)
         unit.liaison_user = make_user(Role.UNIT)
         unit.save()
-        sync_unit_grants(unit)
+        sync_unit(unit)
     return assignment
 
 

@@ -7,15 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rectification import docs_feedback
+from rectification.documents import feedback as docs_feedback
 from rectification.models import Rectification, RectStatus
 from rectification.services import feedback as services
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
 from rounds.models import Round, RoundKind, RoundStatus
 from rounds.tests.factories import UnitFactory
 from teams.tests.factories import TeamMemberFactory
+from xuncha.access.grants import sync_assignment, sync_unit
 from xuncha.accounts.roles import Role
-from xuncha.core.access import sync_assignment_grants, sync_unit_grants
 from xuncha.core.models import GeneratedDocument
 
 from .test_feedback_services import (
@@ -52,7 +52,7 @@ def world(office_user, leader_user, make_user):
     findings = make_findings(assignment, areas)
     team_user = make_user(Role.TEAM)
     TeamMemberFactory(team=assignment.team, cadre__user=team_user)
-    sync_assignment_grants(assignment)
+    sync_assignment(assignment)
     other_team_user = make_user(Role.TEAM)
     TeamMemberFactory(cadre__user=other_team_user)
     rect = create(assignment, office_user)
@@ -286,7 +286,7 @@ def _unit_with_users(make_user, name):
     unit = UnitFactory(name=name)
     unit.principal_user = make_user(Role.UNIT)
     unit.save()
-    sync_unit_grants(unit)
+    sync_unit(unit)
     return unit
 
 

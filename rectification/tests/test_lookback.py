@@ -10,9 +10,9 @@ from rectification.tests.test_closing import close_all, make_world, report_entry
 from rounds.models import Assignment, RoundKind
 from rounds.tests.factories import AssignmentFactory, RoundFactory, UnitFactory
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
+from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
-from xuncha.core import access
 
 
 def lookback_world():
@@ -30,7 +30,7 @@ def lookback_world():
     w.lookback_member = UserFactory(roles=[Role.TEAM])
     TeamMemberFactory(team=w.lookback_team, cadre=CadreFactory(user=w.lookback_member))
     w.assignment = AssignmentFactory(team=w.lookback_team, unit=w.rect.unit)
-    access.sync_team_grants(w.lookback_team)
+    access.grants.sync_team(w.lookback_team)
     w.url = reverse("rectification:lookback", args=[w.assignment.pk])
     return w
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from rectification import plan_excel
+from rectification.documents import plan_excel
 from rectification.models import Measure, MeasureKind, MeasureStatus, RectStatus
 from rectification.services import plan
 from xuncha.core.errors import DomainError

@@ -22,8 +22,8 @@ from rectification.models import (
 from rectification.services import reminders
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
 from rounds.tests.factories import UnitFactory
+from xuncha.access.grants import sync_unit
 from xuncha.accounts.roles import Role
-from xuncha.core.access import sync_unit_grants
 from xuncha.notifications import tasks as notification_tasks
 from xuncha.notifications.models import EmailStatus, Notification
 from xuncha.notifications.services import deliver_pending
@@ -39,7 +39,7 @@ def _unit_with_users(make_user, name="县农业农村局"):
     unit.principal_user = make_user(Role.UNIT)
     unit.liaison_user = make_user(Role.UNIT)
     unit.save()
-    sync_unit_grants(unit)
+    sync_unit(unit)
     return unit
 
 

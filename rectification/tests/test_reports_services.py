@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from rectification.deadlines import second_month_end
-from rectification.docs_reports import may_view_version, render_version_pdf, version_context
+from rectification.documents.reports import may_view_version, render_version_pdf, version_context
 from rectification.models import (
     Measure,
     MeetingKind,

@@ -12,8 +12,8 @@ from django.utils import timezone
 from rectification.models import MeasureKind, MeasureStatus, Rectification, RectStatus, Report, ReportKind
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
 from rounds.tests.factories import UnitFactory
+from xuncha.access.grants import sync_unit
 from xuncha.accounts.roles import Role
-from xuncha.core.access import sync_unit_grants
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _unit(make_user, name, principal=None):
     unit.principal_user = principal or make_user(Role.UNIT)
     unit.liaison_user = make_user(Role.UNIT)
     unit.save()
-    sync_unit_grants(unit)
+    sync_unit(unit)
     return unit
 
 

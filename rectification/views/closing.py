@@ -12,6 +12,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from rectification.forms.closing import (
+    AccountabilityForm,
+    LedgerFilterForm,
+    PublicationForm,
+    RectCloseForm,
+    WithdrawForm,
+)
 from rounds.models import RoundKind
 from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
@@ -20,13 +27,6 @@ from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import run_service
 
 from ..deadlines import measure_deadline_q
-from ..forms_closing import (
-    AccountabilityForm,
-    LedgerFilterForm,
-    PublicationForm,
-    RectCloseForm,
-    WithdrawForm,
-)
 from ..models import (
     Accountability,
     Measure,

@@ -4,7 +4,7 @@ his standing to it, and refuse a write to one who may only read (403)."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from xuncha.core import access
+from xuncha import access
 
 from ..models import Rectification, RectStatus
 
@@ -16,7 +16,7 @@ def get_rect(request, pk, *, roles: tuple[str, ...] | None = None) -> Rectificat
     """The rectification `pk` if the user may see it, else 404; with `roles`, 403 unless his standing
     (`access.rect_role`) is one of them. Sets `rect.role` for the view and the template."""
     rect = get_object_or_404(
-        access.rectifications_for(request.user).select_related(
+        access.visible(request.user, "rectification.Rectification").select_related(
             "assignment", "round__term", "unit__principal_user", "team"
         ),
         pk=pk,

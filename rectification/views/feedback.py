@@ -19,17 +19,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clues.models import FindingStatus
+from rectification.documents import feedback as docs_feedback
+from rectification.forms.feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilterForm
 from rounds.models import Assignment, Round
+from xuncha import access
 from xuncha.accounts.roles import is_office
-from xuncha.core import access
 from xuncha.core.documents import documents_of
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
 
-from .. import docs_feedback
 from ..deadlines import deadline_state
-from ..forms_feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilterForm
 from ..models import MeasureKind, MeasureStatus, Rectification, RectStatus
 from ..services import feedback as services
 from .common import get_rect, tab_context
@@ -61,7 +61,7 @@ def _pending_assignments():
 @login_required
 def rect_list(request):
     user = request.user
-    visible = access.rectifications_for(user)
+    visible = access.visible(user, "rectification.Rectification")
     rounds = Round.objects.filter(pk__in=visible.values("round_id")).select_related("term")
     form = RectFilterForm(request.GET or None, rounds=rounds)
     filters = form.filters()
@@ -163,7 +163,7 @@ def rect_detail(request, pk):
 @login_required
 def rect_create(request, assignment_pk):
     assignment = get_object_or_404(
-        access.assignments_for(request.user).select_related("round__term", "team", "unit"), pk=assignment_pk
+        access.visible(request.user, "rounds.Assignment").select_related("round__term", "team", "unit"), pk=assignment_pk
     )
     if not is_office(request.user):
         raise PermissionDenied

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
 from rounds.models import RoundKind
+from xuncha import access
 from xuncha.accounts.roles import sees_all_rounds
-from xuncha.core import access
 
 from ..models import Measure, MeasureEvent, Rectification
 from ..services.closing import last_closed_at, last_rating, latest_entries
@@ -34,7 +34,7 @@ def _state_then(rect: Rectification, cutoff) -> dict:
 @login_required
 def lookback(request, assignment_pk):
     assignment = get_object_or_404(
-        access.assignments_for(request.user).select_related(
+        access.visible(request.user, "rounds.Assignment").select_related(
             "round__term", "round__revisit_of__term", "unit", "team__round"
         ),
         pk=assignment_pk,
@@ -86,7 +86,7 @@ def lookback(request, assignment_pk):
         "counts": counts,
         "rating_label": rating_label,
         "rating_note": rating_note,
-        "earlier_visible": access.rectifications_for(request.user).filter(pk=earlier.pk).exists(),
+        "earlier_visible": access.visible(request.user, "rectification.Rectification").filter(pk=earlier.pk).exists(),
         "accountability_count": earlier.accountabilities.count(),
     }
     return render(request, "rectification/lookback.html", context)

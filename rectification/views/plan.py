@@ -16,13 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views import View
 
-from rounds.views.units import xlsx_response
-from xuncha.core.errors import DomainError
-from xuncha.core.forms import add_domain_error
-from xuncha.core.views import run_service
-
-from ..deadlines import measure_deadline_q
-from ..forms_plan import (
+from rectification.forms.plan import (
     CommitmentForm,
     CommitmentSignForm,
     MeasureFilterForm,
@@ -30,6 +24,12 @@ from ..forms_plan import (
     PlanImportForm,
     PlanReturnForm,
 )
+from rounds.views.units import xlsx_response
+from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
+from xuncha.core.views import run_service
+
+from ..deadlines import measure_deadline_q
 from ..models import Commitment, CommitmentKind, Measure, MeasureStatus, Problem, RectStatus
 from ..services import plan as services
 from .common import UNIT_ROLES, get_rect, tab_context

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
-from ..forms_closing import PublicationFilterForm, PublicFilterForm
+from rectification.forms.closing import PublicationFilterForm, PublicFilterForm
+
 from ..models import Publication, PublicationScope, PublicationStatus
 
 PAGE_SIZE = 15

@@ -18,15 +18,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views import View
 
-from rounds.models import Round
-from xuncha.accounts.roles import Role, has_role, is_office
-from xuncha.core import access, documents
-from xuncha.core.errors import DomainError
-from xuncha.core.forms import add_domain_error
-from xuncha.core.views import run_service
-
-from .. import docs_reports  # noqa: F401  registers the report PDF with xuncha.core.documents
-from ..forms_reports import (
+from rectification.documents import reports as docs_reports  # noqa: F401  registers the report PDF with xuncha.core.documents
+from rectification.forms.reports import (
     CommentForm,
     CorrectionForm,
     MeetingForm,
@@ -34,6 +27,14 @@ from ..forms_reports import (
     SupervisionFilterForm,
     VersionForm,
 )
+from rounds.models import Round
+from xuncha import access
+from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha.core import documents
+from xuncha.core.errors import DomainError
+from xuncha.core.forms import add_domain_error
+from xuncha.core.views import run_service
+
 from ..models import (
     MeetingKind,
     Rectification,
@@ -414,7 +415,7 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
         )
         version = evidence.entry.version
         rect = version.report.rectification
-        if not access.rectifications_for(request.user).filter(pk=rect.pk).exists():
+        if not access.visible(request.user, "rectification.Rectification").filter(pk=rect.pk).exists():
             raise Http404
         role = access.rect_role(request.user, rect)
         if role is None or (version.status == VersionStatus.DRAFT and role not in UNIT_ROLES):
@@ -477,7 +478,7 @@ class SupervisionView(LoginRequiredMixin, View):
         user = request.user
         if not (is_office(user) or has_role(user, Role.JIWEI, Role.ZUZHIBU)):
             raise PermissionDenied
-        rects = access.rectifications_for(user)
+        rects = access.visible(user, "rectification.Rectification")
         rounds = Round.objects.filter(pk__in=rects.values("round_id")).order_by("-planned_start")
         form = SupervisionFilterForm(request.GET or None, rounds=rounds)
         filters = form.filters()

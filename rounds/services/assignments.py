@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from xuncha.core.access import sync_assignment_grants
+from xuncha.access.grants import sync_assignment
 from xuncha.core.errors import DomainError
 
 from ..models import (
@@ -53,7 +53,7 @@ def assignment_create(*, assignment: Assignment, by=None) -> Assignment:
     _validate(assignment)
     with transaction.atomic():
         assignment.save()
-        sync_assignment_grants(assignment)
+        sync_assignment(assignment)
     return assignment
 
 
@@ -62,7 +62,7 @@ def assignment_update(*, assignment: Assignment, by=None) -> Assignment:
     _validate(assignment)
     with transaction.atomic():
         assignment.save()
-        sync_assignment_grants(assignment)
+        sync_assignment(assignment)
     return assignment
 
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
-from xuncha.core.access import sync_unit_grants
+from xuncha.access.grants import sync_unit
 from xuncha.core.errors import DomainError
 
 from ..models import Unit
@@ -45,7 +45,7 @@ def unit_save(*, unit: Unit, staff=None, by=None) -> Unit:
             if reasons:
                 transaction.set_rollback(True)
                 raise DomainError(f"不能把{unit.name}的上级单位改为{unit.parent or '无'}", reasons=reasons)
-        sync_unit_grants(unit)
+        sync_unit(unit)
         if staff is not None:
             unit_set_staff(unit=unit, users=staff, by=by)
     return unit
@@ -54,13 +54,13 @@ def unit_save(*, unit: Unit, staff=None, by=None) -> Unit:
 def unit_set_staff(*, unit: Unit, users, by=None) -> None:
     """Set a department's receiving accounts; what was sent or handed to it follows the new staff."""
     from clues.models import Lead, TransferBatch
-    from xuncha.core.access import sync_batch_grants, sync_lead_grants
+    from xuncha.access.grants import sync_batch, sync_lead
 
     unit.staff.set(users)
     for batch in TransferBatch.objects.filter(receiver=unit, sent_at__isnull=False).select_related("receiver"):
-        sync_batch_grants(batch)
+        sync_batch(batch)
     for lead in Lead.objects.filter(handed_to=unit).select_related("handed_to"):
-        sync_lead_grants(lead)
+        sync_lead(lead)
 
 
 def _recusal_conflicts_under(unit: Unit) -> list[str]:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from rounds.models import INSPECTED_STATUSES, Assignment, Round, RoundStatus, Term, Unit, UnitType
-from rounds.selectors_units import coverage_summary, coverage_units
+from rounds.selectors.units import coverage_summary, coverage_units
 from rounds.tests.factories import AssignmentFactory, RoundFactory, TermFactory, UnitFactory
 from teams.tests.factories import TeamFactory
 from xuncha.accounts.roles import Role

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rounds import reminders, tasks
+from rounds import tasks
 from rounds.models import Milestone, MilestoneKind, RoundStatus
+from rounds.services import reminders
 from rounds.tests.factories import RoundFactory
 from teams.models import MemberRole
 from teams.services import team_member_add

@@ -7,8 +7,8 @@ from rounds.models import AnnouncementStatus, Unit, UnitType
 from rounds.services import unit_save
 from rounds.tests.factories import AnnouncementFactory, AssignmentFactory, UnitFactory
 from teams.tests.factories import CadreFactory, TeamMemberFactory
+from xuncha.access.grants import sync_team
 from xuncha.accounts.roles import Role
-from xuncha.core.access import sync_team_grants
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +266,7 @@ def test_team_member_sees_only_the_units_of_his_assignments(client_for, make_use
     member = make_user(Role.TEAM)
     assignment = AssignmentFactory(unit=UnitFactory(name="县财政局"))
     TeamMemberFactory(team=assignment.team, cadre=CadreFactory(user=member))
-    sync_team_grants(assignment.team)
+    sync_team(assignment.team)
     other = UnitFactory(name="县审计局")
     client = client_for(member)
     assert names_on(client.get(reverse("rounds:unit_list"))) == ["县财政局"]

@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views import View
 
+from rounds.forms.rounds import AnnouncementForm, AssignmentFilterForm, AssignmentForm
+from rounds.selectors import rounds as selectors
+from xuncha import access
 from xuncha.accounts.roles import is_office, sees_all_rounds
-from xuncha.core.access import team_role_of
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
-from .. import selectors_rounds as selectors
-from ..forms_rounds import AnnouncementForm, AssignmentFilterForm, AssignmentForm
 from ..models import Announcement, AnnouncementStatus, Assignment, Round
 from ..services import (
     announcement_publish,
@@ -81,7 +81,7 @@ class AssignmentDetailView(LoginRequiredMixin, View):
             "is_published": announcement is not None and announcement.status == AnnouncementStatus.PUBLISHED,
             "nav_active": _nav(user),
             # The team and the office record leads and write findings on the assignment.
-            "can_work": manage or team_role_of(user, assignment.team_id) is not None,
+            "can_work": manage or access.team_role_of(user, assignment.team_id) is not None,
         }
         return render(request, "rounds/assignment_detail.html", context)
 

@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 
-from .. import selectors_rounds as selectors
-from ..forms_rounds import PublicFilterForm
+from rounds.forms.rounds import PublicFilterForm
+from rounds.selectors import rounds as selectors
 
 PAGE_SIZE = 15
 

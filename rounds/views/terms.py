@@ -7,12 +7,12 @@ from django.urls import path
 from django.utils import timezone
 from django.views import View
 
+from rounds.forms.units import CoverageFilterForm, TermForm
+from rounds.selectors import units as selectors
 from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
 from xuncha.core.views import OfficeRequiredMixin
 
-from .. import selectors_units as selectors
-from ..forms_units import CoverageFilterForm, TermForm
 from ..models import Term
 from ..services import term_save
 from ..services.unit_import import coverage_export_workbook

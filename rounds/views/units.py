@@ -11,13 +11,13 @@ from django.urls import path
 from django.utils import timezone
 from django.views import View
 
+from rounds.forms.units import UnitFilter, UnitForm, UnitImportForm
+from rounds.selectors import units as selectors
+from xuncha import access
 from xuncha.accounts.roles import is_office, sees_all_rounds
-from xuncha.core import access
 from xuncha.core.errors import DomainError
 from xuncha.core.views import OfficeRequiredMixin
 
-from .. import selectors_units as selectors
-from ..forms_units import UnitFilter, UnitForm, UnitImportForm
 from ..models import Unit
 from ..services import unit_save
 from ..services.unit_import import (

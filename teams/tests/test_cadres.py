@@ -9,8 +9,8 @@ from rounds.tests.factories import AssignmentFactory, RoundFactory, UnitFactory
 from teams.models import Cadre, MemberRole
 from teams.services import team_member_add
 from teams.tests.factories import CadreFactory, TeamFactory
+from xuncha import access
 from xuncha.accounts.roles import Role
-from xuncha.core.access import assignments_for
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,7 @@ def test_linking_account_through_edit_form_opens_the_team_assignments(
     )
 
     assert response.status_code == 302
-    assert list(assignments_for(user)) == [assignment]
+    assert list(access.visible(user, "rounds.Assignment")) == [assignment]
 
 
 @pytest.mark.parametrize("url_name", ["cadre_create", "cadre_edit"])

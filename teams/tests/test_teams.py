@@ -11,8 +11,8 @@ from rounds.tests.factories import AssignmentFactory, RoundFactory, UnitFactory
 from teams.models import MemberRole, Team, TeamMember
 from teams.services import cadre_save, team_member_add
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
+from xuncha import access
 from xuncha.accounts.roles import Role
-from xuncha.core.access import assignments_for
 from xuncha.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -175,13 +175,13 @@ def test_removing_member_revokes_his_access_to_team_assignments(team, office_use
     user = make_user(Role.TEAM)
     assignment = AssignmentFactory(team=team, unit=UnitFactory())
     member = team_member_add(team=team, cadre=CadreFactory(user=user), role=MemberRole.MEMBER)
-    assert list(assignments_for(user)) == [assignment]
+    assert list(access.visible(user, "rounds.Assignment")) == [assignment]
 
     response = client_for(office_user).post(reverse("teams:team_member_remove", args=[member.pk]))
 
     assert response.status_code == 302
     assert not TeamMember.objects.filter(pk=member.pk).exists()
-    assert list(assignments_for(user)) == []
+    assert list(access.visible(user, "rounds.Assignment")) == []
 
 
 def test_linking_login_to_cadre_already_on_team_grants_access(team, make_user):
@@ -189,12 +189,12 @@ def test_linking_login_to_cadre_already_on_team_grants_access(team, make_user):
     cadre = CadreFactory()
     assignment = AssignmentFactory(team=team, unit=UnitFactory())
     team_member_add(team=team, cadre=cadre, role=MemberRole.MEMBER)
-    assert list(assignments_for(user)) == []
+    assert list(access.visible(user, "rounds.Assignment")) == []
 
     cadre.user = user
     cadre_save(cadre=cadre)
 
-    assert list(assignments_for(user)) == [assignment]
+    assert list(access.visible(user, "rounds.Assignment")) == [assignment]
 
 
 def test_moving_login_to_another_cadre_takes_access_from_old_holder(team, make_user):
@@ -202,12 +202,12 @@ def test_moving_login_to_another_cadre_takes_access_from_old_holder(team, make_u
     on_team = CadreFactory(user=user)
     assignment = AssignmentFactory(team=team, unit=UnitFactory())
     team_member_add(team=team, cadre=on_team, role=MemberRole.MEMBER)
-    assert list(assignments_for(user)) == [assignment]
+    assert list(access.visible(user, "rounds.Assignment")) == [assignment]
 
     on_team.user = None
     cadre_save(cadre=on_team)
 
-    assert list(assignments_for(user)) == []
+    assert list(access.visible(user, "rounds.Assignment")) == []
 
 
 # --- who sees a team --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from dashboards.figures import Scope, figures
+from dashboards.selectors.figures import Scope, figures
 from dashboards.tests.test_dashboard_views_queries import World
 from rounds.models import Round
 from xuncha.accounts.models import User

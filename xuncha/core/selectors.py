@@ -5,10 +5,9 @@ from datetime import timedelta
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from xuncha import access
 from xuncha.accounts.roles import Role, has_role, is_office
 from xuncha.notifications.models import Notification
-
-from . import access
 
 # How far ahead the unit's workbench lists measures (the yellow mark's horizon, rectification.deadlines).
 MEASURES_AHEAD_DAYS = 7
@@ -19,7 +18,7 @@ def workbench_for(user) -> dict:
 
     today = timezone.localdate()
     rounds = (
-        access.rounds_for(user)
+        access.visible(user, "rounds.Round")
         .exclude(status=RoundStatus.DONE)
         .select_related("term")
         .annotate(team_count=Count("teams", distinct=True), unit_count=Count("assignments", distinct=True))
@@ -27,7 +26,7 @@ def workbench_for(user) -> dict:
     )
     milestones = (
         Milestone.objects.filter(
-            round__in=access.rounds_for(user),
+            round__in=access.visible(user, "rounds.Round"),
             actual_date__isnull=True,
             planned_date__isnull=False,
             planned_date__lte=today + timedelta(days=7),
@@ -37,7 +36,7 @@ def workbench_for(user) -> dict:
         .order_by("planned_date")[:10]
     )
     assignments = (
-        access.assignments_for(user)
+        access.visible(user, "rounds.Assignment")
         .select_related("round__term", "team", "unit")
         .exclude(round__status=RoundStatus.DONE)
         .order_by("-round__number", "unit__name")[:20]
@@ -114,7 +113,7 @@ def rectification_workbench(user, today) -> dict:
             ),
         }
     elif has_role(user, Role.JIWEI, Role.ZUZHIBU):
-        visible = access.rectifications_for(user)
+        visible = access.visible(user, "rectification.Rectification")
         context["rect_supervision"] = {
             "latest_reports": list(
                 Report.objects.filter(rectification__in=visible, submitted_at__isnull=False)

@@ -2,24 +2,37 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 
-from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha import access
+from xuncha.accounts.roles import Role, has_role
 
 from .errors import DomainError
 from .selectors import workbench_for
 
 
-class OfficeRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+class PageAccessMixin(LoginRequiredMixin):
+    """A page guarded by a page rule of `xuncha.access` (`page_rule = "rounds.add_unit"`): an anonymous
+    user is sent to log in, one the rule refuses gets 403."""
+
+    page_rule: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        access.require(request.user, self.page_rule)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OfficeRequiredMixin(PageAccessMixin):
     """Writes are the office's. Others who may read the object get 403 on a write, never a form."""
 
-    def test_func(self):
-        return is_office(self.request.user)
+    page_rule = "office"
 
 
 def office_required(user) -> bool:
-    return user.is_authenticated and is_office(user)
+    return access.allows(user, "office")
 
 
 def run_service(request, func, *, success: str | None = None, **kwargs):

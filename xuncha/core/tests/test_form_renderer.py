@@ -45,7 +45,7 @@ def test_a_select_with_its_own_option_template_is_rendered_by_django():
 
 
 def test_cached_model_choices_render_as_django_does(db):
-    from clues.forms_findings import FILTER_TRACKED
+    from clues.forms.findings import FILTER_TRACKED
     from rounds.models import Unit
     from rounds.tests.factories import UnitFactory
     from xuncha.core.forms import cache_model_choices

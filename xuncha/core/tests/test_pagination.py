@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from clues import selectors_findings as selectors
 from clues.models import Finding
+from clues.selectors import findings as selectors
 from clues.tests.factories import FindingFactory
 from rounds.tests.factories import AssignmentFactory, RoundFactory, TermFactory
 from teams.tests.factories import TeamFactory

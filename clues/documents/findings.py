@@ -1,0 +1,141 @@
+"""The 问题底稿审批单 of one finding, as a Word file (python-docx), in the layout of GB/T 9704.
+
+A4; the title in 方正小标宋简体 22pt (二号), centred; the body in 仿宋_GB2312 16pt (三号). python-docx's
+`font.name` sets only the Latin fonts, so every run also gets `w:eastAsia`, or Word would show the
+Chinese in its default font. What users typed goes in as text runs: markup in it stays literal text.
+"""
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+
+from clues.models import Finding, FindingReview
+from clues.services.findings import step_of
+from xuncha.core.docx_style import BODY_FONT, BODY_SIZE, TITLE_FONT, TITLE_SIZE
+from xuncha.core.docx_style import add_run as _run
+from xuncha.core.docx_style import set_font as _set_font
+
+TABLE_SIZE = Pt(14)  # 四号 in the table, so a long 问题表现 still fits the page's width
+
+def _cell(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(paragraph, text, size=TABLE_SIZE, bold=bold)
+
+
+def _label_row(table, label: str, value: str) -> None:
+    row = table.add_row()
+    _cell(row.cells[0], label, bold=True, center=True)
+    merged = row.cells[1].merge(row.cells[3])
+    _cell(merged, value)
+
+
+def _section_row(table, label: str) -> None:
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[3])
+    _cell(merged, label, bold=True, center=True)
+
+
+def _yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def _opinion(review: FindingReview) -> str:
+    if review.action == FindingReview.Action.APPROVE:
+        return "同意" + (f"。{review.reason}" if review.reason else "")
+    if review.action == FindingReview.Action.RETURN:
+        return f"退回：{review.reason}"
+    if review.action == FindingReview.Action.REOPEN:
+        return f"重新打开：{review.reason}"
+    return review.reason or "提交审核"
+
+
+def _set_widths(table, widths) -> None:
+    """Column widths on the grid and on every cell; a merged cell gets the sum of its columns."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        col = 0
+        for tc in row._tr.tc_lst:
+            span = tc.grid_span
+            tc.width = sum(widths[col : col + span])
+            col += span
+
+
+def render_finding_approval(finding: Finding, *, evidence, reviews) -> bytes:
+    """The approval form as .docx bytes: the finding's facts, its evidence with SHA-256, the review trail."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+
+    normal = document.styles["Normal"]
+    _set_font(normal.font, normal.element, BODY_FONT, BODY_SIZE)
+
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(title, "巡察问题底稿审批单", font=TITLE_FONT, size=TITLE_SIZE)
+
+    sub = document.add_paragraph()
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(sub, f"{finding.round}　{finding.team.name}")
+
+    table = document.add_table(rows=0, cols=4)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    category = finding.category
+    category_text = f"{category.parent.name} / {category.name}" if category.parent_id else category.name
+    evidence_text = (
+        "\n".join(f"{i}. {e.name}\nSHA-256：{e.sha256}" for i, e in enumerate(evidence, start=1)) or "无"
+    )
+    nature = f"严重程度：{finding.get_severity_display()}；重点问题：{_yes_no(finding.is_key)}；立行立改：{_yes_no(finding.fixed_on_site)}"
+    rows = [
+        ("编号", finding.number),
+        ("被巡察单位", finding.unit.name),
+        ("问题类别", category_text),
+        ("问题标题", finding.title),
+        ("问题表现", finding.manifestation),
+        ("定性依据", finding.basis),
+        ("责任人", finding.responsible_persons or "—"),
+        ("问题性质", nature),
+    ]
+    if finding.fixed_on_site:
+        rows.append(("立行立改情况", finding.on_site_action))
+    rows += [
+        ("证据材料", evidence_text),
+        ("撰写人", finding.written_by.display_name if finding.written_by_id else "—"),
+    ]
+    for label, value in rows:
+        _label_row(table, label, value)
+
+    _section_row(table, "审核流程")
+    head = table.add_row()
+    for cell, label in zip(head.cells, ("环节", "意见", "审核人", "时间"), strict=True):
+        _cell(cell, label, bold=True, center=True)
+    for review in reviews:
+        row = table.add_row()
+        _cell(row.cells[0], step_of(review.action, review.from_status))
+        _cell(row.cells[1], _opinion(review))
+        _cell(row.cells[2], review.by.display_name if review.by_id else "—")
+        _cell(row.cells[3], timezone.localtime(review.at).strftime("%Y-%m-%d %H:%M"))
+    if not reviews:
+        row = table.add_row()
+        merged = row.cells[0].merge(row.cells[3])
+        _cell(merged, "尚未提交审核", center=True)
+
+    _set_widths(table, (Mm(30), Mm(76), Mm(25), Mm(25)))
+
+    footer = document.add_paragraph()
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(footer, f"状态：{finding.get_status_display()}　打印时间：{timezone.localtime():%Y-%m-%d %H:%M}", size=Pt(12))
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,222 @@
+"""Forms of the working-paper pages, the ledger's filter bar and the taxonomy.
+
+They check the shape of the input; whether it may be saved is the services' answer (a DomainError
+the view shows on the form, with what the user typed kept).
+"""
+
+from django import forms
+
+from clues.models import Category, Finding, FindingStatus, Severity
+from clues.selectors.findings import (
+    active_categories,
+    category_area_choices,
+    category_schemes,
+    grouped_category_choices,
+)
+from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
+from teams.models import Team, TeamMember
+from xuncha.core.forms import MultipleFileField, cache_model_choices
+
+
+def _style(fields, *, small: bool = False) -> None:
+    for f in fields.values():
+        widget = f.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select form-select-sm" if small else "form-select"
+        else:
+            css = "form-control form-control-sm" if small else "form-control"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+# --- files --------------------------------------------------------------------------------------------
+
+
+# --- a finding ----------------------------------------------------------------------------------------
+
+
+class LeadChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, lead):
+        who = f"（被反映人：{lead.subject_name}）" if lead.subject_name else ""
+        return f"{lead.number} {lead.summary}{who}"
+
+
+class FindingForm(forms.ModelForm):
+    leads = LeadChoiceField(
+        label="关联线索",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="本巡察任务登记的信访件、问题线索",
+    )
+    evidence = MultipleFileField(
+        label="证据材料",
+        required=False,
+        help_text="可多选；支持PDF、Word、Excel、图片、音视频和ZIP，单个文件不超过20MB，系统保存每个文件的SHA-256校验值",
+    )
+
+    class Meta:
+        model = Finding
+        fields = [
+            "category",
+            "title",
+            "severity",
+            "responsible_persons",
+            "manifestation",
+            "basis",
+            "is_key",
+            "fixed_on_site",
+            "on_site_action",
+        ]
+        widgets = {
+            "manifestation": forms.Textarea(attrs={"rows": 6}),
+            "basis": forms.Textarea(attrs={"rows": 4}),
+            "on_site_action": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "title": "概括问题，例如：违规发放津补贴",
+            "manifestation": "写明时间、地点、人员、金额等具体事实",
+            "basis": "违反的党纪法规条款，例如：《中国共产党纪律处分条例》第×条",
+            "responsible_persons": "多人用顿号分隔，写明职务",
+            "on_site_action": "勾选“立行立改”时必填：被巡察单位已采取的整改措施",
+        }
+        error_messages = {
+            "category": {"required": "请选择问题类别", "invalid_choice": "所选问题类别已停用或不存在，请重新选择"},
+            "title": {"required": "请填写问题标题"},
+            "manifestation": {"required": "请填写问题表现"},
+            "basis": {"required": "请填写定性依据"},
+        }
+
+    def __init__(self, *args, leads, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = list(active_categories())
+        current = self.instance.category if self.instance.pk and self.instance.category_id else None
+        if current is not None and current not in categories:
+            # A category deactivated after the finding was filed still shows as chosen.
+            categories.append(current)
+        field = self.fields["category"]
+        field.queryset = Category.objects.filter(pk__in=[c.pk for c in categories])
+        field.choices = [("", "请选择问题类别"), *grouped_category_choices(categories)]
+        self.fields["leads"].queryset = leads
+        if self.instance.pk:
+            self.fields["evidence"].label = "追加证据材料"
+        _style(self.fields)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fixed_on_site") and not (data.get("on_site_action") or "").strip():
+            self.add_error("on_site_action", "立行立改的问题须填写立行立改情况")
+        return data
+
+    def _post_clean(self):
+        # The service saves and decides; the form only builds no instance-level checks of its own.
+        pass
+
+    LAYOUT = (
+        ("title", "col-12"),
+        ("category", "col-md-8"),
+        ("severity", "col-md-4"),
+        ("responsible_persons", "col-12"),
+        ("manifestation", "col-12"),
+        ("basis", "col-12"),
+    )
+
+    def main_fields(self):
+        """The fields of the 问题 card with their column widths, in the order a writer fills them."""
+        return [(self[name], width) for name, width in self.LAYOUT]
+
+    def finding_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(label="意见或理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- the ledger's filter bar --------------------------------------------------------------------------
+
+
+YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
+
+
+class CategoryFilterField(forms.ModelChoiceField):
+    def label_from_instance(self, c):
+        return f"　{c.name}" if c.parent_id else f"{c.name}（{c.scheme}）"
+
+
+# What the ledger's filter options are made of (with who sees them): cached until one changes.
+FILTER_TRACKED = (Finding, Category, Round, Term, Team, TeamMember, Unit, AssignmentUserObjectPermission)
+
+
+class LedgerFilterForm(forms.Form):
+    q = forms.CharField(label="问题标题", required=False)
+    round = forms.ModelChoiceField(label="轮次", queryset=None, required=False, empty_label="全部轮次")
+    team = forms.ModelChoiceField(label="巡察组", queryset=None, required=False, empty_label="全部巡察组")
+    unit = forms.ModelChoiceField(label="被巡察单位", queryset=None, required=False, empty_label="全部单位")
+    category = CategoryFilterField(label="问题类别", queryset=None, required=False, empty_label="全部类别")
+    severity = forms.ChoiceField(label="严重程度", choices=[("", "全部"), *Severity.choices], required=False)
+    status = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *FindingStatus.choices], required=False)
+    fixed = forms.ChoiceField(label="立行立改", choices=YES_NO, required=False)
+    key = forms.ChoiceField(label="重点问题", choices=YES_NO, required=False)
+
+    def __init__(self, *args, choices: dict, cache_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = choices["rounds"]
+        self.fields["round"].label_from_instance = str
+        self.fields["team"].queryset = choices["teams"]
+        self.fields["team"].label_from_instance = lambda t: f"{t.round.short_name}{t.name}"
+        self.fields["unit"].queryset = choices["units"]
+        self.fields["category"].queryset = choices["categories"]
+        cache_model_choices(self, ["round", "team", "unit", "category"], tracked=FILTER_TRACKED, key=cache_key)
+        _style(self.fields, small=True)
+        self.fields["q"].widget.attrs["placeholder"] = "按问题标题搜索"
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid one (a stale link) is ignored, not the others."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+# --- the taxonomy -------------------------------------------------------------------------------------
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, c):
+        return f"{c.scheme} · {c.name}"
+
+
+class CategoryForm(forms.ModelForm):
+    parent = AreaChoiceField(
+        label="上级类别（领域）",
+        queryset=None,
+        required=False,
+        empty_label="（无，本身即为领域）",
+        help_text="具体类别选择所属领域；新增领域时留空",
+    )
+
+    class Meta:
+        model = Category
+        fields = ["scheme", "parent", "name", "order", "is_active"]
+        help_texts = {
+            "scheme": "例如：三个聚焦、四个方面；选择了上级类别时自动沿用其分类体系",
+            "order": "同级类别按此数字从小到大排列",
+            "is_active": "停用后撰写底稿时不再可选，已归入该类别的底稿不受影响",
+        }
+        error_messages = {"name": {"required": "请填写类别名称"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = category_area_choices(exclude=self.instance)
+        self.fields["scheme"].required = False
+        self.fields["scheme"].widget.attrs["list"] = "category-schemes"
+        _style(self.fields)
+        self.schemes = category_schemes()
+
+    def _post_clean(self):
+        # The service checks the tree and uniqueness, in the words of the work.
+        from django.forms.models import construct_instance
+
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)

@@ -1,0 +1,354 @@
+"""Reads for the issue ledger (问题台账), the working-paper pages and the taxonomy, filtered by `access`.
+
+Every list here costs the same few queries at 3 rows or 30,000: what a row shows is joined
+(round, team, unit, category and its area), totals are one aggregate.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from clues.models import Category, Finding, FindingEvidence, FindingStatus, Lead, Severity
+from rounds.models import Round, Unit
+from teams.models import Team, TeamMember
+from xuncha import access
+from xuncha.core import aggregates
+from xuncha.core.pagination import GroupedPaginator
+
+LEDGER_RELATED = ("round__term", "team", "unit", "category__parent")
+# What the ledger's rows, visibility and filters read: its counts are cached until one of them changes.
+LEDGER_TRACKED = (Finding, Category, Team, TeamMember)
+
+
+# --- the ledger ---------------------------------------------------------------------------------------
+
+
+def finding_list(
+    user,
+    *,
+    round: Round | None = None,
+    team: Team | None = None,
+    unit: Unit | None = None,
+    category: Category | None = None,
+    severity: str = "",
+    status: str = "",
+    fixed: str = "",
+    key: str = "",
+    q: str = "",
+) -> QuerySet:
+    """The findings this user may see, filtered as the ledger's filter bar says.
+
+    A category filter takes an area with all its sub-categories; `fixed` and `key` are "yes" or "no"."""
+    qs = access.visible(user, "clues.Finding").select_related(*LEDGER_RELATED)
+    if round:
+        qs = qs.filter(round=round)
+    if team:
+        qs = qs.filter(team=team)
+    if unit:
+        qs = qs.filter(unit=unit)
+    if category:
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    if severity:
+        qs = qs.filter(severity=severity)
+    if status:
+        qs = qs.filter(status=status)
+    if fixed in ("yes", "no"):
+        qs = qs.filter(fixed_on_site=fixed == "yes")
+    if key in ("yes", "no"):
+        qs = qs.filter(is_key=key == "yes")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return qs.order_by(*LEDGER_ORDER)
+
+
+# The ledger's order. The team fixes the round and the term, so it is the teams in `ledger_team_order`,
+# then LEDGER_WITHIN_TEAM: what clues.views.findings pages by (xuncha.core.pagination.GroupedPaginator).
+LEDGER_ORDER = ("-round__term__start_date", "-round__number", "team__number", "-year", "serial", "pk")
+LEDGER_WITHIN_TEAM = ("-year", "serial", "pk")
+
+
+def ledger_team_order() -> list[int]:
+    return list(
+        Team.objects.order_by("-round__term__start_date", "-round__number", "number", "pk").values_list("pk", flat=True)
+    )
+
+
+def ledger_paginator(findings: QuerySet, per_page: int, *, key=None) -> GroupedPaginator:
+    """The ledger's pages: by team (LEDGER_ORDER), counts cached until a finding changes. `key`: what
+    decides `findings` (aggregates.visibility_key of the user and the filters)."""
+    return GroupedPaginator(
+        findings,
+        per_page,
+        group="team_id",
+        group_order=ledger_team_order(),
+        within=LEDGER_WITHIN_TEAM,
+        tracked=LEDGER_TRACKED,
+        key=key,
+    )
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    total: int = 0
+    key: int = 0
+    fixed: int = 0
+    approved: int = 0
+    by_severity: list[tuple[str, int]] = field(default_factory=list)
+
+
+def ledger_totals(qs: QuerySet, *, key=None) -> LedgerTotals:
+    """Counts of the filtered ledger, in one query, cached until the ledger changes. `key`: what
+    decides `qs` (aggregates.visibility_key of the user and the filters); by default its SQL."""
+    qs = qs.order_by()
+    if key is None:
+        sql, params = qs.query.sql_with_params()
+        key = (sql, repr(params))
+
+    def count() -> dict:
+        return qs.aggregate(
+            total=Count("pk"),
+            key=Count("pk", filter=Q(is_key=True)),
+            fixed=Count("pk", filter=Q(fixed_on_site=True)),
+            approved=Count("pk", filter=Q(status=FindingStatus.APPROVED)),
+            **{f"sev_{value}": Count("pk", filter=Q(severity=value)) for value in Severity.values},
+        )
+
+    figures = aggregates.cached(
+        "finding-totals", tuple(key), tracked=LEDGER_TRACKED, today=timezone.localdate(), compute=count
+    )
+    return LedgerTotals(
+        total=figures["total"],
+        key=figures["key"],
+        fixed=figures["fixed"],
+        approved=figures["approved"],
+        by_severity=[(label, figures[f"sev_{value}"]) for value, label in reversed(Severity.choices)],
+    )
+
+
+def ledger_filter_choices(user) -> dict[str, QuerySet]:
+    """What the filter bar offers: the rounds, teams and units of the findings the user may see."""
+    visible = access.visible(user, "clues.Finding")
+    return {
+        "rounds": access.visible(user, "rounds.Round").select_related("term").order_by("-term__start_date", "-number"),
+        "teams": access.visible(user, "teams.Team")
+        .filter(pk__in=visible.values("team_id"))
+        .select_related("round")
+        .order_by("-round__term__start_date", "-round__number", "number"),
+        "units": Unit.objects.filter(pk__in=visible.values("unit_id")).order_by("unit_type", "name"),
+        "categories": Category.objects.select_related("parent").order_by(
+            "scheme", "parent__order", "parent_id", "order", "id"
+        ),
+    }
+
+
+# --- one finding --------------------------------------------------------------------------------------
+
+
+def finding_get(user, pk: int) -> Finding:
+    """The finding, or 404 when the user may not see it."""
+    return get_object_or_404(
+        access.visible(user, "clues.Finding").select_related(
+            "round__term", "team__round", "unit", "category__parent", "assignment", "written_by"
+        ),
+        pk=pk,
+    )
+
+
+def finding_evidence(finding: Finding) -> list[FindingEvidence]:
+    return list(finding.evidence.select_related("uploaded_by").order_by("uploaded_at", "id"))
+
+
+def finding_reviews(finding: Finding) -> list:
+    return list(finding.reviews.select_related("by").order_by("at", "id"))
+
+
+def finding_leads_for(user, finding: Finding) -> tuple[list[Lead], int]:
+    """The linked leads this user may see (leads are confidential: the leadership reads findings, not
+    leads), and how many more are linked that he may not."""
+    linked = finding.leads.all()
+    visible = list(
+        linked.filter(pk__in=access.visible(user, "clues.Lead").values("pk")).select_related("team__round").order_by("serial")
+    )
+    return visible, linked.count() - len(visible)
+
+
+def evidence_get(user, pk: int) -> FindingEvidence:
+    """A piece of evidence, or 404 unless the user may see its finding."""
+    return get_object_or_404(
+        FindingEvidence.objects.filter(finding__in=access.visible(user, "clues.Finding")).select_related("finding"), pk=pk
+    )
+
+
+def assignment_leads_for(user, assignment) -> QuerySet:
+    """The leads of an assignment a finding on it may be linked to."""
+    return (
+        access.visible(user, "clues.Lead")
+        .filter(assignment=assignment)
+        .select_related("team__round")
+        .order_by("-received_on", "-serial")
+    )
+
+
+# --- the taxonomy -------------------------------------------------------------------------------------
+
+
+def active_categories() -> QuerySet:
+    """The categories a finding can be filed under now: active, under an active area (or an area
+    without sub-categories)."""
+    return (
+        Category.objects.filter(is_active=True)
+        .filter(Q(parent__isnull=True) | Q(parent__is_active=True))
+        .select_related("parent")
+        .order_by("scheme", "parent__order", "parent_id", "order", "id")
+    )
+
+
+def grouped_category_choices(categories) -> list:
+    """Choices for a select: one optgroup per area holding its sub-categories; areas without
+    sub-categories are offered under their scheme's name."""
+    categories = list(categories)
+    with_children = {c.parent_id for c in categories if c.parent_id}
+    groups: dict[tuple, tuple[str, list]] = {}
+    for c in categories:
+        if c.parent_id:
+            key, label = ("area", c.parent_id), f"{c.scheme} · {c.parent.name}"
+        elif c.pk not in with_children:
+            key, label = ("scheme", c.scheme), c.scheme
+        else:
+            continue
+        groups.setdefault(key, (label, []))[1].append((c.pk, c.name))
+    return list(groups.values())
+
+
+def _usage(related_field: str):
+    return Coalesce(
+        Subquery(
+            Finding.objects.filter(**{related_field: OuterRef("pk")})
+            .order_by()
+            .values(related_field)
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+@dataclass
+class Area:
+    category: Category
+    children: list[Category]
+
+    @property
+    def total_used(self) -> int:
+        return self.category.used + sum(c.used for c in self.children)
+
+
+def category_tree() -> dict[str, list[Area]]:
+    """scheme → its areas in order, each with its sub-categories; every node with how many findings
+    are filed under it. Two queries."""
+    nodes = list(
+        Category.objects.annotate(used=_usage("category")).order_by("scheme", "order", "id")
+    )
+    children: dict[int, list[Category]] = {}
+    for c in nodes:
+        if c.parent_id:
+            children.setdefault(c.parent_id, []).append(c)
+    tree: dict[str, list[Area]] = {}
+    for c in nodes:
+        if not c.parent_id:
+            tree.setdefault(c.scheme, []).append(Area(c, children.get(c.pk, [])))
+    return tree
+
+
+def category_area_choices(*, exclude: Category | None = None) -> QuerySet:
+    qs = Category.objects.filter(parent__isnull=True).order_by("scheme", "order", "id")
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs
+
+
+def category_schemes() -> list[str]:
+    return list(Category.objects.order_by("scheme").values_list("scheme", flat=True).distinct())
+
+
+# --- the ledger as a spreadsheet ----------------------------------------------------------------------
+
+# The export's columns. Nothing about a lead, so nothing about who reported it, is ever in the sheet.
+EXPORT_COLUMNS: list[tuple[str, int]] = [
+    ("编号", 22),
+    ("轮次", 22),
+    ("巡察组", 12),
+    ("被巡察单位", 22),
+    ("问题类别（领域）", 30),
+    ("问题类别", 26),
+    ("问题标题", 30),
+    ("问题表现", 50),
+    ("定性依据", 40),
+    ("责任人", 16),
+    ("严重程度", 10),
+    ("重点问题", 10),
+    ("立行立改", 10),
+    ("立行立改情况", 36),
+    ("状态", 14),
+]
+
+
+def ledger_rows(qs: QuerySet):
+    """One list of cell values per finding, in the order of EXPORT_COLUMNS; read in chunks, so an
+    export of the whole county's ledger does not hold every row at once."""
+    yes_no = {True: "是", False: "否"}
+    for f in qs.select_related(*LEDGER_RELATED).iterator(chunk_size=500):
+        category = f.category
+        area = category.parent.name if category.parent_id else category.name
+        yield [
+            f.number,
+            str(f.round),
+            f.team.name,
+            f.unit.name,
+            area,
+            category.name if category.parent_id else "",
+            f.title,
+            f.manifestation,
+            f.basis,
+            f.responsible_persons,
+            f.get_severity_display(),
+            yes_no[f.is_key],
+            yes_no[f.fixed_on_site],
+            f.on_site_action,
+            f.get_status_display(),
+        ]
+
+
+# --- history ------------------------------------------------------------------------------------------
+
+
+def finding_history_rows(finding: Finding, *, limit: int = 50) -> list[dict]:
+    """The finding's change history in the rows `partials/history.html` shows. Linked leads appear
+    as a count: a lead's summary is not for everyone who may read the finding (the leadership)."""
+    from xuncha.core.templatetags.xuncha import _display, _verbose  # the shared table's wording
+
+    records = list(finding.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    rows = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        changes = []
+        if older is not None:
+            for c in newer.diff_against(older).changes:
+                if c.field == "leads":
+                    changes.append(("关联线索", f"{len(c.old or [])}条", f"{len(c.new or [])}条"))
+                else:
+                    changes.append((_verbose(finding, c.field), _display(finding, c.field, c.old), _display(finding, c.field, c.new)))
+        rows.append(
+            {
+                "object": "问题底稿",
+                "when": newer.history_date,
+                "who": newer.history_user,
+                "type": {"+": "创建", "~": "修改", "-": "删除"}[newer.history_type],
+                "changes": changes,
+            }
+        )
+    return rows

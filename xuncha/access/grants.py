@@ -1,0 +1,75 @@
+"""Object grants (django-guardian rows), written only by services, read only by the rules.
+
+Each grant is one guardian permission on one object for the users who hold it: a team's members on
+its assignments, a unit's principal and liaison on their unit, a department's staff on the petitions
+handed to it, a receiver's staff on the batches sent to it. `sync()` makes the holders exactly the
+wanted set, through guardian's own API, so the direct-foreign-key tables
+(`<Model>UserObjectPermission`) stay guardian's business.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
+
+from .registry import model
+
+
+def granted(user, perm: str, qs: QuerySet) -> QuerySet:
+    """The rows of `qs` on which the user holds `perm` ("rounds.view_unit") himself.
+
+    guardian's `get_objects_for_user`, without global permissions, groups or the superuser shortcut:
+    a grant is always to a person on an object, and the office's wider view is the rule's business."""
+    return get_objects_for_user(
+        user, perm, klass=qs, use_groups=False, with_superuser=False, accept_global_perms=False
+    )
+
+
+def sync(obj, perm: str, wanted_user_ids: set[int]) -> None:
+    """Make exactly `wanted_user_ids` hold `perm` (a codename, "view_unit") on `obj`."""
+    holders = get_users_with_perms(
+        obj, attach_perms=False, with_superusers=False, with_group_users=False, only_with_perms_in=[perm]
+    )
+    existing = set(holders.values_list("pk", flat=True))
+    users = get_user_model().objects
+    missing = wanted_user_ids - existing
+    extra = existing - wanted_user_ids
+    if missing:
+        assign_perm(perm, users.filter(pk__in=missing), obj)
+    for user in users.filter(pk__in=extra):
+        remove_perm(perm, user, obj)
+
+
+def team_user_ids(team_id) -> set[int]:
+    """The accounts of a team's members (a cadre without a login has none)."""
+    return set(
+        model("teams.TeamMember")
+        .objects.filter(team_id=team_id, cadre__user__isnull=False)
+        .values_list("cadre__user_id", flat=True)
+    )
+
+
+def sync_assignment(assignment) -> None:
+    """The members of the assigned team (those with a login) may view the assignment; nobody else."""
+    sync(assignment, "view_assignment", team_user_ids(assignment.team_id))
+
+
+def sync_team(team) -> None:
+    for assignment in team.assignments.all():
+        sync_assignment(assignment)
+
+
+def sync_unit(unit) -> None:
+    """The unit's principal and liaison accounts may view the unit."""
+    sync(unit, "view_unit", {uid for uid in (unit.principal_user_id, unit.liaison_user_id) if uid})
+
+
+def sync_lead(lead) -> None:
+    """The staff of the department an out-of-scope petition was handed to may view it."""
+    wanted = set(lead.handed_to.staff.values_list("pk", flat=True)) if lead.handed_to_id else set()
+    sync(lead, "view_lead", wanted)
+
+
+def sync_batch(batch) -> None:
+    """The staff of the receiving department may view a batch once it is sent."""
+    wanted = set(batch.receiver.staff.values_list("pk", flat=True)) if batch.sent_at else set()
+    sync(batch, "view_transferbatch", wanted)

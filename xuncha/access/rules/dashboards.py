@@ -1,0 +1,1 @@
+"""The leadership dashboards, quality evaluation and common-problem analysis."""
