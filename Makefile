@@ -80,7 +80,7 @@ endef
 help:
 	@echo "make demo         install, migrate, load the demo county, run worker+beat and http://$(HOST):$(PORT)"
 	@echo "make test         install (incl. Chromium) and run the whole test suite (PYTEST_ARGS=... to narrow)"
-	@echo "make lint         ruff check"
+	@echo "make lint         ruff check, and the layer contracts (import-linter, .importlinter)"
 	@echo "make system       Debian packages for PDF rendering and Chinese fonts (+ nodejs/npm if npm is missing)"
 	@echo "make test-system  Chromium for the browser tests"
 	@echo "make venv         Python environment in $(VENV) from uv.lock (installs uv if missing)"
@@ -165,6 +165,7 @@ test: system test-system venv assets
 
 lint: venv
 	@$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Issue #6: generate the synthetic county in its own PostgreSQL databases (xuncha_bench_s / _l, dropped
 # afterwards), serve it with gunicorn (DEBUG off), time the pages, sweeps, documents and 50 users.
