@@ -1,54 +1,21 @@
-"""The cadre pool and the teams of a round: every write, with recusal (回避) enforced here."""
+"""The teams of a round and their members: every write, with recusal (回避) enforced here."""
 
 from django.db import IntegrityError, transaction
 
-from rounds.models import Round, RoundStatus, Unit
-from rounds.services.units import unit_lineage
+from rounds.models import Round, RoundStatus
 from xuncha.access.grants import sync_team
 from xuncha.core.errors import DomainError
 
-from .models import Cadre, MemberRole, Team, TeamMember
+from ..models import Cadre, MemberRole, Team, TeamMember
+from .recusal import recusal_reasons, team_units
 
 # Teams can be formed and changed until the team has finished its on-site work.
 TEAM_EDITABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING, RoundStatus.STATIONED)
-_FINISHED = (RoundStatus.DONE,)
-
-
-def recusal_reasons(*, cadre: Cadre, units: list[Unit]) -> list[str]:
-    """Why this cadre may not inspect these units: his own home unit, a unit above it or below it."""
-    home = cadre.home_unit
-    lineage = unit_lineage(home)
-    reasons = []
-    for unit in units:
-        if unit.pk == home.pk:
-            reasons.append(f"{cadre.name}所在单位为{home.name}，须回避本单位的巡察")
-        elif unit.pk in lineage.ancestors:
-            reasons.append(f"{unit.name}是{cadre.name}所在单位{home.name}的上级单位，须回避")
-        elif unit.pk in lineage.descendants:
-            reasons.append(f"{unit.name}是{cadre.name}所在单位{home.name}的下属单位，须回避")
-    return reasons
 
 
 def _check_round_editable(round: Round) -> None:
     if round.status not in TEAM_EDITABLE_STATUSES:
         raise DomainError(f"本轮已处于“{round.get_status_display()}”阶段，巡察组不能再调整")
-
-
-def cadre_save(*, cadre: Cadre, by=None) -> Cadre:
-    if cadre.user_id and Cadre.objects.filter(user_id=cadre.user_id).exclude(pk=cadre.pk).exists():
-        raise DomainError("该登录账号已关联其他巡察干部")
-    if cadre.pk:
-        # A new home unit must not turn a current team's units into his own (回避).
-        reasons = []
-        for member in cadre.memberships.exclude(team__round__status__in=_FINISHED).select_related("team"):
-            units = [a.unit for a in member.team.assignments.select_related("unit")]
-            reasons += recusal_reasons(cadre=cadre, units=units)
-        if reasons:
-            raise DomainError(f"不能把{cadre.name}的所在单位改为{cadre.home_unit.name}", reasons=reasons)
-    with transaction.atomic():
-        cadre.save()
-        refresh_cadre_grants(cadre=cadre)
-    return cadre
 
 
 def team_create(*, round: Round, note: str = "", by=None) -> Team:
@@ -82,8 +49,7 @@ def team_member_add(*, team: Team, cadre: Cadre, role: str, duty: str = "", by=N
         raise DomainError(f"{cadre.name}已是本轮{other.team.name}的{other.get_role_display()}，同一轮次不能参加两个巡察组")
     if role == MemberRole.LEADER and team.members.filter(role=MemberRole.LEADER).exists():
         raise DomainError(f"{team.name}已有组长")
-    units = [a.unit for a in team.assignments.select_related("unit")]
-    reasons = recusal_reasons(cadre=cadre, units=units)
+    reasons = recusal_reasons(cadre=cadre, units=team_units(team))
     if reasons:
         raise DomainError(f"{cadre.name}不能加入{team.name}", reasons=reasons)
     try:
@@ -114,22 +80,3 @@ def team_member_remove(*, member: TeamMember, by=None) -> None:
     with transaction.atomic():
         member.delete()
         sync_team(team)
-
-
-def refresh_cadre_grants(*, cadre: Cadre) -> None:
-    """After a cadre's login changes, grant the new account what the old one had."""
-    for member in cadre.memberships.select_related("team"):
-        sync_team(member.team)
-
-
-__all__ = [
-    "cadre_save",
-    "recusal_reasons",
-    "refresh_cadre_grants",
-    "team_create",
-    "team_delete",
-    "team_member_add",
-    "team_member_remove",
-    "team_member_update",
-    "team_update",
-]

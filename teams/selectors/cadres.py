@@ -1,0 +1,64 @@
+"""Reads for the cadre pool (巡察干部库), already filtered to what the user may see."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from rounds.models import Unit
+from xuncha import access
+from xuncha.accounts.roles import Role
+
+from ..models import Cadre, TeamMember
+
+
+def cadres_for(user) -> QuerySet:
+    """The pool is the office's and the leadership's; nobody else sees a cadre's record."""
+    return access.visible(user, Cadre).select_related("home_unit", "user")
+
+
+def cadre_list(
+    *, user, q: str = "", home_unit: str = "", specialty: str = "", available: str = ""
+) -> QuerySet:
+    """The pool, searched by name, specialty or post and filtered; each with the rounds he has served."""
+    qs = cadres_for(user).annotate(rounds_served=Count("memberships"))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(specialty__icontains=q) | Q(post__icontains=q))
+    if home_unit.isdigit():
+        qs = qs.filter(home_unit_id=int(home_unit))
+    if specialty:
+        qs = qs.filter(specialty=specialty)
+    if available == "yes":
+        qs = qs.filter(is_available=True)
+    elif available == "no":
+        qs = qs.filter(is_available=False)
+    return qs.order_by("home_unit__name", "name", "pk")
+
+
+def cadre_filter_options() -> dict:
+    """The choices of the pool's filter bar: the home units cadres come from and their specialties."""
+    return {
+        "home_units": Unit.objects.filter(cadres__isnull=False).distinct().order_by("unit_type", "name"),
+        "specialties": (
+            Cadre.objects.exclude(specialty="")
+            .order_by("specialty")
+            .values_list("specialty", flat=True)
+            .distinct()
+        ),
+    }
+
+
+def cadre_memberships(cadre: Cadre) -> QuerySet:
+    """The rounds a cadre has served on, newest first, with team, role and duty."""
+    return (
+        TeamMember.objects.filter(cadre=cadre)
+        .select_related("team__round__term")
+        .order_by("-team__round__term__start_date", "-team__round__number")
+    )
+
+
+def linkable_users(cadre: Cadre | None = None) -> QuerySet:
+    """Team accounts (group 巡察组) not yet linked to a cadre, plus this cadre's own account."""
+    users = get_user_model().objects.filter(groups__name=Role.TEAM, is_active=True)
+    free = Q(cadre__isnull=True)
+    if cadre is not None and cadre.user_id:
+        free |= Q(pk=cadre.user_id)
+    return users.filter(free).distinct().order_by("name", "username")
