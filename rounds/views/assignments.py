@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views import View
 
 from rounds.forms.rounds import AnnouncementForm, AssignmentFilterForm, AssignmentForm
@@ -227,23 +226,3 @@ class AnnouncementPublishView(AnnouncementActionView):
 class AnnouncementWithdrawView(AnnouncementActionView):
     service = staticmethod(announcement_withdraw)
     success = "巡察公告已撤回，公众页面不再显示。"
-
-
-urlpatterns = [
-    path("rounds/<int:pk>/assignments/new/", AssignmentCreateView.as_view(), name="assignment_create"),
-    path("assignments/", AssignmentListView.as_view(), name="assignment_list"),
-    path("assignments/<int:pk>/", AssignmentDetailView.as_view(), name="assignment_detail"),
-    path("assignments/<int:pk>/edit/", AssignmentEditView.as_view(), name="assignment_edit"),
-    path("assignments/<int:pk>/delete/", AssignmentDeleteView.as_view(), name="assignment_delete"),
-    path("assignments/<int:pk>/announcement/", AnnouncementEditView.as_view(), name="announcement_edit"),
-    path(
-        "assignments/<int:pk>/announcement/publish/",
-        AnnouncementPublishView.as_view(),
-        name="announcement_publish",
-    ),
-    path(
-        "assignments/<int:pk>/announcement/withdraw/",
-        AnnouncementWithdrawView.as_view(),
-        name="announcement_withdraw",
-    ),
-]

@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
 
 from rounds.forms.rounds import PublicFilterForm
 from rounds.selectors import rounds as selectors
@@ -33,9 +32,3 @@ def public_announcement_detail(request, pk):
             "nav_active": "public",
         },
     )
-
-
-urlpatterns = [
-    path("gonggao/", public_announcements, name="public_announcements"),
-    path("gonggao/<int:pk>/", public_announcement_detail, name="public_announcement_detail"),
-]

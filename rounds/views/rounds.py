@@ -5,7 +5,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views import View
 
 from rounds.forms.rounds import MilestoneFormSet, RoundFilterForm, RoundForm
@@ -160,13 +159,3 @@ class MilestoneEditView(OfficeRequiredMixin, View):
             "rounds/milestone_form.html",
             {"round": round, "formset": formset, "nav_active": "rounds"},
         )
-
-
-urlpatterns = [
-    path("rounds/", RoundListView.as_view(), name="round_list"),
-    path("rounds/new/", RoundCreateView.as_view(), name="round_create"),
-    path("rounds/<int:pk>/", RoundDetailView.as_view(), name="round_detail"),
-    path("rounds/<int:pk>/edit/", RoundEditView.as_view(), name="round_edit"),
-    path("rounds/<int:pk>/transition/<str:action>/", RoundTransitionView.as_view(), name="round_transition"),
-    path("rounds/<int:pk>/milestones/", MilestoneEditView.as_view(), name="milestone_edit"),
-]

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views import View
 
@@ -111,13 +110,3 @@ class CoverageExportView(SeesAllRequiredMixin, View):
         return xlsx_response(
             content, f"{term.name}全覆盖情况_{timezone.localdate():%Y%m%d}.xlsx", "coverage.xlsx"
         )
-
-
-urlpatterns = [
-    path("terms/", TermListView.as_view(), name="term_list"),
-    path("terms/new/", TermFormView.as_view(), name="term_create"),
-    path("terms/<int:pk>/edit/", TermFormView.as_view(), name="term_edit"),
-    path("terms/<int:pk>/coverage/", CoverageView.as_view(), name="term_coverage"),
-    path("terms/<int:pk>/coverage/export/", CoverageExportView.as_view(), name="coverage_export"),
-    path("coverage/", CoverageView.as_view(), name="coverage"),
-]

@@ -7,7 +7,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views import View
 
@@ -165,15 +164,3 @@ class MyUnitView(LoginRequiredMixin, View):
         if len(units) == 1:
             return redirect("rounds:unit_detail", units[0].pk)
         return render(request, "rounds/my_unit.html", {"units": units, "nav_active": "my_unit"})
-
-
-urlpatterns = [
-    path("units/", UnitListView.as_view(), name="unit_list"),
-    path("units/new/", UnitFormView.as_view(), name="unit_create"),
-    path("units/import/", UnitImportView.as_view(), name="unit_import"),
-    path("units/import/template/", UnitImportTemplateView.as_view(), name="unit_import_template"),
-    path("units/export/", UnitExportView.as_view(), name="unit_export"),
-    path("units/<int:pk>/", UnitDetailView.as_view(), name="unit_detail"),
-    path("units/<int:pk>/edit/", UnitFormView.as_view(), name="unit_edit"),
-    path("my-unit/", MyUnitView.as_view(), name="my_unit"),
-]
