@@ -12,6 +12,7 @@ from .assignments import (
 from .rounds import (
     INSPECTED_STATUSES,
     MILESTONE_ORDER,
+    TEAM_EDITABLE_STATUSES,
     Milestone,
     MilestoneKind,
     Round,
@@ -26,6 +27,7 @@ __all__ = [
     "DEFAULT_ACCEPTED_SCOPE",
     "INSPECTED_STATUSES",
     "MILESTONE_ORDER",
+    "TEAM_EDITABLE_STATUSES",
     "Announcement",
     "AnnouncementStatus",
     "Assignment",

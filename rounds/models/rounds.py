@@ -37,6 +37,9 @@ INSPECTED_STATUSES = (
     RoundStatus.DONE,
 )
 
+# Teams can be formed and changed until the team has finished its on-site work.
+TEAM_EDITABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING, RoundStatus.STATIONED)
+
 
 class Round(models.Model):
     """One round of inspection (第X轮巡察) in a term."""

@@ -27,7 +27,6 @@ from rounds.models import (
     Term,
     Unit,
 )
-from teams.models import MemberRole, Team, TeamMember
 from xuncha import access
 from xuncha.core.numerals import cn_date
 
@@ -52,11 +51,17 @@ def _count(qs: QuerySet, field: str):
     )
 
 
+def _team_members():
+    """The team members table (teams sits above rounds, so it is looked up by label)."""
+    return access.model("teams.TeamMember")
+
+
 def _member_order():
+    """组长 first, then 副组长, then 组员: the order of the members' role choices."""
+    roles = [value for value, _ in _team_members()._meta.get_field("role").choices]
     return Case(
-        When(role=MemberRole.LEADER, then=Value(0)),
-        When(role=MemberRole.DEPUTY, then=Value(1)),
-        default=Value(2),
+        *(When(role=value, then=Value(i)) for i, value in enumerate(roles[:-1])),
+        default=Value(len(roles) - 1),
         output_field=IntegerField(),
     )
 
@@ -179,7 +184,7 @@ def round_milestones(round: Round, *, today: date | None = None) -> list[Milesto
     return milestones
 
 
-def round_teams(user, round: Round) -> list[Team]:
+def round_teams(user, round: Round) -> list:
     """The teams of the round the user may see, with members (leader first) and assigned units."""
     visible_assignments = access.visible(user, "rounds.Assignment").select_related("unit").order_by("unit__name")
     teams = (
@@ -188,7 +193,8 @@ def round_teams(user, round: Round) -> list[Team]:
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=TeamMember.objects.select_related("cadre__home_unit", "cadre__user")
+                queryset=_team_members()
+                .objects.select_related("cadre__home_unit", "cadre__user")
                 .annotate(role_order=_member_order())
                 .order_by("role_order", "cadre__name"),
             ),
@@ -199,7 +205,7 @@ def round_teams(user, round: Round) -> list[Team]:
     teams = list(teams)
     for team in teams:
         members = list(team.members.all())
-        team.leader = next((m for m in members if m.role == MemberRole.LEADER), None)
+        team.leader = next((m for m in members if m.role_order == 0), None)
         team.member_count = len(members)
     return teams
 
@@ -250,7 +256,7 @@ def assignment_get(user, pk: int) -> Assignment:
     return assignment
 
 
-def team_members(team: Team) -> list[TeamMember]:
+def team_members(team) -> list:
     return list(
         team.members.select_related("cadre__home_unit")
         .annotate(role_order=_member_order())

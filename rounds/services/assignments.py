@@ -15,14 +15,13 @@ from ..models import (
     RoundStatus,
     UnitType,
 )
+from .units import recusal_reasons
 
 # Units can be assigned or moved until the teams station; after that the assignment is history.
 ASSIGNABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING)
 
 
 def _validate(assignment: Assignment) -> None:
-    from teams.services import recusal_reasons
-
     round, team, unit = assignment.round, assignment.team, assignment.unit
     if round.status not in ASSIGNABLE_STATUSES:
         raise DomainError(f"本轮已处于“{round.get_status_display()}”阶段，不能再调整巡察任务")

@@ -9,13 +9,12 @@ from django.views import View
 
 from rounds.forms.rounds import MilestoneFormSet, RoundFilterForm, RoundForm
 from rounds.selectors import rounds as selectors
-from teams.services import TEAM_EDITABLE_STATUSES
 from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
-from ..models import Round, RoundStatus
+from ..models import TEAM_EDITABLE_STATUSES, Round, RoundStatus
 from ..services import milestone_update, round_action_checks, round_create, round_transition, round_update
 from ..services.assignments import ASSIGNABLE_STATUSES
 

@@ -2,15 +2,12 @@
 
 from django.db import IntegrityError, transaction
 
-from rounds.models import Round, RoundStatus
+from rounds.models import TEAM_EDITABLE_STATUSES, Round
 from xuncha.access.grants import sync_team
 from xuncha.core.errors import DomainError
 
 from ..models import Cadre, MemberRole, Team, TeamMember
 from .recusal import recusal_reasons, team_units
-
-# Teams can be formed and changed until the team has finished its on-site work.
-TEAM_EDITABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING, RoundStatus.STATIONED)
 
 
 def _check_round_editable(round: Round) -> None:

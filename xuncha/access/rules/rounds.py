@@ -6,6 +6,8 @@ teams' rounds and the assignments granted to him (guardian rows written by
 their own unit (`grants.sync_unit`). Writes are the office's.
 """
 
+from django.contrib.auth import get_user_model
+
 from ..grants import granted
 from ..registry import model, scope
 from ..roles import sees_all_rounds
@@ -36,3 +38,10 @@ def units(user, qs):
     if sees_all_rounds(user):
         return qs
     return qs.filter(pk__in=own_unit_ids(user)) | qs.filter(pk__in=granted_assignments(user).values("unit_id"))
+
+
+def round_team_leaders(round_id):
+    """The active accounts of the 组长 of a round's teams: besides the office, who hear of its milestones."""
+    return get_user_model().objects.filter(
+        cadre__memberships__round_id=round_id, cadre__memberships__role="leader", is_active=True
+    ).distinct()
