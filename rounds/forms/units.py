@@ -2,14 +2,13 @@
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from rounds.models import Term, Unit, UnitType
 from rounds.selectors.units import COVERAGE_STATUSES, unit_parent_choices_for
 from rounds.services.unit_import import MAX_FILE_SIZE, phone_problem
 from rounds.services.units import unit_lineage
-from xuncha.accounts.roles import Role
+from xuncha.access.rules.rounds import unit_accounts
 
 
 def bootstrap(form: forms.Form) -> None:
@@ -77,11 +76,7 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].queryset = parents
         self.fields["parent"].empty_label = "（无上级单位）"
         self.fields["unit_type"].choices = [("", "请选择")] + list(UnitType.choices)
-        accounts = (
-            get_user_model()
-            .objects.filter(groups__name=Role.UNIT, is_active=True)
-            .order_by("name", "username")
-        )
+        accounts = unit_accounts().order_by("name", "username")
         for name in ("principal_user", "liaison_user"):
             self.fields[name].queryset = accounts
             self.fields[name].empty_label = "（不关联账号）"

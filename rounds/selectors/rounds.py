@@ -118,6 +118,10 @@ def round_get(user, pk: int) -> Round:
     )
 
 
+def milestones_of(round: Round) -> list[Milestone]:
+    return list(round.milestones.all())
+
+
 def current_term() -> Term | None:
     return Term.objects.filter(is_current=True).first()
 
@@ -254,6 +258,11 @@ def assignment_get(user, pk: int) -> Assignment:
     )
     assignment.ann = getattr(assignment, "announcement", None)
     return assignment
+
+
+def announcement_of(assignment: Assignment) -> Announcement | None:
+    """The assignment's announcement, read afresh (None while not yet written)."""
+    return Announcement.objects.filter(assignment=assignment).first()
 
 
 def team_members(team) -> list:

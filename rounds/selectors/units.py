@@ -19,7 +19,6 @@ from rounds.models import (
     UnitType,
 )
 from xuncha import access
-from xuncha.accounts.roles import sees_all_rounds
 
 # --- the registry ------------------------------------------------------------------------------------
 
@@ -59,9 +58,9 @@ def unit_children_for(user, unit: Unit) -> QuerySet:
     )
 
 
-def unit_is_own(user, unit: Unit) -> bool:
-    """Is this user the unit's principal or liaison (its own user)?"""
-    return access.own_units(user).filter(pk=unit.pk).exists()
+def my_units(user) -> list[Unit]:
+    """本单位: the units whose principal or liaison this user is."""
+    return list(access.own_units(user).select_related("parent").order_by("name"))
 
 
 def unit_assignments_for(user, unit: Unit) -> list[Assignment]:
@@ -71,7 +70,7 @@ def unit_assignments_for(user, unit: Unit) -> list[Assignment]:
     their own inspection: round, team, period, announcement). A team member sees those of his team.
     Each carries `can_open`: may the user open the assignment's own page?"""
     openable = access.visible(user, "rounds.Assignment").filter(unit=unit)
-    if sees_all_rounds(user) or unit_is_own(user, unit):
+    if access.allows(user, "see_inspections", unit):
         qs = Assignment.objects.filter(unit=unit)
     else:
         qs = openable
@@ -95,6 +94,15 @@ def unit_assignments_for(user, unit: Unit) -> list[Assignment]:
 
 def term_list() -> QuerySet:
     return Term.objects.annotate(rounds_count=Count("rounds")).order_by("-start_date")
+
+
+def term_get(user, pk: int) -> Term:
+    """A term, or 404 when the user may not see it (terms are the office's and the leadership's)."""
+    return access.get_visible(user, Term, pk=pk)
+
+
+def has_current_term() -> bool:
+    return Term.objects.filter(is_current=True).exists()
 
 
 def current_term() -> Term | None:

@@ -21,10 +21,14 @@ from ..models import (
     RoundTransition,
     Term,
 )
+from .guards import require_by
+
+ONLY_OFFICE = "只有巡察办可以管理巡察轮次"
 
 
 def term_save(*, term: Term, by=None) -> Term:
     """Save a term; marking it current unmarks the previous current term."""
+    require_by(by, "rounds.manage_terms", message="只有巡察办可以维护届次")
     if term.end_date <= term.start_date:
         raise DomainError("届次的结束日期须晚于开始日期")
     with transaction.atomic():
@@ -58,6 +62,7 @@ def _validate_round(round: Round) -> None:
 
 def round_create(*, round: Round, by) -> Round:
     """Create a round in 筹备 with one empty milestone of each kind."""
+    require_by(by, "rounds.add_round", message=ONLY_OFFICE)
     _validate_round(round)
     with transaction.atomic():
         round.status = RoundStatus.PREPARING
@@ -70,6 +75,7 @@ def round_create(*, round: Round, by) -> Round:
 
 
 def round_update(*, round: Round, by) -> Round:
+    require_by(by, "change", round, message=ONLY_OFFICE)
     if round.status == RoundStatus.DONE:
         raise DomainError("已完成的轮次不能修改")
     _validate_round(round)
@@ -80,6 +86,7 @@ def round_update(*, round: Round, by) -> Round:
 def milestone_update(
     *, milestone: Milestone, planned_date: date | None, actual_date: date | None, note: str = "", by
 ) -> Milestone:
+    require_by(by, "edit_milestones", milestone.round, message=ONLY_OFFICE)
     if milestone.round.status == RoundStatus.DONE:
         raise DomainError("已完成的轮次不能修改工作节点")
     if actual_date and actual_date > timezone.localdate():

@@ -18,7 +18,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from xuncha.core.errors import DomainError
 
 from ..models import Unit, UnitType
-from .units import unit_save
+from .guards import require_by
+from .units import ONLY_OFFICE, unit_save
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -320,6 +321,7 @@ def units_import(*, file, by) -> ImportResult:
     """Create or update units from an .xlsx sheet, matched by name. All rows or none.
 
     Raises UnitImportError listing every problem (by Excel row number) when any row is wrong."""
+    require_by(by, "rounds.import_units", message=ONLY_OFFICE)
     rows = _read_file(file)
     if not rows:
         raise UnitImportError([ImportProblem(None, "表中没有数据：请从第2行起每行填写一个单位")])

@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
 from rounds.forms.rounds import AnnouncementForm, AssignmentFilterForm, AssignmentForm
 from rounds.selectors import rounds as selectors
 from xuncha import access
-from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
@@ -29,13 +28,7 @@ PAGE_SIZE = 20
 
 
 def _nav(user) -> str:
-    return "rounds" if sees_all_rounds(user) else "assignments"
-
-
-def _office_assignment(pk: int) -> Assignment:
-    return get_object_or_404(
-        Assignment.objects.select_related("round__term", "round__revisit_of__term", "team", "unit"), pk=pk
-    )
+    return "rounds" if access.allows(user, "sees_all") else "assignments"
 
 
 class AssignmentListView(LoginRequiredMixin, View):
@@ -57,7 +50,7 @@ class AssignmentListView(LoginRequiredMixin, View):
             {
                 "form": form,
                 "page_obj": page,
-                "sees_all": sees_all_rounds(user),
+                "sees_all": access.allows(user, "sees_all"),
                 "nav_active": _nav(user),
             },
         )
@@ -67,7 +60,7 @@ class AssignmentDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
         assignment = selectors.assignment_get(user, pk)
-        manage = is_office(user)
+        manage = access.allows(user, "change", assignment)
         announcement = assignment.ann
         context = {
             "assignment": assignment,
@@ -80,7 +73,7 @@ class AssignmentDetailView(LoginRequiredMixin, View):
             "is_published": announcement is not None and announcement.status == AnnouncementStatus.PUBLISHED,
             "nav_active": _nav(user),
             # The team and the office record leads and write findings on the assignment.
-            "can_work": manage or access.team_role_of(user, assignment.team_id) is not None,
+            "can_work": access.allows(user, "work", assignment),
         }
         return render(request, "rounds/assignment_detail.html", context)
 
@@ -102,7 +95,7 @@ class AssignmentFormMixin:
 
 class AssignmentCreateView(OfficeRequiredMixin, AssignmentFormMixin, View):
     def get_round(self, pk) -> Round:
-        return get_object_or_404(Round.objects.select_related("term", "revisit_of__term"), pk=pk)
+        return selectors.round_get(self.request.user, pk)
 
     def get(self, request, pk):
         round = self.get_round(pk)
@@ -129,12 +122,12 @@ class AssignmentCreateView(OfficeRequiredMixin, AssignmentFormMixin, View):
 
 class AssignmentEditView(OfficeRequiredMixin, AssignmentFormMixin, View):
     def get(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         form = AssignmentForm(instance=assignment, round=assignment.round)
         return self.render_form(form, assignment.round, assignment)
 
     def post(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         form = AssignmentForm(request.POST, instance=assignment, round=assignment.round)
         if form.is_valid():
             try:
@@ -144,14 +137,14 @@ class AssignmentEditView(OfficeRequiredMixin, AssignmentFormMixin, View):
             else:
                 messages.success(request, "已保存巡察任务。")
                 return redirect("rounds:assignment_detail", assignment.pk)
-        return self.render_form(form, assignment.round, _office_assignment(pk))
+        return self.render_form(form, assignment.round, selectors.assignment_get(request.user, pk))
 
 
 class AssignmentDeleteView(OfficeRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         round_id = assignment.round_id
         label = f"{assignment.team.name}巡察{assignment.unit.name}"
         ok, _ = run_service(request, assignment_delete, assignment=assignment, by=request.user)
@@ -168,7 +161,7 @@ class AnnouncementEditView(OfficeRequiredMixin, View):
     """Write or correct the announcement; a new one starts from the on-site period and the usual scope."""
 
     def get_instance(self, assignment: Assignment) -> Announcement:
-        existing = Announcement.objects.filter(assignment=assignment).first()
+        existing = selectors.announcement_of(assignment)
         if existing:
             return existing
         return Announcement(
@@ -176,12 +169,12 @@ class AnnouncementEditView(OfficeRequiredMixin, View):
         )
 
     def get(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         form = AnnouncementForm(instance=self.get_instance(assignment))
         return self.render_form(form, assignment)
 
     def post(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         form = AnnouncementForm(request.POST, instance=self.get_instance(assignment))
         if form.is_valid():
             try:
@@ -207,8 +200,8 @@ class AnnouncementActionView(OfficeRequiredMixin, View):
     success = ""
 
     def post(self, request, pk):
-        assignment = _office_assignment(pk)
-        announcement = Announcement.objects.filter(assignment=assignment).first()
+        assignment = selectors.assignment_get(request.user, pk)
+        announcement = selectors.announcement_of(assignment)
         if announcement is None:
             messages.error(request, "尚未编写巡察公告。")
         else:

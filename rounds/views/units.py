@@ -3,7 +3,7 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +13,8 @@ from django.views import View
 from rounds.forms.units import UnitFilter, UnitForm, UnitImportForm
 from rounds.selectors import units as selectors
 from xuncha import access
-from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.errors import DomainError
-from xuncha.core.views import OfficeRequiredMixin
+from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin
 
 from ..models import Unit
 from ..services import unit_save
@@ -39,13 +38,6 @@ def xlsx_response(content: bytes, filename: str, ascii_name: str = "export.xlsx"
     return response
 
 
-class SeesAllRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Pages for the office and the leadership (read-only for the leadership)."""
-
-    def test_func(self):
-        return sees_all_rounds(self.request.user)
-
-
 class UnitListView(LoginRequiredMixin, View):
     def get(self, request):
         units = UnitFilter(request.GET, queryset=selectors.unit_list_for(request.user), request=request)
@@ -58,15 +50,17 @@ class UnitListView(LoginRequiredMixin, View):
                 "page_obj": page,
                 "units": page.object_list,
                 "filtered": any(request.GET.get(k) for k in ("q", "unit_type", "parent", "is_active")),
-                "can_manage": is_office(request.user),
-                "can_export": sees_all_rounds(request.user),
+                "can_manage": access.allows(request.user, "rounds.add_unit"),
+                "can_export": access.allows(request.user, "rounds.export_units"),
                 "nav_active": "units",
             },
         )
 
 
-class UnitExportView(SeesAllRequiredMixin, View):
+class UnitExportView(PageAccessMixin, View):
     """The filtered list as an .xlsx in the import's columns (so it can be edited and imported again)."""
+
+    page_rule = "rounds.export_units"
 
     def get(self, request):
         units = UnitFilter(request.GET, queryset=selectors.unit_list_for(request.user), request=request)
@@ -77,8 +71,8 @@ class UnitExportView(SeesAllRequiredMixin, View):
 class UnitDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         unit = selectors.unit_detail_for(request.user, pk)
-        sees_all = sees_all_rounds(request.user)
-        own = not sees_all and selectors.unit_is_own(request.user, unit)
+        sees_all = access.allows(request.user, "sees_all")
+        own = not sees_all and access.allows(request.user, "own", unit)
         return render(
             request,
             "rounds/unit_detail.html",
@@ -88,7 +82,7 @@ class UnitDetailView(LoginRequiredMixin, View):
                 "assignments": selectors.unit_assignments_for(request.user, unit),
                 "sees_all": sees_all,
                 "is_own": own,
-                "can_manage": is_office(request.user),
+                "can_manage": access.allows(request.user, "change", unit),
                 "nav_active": "my_unit" if own else "units",
             },
         )
@@ -124,7 +118,8 @@ class UnitFormView(OfficeRequiredMixin, View):
         return self.render_form(form, unit)
 
 
-class UnitImportView(OfficeRequiredMixin, View):
+class UnitImportView(PageAccessMixin, View):
+    page_rule = "rounds.import_units"
     template_name = "rounds/unit_import.html"
 
     def get(self, request):
@@ -151,7 +146,9 @@ class UnitImportView(OfficeRequiredMixin, View):
         )
 
 
-class UnitImportTemplateView(OfficeRequiredMixin, View):
+class UnitImportTemplateView(PageAccessMixin, View):
+    page_rule = "rounds.import_units"
+
     def get(self, request):
         return xlsx_response(units_import_template(), "被巡察单位导入模板.xlsx")
 
@@ -160,7 +157,7 @@ class MyUnitView(LoginRequiredMixin, View):
     """本单位: the principal's or liaison's own unit(s)."""
 
     def get(self, request):
-        units = list(access.own_units(request.user).select_related("parent").order_by("name"))
+        units = selectors.my_units(request.user)
         if len(units) == 1:
             return redirect("rounds:unit_detail", units[0].pk)
         return render(request, "rounds/my_unit.html", {"units": units, "nav_active": "my_unit"})

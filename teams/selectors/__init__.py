@@ -1,6 +1,6 @@
 """Every read the cadre and team pages need, already restricted to the user."""
 
-from .cadres import cadre_filter_options, cadre_list, cadre_memberships, cadres_for, linkable_users
+from .cadres import cadre_filter_options, cadre_get, cadre_list, cadre_memberships, cadres_for, linkable_users
 from .recusal import recusal_unit_ids
 from .teams import (
     ROLE_ORDER,
@@ -12,11 +12,13 @@ from .teams import (
     team_get,
     team_history_rows,
     team_members,
+    team_round_get,
 )
 
 __all__ = [
     "ROLE_ORDER",
     "cadre_filter_options",
+    "cadre_get",
     "cadre_list",
     "cadre_memberships",
     "cadres_for",
@@ -29,5 +31,6 @@ __all__ = [
     "team_assignments",
     "team_get",
     "team_history_rows",
+    "team_round_get",
     "team_members",
 ]

@@ -1,11 +1,10 @@
 """Reads for the cadre pool (巡察干部库), already filtered to what the user may see."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from rounds.models import Unit
 from xuncha import access
-from xuncha.accounts.roles import Role
+from xuncha.access.rules.teams import team_accounts
 
 from ..models import Cadre, TeamMember
 
@@ -13,6 +12,11 @@ from ..models import Cadre, TeamMember
 def cadres_for(user) -> QuerySet:
     """The pool is the office's and the leadership's; nobody else sees a cadre's record."""
     return access.visible(user, Cadre).select_related("home_unit", "user")
+
+
+def cadre_get(*, user, pk: int, action: str = "view") -> Cadre:
+    """One cadre of the pool, or 404 when the user may not see it (403 when he may not do `action`)."""
+    return access.get_visible(user, cadres_for(user), action, pk=pk)
 
 
 def cadre_list(
@@ -57,7 +61,7 @@ def cadre_memberships(cadre: Cadre) -> QuerySet:
 
 def linkable_users(cadre: Cadre | None = None) -> QuerySet:
     """Team accounts (group 巡察组) not yet linked to a cadre, plus this cadre's own account."""
-    users = get_user_model().objects.filter(groups__name=Role.TEAM, is_active=True)
+    users = team_accounts()
     free = Q(cadre__isnull=True)
     if cadre is not None and cadre.user_id:
         free |= Q(pk=cadre.user_id)

@@ -17,6 +17,11 @@ ROLE_ORDER = Case(
 )
 
 
+def team_round_get(*, user, pk: int):
+    """The round a new team is formed in, or 404 when the user may not see it."""
+    return access.get_visible(user, access.visible(user, "rounds.Round").select_related("term"), pk=pk)
+
+
 def team_get(*, user, pk: int) -> Team:
     """A team the user may see (office, leadership, or a member through the team's assignments); else 404."""
     return get_object_or_404(access.visible(user, "teams.Team").select_related("round__term"), pk=pk)

@@ -4,13 +4,12 @@ The office writes; the leadership reads. A cadre the user may not see answers 40
 but the office answers 403."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
-from xuncha.accounts.roles import sees_all_rounds
-from xuncha.core.views import OfficeRequiredMixin, run_service
+from xuncha import access
+from xuncha.core.views import PageAccessMixin, run_service
 
 from .. import selectors, services
 from ..forms import CadreForm
@@ -21,8 +20,7 @@ CADRE_FILTERS = ("q", "home_unit", "specialty", "available")
 
 @login_required
 def cadre_list(request):
-    if not sees_all_rounds(request.user):
-        raise PermissionDenied
+    access.require(request.user, "teams.cadre_pool")
     filters = {key: request.GET.get(key, "").strip() for key in CADRE_FILTERS}
     cadres = selectors.cadre_list(user=request.user, **filters)
     page = Paginator(cadres, 20).get_page(request.GET.get("page"))
@@ -41,7 +39,7 @@ def cadre_list(request):
 
 @login_required
 def cadre_detail(request, pk):
-    cadre = get_object_or_404(selectors.cadres_for(request.user), pk=pk)
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
     return render(
         request,
         "teams/cadre_detail.html",
@@ -49,12 +47,14 @@ def cadre_detail(request, pk):
     )
 
 
-class CadreFormView(OfficeRequiredMixin, View):
+class CadreFormView(PageAccessMixin, View):
     """New cadre (no pk) or edit of one; saved through `cadre_save`, which refreshes the team grants."""
+
+    page_rule = "teams.add_cadre"
 
     def get_cadre(self) -> Cadre:
         if "pk" in self.kwargs:
-            return get_object_or_404(selectors.cadres_for(self.request.user), pk=self.kwargs["pk"])
+            return selectors.cadre_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
         return Cadre()
 
     def render_form(self, form):

@@ -5,11 +5,10 @@ the user may not see answers 404; a write by anyone but the office answers 403."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
 from xuncha import access
-from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from .. import selectors, services
@@ -21,10 +20,10 @@ def _team_page(request, team, *, add_form=None):
     members = list(selectors.team_members(team))
     assignments = list(selectors.team_assignments(team))
     editable = team.round.status in services.TEAM_EDITABLE_STATUSES
-    can_edit = is_office(request.user) and editable
+    can_edit = access.allows(request.user, "change_members", team) and editable
     if can_edit and add_form is None:
         add_form = TeamMemberAddForm(team=team, assigned_units=[a.unit for a in assignments])
-    sees_all = sees_all_rounds(request.user)
+    sees_all = access.allows(request.user, "sees_all")
     return render(
         request,
         "teams/team_detail.html",
@@ -53,9 +52,7 @@ class TeamCreateView(OfficeRequiredMixin, View):
     """GET: a small confirmation with the next team's number; POST: create it."""
 
     def get_round(self):
-        return get_object_or_404(
-            access.visible(self.request.user, "rounds.Round").select_related("term"), pk=self.kwargs["round_pk"]
-        )
+        return selectors.team_round_get(user=self.request.user, pk=self.kwargs["round_pk"])
 
     def render_page(self, round, form):
         return render(
