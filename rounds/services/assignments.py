@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from xuncha.access.grants import sync_assignment
 from xuncha.core.errors import DomainError
+from xuncha.core.transitions import Transition, Workflow, transition
 
 from ..models import (
     Announcement,
@@ -87,6 +88,18 @@ def announcement_save(*, announcement: Announcement, by=None) -> Announcement:
     return announcement
 
 
+# An announcement is drafted, published for the public, and may be withdrawn (and published again).
+# Who may is asked by the services (of the assignment, with the office's words), before the step.
+A = AnnouncementStatus
+ANNOUNCEMENT_FLOW = Workflow(
+    "rounds.announcement",
+    [
+        Transition("publish", [A.DRAFT, A.WITHDRAWN], A.PUBLISHED, "发布"),
+        Transition("withdraw", [A.PUBLISHED], A.WITHDRAWN, "撤回"),
+    ],
+)
+
+
 def announcement_publish(*, announcement: Announcement, by) -> Announcement:
     require_by(by, "publish", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
     if announcement.status == AnnouncementStatus.PUBLISHED:
@@ -95,17 +108,15 @@ def announcement_publish(*, announcement: Announcement, by) -> Announcement:
         raise DomainError("发布前须填写值班电话")
     if not (announcement.mailbox.strip() or announcement.email.strip()):
         raise DomainError("发布前须至少填写邮政信箱或电子邮箱之一")
-    announcement.status = AnnouncementStatus.PUBLISHED
-    announcement.published_at = timezone.now()
-    announcement.published_by = by
-    announcement.save()
-    return announcement
+    return transition(
+        announcement,
+        "publish",
+        by=by,
+        changes={"published_at": timezone.now(), "published_by": by},
+        message="公告已发布",
+    )
 
 
 def announcement_withdraw(*, announcement: Announcement, by) -> Announcement:
     require_by(by, "withdraw", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
-    if announcement.status != AnnouncementStatus.PUBLISHED:
-        raise DomainError("只有已发布的公告可以撤回")
-    announcement.status = AnnouncementStatus.WITHDRAWN
-    announcement.save()
-    return announcement
+    return transition(announcement, "withdraw", by=by, message="只有已发布的公告可以撤回")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from xuncha.core.errors import DomainError
+from xuncha.core.transitions import Transition, Workflow, transition
 
 from ..models import (
     AnnouncementStatus,
@@ -64,8 +65,9 @@ def round_create(*, round: Round, by) -> Round:
     """Create a round in 筹备 with one empty milestone of each kind."""
     require_by(by, "rounds.add_round", message=ONLY_OFFICE)
     _validate_round(round)
+    if round.status != RoundStatus.PREPARING:
+        raise DomainError("新建的轮次须从“筹备”阶段开始")
     with transaction.atomic():
-        round.status = RoundStatus.PREPARING
         round.created_by = by
         round.save()
         bulk_create_with_history(
@@ -246,6 +248,18 @@ def round_action_checks(round: Round) -> list[tuple[RoundAction, list[str]]]:
     ]
 
 
+# The stage machine as the one status helper reads it: each action from its one source stage, made by
+# whoever may "transition" the round (the office). The guards above stay the round's own conditions.
+ROUND_FLOW = Workflow(
+    "rounds.round",
+    [Transition(a.name, [a.source], a.target, a.label, permission="transition") for a in ROUND_ACTIONS.values()],
+)
+
+
+def _wrong_stage(round: Round, spec: RoundAction) -> str:
+    return f"当前阶段为“{round.get_status_display()}”，不能执行“{spec.label}”（须在“{spec.source.label}”阶段）"
+
+
 def round_transition(*, round: Round, action: str, by, note: str = "") -> Round:
     """Move a round to its next stage, if the stage's conditions are met; records who and when."""
     spec = ROUND_ACTIONS.get(action)
@@ -254,21 +268,19 @@ def round_transition(*, round: Round, action: str, by, note: str = "") -> Round:
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.status != spec.source:
-            raise DomainError(
-                f"当前阶段为“{round.get_status_display()}”，不能执行“{spec.label}”"
-                f"（须在“{spec.source.label}”阶段）"
-            )
+            raise DomainError(_wrong_stage(round, spec))
         reasons = [r for guard in spec.guards for r in guard(round)]
         if reasons:
             raise DomainError(f"不能{spec.label}", reasons=reasons)
-        if spec.records:
-            milestone = Milestone.objects.get(round=round, kind=spec.records)
-            if milestone.actual_date is None:
-                milestone.actual_date = timezone.localdate()
-                milestone.save()  # a save, not an update(), so the history records it
-        RoundTransition.objects.create(
-            round=round, from_status=round.status, to_status=spec.target, by=by, note=note
-        )
-        round.status = spec.target
-        round.save(update_fields=["status"])
-    return round
+
+        def after(round: Round, t: Transition) -> None:
+            if spec.records:
+                milestone = Milestone.objects.get(round=round, kind=spec.records)
+                if milestone.actual_date is None:
+                    milestone.actual_date = timezone.localdate()
+                    milestone.save()  # a save, not an update(), so the history records it
+            RoundTransition.objects.create(
+                round=round, from_status=spec.source, to_status=t.target, by=by, note=note
+            )
+
+        return transition(round, action, by=by, reason=note, after=after, message=_wrong_stage(round, spec))

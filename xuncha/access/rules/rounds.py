@@ -44,6 +44,13 @@ def units(user, qs):
 
 
 
+@scope("rounds.announcement")
+def announcements(user, qs):
+    """The announcements of the assignments the user may see (the public reads the published ones
+    through the public pages, which need no login)."""
+    return qs.filter(assignment__in=assignments(user, model("rounds.Assignment").objects.all()))
+
+
 @scope("rounds.term")
 def terms(user, qs):
     return qs if sees_all_rounds(user) else qs.none()
