@@ -84,27 +84,25 @@ def _parse_number(text: str) -> int | None:
 # --- rounds -----------------------------------------------------------------------------------------
 
 
-def round_list(user, *, term=None, kind: str = "", status: str = "", q: str = "") -> QuerySet:
-    """The rounds the user may see, with the teams and units he may see counted."""
+def round_search(user, q: str) -> Q:
+    """The rounds a search names: by theme, plan, term, the name of a unit the user may see inspected in
+    it, or its number ('3', '第三轮')."""
+    match = (
+        Q(theme__icontains=q)
+        | Q(plan_note__icontains=q)
+        | Q(term__name__icontains=q)
+        | Q(pk__in=access.visible(user, "rounds.Assignment").filter(unit__name__icontains=q).values("round_id"))
+    )
+    number = _parse_number(q)
+    if number is not None:
+        match |= Q(number=number)
+    return match
+
+
+def round_list(user) -> QuerySet:
+    """The rounds the user may see, with the teams and units he may see counted (filtered by
+    `RoundFilter` in the view)."""
     qs = access.visible(user, "rounds.Round").select_related("term", "revisit_of__term")
-    if term:
-        qs = qs.filter(term=term)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    q = q.strip()
-    if q:
-        match = (
-            Q(theme__icontains=q)
-            | Q(plan_note__icontains=q)
-            | Q(term__name__icontains=q)
-            | Q(pk__in=access.visible(user, "rounds.Assignment").filter(unit__name__icontains=q).values("round_id"))
-        )
-        number = _parse_number(q)
-        if number is not None:
-            match |= Q(number=number)
-        qs = qs.filter(match)
     return qs.annotate(
         team_count=_count(access.visible(user, "teams.Team"), "round"),
         unit_count=_count(access.visible(user, "rounds.Assignment"), "round"),
@@ -234,17 +232,9 @@ def round_transitions(round: Round) -> QuerySet:
 # --- assignments ------------------------------------------------------------------------------------
 
 
-def assignment_list(user, *, round=None, team=None, status: str = "", q: str = "") -> QuerySet:
+def assignment_list(user) -> QuerySet:
+    """The assignments the user may see (filtered by `AssignmentFilter` in the view)."""
     qs = access.visible(user, "rounds.Assignment").select_related("round__term", "team", "unit", "announcement")
-    if round:
-        qs = qs.filter(round=round)
-    if team:
-        qs = qs.filter(team=team)
-    if status:
-        qs = qs.filter(round__status=status)
-    q = q.strip()
-    if q:
-        qs = qs.filter(unit__name__icontains=q)
     return qs.order_by("-round__term__start_date", "-round__number", "team__number", "unit__name")
 
 
@@ -303,15 +293,11 @@ def assignable_units(round: Round, *, keep: Unit | None = None) -> QuerySet:
 # --- the public announcements -------------------------------------------------------------------------
 
 
-def published_announcements(*, round=None, q: str = "") -> QuerySet:
+def published_announcements() -> QuerySet:
+    """What the public reads (filtered by `PublicFilter` in the view)."""
     qs = Announcement.objects.filter(status=AnnouncementStatus.PUBLISHED).select_related(
         "assignment__round__term", "assignment__team", "assignment__unit"
     )
-    if round:
-        qs = qs.filter(assignment__round=round)
-    q = q.strip()
-    if q:
-        qs = qs.filter(assignment__unit__name__icontains=q)
     return qs.order_by("-published_at", "-id")
 
 

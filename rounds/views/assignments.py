@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views import View
 
-from rounds.forms.rounds import AnnouncementForm, AssignmentFilterForm, AssignmentForm
+from rounds.forms.rounds import AnnouncementForm, AssignmentFilter, AssignmentForm
 from rounds.selectors import rounds as selectors
 from xuncha import access
 from xuncha.core.errors import DomainError
@@ -36,19 +36,16 @@ class AssignmentListView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        rounds = selectors.round_filter_choices(user)
-        round_id = request.GET.get("round") or None
-        teams = selectors.team_filter_choices(user, round=round_id if str(round_id).isdigit() else None)
-        form = AssignmentFilterForm(request.GET or None, rounds=rounds, teams=teams)
-        assignments = selectors.assignment_list(user, **form.filters())
-        page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+        assignments = AssignmentFilter(request.GET or None, queryset=selectors.assignment_list(user), request=request)
+        page = Paginator(assignments.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         for a in page.object_list:
             a.ann = getattr(a, "announcement", None)
         return render(
             request,
             "rounds/assignment_list.html",
             {
-                "form": form,
+                "filter": assignments,
+                "filtered": assignments.filtered,
                 "page_obj": page,
                 "sees_all": access.allows(user, "sees_all"),
                 "nav_active": _nav(user),

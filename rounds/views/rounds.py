@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views import View
 
-from rounds.forms.rounds import MilestoneFormSet, RoundFilterForm, RoundForm
+from rounds.forms.rounds import MilestoneFormSet, RoundFilter, RoundForm
 from rounds.selectors import rounds as selectors
 from xuncha import access
 from xuncha.core.errors import DomainError
@@ -23,13 +23,12 @@ PAGE_SIZE = 20
 
 class RoundListView(LoginRequiredMixin, View):
     def get(self, request):
-        form = RoundFilterForm(request.GET or None)
-        rounds = selectors.round_list(request.user, **form.filters())
-        page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
+        rounds = RoundFilter(request.GET or None, queryset=selectors.round_list(request.user), request=request)
+        page = Paginator(rounds.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "rounds/round_list.html",
-            {"form": form, "page_obj": page, "nav_active": "rounds", "manage": access.allows(request.user, "rounds.add_round")},
+            {"filter": rounds, "filtered": rounds.filtered, "page_obj": page, "nav_active": "rounds", "manage": access.allows(request.user, "rounds.add_round")},
         )
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from rounds.forms.units import CoverageFilterForm, TermForm
+from rounds.forms.units import CoverageFilter, TermForm
 from rounds.selectors import units as selectors
 from xuncha import access
 from xuncha.core.errors import DomainError
@@ -79,19 +79,17 @@ class CoverageView(PageAccessMixin, View):
         }
         if term is None:
             return render(request, "rounds/coverage.html", context)
-        form = CoverageFilterForm(request.GET)
-        filters = form.filters()
-        page = Paginator(selectors.coverage_units(term, **filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        units = CoverageFilter(request.GET, queryset=selectors.coverage_units(term))
+        page = Paginator(units.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         for unit in page.object_list:
             unit.done, unit.upcoming = selectors.split_term_assignments(unit)
         context.update(
             {
                 "summary": selectors.coverage_summary(term),
-                "form": form,
-                "status": filters["status"],
-                "filtered": any(filters.values()),
+                "filter": units,
+                "form": units.form,
+                "status": units.chosen_status,
+                "filtered": units.filtered,
                 "page_obj": page,
                 "units": page.object_list,
                 "elapsed": selectors.term_elapsed_percent(term, timezone.localdate()),
@@ -107,8 +105,7 @@ class CoverageExportView(PageAccessMixin, View):
 
     def get(self, request, pk):
         term = selectors.term_get(request.user, pk)
-        filters = CoverageFilterForm(request.GET).filters()
-        units = list(selectors.coverage_units(term, **filters))
+        units = list(CoverageFilter(request.GET, queryset=selectors.coverage_units(term)).qs)
         rows = []
         for unit in units:
             done, upcoming = selectors.split_term_assignments(unit)

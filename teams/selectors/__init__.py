@@ -1,6 +1,14 @@
 """Every read the cadre and team pages need, already restricted to the user."""
 
-from .cadres import cadre_filter_options, cadre_get, cadre_list, cadre_memberships, cadres_for, linkable_users
+from .cadres import (
+    cadre_get,
+    cadre_home_units,
+    cadre_list,
+    cadre_memberships,
+    cadre_specialties,
+    cadres_for,
+    linkable_users,
+)
 from .recusal import recusal_unit_ids
 from .teams import (
     ROLE_ORDER,
@@ -17,7 +25,8 @@ from .teams import (
 
 __all__ = [
     "ROLE_ORDER",
-    "cadre_filter_options",
+    "cadre_home_units",
+    "cadre_specialties",
     "cadre_get",
     "cadre_list",
     "cadre_memberships",

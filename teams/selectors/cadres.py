@@ -19,35 +19,19 @@ def cadre_get(*, user, pk: int, action: str = "view") -> Cadre:
     return access.get_visible(user, cadres_for(user), action, pk=pk)
 
 
-def cadre_list(
-    *, user, q: str = "", home_unit: str = "", specialty: str = "", available: str = ""
-) -> QuerySet:
-    """The pool, searched by name, specialty or post and filtered; each with the rounds he has served."""
-    qs = cadres_for(user).annotate(rounds_served=Count("memberships"))
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(specialty__icontains=q) | Q(post__icontains=q))
-    if home_unit.isdigit():
-        qs = qs.filter(home_unit_id=int(home_unit))
-    if specialty:
-        qs = qs.filter(specialty=specialty)
-    if available == "yes":
-        qs = qs.filter(is_available=True)
-    elif available == "no":
-        qs = qs.filter(is_available=False)
-    return qs.order_by("home_unit__name", "name", "pk")
+def cadre_list(*, user) -> QuerySet:
+    """The pool, each cadre with the rounds he has served (filtered by `CadreFilter` in the view)."""
+    return cadres_for(user).annotate(rounds_served=Count("memberships")).order_by("home_unit__name", "name", "pk")
 
 
-def cadre_filter_options() -> dict:
-    """The choices of the pool's filter bar: the home units cadres come from and their specialties."""
-    return {
-        "home_units": Unit.objects.filter(cadres__isnull=False).distinct().order_by("unit_type", "name"),
-        "specialties": (
-            Cadre.objects.exclude(specialty="")
-            .order_by("specialty")
-            .values_list("specialty", flat=True)
-            .distinct()
-        ),
-    }
+def cadre_home_units() -> QuerySet:
+    """The home units cadres come from: the choices of the pool's filter bar."""
+    return Unit.objects.filter(cadres__isnull=False).distinct().order_by("unit_type", "name")
+
+
+def cadre_specialties() -> QuerySet:
+    """The specialties of the pool: the choices of its filter bar and the suggestions of its form."""
+    return Cadre.objects.exclude(specialty="").order_by("specialty").values_list("specialty", flat=True).distinct()
 
 
 def cadre_memberships(cadre: Cadre) -> QuerySet:

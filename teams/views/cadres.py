@@ -12,26 +12,22 @@ from xuncha import access
 from xuncha.core.views import PageAccessMixin, run_service
 
 from .. import selectors, services
-from ..forms import CadreForm
+from ..forms import CadreFilter, CadreForm
 from ..models import Cadre
-
-CADRE_FILTERS = ("q", "home_unit", "specialty", "available")
 
 
 @login_required
 def cadre_list(request):
     access.require(request.user, "teams.cadre_pool")
-    filters = {key: request.GET.get(key, "").strip() for key in CADRE_FILTERS}
-    cadres = selectors.cadre_list(user=request.user, **filters)
-    page = Paginator(cadres, 20).get_page(request.GET.get("page"))
+    cadres = CadreFilter(request.GET or None, queryset=selectors.cadre_list(user=request.user), request=request)
+    page = Paginator(cadres.qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "teams/cadre_list.html",
         {
             "page_obj": page,
-            "filters": filters,
-            "filtered": any(filters.values()),
-            **selectors.cadre_filter_options(),
+            "filter": cadres,
+            "filtered": cadres.filtered,
             "nav_active": "cadres",
         },
     )
@@ -64,7 +60,7 @@ class CadreFormView(PageAccessMixin, View):
             {
                 "form": form,
                 "cadre": form.instance,
-                "specialties": selectors.cadre_filter_options()["specialties"],
+                "specialties": selectors.cadre_specialties(),
                 "nav_active": "cadres",
             },
         )
