@@ -12,10 +12,10 @@ from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.views import PageAccessMixin
 
+from ..documents.terms import coverage_export_workbook
+from ..documents.xlsx import xlsx_response
 from ..models import Term
 from ..services import term_save
-from ..services.unit_import import coverage_export_workbook
-from .units import xlsx_response
 
 PAGE_SIZE = 20
 

@@ -1,11 +1,8 @@
 """The unit registry (被巡察单位): list, detail, create/edit, Excel import and export, and 本单位."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -16,26 +13,13 @@ from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin
 
+from ..documents.units import units_export_workbook, units_import_template
+from ..documents.xlsx import xlsx_response  # also sends rectification's sheets
 from ..models import Unit
 from ..services import unit_save
-from ..services.unit_import import (
-    UnitImportError,
-    units_export_workbook,
-    units_import,
-    units_import_template,
-)
+from ..services.unit_import import UnitImportError, units_import
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str, ascii_name: str = "export.xlsx") -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    # RFC 5987: a Chinese file name survives in every browser the office uses.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
 
 
 class UnitListView(LoginRequiredMixin, View):
