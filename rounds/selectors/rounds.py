@@ -111,9 +111,7 @@ def round_list(user) -> QuerySet:
 
 def round_get(user, pk: int) -> Round:
     """The round, or 404 when the user may not see it."""
-    return get_object_or_404(
-        access.visible(user, "rounds.Round").select_related("term", "revisit_of__term", "created_by"), pk=pk
-    )
+    return access.get_visible(user, Round.objects.select_related("term", "revisit_of__term", "created_by"), pk=pk)
 
 
 def milestones_of(round: Round) -> list[Milestone]:
@@ -240,8 +238,9 @@ def assignment_list(user) -> QuerySet:
 
 def assignment_get(user, pk: int) -> Assignment:
     """The assignment, or 404 when the user may not see it (another team's assignment)."""
-    assignment = get_object_or_404(
-        access.visible(user, "rounds.Assignment").select_related(
+    assignment = access.get_visible(
+        user,
+        Assignment.objects.select_related(
             "round__term", "round__revisit_of__term", "team", "unit__parent", "announcement__published_by"
         ),
         pk=pk,

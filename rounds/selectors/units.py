@@ -7,7 +7,6 @@ annotated, and the coverage status of each unit is an EXISTS on its assignments 
 from dataclasses import dataclass, field
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.shortcuts import get_object_or_404
 
 from rounds.models import (
     INSPECTED_STATUSES,
@@ -44,9 +43,7 @@ def unit_parent_choices_for(user) -> QuerySet:
 
 def unit_detail_for(user, pk: int) -> Unit:
     """One unit, or 404 when the user may not see it (existence does not leak)."""
-    return get_object_or_404(
-        access.visible(user, "rounds.Unit").select_related("parent", "principal_user", "liaison_user"), pk=pk
-    )
+    return access.get_visible(user, Unit.objects.select_related("parent", "principal_user", "liaison_user"), pk=pk)
 
 
 def unit_children_for(user, unit: Unit) -> QuerySet:

@@ -16,7 +16,7 @@ def cadres_for(user) -> QuerySet:
 
 def cadre_get(*, user, pk: int, action: str = "view") -> Cadre:
     """One cadre of the pool, or 404 when the user may not see it (403 when he may not do `action`)."""
-    return access.get_visible(user, cadres_for(user), action, pk=pk)
+    return access.get_visible(user, Cadre.objects.select_related("home_unit", "user"), action, pk=pk)
 
 
 def cadre_list(*, user) -> QuerySet:

@@ -4,6 +4,7 @@ costs the same few queries whatever the number of rows."""
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
+from rounds.models import Round
 from xuncha import access
 
 from ..models import Cadre, MemberRole, Team, TeamMember
@@ -19,12 +20,12 @@ ROLE_ORDER = Case(
 
 def team_round_get(*, user, pk: int):
     """The round a new team is formed in, or 404 when the user may not see it."""
-    return access.get_visible(user, access.visible(user, "rounds.Round").select_related("term"), pk=pk)
+    return access.get_visible(user, Round.objects.select_related("term"), pk=pk)
 
 
 def team_get(*, user, pk: int) -> Team:
     """A team the user may see (office, leadership, or a member through the team's assignments); else 404."""
-    return get_object_or_404(access.visible(user, "teams.Team").select_related("round__term"), pk=pk)
+    return access.get_visible(user, Team.objects.select_related("round__term"), pk=pk)
 
 
 def member_get(*, user, pk: int) -> TeamMember:

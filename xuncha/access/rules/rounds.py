@@ -43,7 +43,6 @@ def units(user, qs):
     return qs.filter(pk__in=own_unit_ids(user)) | qs.filter(pk__in=granted_assignments(user).values("unit_id"))
 
 
-
 @scope("rounds.announcement")
 def announcements(user, qs):
     """The announcements of the assignments the user may see (the public reads the published ones
