@@ -265,6 +265,7 @@ def round_transition(*, round: Round, action: str, by, note: str = "") -> Round:
     spec = ROUND_ACTIONS.get(action)
     if spec is None:
         raise DomainError("未知的操作")
+    require_by(by, "transition", round, message=ONLY_OFFICE)
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.status != spec.source:
