@@ -5,6 +5,7 @@ The forms check the shape of the input only; whether the thing may be done is th
 left to the services too.
 """
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
@@ -20,7 +21,15 @@ from rounds.models import (
     RoundStatus,
     Term,
 )
-from rounds.selectors.rounds import assignable_teams, assignable_units, lookback_candidates
+from rounds.selectors.rounds import (
+    assignable_teams,
+    assignable_units,
+    lookback_candidates,
+    public_rounds,
+    round_filter_choices,
+    round_search,
+    team_filter_choices,
+)
 
 
 class DateInput(forms.DateInput):
@@ -216,68 +225,88 @@ class AnnouncementForm(ServiceModelForm):
 
 
 # --- list filters -----------------------------------------------------------------------------------
+# An invalid value (a stale link) is dropped from the form's cleaned data, so the other filters still
+# apply: the way the hand-written filter forms behaved.
 
 
-def _any(label: str, choices) -> list:
-    return [("", label), *choices]
-
-
-class RoundFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="搜索")
-    term = forms.ModelChoiceField(
-        queryset=Term.objects.order_by("-start_date"), required=False, empty_label="全部届次"
-    )
-    kind = forms.ChoiceField(choices=_any("全部类型", RoundKind.choices), required=False)
-    status = forms.ChoiceField(choices=_any("全部阶段", RoundStatus.choices), required=False)
+class _Filter(django_filters.FilterSet):
+    placeholders: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "轮次、主题或单位名称"
+        _style(self.form.fields)
+        for name, text in self.placeholders.items():
+            self.form.fields[name].widget.attrs["placeholder"] = text
 
-    def filters(self) -> dict:
-        """The filters that are valid; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(**{self.search_path: value}) if value else queryset
+
+    @property
+    def filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.filters) if self.is_bound else False
 
 
-class AssignmentFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="搜索")
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="全部巡察组")
-    status = forms.ChoiceField(choices=_any("全部阶段", RoundStatus.choices), required=False)
+class RoundFilter(_Filter):
+    q = django_filters.CharFilter(method="search_rounds", label="关键词")
+    term = django_filters.ModelChoiceFilter(
+        queryset=Term.objects.order_by("-start_date"), empty_label="全部届次", label="届次"
+    )
+    kind = django_filters.ChoiceFilter(choices=RoundKind.choices, empty_label="全部类型", label="巡察类型")
+    status = django_filters.ChoiceFilter(choices=RoundStatus.choices, empty_label="全部阶段", label="阶段")
+    placeholders = {"q": "轮次、主题或单位名称"}
 
-    def __init__(self, *args, rounds, teams, **kwargs):
+    class Meta:
+        model = Round
+        fields = ["q", "term", "kind", "status"]
+
+    def search_rounds(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(round_search(self.request.user, value)) if value else queryset
+
+
+class AssignmentFilter(_Filter):
+    q = django_filters.CharFilter(method="search", label="被巡察单位")
+    round = django_filters.ModelChoiceFilter(
+        queryset=lambda request: round_filter_choices(request.user), empty_label="全部轮次", label="轮次"
+    )
+    team = django_filters.ModelChoiceFilter(
+        queryset=lambda request: team_filter_choices(request.user, round=_digits(request.GET.get("round"))),
+        empty_label="全部巡察组",
+        label="巡察组",
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="round__status", choices=RoundStatus.choices, empty_label="全部阶段", label="阶段"
+    )
+    search_path = "unit__name__icontains"
+    placeholders = {"q": "被巡察单位名称"}
+
+    class Meta:
+        model = Assignment
+        fields = ["q", "round", "team", "status"]
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        self.fields["team"].queryset = teams
-        self.fields["team"].label_from_instance = lambda t: f"{t.round.short_name}{t.name}"
-        _style(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "被巡察单位名称"
-
-    def filters(self) -> dict:
-        """The filters that are valid; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        self.form.fields["round"].label_from_instance = str
+        self.form.fields["team"].label_from_instance = lambda t: f"{t.round.short_name}{t.name}"
 
 
-class PublicFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="单位名称")
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
+class PublicFilter(_Filter):
+    q = django_filters.CharFilter(method="search", label="被巡察单位")
+    round = django_filters.ModelChoiceFilter(
+        field_name="assignment__round", queryset=lambda request: public_rounds(), empty_label="全部轮次", label="轮次"
+    )
+    search_path = "assignment__unit__name__icontains"
+    placeholders = {"q": "按被巡察单位名称搜索"}
 
-    def __init__(self, *args, rounds, **kwargs):
+    class Meta:
+        model = Announcement
+        fields = ["q", "round"]
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        _style(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "按被巡察单位名称搜索"
+        self.form.fields["round"].label_from_instance = str
 
-    def filters(self) -> dict:
-        """The filters that are valid; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+
+def _digits(value) -> str | None:
+    return value if value and str(value).isdigit() else None

@@ -2,14 +2,13 @@
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from rounds.models import Term, Unit, UnitType
 from rounds.selectors.units import COVERAGE_STATUSES, unit_parent_choices_for
 from rounds.services.unit_import import MAX_FILE_SIZE, phone_problem
 from rounds.services.units import unit_lineage
-from xuncha.accounts.roles import Role
+from xuncha.access.rules.rounds import unit_accounts
 
 
 def bootstrap(form: forms.Form) -> None:
@@ -77,11 +76,7 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].queryset = parents
         self.fields["parent"].empty_label = "（无上级单位）"
         self.fields["unit_type"].choices = [("", "请选择")] + list(UnitType.choices)
-        accounts = (
-            get_user_model()
-            .objects.filter(groups__name=Role.UNIT, is_active=True)
-            .order_by("name", "username")
-        )
+        accounts = unit_accounts().order_by("name", "username")
         for name in ("principal_user", "liaison_user"):
             self.fields[name].queryset = accounts
             self.fields[name].empty_label = "（不关联账号）"
@@ -202,25 +197,40 @@ class TermForm(forms.ModelForm):
         return data
 
 
-class CoverageFilterForm(forms.Form):
-    q = forms.CharField(label="关键词", required=False)
-    unit_type = forms.ChoiceField(
-        label="单位类型", required=False, choices=[("", "全部类型"), *UnitType.choices]
+class CoverageFilter(django_filters.FilterSet):
+    """Search and filters above a term's coverage list (the units annotated by `coverage_units`)."""
+
+    q = django_filters.CharFilter(method="search", label="关键词")
+    unit_type = django_filters.ChoiceFilter(choices=UnitType.choices, empty_label="全部类型", label="单位类型")
+    status = django_filters.ChoiceFilter(
+        field_name="coverage_status", choices=COVERAGE_STATUSES, empty_label="全部情况", label="巡察情况"
     )
-    status = forms.ChoiceField(
-        label="巡察情况", required=False, choices=[("", "全部情况"), *COVERAGE_STATUSES]
-    )
+
+    class Meta:
+        model = Unit
+        fields = ["q", "unit_type", "status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = "单位或上级单位名称"
-        bootstrap(self)
+        self.form.fields["q"].widget.attrs["placeholder"] = "单位或上级单位名称"
+        bootstrap(self.form)
 
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {"q": "", "unit_type": "", "status": ""}
-        return {
-            "q": self.cleaned_data["q"].strip(),
-            "unit_type": self.cleaned_data["unit_type"],
-            "status": self.cleaned_data["status"],
-        }
+    def filter_queryset(self, queryset):
+        # A stale link with one invalid value shows the whole list, not a partly filtered one.
+        if self.form.errors:
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(parent__name__icontains=value))
+
+    @property
+    def chosen_status(self) -> str:
+        return "" if self.form.errors else self.form.cleaned_data.get("status") or ""
+
+    @property
+    def filtered(self) -> bool:
+        return not self.form.errors and any(self.form.cleaned_data.get(name) for name in self.filters)

@@ -27,7 +27,6 @@ from rounds.models import (
     Term,
     Unit,
 )
-from teams.models import MemberRole, Team, TeamMember
 from xuncha import access
 from xuncha.core.numerals import cn_date
 
@@ -52,11 +51,17 @@ def _count(qs: QuerySet, field: str):
     )
 
 
+def _team_members():
+    """The team members table (teams sits above rounds, so it is looked up by label)."""
+    return access.model("teams.TeamMember")
+
+
 def _member_order():
+    """组长 first, then 副组长, then 组员: the order of the members' role choices."""
+    roles = [value for value, _ in _team_members()._meta.get_field("role").choices]
     return Case(
-        When(role=MemberRole.LEADER, then=Value(0)),
-        When(role=MemberRole.DEPUTY, then=Value(1)),
-        default=Value(2),
+        *(When(role=value, then=Value(i)) for i, value in enumerate(roles[:-1])),
+        default=Value(len(roles) - 1),
         output_field=IntegerField(),
     )
 
@@ -79,27 +84,25 @@ def _parse_number(text: str) -> int | None:
 # --- rounds -----------------------------------------------------------------------------------------
 
 
-def round_list(user, *, term=None, kind: str = "", status: str = "", q: str = "") -> QuerySet:
-    """The rounds the user may see, with the teams and units he may see counted."""
+def round_search(user, q: str) -> Q:
+    """The rounds a search names: by theme, plan, term, the name of a unit the user may see inspected in
+    it, or its number ('3', '第三轮')."""
+    match = (
+        Q(theme__icontains=q)
+        | Q(plan_note__icontains=q)
+        | Q(term__name__icontains=q)
+        | Q(pk__in=access.visible(user, "rounds.Assignment").filter(unit__name__icontains=q).values("round_id"))
+    )
+    number = _parse_number(q)
+    if number is not None:
+        match |= Q(number=number)
+    return match
+
+
+def round_list(user) -> QuerySet:
+    """The rounds the user may see, with the teams and units he may see counted (filtered by
+    `RoundFilter` in the view)."""
     qs = access.visible(user, "rounds.Round").select_related("term", "revisit_of__term")
-    if term:
-        qs = qs.filter(term=term)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    q = q.strip()
-    if q:
-        match = (
-            Q(theme__icontains=q)
-            | Q(plan_note__icontains=q)
-            | Q(term__name__icontains=q)
-            | Q(pk__in=access.visible(user, "rounds.Assignment").filter(unit__name__icontains=q).values("round_id"))
-        )
-        number = _parse_number(q)
-        if number is not None:
-            match |= Q(number=number)
-        qs = qs.filter(match)
     return qs.annotate(
         team_count=_count(access.visible(user, "teams.Team"), "round"),
         unit_count=_count(access.visible(user, "rounds.Assignment"), "round"),
@@ -108,9 +111,11 @@ def round_list(user, *, term=None, kind: str = "", status: str = "", q: str = ""
 
 def round_get(user, pk: int) -> Round:
     """The round, or 404 when the user may not see it."""
-    return get_object_or_404(
-        access.visible(user, "rounds.Round").select_related("term", "revisit_of__term", "created_by"), pk=pk
-    )
+    return access.get_visible(user, Round.objects.select_related("term", "revisit_of__term", "created_by"), pk=pk)
+
+
+def milestones_of(round: Round) -> list[Milestone]:
+    return list(round.milestones.all())
 
 
 def current_term() -> Term | None:
@@ -179,7 +184,7 @@ def round_milestones(round: Round, *, today: date | None = None) -> list[Milesto
     return milestones
 
 
-def round_teams(user, round: Round) -> list[Team]:
+def round_teams(user, round: Round) -> list:
     """The teams of the round the user may see, with members (leader first) and assigned units."""
     visible_assignments = access.visible(user, "rounds.Assignment").select_related("unit").order_by("unit__name")
     teams = (
@@ -188,7 +193,8 @@ def round_teams(user, round: Round) -> list[Team]:
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=TeamMember.objects.select_related("cadre__home_unit", "cadre__user")
+                queryset=_team_members()
+                .objects.select_related("cadre__home_unit", "cadre__user")
                 .annotate(role_order=_member_order())
                 .order_by("role_order", "cadre__name"),
             ),
@@ -199,7 +205,7 @@ def round_teams(user, round: Round) -> list[Team]:
     teams = list(teams)
     for team in teams:
         members = list(team.members.all())
-        team.leader = next((m for m in members if m.role == MemberRole.LEADER), None)
+        team.leader = next((m for m in members if m.role_order == 0), None)
         team.member_count = len(members)
     return teams
 
@@ -224,24 +230,17 @@ def round_transitions(round: Round) -> QuerySet:
 # --- assignments ------------------------------------------------------------------------------------
 
 
-def assignment_list(user, *, round=None, team=None, status: str = "", q: str = "") -> QuerySet:
+def assignment_list(user) -> QuerySet:
+    """The assignments the user may see (filtered by `AssignmentFilter` in the view)."""
     qs = access.visible(user, "rounds.Assignment").select_related("round__term", "team", "unit", "announcement")
-    if round:
-        qs = qs.filter(round=round)
-    if team:
-        qs = qs.filter(team=team)
-    if status:
-        qs = qs.filter(round__status=status)
-    q = q.strip()
-    if q:
-        qs = qs.filter(unit__name__icontains=q)
     return qs.order_by("-round__term__start_date", "-round__number", "team__number", "unit__name")
 
 
 def assignment_get(user, pk: int) -> Assignment:
     """The assignment, or 404 when the user may not see it (another team's assignment)."""
-    assignment = get_object_or_404(
-        access.visible(user, "rounds.Assignment").select_related(
+    assignment = access.get_visible(
+        user,
+        Assignment.objects.select_related(
             "round__term", "round__revisit_of__term", "team", "unit__parent", "announcement__published_by"
         ),
         pk=pk,
@@ -250,7 +249,12 @@ def assignment_get(user, pk: int) -> Assignment:
     return assignment
 
 
-def team_members(team: Team) -> list[TeamMember]:
+def announcement_of(assignment: Assignment) -> Announcement | None:
+    """The assignment's announcement, read afresh (None while not yet written)."""
+    return Announcement.objects.filter(assignment=assignment).first()
+
+
+def team_members(team) -> list:
     return list(
         team.members.select_related("cadre__home_unit")
         .annotate(role_order=_member_order())
@@ -288,15 +292,11 @@ def assignable_units(round: Round, *, keep: Unit | None = None) -> QuerySet:
 # --- the public announcements -------------------------------------------------------------------------
 
 
-def published_announcements(*, round=None, q: str = "") -> QuerySet:
+def published_announcements() -> QuerySet:
+    """What the public reads (filtered by `PublicFilter` in the view)."""
     qs = Announcement.objects.filter(status=AnnouncementStatus.PUBLISHED).select_related(
         "assignment__round__term", "assignment__team", "assignment__unit"
     )
-    if round:
-        qs = qs.filter(assignment__round=round)
-    q = q.strip()
-    if q:
-        qs = qs.filter(assignment__unit__name__icontains=q)
     return qs.order_by("-published_at", "-id")
 
 

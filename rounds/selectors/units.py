@@ -7,7 +7,6 @@ annotated, and the coverage status of each unit is an EXISTS on its assignments 
 from dataclasses import dataclass, field
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.shortcuts import get_object_or_404
 
 from rounds.models import (
     INSPECTED_STATUSES,
@@ -19,7 +18,6 @@ from rounds.models import (
     UnitType,
 )
 from xuncha import access
-from xuncha.accounts.roles import sees_all_rounds
 
 # --- the registry ------------------------------------------------------------------------------------
 
@@ -45,9 +43,7 @@ def unit_parent_choices_for(user) -> QuerySet:
 
 def unit_detail_for(user, pk: int) -> Unit:
     """One unit, or 404 when the user may not see it (existence does not leak)."""
-    return get_object_or_404(
-        access.visible(user, "rounds.Unit").select_related("parent", "principal_user", "liaison_user"), pk=pk
-    )
+    return access.get_visible(user, Unit.objects.select_related("parent", "principal_user", "liaison_user"), pk=pk)
 
 
 def unit_children_for(user, unit: Unit) -> QuerySet:
@@ -59,9 +55,9 @@ def unit_children_for(user, unit: Unit) -> QuerySet:
     )
 
 
-def unit_is_own(user, unit: Unit) -> bool:
-    """Is this user the unit's principal or liaison (its own user)?"""
-    return access.own_units(user).filter(pk=unit.pk).exists()
+def my_units(user) -> list[Unit]:
+    """本单位: the units whose principal or liaison this user is."""
+    return list(access.own_units(user).select_related("parent").order_by("name"))
 
 
 def unit_assignments_for(user, unit: Unit) -> list[Assignment]:
@@ -71,7 +67,7 @@ def unit_assignments_for(user, unit: Unit) -> list[Assignment]:
     their own inspection: round, team, period, announcement). A team member sees those of his team.
     Each carries `can_open`: may the user open the assignment's own page?"""
     openable = access.visible(user, "rounds.Assignment").filter(unit=unit)
-    if sees_all_rounds(user) or unit_is_own(user, unit):
+    if access.allows(user, "see_inspections", unit):
         qs = Assignment.objects.filter(unit=unit)
     else:
         qs = openable
@@ -95,6 +91,15 @@ def unit_assignments_for(user, unit: Unit) -> list[Assignment]:
 
 def term_list() -> QuerySet:
     return Term.objects.annotate(rounds_count=Count("rounds")).order_by("-start_date")
+
+
+def term_get(user, pk: int) -> Term:
+    """A term, or 404 when the user may not see it (terms are the office's and the leadership's)."""
+    return access.get_visible(user, Term, pk=pk)
+
+
+def has_current_term() -> bool:
+    return Term.objects.filter(is_current=True).exists()
 
 
 def current_term() -> Term | None:

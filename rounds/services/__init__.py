@@ -17,5 +17,5 @@ from .rounds import (  # noqa: F401
     round_update,
     term_save,
 )
-from .unit_import import UnitImportError, units_export_workbook, units_import  # noqa: F401
+from .unit_import import UnitImportError, units_import  # noqa: F401
 from .units import unit_lineage, unit_save, unit_set_staff  # noqa: F401

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from xuncha.access.grants import sync_assignment
 from xuncha.core.errors import DomainError
+from xuncha.core.transitions import Transition, Workflow, transition
 
 from ..models import (
     Announcement,
@@ -15,14 +16,17 @@ from ..models import (
     RoundStatus,
     UnitType,
 )
+from .guards import require_by
+from .units import recusal_reasons
+
+ONLY_OFFICE = "只有巡察办可以安排巡察任务"
+ONLY_OFFICE_ANNOUNCES = "只有巡察办可以发布巡察公告"
 
 # Units can be assigned or moved until the teams station; after that the assignment is history.
 ASSIGNABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING)
 
 
 def _validate(assignment: Assignment) -> None:
-    from teams.services import recusal_reasons
-
     round, team, unit = assignment.round, assignment.team, assignment.unit
     if round.status not in ASSIGNABLE_STATUSES:
         raise DomainError(f"本轮已处于“{round.get_status_display()}”阶段，不能再调整巡察任务")
@@ -50,6 +54,7 @@ def _validate(assignment: Assignment) -> None:
 
 
 def assignment_create(*, assignment: Assignment, by=None) -> Assignment:
+    require_by(by, "assign", assignment.round, message=ONLY_OFFICE)
     _validate(assignment)
     with transaction.atomic():
         assignment.save()
@@ -59,6 +64,7 @@ def assignment_create(*, assignment: Assignment, by=None) -> Assignment:
 
 def assignment_update(*, assignment: Assignment, by=None) -> Assignment:
     """Change mode, period or team of an assignment; the grants follow the team."""
+    require_by(by, "change", assignment, message=ONLY_OFFICE)
     _validate(assignment)
     with transaction.atomic():
         assignment.save()
@@ -67,12 +73,14 @@ def assignment_update(*, assignment: Assignment, by=None) -> Assignment:
 
 
 def assignment_delete(*, assignment: Assignment, by=None) -> None:
+    require_by(by, "delete", assignment, message=ONLY_OFFICE)
     if assignment.round.status not in ASSIGNABLE_STATUSES:
         raise DomainError("进驻后不能取消巡察任务")
     assignment.delete()
 
 
 def announcement_save(*, announcement: Announcement, by=None) -> Announcement:
+    require_by(by, "edit_announcement", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
     if announcement.end_date < announcement.start_date:
         raise DomainError("受理截止日期不能早于受理开始日期")
     # A published announcement stays public while it is corrected; its history keeps every text.
@@ -80,23 +88,35 @@ def announcement_save(*, announcement: Announcement, by=None) -> Announcement:
     return announcement
 
 
+# An announcement is drafted, published for the public, and may be withdrawn (and published again).
+# Who may is asked by the services (of the assignment, with the office's words), before the step.
+A = AnnouncementStatus
+ANNOUNCEMENT_FLOW = Workflow(
+    "rounds.announcement",
+    [
+        Transition("publish", [A.DRAFT, A.WITHDRAWN], A.PUBLISHED, "发布"),
+        Transition("withdraw", [A.PUBLISHED], A.WITHDRAWN, "撤回"),
+    ],
+)
+
+
 def announcement_publish(*, announcement: Announcement, by) -> Announcement:
+    require_by(by, "publish", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
     if announcement.status == AnnouncementStatus.PUBLISHED:
         raise DomainError("公告已发布")
     if not announcement.phone.strip():
         raise DomainError("发布前须填写值班电话")
     if not (announcement.mailbox.strip() or announcement.email.strip()):
         raise DomainError("发布前须至少填写邮政信箱或电子邮箱之一")
-    announcement.status = AnnouncementStatus.PUBLISHED
-    announcement.published_at = timezone.now()
-    announcement.published_by = by
-    announcement.save()
-    return announcement
+    return transition(
+        announcement,
+        "publish",
+        by=by,
+        changes={"published_at": timezone.now(), "published_by": by},
+        message="公告已发布",
+    )
 
 
 def announcement_withdraw(*, announcement: Announcement, by) -> Announcement:
-    if announcement.status != AnnouncementStatus.PUBLISHED:
-        raise DomainError("只有已发布的公告可以撤回")
-    announcement.status = AnnouncementStatus.WITHDRAWN
-    announcement.save()
-    return announcement
+    require_by(by, "withdraw", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
+    return transition(announcement, "withdraw", by=by, message="只有已发布的公告可以撤回")

@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rounds.models import Milestone, RoundStatus
-from teams.models import MemberRole
-from xuncha.accounts.models import User
+from xuncha.access.rules.rounds import round_team_leaders
 from xuncha.core.services import office_users
 from xuncha.notifications.services import notify
 
@@ -34,11 +33,7 @@ def remind_due_milestones(*, today=None) -> int:
     office = office_users()
     written = 0
     for m in due_milestones(today):
-        leaders = User.objects.filter(
-            cadre__memberships__round_id=m.round_id,
-            cadre__memberships__role=MemberRole.LEADER,
-            is_active=True,
-        ).distinct()
+        leaders = round_team_leaders(m.round_id)
         days = (m.planned_date - today).days
         when = "今天" if days == 0 else f"{days}天后"
         written += notify(

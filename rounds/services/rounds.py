@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from xuncha.core.errors import DomainError
+from xuncha.core.transitions import Transition, Workflow, transition
 
 from ..models import (
     AnnouncementStatus,
@@ -21,10 +22,14 @@ from ..models import (
     RoundTransition,
     Term,
 )
+from .guards import require_by
+
+ONLY_OFFICE = "只有巡察办可以管理巡察轮次"
 
 
 def term_save(*, term: Term, by=None) -> Term:
     """Save a term; marking it current unmarks the previous current term."""
+    require_by(by, "rounds.manage_terms", message="只有巡察办可以维护届次")
     if term.end_date <= term.start_date:
         raise DomainError("届次的结束日期须晚于开始日期")
     with transaction.atomic():
@@ -58,9 +63,11 @@ def _validate_round(round: Round) -> None:
 
 def round_create(*, round: Round, by) -> Round:
     """Create a round in 筹备 with one empty milestone of each kind."""
+    require_by(by, "rounds.add_round", message=ONLY_OFFICE)
     _validate_round(round)
+    if round.status != RoundStatus.PREPARING:
+        raise DomainError("新建的轮次须从“筹备”阶段开始")
     with transaction.atomic():
-        round.status = RoundStatus.PREPARING
         round.created_by = by
         round.save()
         bulk_create_with_history(
@@ -70,6 +77,7 @@ def round_create(*, round: Round, by) -> Round:
 
 
 def round_update(*, round: Round, by) -> Round:
+    require_by(by, "change", round, message=ONLY_OFFICE)
     if round.status == RoundStatus.DONE:
         raise DomainError("已完成的轮次不能修改")
     _validate_round(round)
@@ -80,6 +88,7 @@ def round_update(*, round: Round, by) -> Round:
 def milestone_update(
     *, milestone: Milestone, planned_date: date | None, actual_date: date | None, note: str = "", by
 ) -> Milestone:
+    require_by(by, "edit_milestones", milestone.round, message=ONLY_OFFICE)
     if milestone.round.status == RoundStatus.DONE:
         raise DomainError("已完成的轮次不能修改工作节点")
     if actual_date and actual_date > timezone.localdate():
@@ -158,17 +167,20 @@ def _needs_planned(*kinds: str) -> Callable[[Round], list[str]]:
     return guard
 
 
-def _guard_rectifications(round: Round) -> list[str]:
-    """A round is complete when the rectification of each of its units is closed and rated."""
-    from rectification.models import Rectification, RectStatus
+# What must be true, besides the milestones, before a round is complete. Apps above rounds register
+# theirs when they are ready (rectification: every unit's rectification is closed and rated), so that
+# rounds never imports them. Each guard returns the reasons it refuses, in the user's words.
+CLOSE_GUARDS: list[Callable[[Round], list[str]]] = []
 
-    still_open = (
-        Rectification.objects.filter(round=round)
-        .exclude(status=RectStatus.CLOSED)
-        .select_related("unit")
-        .order_by("unit__name")
-    )
-    return [f"{rect.unit.name}的整改尚未完成销号和评估" for rect in still_open]
+
+def register_close_guard(guard: Callable[[Round], list[str]]) -> None:
+    """Called by an app above rounds in its AppConfig.ready()."""
+    if guard not in CLOSE_GUARDS:
+        CLOSE_GUARDS.append(guard)
+
+
+def _close_guards(round: Round) -> list[str]:
+    return [reason for guard in CLOSE_GUARDS for reason in guard(round)]
 
 
 @dataclass(frozen=True)
@@ -221,7 +233,7 @@ ROUND_ACTIONS: dict[str, RoundAction] = {
             "整改完成，结束本轮",
             RoundStatus.RECTIFYING,
             RoundStatus.DONE,
-            (_needs_actual(MilestoneKind.RECTIFY_DEADLINE), _guard_rectifications),
+            (_needs_actual(MilestoneKind.RECTIFY_DEADLINE), _close_guards),
         ),
     ]
 }
@@ -236,29 +248,40 @@ def round_action_checks(round: Round) -> list[tuple[RoundAction, list[str]]]:
     ]
 
 
+# The stage machine as the one status helper reads it: each action from its one source stage, made by
+# whoever may "transition" the round (the office). The guards above stay the round's own conditions.
+ROUND_FLOW = Workflow(
+    "rounds.round",
+    [Transition(a.name, [a.source], a.target, a.label, permission="transition") for a in ROUND_ACTIONS.values()],
+)
+
+
+def _wrong_stage(round: Round, spec: RoundAction) -> str:
+    return f"当前阶段为“{round.get_status_display()}”，不能执行“{spec.label}”（须在“{spec.source.label}”阶段）"
+
+
 def round_transition(*, round: Round, action: str, by, note: str = "") -> Round:
     """Move a round to its next stage, if the stage's conditions are met; records who and when."""
     spec = ROUND_ACTIONS.get(action)
     if spec is None:
         raise DomainError("未知的操作")
+    require_by(by, "transition", round, message=ONLY_OFFICE)
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.status != spec.source:
-            raise DomainError(
-                f"当前阶段为“{round.get_status_display()}”，不能执行“{spec.label}”"
-                f"（须在“{spec.source.label}”阶段）"
-            )
+            raise DomainError(_wrong_stage(round, spec))
         reasons = [r for guard in spec.guards for r in guard(round)]
         if reasons:
             raise DomainError(f"不能{spec.label}", reasons=reasons)
-        if spec.records:
-            milestone = Milestone.objects.get(round=round, kind=spec.records)
-            if milestone.actual_date is None:
-                milestone.actual_date = timezone.localdate()
-                milestone.save()  # a save, not an update(), so the history records it
-        RoundTransition.objects.create(
-            round=round, from_status=round.status, to_status=spec.target, by=by, note=note
-        )
-        round.status = spec.target
-        round.save(update_fields=["status"])
-    return round
+
+        def after(round: Round, t: Transition) -> None:
+            if spec.records:
+                milestone = Milestone.objects.get(round=round, kind=spec.records)
+                if milestone.actual_date is None:
+                    milestone.actual_date = timezone.localdate()
+                    milestone.save()  # a save, not an update(), so the history records it
+            RoundTransition.objects.create(
+                round=round, from_status=spec.source, to_status=t.target, by=by, note=note
+            )
+
+        return transition(round, action, by=by, reason=note, after=after, message=_wrong_stage(round, spec))

@@ -1,24 +1,21 @@
-"""The unit registry as a spreadsheet: import (all or nothing), export, and the blank template.
+"""The unit registry from a spreadsheet: the import, all or nothing. The export and the blank template
+are documents (`rounds.documents.units`), in these columns.
 
 The columns of an export are those of an import, so an exported sheet, edited and uploaded again,
 updates the same units (matched by name) instead of creating copies.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
 
 from xuncha.core.errors import DomainError
 
 from ..models import Unit, UnitType
-from .units import unit_save
+from .guards import require_by
+from .units import ONLY_OFFICE, unit_save
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -320,6 +317,7 @@ def units_import(*, file, by) -> ImportResult:
     """Create or update units from an .xlsx sheet, matched by name. All rows or none.
 
     Raises UnitImportError listing every problem (by Excel row number) when any row is wrong."""
+    require_by(by, "rounds.import_units", message=ONLY_OFFICE)
     rows = _read_file(file)
     if not rows:
         raise UnitImportError([ImportProblem(None, "表中没有数据：请从第2行起每行填写一个单位")])
@@ -372,138 +370,3 @@ def units_import(*, file, by) -> ImportResult:
                 result.updated += 1
             result.names.append(unit.name)
     return result
-
-
-# --- writing -----------------------------------------------------------------------------------------
-
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
-_HEAD_FILL = PatternFill("solid", fgColor="1D5FBF")
-_WIDTHS = [28, 12, 24, 12, 18, 16, 12, 16, 16, 30, 10, 30]
-
-
-def _styled_sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]):
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(headers)
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-        cell = sheet.cell(row=1, column=i)
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _add_choices(sheet, last_row: int):
-    """Drop-down lists for the type and the active flag, so a typed label is always one we know."""
-    type_col = get_column_letter(HEADERS.index("单位类型") + 1)
-    active_col = get_column_letter(HEADERS.index("是否在用") + 1)
-    types = DataValidation(type="list", formula1='"' + ",".join(TYPE_BY_LABEL) + '"', allow_blank=False)
-    types.error, types.errorTitle = "请从下拉列表中选择单位类型", "单位类型"
-    active = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)
-    sheet.add_data_validation(types)
-    sheet.add_data_validation(active)
-    types.add(f"{type_col}2:{type_col}{last_row}")
-    active.add(f"{active_col}2:{active_col}{last_row}")
-
-
-def _unit_row(unit: Unit) -> list[str]:
-    return [
-        unit.name,
-        unit.get_unit_type_display(),
-        unit.parent.name if unit.parent_id else "",
-        unit.principal_name,
-        unit.principal_post,
-        unit.principal_phone,
-        unit.liaison_name,
-        unit.liaison_phone,
-        unit.office_phone,
-        unit.address,
-        YES if unit.is_active else NO,
-        unit.note,
-    ]
-
-
-def _to_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def units_export_workbook(queryset) -> bytes:
-    """The units as an .xlsx in the import's columns. Parents are written before their children."""
-    workbook = Workbook()
-    sheet = _styled_sheet(workbook, "被巡察单位", HEADERS, _WIDTHS)
-    units = list(queryset.select_related("parent"))
-    for unit in units:
-        sheet.append(_unit_row(unit))
-    _add_choices(sheet, max(len(units) + 1, 1000))
-    return _to_bytes(workbook)
-
-
-def units_import_template() -> bytes:
-    """The blank sheet to fill in: headers, one example row, drop-downs and a sheet of instructions."""
-    workbook = Workbook()
-    sheet = _styled_sheet(workbook, "被巡察单位", HEADERS, _WIDTHS)
-    sheet.append(EXAMPLE_ROW)
-    _add_choices(sheet, 1000)
-    notes = workbook.create_sheet("填写说明")
-    notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["B"].width = 80
-    notes.append(["列", "说明"])
-    for cell in notes[1]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-    explanations = {
-        "单位名称": "必填。按名称匹配：已有同名单位则更新，否则新增。同一表内不能重复。",
-        "单位类型": "必填。可选：" + "、".join(TYPE_BY_LABEL) + "。",
-        "上级单位": "选填。填上级单位的全称，须已在系统中，或在本表中（顺序不限）。",
-        "主要负责人电话": "选填。不超过30个字符，须包含数字。联络员电话、办公电话同。",
-        "是否在用": "填“是”或“否”，不填视为“是”。停用的单位不计入全覆盖。",
-    }
-    for header in HEADERS:
-        notes.append([header, explanations.get(header, "选填。")])
-    notes.append([])
-    notes.append(
-        [
-            "注意",
-            "第2行为示例，导入前请删除或改为实际单位。任何一行有误时整张表都不会导入，请按提示修改后重新上传。",
-        ]
-    )
-    notes.append(["限制", f"文件不超过 5 MB，每次不超过 {MAX_ROWS} 行。"])
-    return _to_bytes(workbook)
-
-
-def _period(a) -> str:
-    if a.onsite_start and a.onsite_end:
-        return f"{a.onsite_start:%Y-%m-%d} 至 {a.onsite_end:%Y-%m-%d}"
-    return "进驻时间未定"
-
-
-def coverage_export_workbook(*, term, rows) -> bytes:
-    """The coverage list of a term: rows of (unit, inspected assignments, planned assignments)."""
-    headers = ["单位名称", "单位类型", "上级单位", "巡察情况", "巡察轮次", "巡察组", "进驻时间"]
-    workbook = Workbook()
-    sheet = _styled_sheet(workbook, "全覆盖情况", headers, [28, 12, 24, 10, 24, 14, 26])
-    for unit, done, planned in rows:
-        shown = done or planned
-        status = "已巡察" if done else "已安排" if planned else "未巡察"
-        sheet.append(
-            [
-                unit.name,
-                unit.get_unit_type_display(),
-                unit.parent.name if unit.parent_id else "",
-                status,
-                "；".join(f"{a.round.short_name}（{a.round.get_status_display()}）" for a in shown),
-                "；".join(a.team.name for a in shown),
-                "；".join(_period(a) for a in shown),
-            ]
-        )
-    sheet.append([])
-    sheet.append(
-        [
-            f"{term.name}（{term.start_date:%Y-%m-%d} 至 {term.end_date:%Y-%m-%d}），导出于 {timezone.localdate():%Y-%m-%d}"
-        ]
-    )
-    return _to_bytes(workbook)

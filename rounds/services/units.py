@@ -3,10 +3,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
-from xuncha.access.grants import sync_unit
+from xuncha.access.grants import sync_unit, sync_unit_staff
+from xuncha.access.registry import model
 from xuncha.core.errors import DomainError
 
-from ..models import Unit
+from ..models import RoundStatus, Unit
+from .guards import require_by
+
+ONLY_OFFICE = "只有巡察办可以维护被巡察单位"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ def unit_lineage(unit: Unit) -> Lineage:
 def unit_save(*, unit: Unit, staff=None, by=None) -> Unit:
     """Create or update a unit. Refuses a parent that would make a loop, or a move in the hierarchy
     that would put a serving cadre above or below a unit his team inspects (回避)."""
+    require_by(by, "rounds.manage_units", message=ONLY_OFFICE)
     old_parent_id = Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).first() if unit.pk else None
     if unit.pk and unit.parent_id:
         if unit.parent_id == unit.pk or unit.parent_id in unit_lineage(unit).descendants:
@@ -53,26 +58,33 @@ def unit_save(*, unit: Unit, staff=None, by=None) -> Unit:
 
 def unit_set_staff(*, unit: Unit, users, by=None) -> None:
     """Set a department's receiving accounts; what was sent or handed to it follows the new staff."""
-    from clues.models import Lead, TransferBatch
-    from xuncha.access.grants import sync_batch, sync_lead
-
+    require_by(by, "rounds.manage_units", message=ONLY_OFFICE)
     unit.staff.set(users)
-    for batch in TransferBatch.objects.filter(receiver=unit, sent_at__isnull=False).select_related("receiver"):
-        sync_batch(batch)
-    for lead in Lead.objects.filter(handed_to=unit).select_related("handed_to"):
-        sync_lead(lead)
+    sync_unit_staff(unit)
+
+
+def recusal_reasons(*, cadre, units: list[Unit]) -> list[str]:
+    """Why this cadre (a `teams.Cadre`) may not inspect these units: his own home unit, a unit above
+    it or below it (回避)."""
+    home = cadre.home_unit
+    lineage = unit_lineage(home)
+    reasons = []
+    for unit in units:
+        if unit.pk == home.pk:
+            reasons.append(f"{cadre.name}所在单位为{home.name}，须回避本单位的巡察")
+        elif unit.pk in lineage.ancestors:
+            reasons.append(f"{unit.name}是{cadre.name}所在单位{home.name}的上级单位，须回避")
+        elif unit.pk in lineage.descendants:
+            reasons.append(f"{unit.name}是{cadre.name}所在单位{home.name}的下属单位，须回避")
+    return reasons
 
 
 def _recusal_conflicts_under(unit: Unit) -> list[str]:
     """Recusal reasons, after a move, for the serving members whose team or home unit is in the moved subtree."""
-    from teams.models import TeamMember
-    from teams.services import recusal_reasons
-
-    from ..models import RoundStatus
-
     subtree = {unit.pk} | unit_lineage(unit).descendants
     members = (
-        TeamMember.objects.exclude(round__status=RoundStatus.DONE)
+        model("teams.TeamMember")
+        .objects.exclude(round__status=RoundStatus.DONE)
         .filter(Q(team__assignments__unit_id__in=subtree) | Q(cadre__home_unit_id__in=subtree))
         .select_related("cadre__home_unit", "team")
         .distinct()

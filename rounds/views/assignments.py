@@ -3,14 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render
 from django.views import View
 
-from rounds.forms.rounds import AnnouncementForm, AssignmentFilterForm, AssignmentForm
+from rounds.forms.rounds import AnnouncementForm, AssignmentFilter, AssignmentForm
 from rounds.selectors import rounds as selectors
 from xuncha import access
-from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
@@ -30,13 +28,7 @@ PAGE_SIZE = 20
 
 
 def _nav(user) -> str:
-    return "rounds" if sees_all_rounds(user) else "assignments"
-
-
-def _office_assignment(pk: int) -> Assignment:
-    return get_object_or_404(
-        Assignment.objects.select_related("round__term", "round__revisit_of__term", "team", "unit"), pk=pk
-    )
+    return "rounds" if access.allows(user, "sees_all") else "assignments"
 
 
 class AssignmentListView(LoginRequiredMixin, View):
@@ -44,21 +36,18 @@ class AssignmentListView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        rounds = selectors.round_filter_choices(user)
-        round_id = request.GET.get("round") or None
-        teams = selectors.team_filter_choices(user, round=round_id if str(round_id).isdigit() else None)
-        form = AssignmentFilterForm(request.GET or None, rounds=rounds, teams=teams)
-        assignments = selectors.assignment_list(user, **form.filters())
-        page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+        assignments = AssignmentFilter(request.GET or None, queryset=selectors.assignment_list(user), request=request)
+        page = Paginator(assignments.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         for a in page.object_list:
             a.ann = getattr(a, "announcement", None)
         return render(
             request,
             "rounds/assignment_list.html",
             {
-                "form": form,
+                "filter": assignments,
+                "filtered": assignments.filtered,
                 "page_obj": page,
-                "sees_all": sees_all_rounds(user),
+                "sees_all": access.allows(user, "sees_all"),
                 "nav_active": _nav(user),
             },
         )
@@ -68,7 +57,7 @@ class AssignmentDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
         assignment = selectors.assignment_get(user, pk)
-        manage = is_office(user)
+        manage = access.allows(user, "change", assignment)
         announcement = assignment.ann
         context = {
             "assignment": assignment,
@@ -81,7 +70,7 @@ class AssignmentDetailView(LoginRequiredMixin, View):
             "is_published": announcement is not None and announcement.status == AnnouncementStatus.PUBLISHED,
             "nav_active": _nav(user),
             # The team and the office record leads and write findings on the assignment.
-            "can_work": manage or access.team_role_of(user, assignment.team_id) is not None,
+            "can_work": access.allows(user, "work", assignment),
         }
         return render(request, "rounds/assignment_detail.html", context)
 
@@ -103,7 +92,7 @@ class AssignmentFormMixin:
 
 class AssignmentCreateView(OfficeRequiredMixin, AssignmentFormMixin, View):
     def get_round(self, pk) -> Round:
-        return get_object_or_404(Round.objects.select_related("term", "revisit_of__term"), pk=pk)
+        return selectors.round_get(self.request.user, pk)
 
     def get(self, request, pk):
         round = self.get_round(pk)
@@ -130,12 +119,12 @@ class AssignmentCreateView(OfficeRequiredMixin, AssignmentFormMixin, View):
 
 class AssignmentEditView(OfficeRequiredMixin, AssignmentFormMixin, View):
     def get(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         form = AssignmentForm(instance=assignment, round=assignment.round)
         return self.render_form(form, assignment.round, assignment)
 
     def post(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         form = AssignmentForm(request.POST, instance=assignment, round=assignment.round)
         if form.is_valid():
             try:
@@ -145,14 +134,14 @@ class AssignmentEditView(OfficeRequiredMixin, AssignmentFormMixin, View):
             else:
                 messages.success(request, "已保存巡察任务。")
                 return redirect("rounds:assignment_detail", assignment.pk)
-        return self.render_form(form, assignment.round, _office_assignment(pk))
+        return self.render_form(form, assignment.round, selectors.assignment_get(request.user, pk))
 
 
 class AssignmentDeleteView(OfficeRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         round_id = assignment.round_id
         label = f"{assignment.team.name}巡察{assignment.unit.name}"
         ok, _ = run_service(request, assignment_delete, assignment=assignment, by=request.user)
@@ -169,7 +158,7 @@ class AnnouncementEditView(OfficeRequiredMixin, View):
     """Write or correct the announcement; a new one starts from the on-site period and the usual scope."""
 
     def get_instance(self, assignment: Assignment) -> Announcement:
-        existing = Announcement.objects.filter(assignment=assignment).first()
+        existing = selectors.announcement_of(assignment)
         if existing:
             return existing
         return Announcement(
@@ -177,12 +166,12 @@ class AnnouncementEditView(OfficeRequiredMixin, View):
         )
 
     def get(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         form = AnnouncementForm(instance=self.get_instance(assignment))
         return self.render_form(form, assignment)
 
     def post(self, request, pk):
-        assignment = _office_assignment(pk)
+        assignment = selectors.assignment_get(request.user, pk)
         form = AnnouncementForm(request.POST, instance=self.get_instance(assignment))
         if form.is_valid():
             try:
@@ -208,8 +197,8 @@ class AnnouncementActionView(OfficeRequiredMixin, View):
     success = ""
 
     def post(self, request, pk):
-        assignment = _office_assignment(pk)
-        announcement = Announcement.objects.filter(assignment=assignment).first()
+        assignment = selectors.assignment_get(request.user, pk)
+        announcement = selectors.announcement_of(assignment)
         if announcement is None:
             messages.error(request, "尚未编写巡察公告。")
         else:
@@ -227,23 +216,3 @@ class AnnouncementPublishView(AnnouncementActionView):
 class AnnouncementWithdrawView(AnnouncementActionView):
     service = staticmethod(announcement_withdraw)
     success = "巡察公告已撤回，公众页面不再显示。"
-
-
-urlpatterns = [
-    path("rounds/<int:pk>/assignments/new/", AssignmentCreateView.as_view(), name="assignment_create"),
-    path("assignments/", AssignmentListView.as_view(), name="assignment_list"),
-    path("assignments/<int:pk>/", AssignmentDetailView.as_view(), name="assignment_detail"),
-    path("assignments/<int:pk>/edit/", AssignmentEditView.as_view(), name="assignment_edit"),
-    path("assignments/<int:pk>/delete/", AssignmentDeleteView.as_view(), name="assignment_delete"),
-    path("assignments/<int:pk>/announcement/", AnnouncementEditView.as_view(), name="announcement_edit"),
-    path(
-        "assignments/<int:pk>/announcement/publish/",
-        AnnouncementPublishView.as_view(),
-        name="announcement_publish",
-    ),
-    path(
-        "assignments/<int:pk>/announcement/withdraw/",
-        AnnouncementWithdrawView.as_view(),
-        name="announcement_withdraw",
-    ),
-]

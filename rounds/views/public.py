@@ -2,23 +2,21 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
 
-from rounds.forms.rounds import PublicFilterForm
+from rounds.forms.rounds import PublicFilter
 from rounds.selectors import rounds as selectors
 
 PAGE_SIZE = 15
 
 
 def public_announcements(request):
-    form = PublicFilterForm(request.GET or None, rounds=selectors.public_rounds())
-    announcements = selectors.published_announcements(**form.filters())
-    page = Paginator(announcements, PAGE_SIZE).get_page(request.GET.get("page"))
+    announcements = PublicFilter(request.GET or None, queryset=selectors.published_announcements(), request=request)
+    page = Paginator(announcements.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for announcement in page.object_list:
         announcement.title = selectors.announcement_title(announcement)
         announcement.kind_label = selectors.inspection_label(announcement.assignment)
     return render(
-        request, "rounds/public_announcements.html", {"form": form, "page_obj": page, "nav_active": "public"}
+        request, "rounds/public_announcements.html", {"filter": announcements, "filtered": announcements.filtered, "page_obj": page, "nav_active": "public"}
     )
 
 
@@ -33,9 +31,3 @@ def public_announcement_detail(request, pk):
             "nav_active": "public",
         },
     )
-
-
-urlpatterns = [
-    path("gonggao/", public_announcements, name="public_announcements"),
-    path("gonggao/<int:pk>/", public_announcement_detail, name="public_announcement_detail"),
-]

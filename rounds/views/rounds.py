@@ -4,19 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render
 from django.views import View
 
-from rounds.forms.rounds import MilestoneFormSet, RoundFilterForm, RoundForm
+from rounds.forms.rounds import MilestoneFormSet, RoundFilter, RoundForm
 from rounds.selectors import rounds as selectors
-from teams.services import TEAM_EDITABLE_STATUSES
-from xuncha.accounts.roles import is_office
+from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
-from ..models import Round, RoundStatus
+from ..models import TEAM_EDITABLE_STATUSES, RoundStatus
 from ..services import milestone_update, round_action_checks, round_create, round_transition, round_update
 from ..services.assignments import ASSIGNABLE_STATUSES
 
@@ -25,13 +23,12 @@ PAGE_SIZE = 20
 
 class RoundListView(LoginRequiredMixin, View):
     def get(self, request):
-        form = RoundFilterForm(request.GET or None)
-        rounds = selectors.round_list(request.user, **form.filters())
-        page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
+        rounds = RoundFilter(request.GET or None, queryset=selectors.round_list(request.user), request=request)
+        page = Paginator(rounds.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "rounds/round_list.html",
-            {"form": form, "page_obj": page, "nav_active": "rounds", "manage": is_office(request.user)},
+            {"filter": rounds, "filtered": rounds.filtered, "page_obj": page, "nav_active": "rounds", "manage": access.allows(request.user, "rounds.add_round")},
         )
 
 
@@ -65,11 +62,11 @@ class RoundCreateView(OfficeRequiredMixin, RoundFormMixin, View):
 
 class RoundEditView(OfficeRequiredMixin, RoundFormMixin, View):
     def get(self, request, pk):
-        round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
+        round = selectors.round_get(request.user, pk)
         return self.render_form(RoundForm(instance=round), round)
 
     def post(self, request, pk):
-        round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
+        round = selectors.round_get(request.user, pk)
         form = RoundForm(request.POST, instance=round)
         if form.is_valid():
             try:
@@ -80,14 +77,14 @@ class RoundEditView(OfficeRequiredMixin, RoundFormMixin, View):
                 messages.success(request, "已保存轮次信息。")
                 return redirect("rounds:round_detail", round.pk)
         # The failed form has already changed the instance; show the saved name in the header.
-        return self.render_form(form, Round.objects.select_related("term").get(pk=pk))
+        return self.render_form(form, selectors.round_get(request.user, pk))
 
 
 class RoundDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
         round = selectors.round_get(user, pk)
-        manage = is_office(user)
+        manage = access.allows(user, "change", round)
         milestones = selectors.round_milestones(round)
         teams = selectors.round_teams(user, round)
         assignments = selectors.round_assignments(user, round)
@@ -102,8 +99,8 @@ class RoundDetailView(LoginRequiredMixin, View):
             "member_total": sum(t.member_count for t in teams),
             "manage": manage,
             "can_edit": manage and round.status != RoundStatus.DONE,
-            "can_form_teams": manage and round.status in TEAM_EDITABLE_STATUSES,
-            "can_assign": manage and round.status in ASSIGNABLE_STATUSES,
+            "can_form_teams": access.allows(user, "form_teams", round) and round.status in TEAM_EDITABLE_STATUSES,
+            "can_assign": access.allows(user, "assign", round) and round.status in ASSIGNABLE_STATUSES,
             "nav_active": "rounds",
         }
         return render(request, "rounds/round_detail.html", context)
@@ -115,7 +112,7 @@ class RoundTransitionView(OfficeRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, action):
-        round = get_object_or_404(Round, pk=pk)
+        round = selectors.round_get(request.user, pk)
         ok, result = run_service(request, round_transition, round=round, action=action, by=request.user)
         if ok:
             messages.success(request, f"{result}已进入“{result.get_status_display()}”阶段。")
@@ -126,13 +123,13 @@ class MilestoneEditView(OfficeRequiredMixin, View):
     """The six milestones of a round in one form; each changed row goes through milestone_update."""
 
     def get(self, request, pk):
-        round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
-        formset = MilestoneFormSet(milestones=list(round.milestones.all()))
+        round = selectors.round_get(request.user, pk)
+        formset = MilestoneFormSet(milestones=selectors.milestones_of(round))
         return self.render_form(round, formset)
 
     def post(self, request, pk):
-        round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
-        formset = MilestoneFormSet(request.POST, milestones=list(round.milestones.all()))
+        round = selectors.round_get(request.user, pk)
+        formset = MilestoneFormSet(request.POST, milestones=selectors.milestones_of(round))
         if formset.is_valid() and self.save(formset):
             messages.success(request, "已保存工作节点。")
             return redirect("rounds:round_detail", round.pk)
@@ -160,13 +157,3 @@ class MilestoneEditView(OfficeRequiredMixin, View):
             "rounds/milestone_form.html",
             {"round": round, "formset": formset, "nav_active": "rounds"},
         )
-
-
-urlpatterns = [
-    path("rounds/", RoundListView.as_view(), name="round_list"),
-    path("rounds/new/", RoundCreateView.as_view(), name="round_create"),
-    path("rounds/<int:pk>/", RoundDetailView.as_view(), name="round_detail"),
-    path("rounds/<int:pk>/edit/", RoundEditView.as_view(), name="round_edit"),
-    path("rounds/<int:pk>/transition/<str:action>/", RoundTransitionView.as_view(), name="round_transition"),
-    path("rounds/<int:pk>/milestones/", MilestoneEditView.as_view(), name="milestone_edit"),
-]

@@ -2,44 +2,46 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from rounds.forms.units import CoverageFilterForm, TermForm
+from rounds.forms.units import CoverageFilter, TermForm
 from rounds.selectors import units as selectors
-from xuncha.accounts.roles import is_office
+from xuncha import access
 from xuncha.core.errors import DomainError
-from xuncha.core.views import OfficeRequiredMixin
+from xuncha.core.views import PageAccessMixin
 
+from ..documents.terms import coverage_export_workbook
+from ..documents.xlsx import xlsx_response
 from ..models import Term
 from ..services import term_save
-from ..services.unit_import import coverage_export_workbook
-from .units import SeesAllRequiredMixin, xlsx_response
 
 PAGE_SIZE = 20
 
 
-class TermListView(OfficeRequiredMixin, View):
+class TermListView(PageAccessMixin, View):
+    page_rule = "rounds.manage_terms"
+
     def get(self, request):
         return render(
             request, "rounds/term_list.html", {"terms": selectors.term_list(), "nav_active": "terms"}
         )
 
 
-class TermFormView(OfficeRequiredMixin, View):
+class TermFormView(PageAccessMixin, View):
+    page_rule = "rounds.manage_terms"
     template_name = "rounds/term_form.html"
 
     def get_term(self, pk):
-        return get_object_or_404(Term, pk=pk) if pk else Term()
+        return selectors.term_get(self.request.user, pk) if pk else Term()
 
     def render_form(self, form, term):
         return render(self.request, self.template_name, {"form": form, "term": term, "nav_active": "terms"})
 
     def get(self, request, pk=None):
         term = self.get_term(pk)
-        initial = {} if pk else {"is_current": not Term.objects.filter(is_current=True).exists()}
+        initial = {} if pk else {"is_current": not selectors.has_current_term()}
         return self.render_form(TermForm(instance=term, initial=initial), term)
 
     def post(self, request, pk=None):
@@ -59,35 +61,35 @@ class TermFormView(OfficeRequiredMixin, View):
         return self.render_form(form, term)
 
 
-class CoverageView(SeesAllRequiredMixin, View):
+class CoverageView(PageAccessMixin, View):
     """The coverage of one term: of the current term at coverage/, of any term at terms/<pk>/coverage/."""
 
+    page_rule = "rounds.coverage"
+
     def get_term(self, pk):
-        return get_object_or_404(Term, pk=pk) if pk else selectors.current_term()
+        return selectors.term_get(self.request.user, pk) if pk else selectors.current_term()
 
     def get(self, request, pk=None):
         term = self.get_term(pk)
         context = {
             "term": term,
             "terms": selectors.term_list(),
-            "can_manage": is_office(request.user),
+            "can_manage": access.allows(request.user, "rounds.manage_terms"),
             "nav_active": "coverage",
         }
         if term is None:
             return render(request, "rounds/coverage.html", context)
-        form = CoverageFilterForm(request.GET)
-        filters = form.filters()
-        page = Paginator(selectors.coverage_units(term, **filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        units = CoverageFilter(request.GET, queryset=selectors.coverage_units(term))
+        page = Paginator(units.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         for unit in page.object_list:
             unit.done, unit.upcoming = selectors.split_term_assignments(unit)
         context.update(
             {
                 "summary": selectors.coverage_summary(term),
-                "form": form,
-                "status": filters["status"],
-                "filtered": any(filters.values()),
+                "filter": units,
+                "form": units.form,
+                "status": units.chosen_status,
+                "filtered": units.filtered,
                 "page_obj": page,
                 "units": page.object_list,
                 "elapsed": selectors.term_elapsed_percent(term, timezone.localdate()),
@@ -96,13 +98,14 @@ class CoverageView(SeesAllRequiredMixin, View):
         return render(request, "rounds/coverage.html", context)
 
 
-class CoverageExportView(SeesAllRequiredMixin, View):
+class CoverageExportView(PageAccessMixin, View):
     """The filtered coverage list of a term as an .xlsx."""
 
+    page_rule = "rounds.coverage"
+
     def get(self, request, pk):
-        term = get_object_or_404(Term, pk=pk)
-        filters = CoverageFilterForm(request.GET).filters()
-        units = list(selectors.coverage_units(term, **filters))
+        term = selectors.term_get(request.user, pk)
+        units = list(CoverageFilter(request.GET, queryset=selectors.coverage_units(term)).qs)
         rows = []
         for unit in units:
             done, upcoming = selectors.split_term_assignments(unit)
@@ -111,13 +114,3 @@ class CoverageExportView(SeesAllRequiredMixin, View):
         return xlsx_response(
             content, f"{term.name}全覆盖情况_{timezone.localdate():%Y%m%d}.xlsx", "coverage.xlsx"
         )
-
-
-urlpatterns = [
-    path("terms/", TermListView.as_view(), name="term_list"),
-    path("terms/new/", TermFormView.as_view(), name="term_create"),
-    path("terms/<int:pk>/edit/", TermFormView.as_view(), name="term_edit"),
-    path("terms/<int:pk>/coverage/", CoverageView.as_view(), name="term_coverage"),
-    path("terms/<int:pk>/coverage/export/", CoverageExportView.as_view(), name="coverage_export"),
-    path("coverage/", CoverageView.as_view(), name="coverage"),
-]

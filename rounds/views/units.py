@@ -1,50 +1,25 @@
 """The unit registry (被巡察单位): list, detail, create/edit, Excel import and export, and 本单位."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views import View
 
 from rounds.forms.units import UnitFilter, UnitForm, UnitImportForm
 from rounds.selectors import units as selectors
 from xuncha import access
-from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.errors import DomainError
-from xuncha.core.views import OfficeRequiredMixin
+from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin
 
+from ..documents.units import units_export_workbook, units_import_template
+from ..documents.xlsx import xlsx_response  # also sends rectification's sheets
 from ..models import Unit
 from ..services import unit_save
-from ..services.unit_import import (
-    UnitImportError,
-    units_export_workbook,
-    units_import,
-    units_import_template,
-)
+from ..services.unit_import import UnitImportError, units_import
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str, ascii_name: str = "export.xlsx") -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    # RFC 5987: a Chinese file name survives in every browser the office uses.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
-
-
-class SeesAllRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Pages for the office and the leadership (read-only for the leadership)."""
-
-    def test_func(self):
-        return sees_all_rounds(self.request.user)
 
 
 class UnitListView(LoginRequiredMixin, View):
@@ -59,15 +34,17 @@ class UnitListView(LoginRequiredMixin, View):
                 "page_obj": page,
                 "units": page.object_list,
                 "filtered": any(request.GET.get(k) for k in ("q", "unit_type", "parent", "is_active")),
-                "can_manage": is_office(request.user),
-                "can_export": sees_all_rounds(request.user),
+                "can_manage": access.allows(request.user, "rounds.add_unit"),
+                "can_export": access.allows(request.user, "rounds.export_units"),
                 "nav_active": "units",
             },
         )
 
 
-class UnitExportView(SeesAllRequiredMixin, View):
+class UnitExportView(PageAccessMixin, View):
     """The filtered list as an .xlsx in the import's columns (so it can be edited and imported again)."""
+
+    page_rule = "rounds.export_units"
 
     def get(self, request):
         units = UnitFilter(request.GET, queryset=selectors.unit_list_for(request.user), request=request)
@@ -78,8 +55,8 @@ class UnitExportView(SeesAllRequiredMixin, View):
 class UnitDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         unit = selectors.unit_detail_for(request.user, pk)
-        sees_all = sees_all_rounds(request.user)
-        own = not sees_all and selectors.unit_is_own(request.user, unit)
+        sees_all = access.allows(request.user, "sees_all")
+        own = not sees_all and access.allows(request.user, "own", unit)
         return render(
             request,
             "rounds/unit_detail.html",
@@ -89,7 +66,7 @@ class UnitDetailView(LoginRequiredMixin, View):
                 "assignments": selectors.unit_assignments_for(request.user, unit),
                 "sees_all": sees_all,
                 "is_own": own,
-                "can_manage": is_office(request.user),
+                "can_manage": access.allows(request.user, "change", unit),
                 "nav_active": "my_unit" if own else "units",
             },
         )
@@ -125,7 +102,8 @@ class UnitFormView(OfficeRequiredMixin, View):
         return self.render_form(form, unit)
 
 
-class UnitImportView(OfficeRequiredMixin, View):
+class UnitImportView(PageAccessMixin, View):
+    page_rule = "rounds.import_units"
     template_name = "rounds/unit_import.html"
 
     def get(self, request):
@@ -152,7 +130,9 @@ class UnitImportView(OfficeRequiredMixin, View):
         )
 
 
-class UnitImportTemplateView(OfficeRequiredMixin, View):
+class UnitImportTemplateView(PageAccessMixin, View):
+    page_rule = "rounds.import_units"
+
     def get(self, request):
         return xlsx_response(units_import_template(), "被巡察单位导入模板.xlsx")
 
@@ -161,19 +141,7 @@ class MyUnitView(LoginRequiredMixin, View):
     """本单位: the principal's or liaison's own unit(s)."""
 
     def get(self, request):
-        units = list(access.own_units(request.user).select_related("parent").order_by("name"))
+        units = selectors.my_units(request.user)
         if len(units) == 1:
             return redirect("rounds:unit_detail", units[0].pk)
         return render(request, "rounds/my_unit.html", {"units": units, "nav_active": "my_unit"})
-
-
-urlpatterns = [
-    path("units/", UnitListView.as_view(), name="unit_list"),
-    path("units/new/", UnitFormView.as_view(), name="unit_create"),
-    path("units/import/", UnitImportView.as_view(), name="unit_import"),
-    path("units/import/template/", UnitImportTemplateView.as_view(), name="unit_import_template"),
-    path("units/export/", UnitExportView.as_view(), name="unit_export"),
-    path("units/<int:pk>/", UnitDetailView.as_view(), name="unit_detail"),
-    path("units/<int:pk>/edit/", UnitFormView.as_view(), name="unit_edit"),
-    path("my-unit/", MyUnitView.as_view(), name="my_unit"),
-]

@@ -73,3 +73,12 @@ def sync_batch(batch) -> None:
     """The staff of the receiving department may view a batch once it is sent."""
     wanted = set(batch.receiver.staff.values_list("pk", flat=True)) if batch.sent_at else set()
     sync(batch, "view_transferbatch", wanted)
+
+
+def sync_unit_staff(unit) -> None:
+    """A department's receiving accounts changed: what was sent or handed to it follows the new staff."""
+    batches = model("clues.TransferBatch").objects.filter(receiver=unit, sent_at__isnull=False)
+    for batch in batches.select_related("receiver"):
+        sync_batch(batch)
+    for lead in model("clues.Lead").objects.filter(handed_to=unit).select_related("handed_to"):
+        sync_lead(lead)

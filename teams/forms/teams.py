@@ -1,47 +1,11 @@
-"""Forms of the cadre pool and team pages. They parse input; the rules (recusal, one team per round,
-one 组长) are the services' and come back as messages with every reason."""
+"""Forms of the team pages. They parse input; the rules (recusal, one team per round, one 组长) are the
+services' and come back as messages with every reason."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from rounds.models import Unit
-
-from . import selectors
-from .models import Cadre, MemberRole, Team, TeamMember
-
-
-class CadreForm(forms.ModelForm):
-    class Meta:
-        model = Cadre
-        fields = ["name", "gender", "home_unit", "post", "specialty", "phone", "is_available", "user", "note"]
-        widgets = {
-            "name": forms.TextInput(attrs={"class": "form-control", "autofocus": True}),
-            "gender": forms.Select(attrs={"class": "form-select"}),
-            "home_unit": forms.Select(attrs={"class": "form-select"}),
-            "post": forms.TextInput(attrs={"class": "form-control", "placeholder": "例如：纪检监察室主任"}),
-            "specialty": forms.TextInput(attrs={"class": "form-control", "list": "specialty-options"}),
-            "phone": forms.TextInput(attrs={"class": "form-control"}),
-            "is_available": forms.CheckboxInput(attrs={"class": "form-check-input"}),
-            "user": forms.Select(attrs={"class": "form-select"}),
-            "note": forms.TextInput(attrs={"class": "form-control"}),
-        }
-        help_texts = {
-            "user": "巡察组成员登录后，只能看到本组被分配的被巡察单位。只列出“巡察组”角色中尚未关联干部的账号。",
-            "is_available": "不可抽调的干部不能加入巡察组。",
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(is_active=True)
-        if self.instance.home_unit_id:
-            units = units | Unit.objects.filter(pk=self.instance.home_unit_id)
-        self.fields["home_unit"].queryset = units.order_by("unit_type", "name")
-        self.fields["home_unit"].empty_label = "请选择所在单位"
-        self.fields["gender"].choices = [("", "—")] + list(Cadre.Gender.choices)
-        user_field = self.fields["user"]
-        user_field.queryset = selectors.linkable_users(self.instance if self.instance.pk else None)
-        user_field.empty_label = "不关联登录账号"
-        user_field.label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
+from ..models import Cadre, MemberRole, Team, TeamMember
+from ..selectors import cadres_to_add, recusal_unit_ids, team_assignments
 
 
 class CadreChoiceField(forms.ModelChoiceField):
@@ -85,10 +49,10 @@ class TeamMemberAddForm(forms.Form):
     def __init__(self, *args, team: Team, assigned_units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if assigned_units is None:
-            assigned_units = [a.unit for a in selectors.team_assignments(team)]
-        recused = selectors.recusal_unit_ids(assigned_units)
+            assigned_units = [a.unit for a in team_assignments(team)]
+        recused = recusal_unit_ids(assigned_units)
         field = self.fields["cadre"]
-        field.queryset = selectors.cadres_to_add(team)
+        field.queryset = cadres_to_add(team)
 
         def label(cadre: Cadre) -> str:
             text = f"{cadre.name}（{cadre.home_unit.name}）"

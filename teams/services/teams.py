@@ -1,32 +1,16 @@
-"""The cadre pool and the teams of a round: every write, with recusal (回避) enforced here."""
+"""The teams of a round and their members: every write, with recusal (回避) enforced here."""
 
 from django.db import IntegrityError, transaction
 
-from rounds.models import Round, RoundStatus, Unit
-from rounds.services.units import unit_lineage
+from rounds.models import TEAM_EDITABLE_STATUSES, Round
+from rounds.services.guards import require_by
 from xuncha.access.grants import sync_team
 from xuncha.core.errors import DomainError
 
-from .models import Cadre, MemberRole, Team, TeamMember
+from ..models import Cadre, MemberRole, Team, TeamMember
+from .recusal import recusal_reasons, team_units
 
-# Teams can be formed and changed until the team has finished its on-site work.
-TEAM_EDITABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING, RoundStatus.STATIONED)
-_FINISHED = (RoundStatus.DONE,)
-
-
-def recusal_reasons(*, cadre: Cadre, units: list[Unit]) -> list[str]:
-    """Why this cadre may not inspect these units: his own home unit, a unit above it or below it."""
-    home = cadre.home_unit
-    lineage = unit_lineage(home)
-    reasons = []
-    for unit in units:
-        if unit.pk == home.pk:
-            reasons.append(f"{cadre.name}所在单位为{home.name}，须回避本单位的巡察")
-        elif unit.pk in lineage.ancestors:
-            reasons.append(f"{unit.name}是{cadre.name}所在单位{home.name}的上级单位，须回避")
-        elif unit.pk in lineage.descendants:
-            reasons.append(f"{unit.name}是{cadre.name}所在单位{home.name}的下属单位，须回避")
-    return reasons
+ONLY_OFFICE = "只有巡察办可以调整巡察组"
 
 
 def _check_round_editable(round: Round) -> None:
@@ -34,25 +18,9 @@ def _check_round_editable(round: Round) -> None:
         raise DomainError(f"本轮已处于“{round.get_status_display()}”阶段，巡察组不能再调整")
 
 
-def cadre_save(*, cadre: Cadre, by=None) -> Cadre:
-    if cadre.user_id and Cadre.objects.filter(user_id=cadre.user_id).exclude(pk=cadre.pk).exists():
-        raise DomainError("该登录账号已关联其他巡察干部")
-    if cadre.pk:
-        # A new home unit must not turn a current team's units into his own (回避).
-        reasons = []
-        for member in cadre.memberships.exclude(team__round__status__in=_FINISHED).select_related("team"):
-            units = [a.unit for a in member.team.assignments.select_related("unit")]
-            reasons += recusal_reasons(cadre=cadre, units=units)
-        if reasons:
-            raise DomainError(f"不能把{cadre.name}的所在单位改为{cadre.home_unit.name}", reasons=reasons)
-    with transaction.atomic():
-        cadre.save()
-        refresh_cadre_grants(cadre=cadre)
-    return cadre
-
-
 def team_create(*, round: Round, note: str = "", by=None) -> Team:
     """Create the next numbered team of the round (第一巡察组, 第二巡察组, …)."""
+    require_by(by, "form_teams", round, message=ONLY_OFFICE)
     _check_round_editable(round)
     with transaction.atomic():
         last = round.teams.select_for_update().order_by("-number").values_list("number", flat=True).first()
@@ -60,6 +28,7 @@ def team_create(*, round: Round, note: str = "", by=None) -> Team:
 
 
 def team_update(*, team: Team, note: str, by=None) -> Team:
+    require_by(by, "change", team, message=ONLY_OFFICE)
     _check_round_editable(team.round)
     team.note = note
     team.save()
@@ -67,6 +36,7 @@ def team_update(*, team: Team, note: str, by=None) -> Team:
 
 
 def team_delete(*, team: Team, by=None) -> None:
+    require_by(by, "delete", team, message=ONLY_OFFICE)
     _check_round_editable(team.round)
     if team.assignments.exists():
         raise DomainError(f"{team.name}已分配被巡察单位，请先取消其巡察任务")
@@ -74,6 +44,7 @@ def team_delete(*, team: Team, by=None) -> None:
 
 
 def team_member_add(*, team: Team, cadre: Cadre, role: str, duty: str = "", by=None) -> TeamMember:
+    require_by(by, "change_members", team, message=ONLY_OFFICE)
     _check_round_editable(team.round)
     if not cadre.is_available:
         raise DomainError(f"{cadre.name}目前不可抽调")
@@ -82,8 +53,7 @@ def team_member_add(*, team: Team, cadre: Cadre, role: str, duty: str = "", by=N
         raise DomainError(f"{cadre.name}已是本轮{other.team.name}的{other.get_role_display()}，同一轮次不能参加两个巡察组")
     if role == MemberRole.LEADER and team.members.filter(role=MemberRole.LEADER).exists():
         raise DomainError(f"{team.name}已有组长")
-    units = [a.unit for a in team.assignments.select_related("unit")]
-    reasons = recusal_reasons(cadre=cadre, units=units)
+    reasons = recusal_reasons(cadre=cadre, units=team_units(team))
     if reasons:
         raise DomainError(f"{cadre.name}不能加入{team.name}", reasons=reasons)
     try:
@@ -96,6 +66,7 @@ def team_member_add(*, team: Team, cadre: Cadre, role: str, duty: str = "", by=N
 
 
 def team_member_update(*, member: TeamMember, role: str, duty: str, by=None) -> TeamMember:
+    require_by(by, "change_members", member.team, message=ONLY_OFFICE)
     _check_round_editable(member.team.round)
     if (
         role == MemberRole.LEADER
@@ -110,26 +81,8 @@ def team_member_update(*, member: TeamMember, role: str, duty: str, by=None) -> 
 
 def team_member_remove(*, member: TeamMember, by=None) -> None:
     team = member.team
+    require_by(by, "change_members", team, message=ONLY_OFFICE)
     _check_round_editable(team.round)
     with transaction.atomic():
         member.delete()
         sync_team(team)
-
-
-def refresh_cadre_grants(*, cadre: Cadre) -> None:
-    """After a cadre's login changes, grant the new account what the old one had."""
-    for member in cadre.memberships.select_related("team"):
-        sync_team(member.team)
-
-
-__all__ = [
-    "cadre_save",
-    "recusal_reasons",
-    "refresh_cadre_grants",
-    "team_create",
-    "team_delete",
-    "team_member_add",
-    "team_member_remove",
-    "team_member_update",
-    "team_update",
-]

@@ -1,97 +1,18 @@
-"""Pages of the cadre pool (巡察干部库) and of a round's teams. Thin: parse, call a selector or a service, render.
+"""Pages of a round's teams and their members. Thin: parse, call a selector or a service, render.
 
-The office writes; the leadership reads everything; a team member reads his own team's page. A team or
-cadre the user may not see answers 404; a write by anyone but the office answers 403."""
+The office writes; the leadership reads everything; a team member reads his own team's page. A team
+the user may not see answers 404; a write by anyone but the office answers 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
 from xuncha import access
-from xuncha.accounts.roles import is_office, sees_all_rounds
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
-from . import selectors, services
-from .forms import CadreForm, TeamMemberAddForm, TeamMemberForm, TeamNoteForm
-from .models import Cadre
-
-CADRE_FILTERS = ("q", "home_unit", "specialty", "available")
-
-# --- the cadre pool -------------------------------------------------------------------------------
-
-
-@login_required
-def cadre_list(request):
-    if not sees_all_rounds(request.user):
-        raise PermissionDenied
-    filters = {key: request.GET.get(key, "").strip() for key in CADRE_FILTERS}
-    cadres = selectors.cadre_list(user=request.user, **filters)
-    page = Paginator(cadres, 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "teams/cadre_list.html",
-        {
-            "page_obj": page,
-            "filters": filters,
-            "filtered": any(filters.values()),
-            **selectors.cadre_filter_options(),
-            "nav_active": "cadres",
-        },
-    )
-
-
-@login_required
-def cadre_detail(request, pk):
-    cadre = get_object_or_404(selectors.cadres_for(request.user), pk=pk)
-    return render(
-        request,
-        "teams/cadre_detail.html",
-        {"cadre": cadre, "memberships": list(selectors.cadre_memberships(cadre)), "nav_active": "cadres"},
-    )
-
-
-class CadreFormView(OfficeRequiredMixin, View):
-    """New cadre (no pk) or edit of one; saved through `cadre_save`, which refreshes the team grants."""
-
-    def get_cadre(self) -> Cadre:
-        if "pk" in self.kwargs:
-            return get_object_or_404(selectors.cadres_for(self.request.user), pk=self.kwargs["pk"])
-        return Cadre()
-
-    def render_form(self, form):
-        return render(
-            self.request,
-            "teams/cadre_form.html",
-            {
-                "form": form,
-                "cadre": form.instance,
-                "specialties": selectors.cadre_filter_options()["specialties"],
-                "nav_active": "cadres",
-            },
-        )
-
-    def get(self, request, pk=None):
-        return self.render_form(CadreForm(instance=self.get_cadre()))
-
-    def post(self, request, pk=None):
-        form = CadreForm(request.POST, instance=self.get_cadre())
-        if form.is_valid():
-            ok, cadre = run_service(
-                request,
-                services.cadre_save,
-                cadre=form.save(commit=False),
-                by=request.user,
-                success="干部信息已保存",
-            )
-            if ok:
-                return redirect("teams:cadre_detail", cadre.pk)
-        return self.render_form(form)
-
-
-# --- teams ------------------------------------------------------------------------------------------
+from .. import selectors, services
+from ..forms import TeamMemberAddForm, TeamMemberForm, TeamNoteForm
 
 
 def _team_page(request, team, *, add_form=None):
@@ -99,10 +20,10 @@ def _team_page(request, team, *, add_form=None):
     members = list(selectors.team_members(team))
     assignments = list(selectors.team_assignments(team))
     editable = team.round.status in services.TEAM_EDITABLE_STATUSES
-    can_edit = is_office(request.user) and editable
+    can_edit = access.allows(request.user, "change_members", team) and editable
     if can_edit and add_form is None:
         add_form = TeamMemberAddForm(team=team, assigned_units=[a.unit for a in assignments])
-    sees_all = sees_all_rounds(request.user)
+    sees_all = access.allows(request.user, "sees_all")
     return render(
         request,
         "teams/team_detail.html",
@@ -131,9 +52,7 @@ class TeamCreateView(OfficeRequiredMixin, View):
     """GET: a small confirmation with the next team's number; POST: create it."""
 
     def get_round(self):
-        return get_object_or_404(
-            access.visible(self.request.user, "rounds.Round").select_related("term"), pk=self.kwargs["round_pk"]
-        )
+        return selectors.team_round_get(user=self.request.user, pk=self.kwargs["round_pk"])
 
     def render_page(self, round, form):
         return render(

@@ -1,16 +1,13 @@
-"""Reads for the cadre pool and team pages, already filtered to what the user may see and already joined,
-so a page costs the same few queries whatever the number of rows."""
+"""Reads for the team pages, already filtered to what the user may see and already joined, so a page
+costs the same few queries whatever the number of rows."""
 
-from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
-from rounds.models import Unit
-from rounds.services.units import unit_lineage
+from rounds.models import Round
 from xuncha import access
-from xuncha.accounts.roles import Role, sees_all_rounds
 
-from .models import Cadre, MemberRole, Team, TeamMember
+from ..models import Cadre, MemberRole, Team, TeamMember
 
 # 组长 first, then 副组长, then 组员.
 ROLE_ORDER = Case(
@@ -21,71 +18,14 @@ ROLE_ORDER = Case(
 )
 
 
-# --- the cadre pool -------------------------------------------------------------------------------
-
-
-def cadres_for(user) -> QuerySet:
-    """The pool is the office's and the leadership's; nobody else sees a cadre's record."""
-    if not sees_all_rounds(user):
-        return Cadre.objects.none()
-    return Cadre.objects.select_related("home_unit", "user")
-
-
-def cadre_list(
-    *, user, q: str = "", home_unit: str = "", specialty: str = "", available: str = ""
-) -> QuerySet:
-    """The pool, searched by name, specialty or post and filtered; each with the rounds he has served."""
-    qs = cadres_for(user).annotate(rounds_served=Count("memberships"))
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(specialty__icontains=q) | Q(post__icontains=q))
-    if home_unit.isdigit():
-        qs = qs.filter(home_unit_id=int(home_unit))
-    if specialty:
-        qs = qs.filter(specialty=specialty)
-    if available == "yes":
-        qs = qs.filter(is_available=True)
-    elif available == "no":
-        qs = qs.filter(is_available=False)
-    return qs.order_by("home_unit__name", "name", "pk")
-
-
-def cadre_filter_options() -> dict:
-    """The choices of the pool's filter bar: the home units cadres come from and their specialties."""
-    return {
-        "home_units": Unit.objects.filter(cadres__isnull=False).distinct().order_by("unit_type", "name"),
-        "specialties": (
-            Cadre.objects.exclude(specialty="")
-            .order_by("specialty")
-            .values_list("specialty", flat=True)
-            .distinct()
-        ),
-    }
-
-
-def cadre_memberships(cadre: Cadre) -> QuerySet:
-    """The rounds a cadre has served on, newest first, with team, role and duty."""
-    return (
-        TeamMember.objects.filter(cadre=cadre)
-        .select_related("team__round__term")
-        .order_by("-team__round__term__start_date", "-team__round__number")
-    )
-
-
-def linkable_users(cadre: Cadre | None = None) -> QuerySet:
-    """Team accounts (group 巡察组) not yet linked to a cadre, plus this cadre's own account."""
-    users = get_user_model().objects.filter(groups__name=Role.TEAM, is_active=True)
-    free = Q(cadre__isnull=True)
-    if cadre is not None and cadre.user_id:
-        free |= Q(pk=cadre.user_id)
-    return users.filter(free).distinct().order_by("name", "username")
-
-
-# --- teams ------------------------------------------------------------------------------------------
+def team_round_get(*, user, pk: int):
+    """The round a new team is formed in, or 404 when the user may not see it."""
+    return access.get_visible(user, Round.objects.select_related("term"), pk=pk)
 
 
 def team_get(*, user, pk: int) -> Team:
     """A team the user may see (office, leadership, or a member through the team's assignments); else 404."""
-    return get_object_or_404(access.visible(user, "teams.Team").select_related("round__term"), pk=pk)
+    return access.get_visible(user, Team.objects.select_related("round__term"), pk=pk)
 
 
 def member_get(*, user, pk: int) -> TeamMember:
@@ -105,16 +45,6 @@ def team_members(team: Team) -> QuerySet:
 
 def team_assignments(team: Team) -> QuerySet:
     return team.assignments.select_related("unit").order_by("unit__name")
-
-
-def recusal_unit_ids(units) -> set[int]:
-    """Home units whose cadres must stay off a team inspecting these units: each unit, the units above it
-    and the units below it (回避). The cost is per assigned unit, not per cadre."""
-    ids: set[int] = set()
-    for unit in units:
-        lineage = unit_lineage(unit)
-        ids |= {unit.pk} | lineage.ancestors | lineage.descendants
-    return ids
 
 
 def cadres_to_add(team: Team) -> QuerySet:
