@@ -8,8 +8,8 @@ it. 问责 for 整改不力, 敷衍整改 or 虚假整改 is recorded against th
              整改中 ──return──▶ 退回重改 ──close──▶ 已销号
 
 Every step is a `MeasureEvent` with its reason, and the measure's history records who changed what.
-The read helpers at the bottom (`latest_entries`, `last_rating`, `last_closed_at`) serve the ledger
-and the 回头看 pages.
+The reads of the ledger and the 回头看 pages (`latest_entries`, `last_rating`, `last_closed_at`) are in
+`rectification.selectors.closing`.
 """
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, office_users, require_office
+from xuncha.core.services import as_history_user, office_users
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -31,10 +31,9 @@ from ..models import (
     Rectification,
     RectStatus,
     Report,
-    ReportEntry,
     ReportKind,
-    VersionStatus,
 )
+from . import guards
 
 REASON_MAX = 2000
 
@@ -68,7 +67,7 @@ def _reason(reason: str | None, what: str) -> str:
 
 def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
     """销号: the office found the measure done (against its evidence). From 整改中 or 退回重改."""
-    require_office(by, "对整改措施销号")
+    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以对整改措施销号")
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise DomainError(f"销号意见不能超过{REASON_MAX}字")
@@ -93,7 +92,7 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
     """退回: the office found the measure not done; the unit's principal and liaison are told why.
 
     A returned measure may be returned again (the unit reported once more and it is still not done)."""
-    require_office(by, "退回整改措施")
+    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以退回整改措施")
     reason = _reason(reason, "退回理由")
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
@@ -123,7 +122,7 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
 def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
     """反弹重开: a closed measure whose problem came back is open again. If the rectification had closed,
     it goes back to 整改中 (its earlier rating stays in the history). The unit and the office are told."""
-    require_office(by, "反弹重开整改措施")
+    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以反弹重开整改措施")
     reason = _reason(reason, "反弹重开的理由")
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
@@ -195,7 +194,7 @@ def close_problems(rect: Rectification) -> list[str]:
 
 def rectification_close(*, rect: Rectification, rating: str, note: str, by) -> Rectification:
     """整改评估并办结: every measure closed or long-term, the final report in; the office rates it."""
-    require_office(by, "评估并办结整改")
+    guards.require(by, "close", rect, message="只有巡察办可以评估并办结整改")
     note = (note or "").strip()
     with transaction.atomic():
         current = _locked_rect(rect.pk)
@@ -253,7 +252,7 @@ def _check_rect_for_accountability(rect: Rectification) -> None:
 
 def accountability_add(*, rect: Rectification, accountability: Accountability, by) -> Accountability:
     """Record 问责 against the unit or a person of this rectification."""
-    require_office(by, "记录整改问责")
+    guards.require(by, "record_accountability", rect, message="只有巡察办可以记录整改问责")
     _check_rect_for_accountability(rect)
     _validate_accountability(accountability)
     accountability.pk = None
@@ -266,55 +265,10 @@ def accountability_add(*, rect: Rectification, accountability: Accountability, b
 
 def accountability_update(*, accountability: Accountability, by) -> Accountability:
     """Correct a 问责 record; the history keeps what it said before."""
-    require_office(by, "修改整改问责")
+    guards.require(by, "record_accountability", accountability.rectification, message="只有巡察办可以修改整改问责")
     if accountability.pk is None:
         raise DomainError("问责记录不存在")
     _validate_accountability(accountability)
     as_history_user(accountability, by)
     accountability.save()
     return accountability
-
-
-# --- read helpers -------------------------------------------------------------------------------------
-
-
-def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEntry]:
-    """Each measure's latest reported progress: its entry in the newest submitted or signed version of
-    the latest report that speaks of it — for the measures `measure_ids` (a page of the ledger), or all.
-    Three queries whatever the number of reports: the newest entry's id per measure (a correlated
-    subquery), those entries, their evidence."""
-    from django.db.models import OuterRef, Subquery
-
-    newest = (
-        ReportEntry.objects.filter(
-            measure=OuterRef("pk"), version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED)
-        )
-        .order_by("-version__report__due_date", "-version__number", "-pk")
-        .values("pk")[:1]
-    )
-    measures = rect.measures.all()
-    if measure_ids is not None:
-        measures = measures.filter(pk__in=list(measure_ids))
-    ids = [pk for pk in measures.annotate(newest=Subquery(newest)).values_list("newest", flat=True) if pk]
-    entries = (
-        ReportEntry.objects.filter(pk__in=ids).select_related("version__report").prefetch_related("evidence")
-    )
-    return {entry.measure_id: entry for entry in entries}
-
-
-def last_closed_at(rect: Rectification):
-    """When the rectification was (last) closed, even if a reopened measure sent it back to 整改中."""
-    if rect.closed_at:
-        return rect.closed_at
-    record = rect.history.filter(closed_at__isnull=False).order_by("-history_date").first()
-    return record.closed_at if record else None
-
-
-def last_rating(rect: Rectification) -> tuple[str, str]:
-    """(rating label, note) of the rectification's latest 整改评估, kept in the history after a reopening."""
-    if rect.rating:
-        return rect.get_rating_display(), rect.rating_note
-    record = rect.history.exclude(rating="").order_by("-history_date").first()
-    if record is None:
-        return "", ""
-    return Rating(record.rating).label, record.rating_note

@@ -21,18 +21,39 @@ from django.utils import timezone
 
 from clues.models import Category, Finding, FindingStatus, area_of
 from rounds.models import Assignment, Milestone, MilestoneKind, RoundStatus
+from xuncha import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.models import GeneratedDocument
 from xuncha.core.numerals import cn_number
-from xuncha.core.services import as_history_user, require_office
+from xuncha.core.services import as_history_user
 from xuncha.notifications.services import notify
 
 from ..models import Problem, Rectification, RectStatus
+from . import guards
 from .schedule import report_schedule
 
 # The round's stages in which the office may prepare the feedback of one of its units.
 CREATE_STATUSES = (RoundStatus.REPORTING, RoundStatus.FEEDBACK, RoundStatus.RECTIFYING)
+
+# The documents of the feedback (rendered by `rectification.documents.feedback`).
+KIND_REPORT_DOCX = "inspection_report_docx"
+KIND_REPORT_PDF = "inspection_report_pdf"
+KIND_FEEDBACK_DOCX = "feedback_docx"
+KIND_FEEDBACK_PDF = "feedback_pdf"
+REPORT_KINDS = (KIND_REPORT_DOCX, KIND_REPORT_PDF)
+FEEDBACK_KINDS = (KIND_FEEDBACK_DOCX, KIND_FEEDBACK_PDF)
+KINDS = (*REPORT_KINDS, *FEEDBACK_KINDS)
+
+
+def report_title(unit_name: str) -> str:
+    return f"关于巡察{unit_name}的情况报告"
+
+
+def feedback_title(unit_name: str) -> str:
+    return f"关于巡察{unit_name}的反馈意见"
+
+
 # The round's stages in which the feedback meeting is held.
 MEETING_STATUSES = (RoundStatus.FEEDBACK, RoundStatus.RECTIFYING)
 
@@ -170,7 +191,7 @@ def rectification_create(
     *, assignment, deadline: date, demands: str, by, report_summary: str = "", feedback_intro: str = ""
 ) -> Rectification:
     """The feedback of an assignment, in 反馈准备, with a problem for each approved finding."""
-    require_office(by, "准备反馈意见")
+    access.require(by, "rectification.create", message="只有巡察办可以准备反馈意见")
     reasons = []
     demands = (demands or "").strip()
     if not demands:
@@ -221,7 +242,7 @@ def rectification_create(
 
 def rectification_sync_problems(*, rect: Rectification, by) -> int:
     """Add the findings approved since (or removed earlier) as problems at the end; returns how many."""
-    require_office(by, "调整反馈问题")
+    guards.require(by, "edit_feedback", rect, message="只有巡察办可以调整反馈问题")
     with transaction.atomic():
         current = _locked(rect)
         _check_preparing(current, "增加反馈问题")
@@ -234,7 +255,7 @@ def rectification_sync_problems(*, rect: Rectification, by) -> int:
 
 
 def _check_problem(problem: Problem, by, action: str) -> Rectification:
-    require_office(by, "调整反馈问题")
+    guards.require(by, "edit_feedback", problem.rectification, message="只有巡察办可以调整反馈问题")
     current = _locked(problem.rectification)
     _check_preparing(current, action)
     return current
@@ -281,7 +302,7 @@ def feedback_update(
 ) -> Rectification:
     """The texts of the report and the feedback, the demands and the deadline. After the meeting a new
     deadline moves the report schedule."""
-    require_office(by, "修改反馈意见")
+    guards.require(by, "edit_feedback", rect, message="只有巡察办可以修改反馈意见")
     demands = (demands or "").strip()
     with transaction.atomic():
         current = _locked(rect)
@@ -312,23 +333,21 @@ def feedback_update(
 
 def feedback_render(*, rect: Rectification, by) -> list[GeneratedDocument]:
     """Ask Celery for the 巡察报告 and the 反馈意见, each as Word and PDF."""
-    from rectification.documents import feedback as docs_feedback
-
-    require_office(by, "生成巡察报告和反馈意见")
+    guards.require(by, "edit_feedback", rect, message="只有巡察办可以生成巡察报告和反馈意见")
     with transaction.atomic():
         current = _locked(rect)
         if not current.problems.exists():
             raise DomainError("没有反馈问题，不能生成巡察报告和反馈意见")
         unit = current.unit.name
-        report_title = docs_feedback.report_title(unit)
-        feedback_title = docs_feedback.feedback_title(unit)
+        report = report_title(unit)
+        feedback = feedback_title(unit)
         return [
             document_request(subject=current, kind=kind, title=title, by=by)
             for kind, title in (
-                (docs_feedback.KIND_REPORT_DOCX, report_title),
-                (docs_feedback.KIND_REPORT_PDF, report_title),
-                (docs_feedback.KIND_FEEDBACK_DOCX, feedback_title),
-                (docs_feedback.KIND_FEEDBACK_PDF, feedback_title),
+                (KIND_REPORT_DOCX, report),
+                (KIND_REPORT_PDF, report),
+                (KIND_FEEDBACK_DOCX, feedback),
+                (KIND_FEEDBACK_PDF, feedback),
             )
         ]
 
@@ -338,7 +357,7 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
 
     Recorded once, from 反馈准备. While the plan is being drafted and no report has been submitted, the
     office may still correct the record (a wrong date moves the report schedule)."""
-    require_office(by, "记录反馈会")
+    guards.require(by, "edit_feedback", rect, message="只有巡察办可以记录反馈会")
     place, attendees = (place or "").strip(), (attendees or "").strip()
     with transaction.atomic():
         current = _locked(rect)

@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from rectification.documents import plan_excel
 from xuncha.core.errors import DomainError
 from xuncha.core.numerals import cn_date
-from xuncha.core.services import as_history_user, office_users, require_office
+from xuncha.core.services import as_history_user, office_users
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -33,7 +33,7 @@ from ..models import (
     Rectification,
     RectStatus,
 )
-from . import signing
+from . import guards, signing
 
 # Text fields of a measure: (field, label, max length).
 MEASURE_TEXT_FIELDS = [
@@ -470,7 +470,7 @@ def plan_submit(*, rect, by) -> Rectification:
 
 def plan_approve(*, rect, by) -> Rectification:
     """The office approves the plan: the rectification is under way (整改中)."""
-    require_office(by, "审核整改方案")
+    guards.require(by, "approve_plan", rect, message="只有巡察办可以审核整改方案")
     with transaction.atomic():
         current = _locked_rect(rect)
         if current.status != RectStatus.PLAN_SUBMITTED:
@@ -493,7 +493,7 @@ def plan_approve(*, rect, by) -> Rectification:
 
 def plan_return(*, rect, reason, by) -> Rectification:
     """The office sends the plan back with its reasons; the unit revises and submits again."""
-    require_office(by, "退回整改方案")
+    guards.require(by, "return_plan", rect, message="只有巡察办可以退回整改方案")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写退回理由")

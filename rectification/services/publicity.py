@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from xuncha.core.errors import DomainError
 from xuncha.core.numerals import cn_date
-from xuncha.core.services import as_history_user, require_office
+from xuncha.core.services import as_history_user
 
 from ..models import (
     Accountability,
@@ -28,6 +28,7 @@ from ..models import (
     Rectification,
     RectStatus,
 )
+from . import guards
 
 # Each kind of personal data, with how a refusal names it. The look-arounds keep a number from being
 # read inside a longer run of digits (a mobile number inside an ID number, say).
@@ -150,7 +151,7 @@ def _validate(publication: Publication, rect: Rectification) -> None:
 
 def publication_save(*, rect: Rectification, publication: Publication, by) -> Publication:
     """Save a draft publication of this rectification (new or edited). Only a draft can be edited."""
-    require_office(by, "拟定整改公开内容")
+    guards.require(by, "publish", rect, message="只有巡察办可以拟定整改公开内容")
     if publication.pk is not None:
         with transaction.atomic():
             stored = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -176,7 +177,7 @@ def publication_save(*, rect: Rectification, publication: Publication, by) -> Pu
 
 def publication_publish(*, publication: Publication, by) -> Publication:
     """Approve and publish a draft: 党内公开 shows it to every logged-in user, 社会公开 on the public page."""
-    require_office(by, "审核公开整改情况")
+    guards.require(by, "publish", publication.rectification, message="只有巡察办可以审核公开整改情况")
     with transaction.atomic():
         current = Publication.objects.select_for_update(of=("self",)).select_related(
             "rectification__unit", "rectification__round"
@@ -201,7 +202,7 @@ def publication_publish(*, publication: Publication, by) -> Publication:
 
 def publication_withdraw(*, publication: Publication, reason: str, by) -> Publication:
     """Withdraw a published text (it leaves the lists at once); the reason is kept."""
-    require_office(by, "撤回整改公开内容")
+    guards.require(by, "publish", publication.rectification, message="只有巡察办可以撤回整改公开内容")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写撤回理由")

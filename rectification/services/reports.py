@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xuncha import access
-from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha.accounts.roles import Role
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
@@ -49,11 +49,11 @@ from ..models import (
     ReportVersion,
     VersionStatus,
 )
+from . import guards
 from .signing import content_sha256, verify_signer
 
 KIND_VERSION_PDF = "report_version_pdf"
 
-UNIT_ROLES = ("principal", "unit")
 ORG_OFFICE = "县委巡察办"
 ORG_JIWEI = "县纪委监委"
 ORG_ZUZHIBU = "县委组织部"
@@ -91,8 +91,7 @@ def _check_open(rect: Rectification) -> None:
 
 
 def _check_unit_user(by, rect: Rectification, action: str) -> None:
-    if access.rect_role(by, rect) not in UNIT_ROLES:
-        raise DomainError(f"只有{rect.unit.name}的主要负责人或联络员可以{action}")
+    guards.require(by, "write_report", rect, message=f"只有{rect.unit.name}的主要负责人或联络员可以{action}")
 
 
 def _locked_version(version: ReportVersion) -> ReportVersion:
@@ -386,10 +385,10 @@ def _request_pdf(version: ReportVersion, *, by):
 def version_pdf_request(*, version: ReportVersion, by):
     """Render a submitted or signed version (again) as PDF."""
     report = version.report
-    if not access.visible(by, "rectification.Rectification").filter(pk=report.rectification_id).exists():
-        raise DomainError("无权生成该报告文件")
-    if access.rect_role(by, report.rectification) not in ("office", "supervisor", *UNIT_ROLES):
-        raise DomainError("只有巡察办、监督单位和被巡察单位可以生成报告文件")
+    rect = report.rectification
+    if not access.allows(by, "view", rect):
+        raise access.Forbidden("无权生成该报告文件")
+    guards.require(by, "report_pdf", rect, message="只有巡察办、监督单位和被巡察单位可以生成报告文件")
     if version.status == VersionStatus.DRAFT:
         raise DomainError("草稿尚未报送，不生成报告文件")
     return _request_pdf(version, by=by)
@@ -400,11 +399,11 @@ def version_pdf_request(*, version: ReportVersion, by):
 
 def author_org(user) -> str:
     """Whose voice a comment is: the office, the discipline commission or the organization department."""
-    if is_office(user):
+    if access.allows(user, "rectification.speak_for_office"):
         return ORG_OFFICE
-    if has_role(user, Role.JIWEI):
+    if access.allows(user, "rectification.speak_for_jiwei"):
         return ORG_JIWEI
-    if has_role(user, Role.ZUZHIBU):
+    if access.allows(user, "rectification.speak_for_zuzhibu"):
         return ORG_ZUZHIBU
     return ""
 
@@ -414,8 +413,8 @@ def comment_add(*, version: ReportVersion, author, body: str) -> ReportComment:
     report = version.report
     rect = report.rectification
     org = author_org(author)
-    if not org or not access.visible(author, "rectification.Rectification").filter(pk=rect.pk).exists():
-        raise DomainError("只有县纪委监委、县委组织部和县委巡察办可以提出监督意见")
+    if not org or not access.allows(author, "view", rect):
+        raise access.Forbidden("只有县纪委监委、县委组织部和县委巡察办可以提出监督意见")
     text = (body or "").strip()
     if not text:
         raise DomainError("请填写监督意见")
@@ -443,13 +442,11 @@ def hearing_planned_date(rect: Rectification) -> date | None:
     return second_month_end(rect.meeting_date) if rect.meeting_date else None
 
 
-def may_record_meeting(user, rect: Rectification, kind: str) -> bool:
-    role = access.rect_role(user, rect)
-    if kind == MeetingKind.HEARING:
-        return role == "office"
-    if kind == MeetingKind.DEMOCRATIC_LIFE:
-        return role in ("office", *UNIT_ROLES)
-    return False
+# Who may record each meeting: an access action on the rectification (the hearing is the office's).
+MEETING_ACTIONS = {
+    MeetingKind.HEARING: "record_hearing",
+    MeetingKind.DEMOCRATIC_LIFE: "record_democratic_life",
+}
 
 
 def meeting_add(
@@ -459,9 +456,8 @@ def meeting_add(
     if kind not in MeetingKind.values:
         raise DomainError("会议类型无效")
     label = MeetingKind(kind).label
-    if not may_record_meeting(by, rect, kind):
-        who = "巡察办" if kind == MeetingKind.HEARING else "被巡察单位或巡察办"
-        raise DomainError(f"只有{who}可以登记{label}")
+    who = "巡察办" if kind == MeetingKind.HEARING else "被巡察单位或巡察办"
+    guards.require(by, MEETING_ACTIONS[kind], rect, message=f"只有{who}可以登记{label}")
     if not rect.fed_back:
         raise DomainError("反馈会尚未召开，不能登记整改会议")
     if rect.is_closed:
@@ -491,7 +487,7 @@ def meeting_add(
         as_history_user(meeting, by)
         meeting.save()
         link = reverse("rectification:report_list", args=[rect.pk])
-        if access.rect_role(by, rect) in UNIT_ROLES:
+        if access.allows(by, "write_report", rect):
             recipients = office_users()
         else:
             recipients = rect.unit.own_users

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 
 from rectification.forms.closing import PublicationFilterForm, PublicFilterForm
 
@@ -64,10 +63,3 @@ def public_rectification(request, pub_pk):
     return render(
         request, "rectification/public_detail.html", {"publication": publication, "paragraphs": paragraphs}
     )
-
-
-urlpatterns = [
-    path("rectification/publications/", publications, name="publications"),
-    path("zhenggai/", public_rectifications, name="public_rectifications"),
-    path("zhenggai/<int:pub_pk>/", public_rectification, name="public_rectification"),
-]
