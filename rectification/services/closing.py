@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import transition
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -34,6 +35,7 @@ from ..models import (
     ReportKind,
 )
 from . import guards
+from .workflows import MEASURE_FLOW, RECT_FLOW  # noqa: F401  the status tables
 
 REASON_MAX = 2000
 
@@ -78,13 +80,15 @@ def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
             raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能销号（须在“整改中”）")
         if current.status == MeasureStatus.CLOSED:
             raise DomainError(f"措施{current.number}已销号")
-        current.status = MeasureStatus.CLOSED
-        current.closed_at = timezone.now()
-        current.closed_by = by
-        as_history_user(current, by)
-        current._change_reason = "销号"
-        current.save()
-        MeasureEvent.objects.create(measure=current, action=MeasureEvent.Action.CLOSE, reason=reason, by=by)
+        transition(
+            current,
+            "close",
+            by=by,
+            changes={"closed_at": timezone.now(), "closed_by": by},
+            after=lambda m, t: MeasureEvent.objects.create(
+                measure=m, action=MeasureEvent.Action.CLOSE, reason=reason, by=by
+            ),
+        )
     return current
 
 
@@ -101,21 +105,21 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
             raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能退回措施（须在“整改中”）")
         if current.status == MeasureStatus.CLOSED:
             raise DomainError(f"措施{current.number}已销号；问题反弹的，请“反弹重开”")
-        current.status = MeasureStatus.RETURNED
-        as_history_user(current, by)
-        current._change_reason = "退回"
-        current.save()
-        event = MeasureEvent.objects.create(
-            measure=current, action=MeasureEvent.Action.RETURN, reason=reason, by=by
-        )
-        notify(
-            recipients=rect.unit.own_users,
-            title=f"整改措施{current.number}被退回重改",
-            body=f"{rect.unit.name}：措施{current.number}“{current.content[:40]}”经巡察办核查未完成整改，"
-            f"退回理由：{reason}",
-            link=_ledger_link(rect),
-            dedupe_key=f"rect-measure-return-{event.pk}",
-        )
+
+        def returned(measure, _):
+            event = MeasureEvent.objects.create(
+                measure=measure, action=MeasureEvent.Action.RETURN, reason=reason, by=by
+            )
+            notify(
+                recipients=rect.unit.own_users,
+                title=f"整改措施{measure.number}被退回重改",
+                body=f"{rect.unit.name}：措施{measure.number}“{measure.content[:40]}”经巡察办核查未完成整改，"
+                f"退回理由：{reason}",
+                link=_ledger_link(rect),
+                dedupe_key=f"rect-measure-return-{event.pk}",
+            )
+
+        transition(current, "return", by=by, after=returned)
     return current
 
 
@@ -131,34 +135,36 @@ def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
             raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能反弹重开")
         if current.status != MeasureStatus.CLOSED:
             raise DomainError(f"措施{current.number}尚未销号，不需要重开")
-        current.status = MeasureStatus.OPEN
-        current.closed_at = None
-        current.closed_by = None
-        current.reopen_count += 1
-        as_history_user(current, by)
-        current._change_reason = "反弹重开"
-        current.save()
-        event = MeasureEvent.objects.create(
-            measure=current, action=MeasureEvent.Action.REOPEN, reason=reason, by=by
-        )
-        reopened_rect = rect.status == RectStatus.CLOSED
-        if reopened_rect:
-            rect.status = RectStatus.IN_PROGRESS
-            rect.closed_at = None
-            rect.rating = ""
-            rect.rating_note = ""
-            rect.rated_by = None
-            as_history_user(rect, by)
-            rect._change_reason = f"措施{current.number}反弹重开"
-            rect.save()
-        tail = "，整改重新转入“整改中”" if reopened_rect else ""
-        notify(
-            recipients=[*rect.unit.own_users, *office_users()],
-            title=f"整改措施{current.number}反弹重开",
-            body=f"{rect.unit.name}：措施{current.number}“{current.content[:40]}”问题反弹，已重开{tail}。"
-            f"理由：{reason}",
-            link=_ledger_link(rect),
-            dedupe_key=f"rect-measure-reopen-{event.pk}",
+
+        def reopened(measure, _):
+            event = MeasureEvent.objects.create(
+                measure=measure, action=MeasureEvent.Action.REOPEN, reason=reason, by=by
+            )
+            reopened_rect = rect.status == RectStatus.CLOSED
+            if reopened_rect:
+                transition(
+                    rect,
+                    "reopen",
+                    by=by,
+                    reason=f"措施{measure.number}反弹重开",
+                    changes={"closed_at": None, "rating": "", "rating_note": "", "rated_by": None},
+                )
+            tail = "，整改重新转入“整改中”" if reopened_rect else ""
+            notify(
+                recipients=[*rect.unit.own_users, *office_users()],
+                title=f"整改措施{measure.number}反弹重开",
+                body=f"{rect.unit.name}：措施{measure.number}“{measure.content[:40]}”问题反弹，已重开{tail}。"
+                f"理由：{reason}",
+                link=_ledger_link(rect),
+                dedupe_key=f"rect-measure-reopen-{event.pk}",
+            )
+
+        transition(
+            current,
+            "reopen",
+            by=by,
+            changes={"closed_at": None, "closed_by": None, "reopen_count": current.reopen_count + 1},
+            after=reopened,
         )
     return current
 
@@ -205,20 +211,22 @@ def rectification_close(*, rect: Rectification, rating: str, note: str, by) -> R
             reasons.append(f"评估意见不能超过{REASON_MAX}字")
         if reasons:
             raise DomainError("整改尚不能办结", reasons=reasons)
-        current.status = RectStatus.CLOSED
-        current.closed_at = timezone.now()
-        current.rating = rating
-        current.rating_note = note
-        current.rated_by = by
-        as_history_user(current, by)
-        current._change_reason = "整改评估并办结"
-        current.save()
-        notify(
-            recipients=current.unit.own_users,
-            title=f"{current.unit.name}整改已办结",
-            body=f"巡察办已完成整改评估：{current.get_rating_display()}。",
-            link=_ledger_link(current),
-            dedupe_key=f"rect-closed-{current.pk}-{current.closed_at.isoformat()}",
+
+        def closed(rect, _):
+            notify(
+                recipients=rect.unit.own_users,
+                title=f"{rect.unit.name}整改已办结",
+                body=f"巡察办已完成整改评估：{rect.get_rating_display()}。",
+                link=_ledger_link(rect),
+                dedupe_key=f"rect-closed-{rect.pk}-{rect.closed_at.isoformat()}",
+            )
+
+        transition(
+            current,
+            "close",
+            by=by,
+            changes={"closed_at": timezone.now(), "rating": rating, "rating_note": note, "rated_by": by},
+            after=closed,
         )
     return current
 

@@ -27,11 +27,13 @@ from xuncha.core.errors import DomainError
 from xuncha.core.models import GeneratedDocument
 from xuncha.core.numerals import cn_number
 from xuncha.core.services import as_history_user
+from xuncha.core.transitions import transition
 from xuncha.notifications.services import notify
 
 from ..models import Problem, Rectification, RectStatus
 from . import guards
 from .schedule import report_schedule
+from .workflows import RECT_FLOW  # noqa: F401  the status table
 
 # The round's stages in which the office may prepare the feedback of one of its units.
 CREATE_STATUSES = (RoundStatus.REPORTING, RoundStatus.FEEDBACK, RoundStatus.RECTIFYING)
@@ -352,6 +354,21 @@ def feedback_render(*, rect: Rectification, by) -> list[GeneratedDocument]:
         ]
 
 
+def _fed_back(rect: Rectification, _) -> None:
+    """The unit's principal and liaison are told to draft the plan."""
+    unit = rect.unit
+    notify(
+        recipients=unit.own_users,
+        title="巡察反馈意见已送达，请制定整改方案",
+        body=(
+            f"{rect.team.name}已于{rect.meeting_date:%Y年%m月%d日}向{unit.name}反馈巡察意见。请对照反馈问题逐项制定整改方案，"
+            f"落实“双承诺”，并于{rect.deadline:%Y年%m月%d日}前完成整改；每半个月报送一次整改进展情况。"
+        ),
+        link=_link(rect),
+        dedupe_key=f"rect-fed-back-{rect.pk}",
+    )
+
+
 def meeting_record(*, rect: Rectification, date: date, place: str, attendees: str, by) -> Rectification:
     """The feedback meeting is held: the unit sees its feedback from now on and drafts its plan.
 
@@ -385,14 +402,25 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
         if reasons:
             raise DomainError("反馈会未记录", reasons=reasons)
         old_date = current.meeting_date
-        current.meeting_date = date
-        current.meeting_place = place
-        current.meeting_attendees = attendees
-        if not correcting:
-            current.meeting_recorded_by = by
-            current.status = RectStatus.PLANNING
-        as_history_user(current, by)
-        current.save()
+        if correcting:
+            current.meeting_date = date
+            current.meeting_place = place
+            current.meeting_attendees = attendees
+            as_history_user(current, by)
+            current.save()
+        else:
+            transition(
+                current,
+                "hold_meeting",
+                by=by,
+                changes={
+                    "meeting_date": date,
+                    "meeting_place": place,
+                    "meeting_attendees": attendees,
+                    "meeting_recorded_by": by,
+                },
+                after=_fed_back,
+            )
         report_schedule(current)
         milestone = Milestone.objects.filter(round_id=current.round_id, kind=MilestoneKind.FEEDBACK).first()
         if milestone is not None and (
@@ -401,16 +429,4 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
             milestone.actual_date = date
             as_history_user(milestone, by)
             milestone.save()
-        if not correcting:
-            unit = current.unit
-            notify(
-                recipients=unit.own_users,
-                title="巡察反馈意见已送达，请制定整改方案",
-                body=(
-                    f"{current.team.name}已于{date:%Y年%m月%d日}向{unit.name}反馈巡察意见。请对照反馈问题逐项制定整改方案，"
-                    f"落实“双承诺”，并于{current.deadline:%Y年%m月%d日}前完成整改；每半个月报送一次整改进展情况。"
-                ),
-                link=_link(current),
-                dedupe_key=f"rect-fed-back-{current.pk}",
-            )
     return current

@@ -32,6 +32,7 @@ from xuncha.accounts.roles import Role
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import transition
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
@@ -51,6 +52,7 @@ from ..models import (
 )
 from . import guards
 from .signing import content_sha256, verify_signer
+from .workflows import VERSION_FLOW  # noqa: F401  the status table
 
 KIND_VERSION_PDF = "report_version_pdf"
 
@@ -286,21 +288,21 @@ def version_submit(*, version: ReportVersion, by) -> ReportVersion:
             entry.measure_number, entry.measure_text = entry.measure.number, entry.measure.content
         ReportEntry.objects.bulk_update(entries, ["measure_number", "measure_text"])
         now = timezone.now()
-        current.status = VersionStatus.SUBMITTED
-        current.submitted_by = by
-        current.submitted_at = now
-        current.save(update_fields=["status", "submitted_by", "submitted_at"])
-        if report.submitted_at is None:
-            Report.objects.filter(pk=report.pk, submitted_at__isnull=True).update(submitted_at=now)
-            report.submitted_at = now
-        again = f"（第{current.number}版，更正：{current.correction_note}）" if current.number > 1 else ""
-        notify(
-            recipients=supervisors() + office_users(),
-            title=f"{rect.unit.name}报送{report}{again}",
-            body=f"{rect.unit.name}报送了{report}（报送截止{report.due_date:%Y-%m-%d}），请阅示并开展日常监督。",
-            link=_link(report, current.number),
-            dedupe_key=f"rect-report-submitted-{current.pk}",
-        )
+
+        def submitted(version, _):
+            if report.submitted_at is None:
+                Report.objects.filter(pk=report.pk, submitted_at__isnull=True).update(submitted_at=now)
+                report.submitted_at = now
+            again = f"（第{version.number}版，更正：{version.correction_note}）" if version.number > 1 else ""
+            notify(
+                recipients=supervisors() + office_users(),
+                title=f"{rect.unit.name}报送{report}{again}",
+                body=f"{rect.unit.name}报送了{report}（报送截止{report.due_date:%Y-%m-%d}），请阅示并开展日常监督。",
+                link=_link(report, version.number),
+                dedupe_key=f"rect-report-submitted-{version.pk}",
+            )
+
+        transition(current, "submit", by=by, changes={"submitted_by": by, "submitted_at": now}, after=submitted)
     return current
 
 
@@ -359,20 +361,22 @@ def version_sign(*, version: ReportVersion, user, password: str) -> ReportVersio
             raise DomainError("草稿尚未报送，请先报送再签字背书")
         if report.versions.filter(number__gt=current.number).exists():
             raise DomainError("该版本已有更正版本，请对最新版本签字背书")
-        current.signed_by = user
-        current.signer_name = user.display_name
-        current.signed_at = timezone.now().replace(microsecond=0)
-        current.status = VersionStatus.SIGNED
-        current.sha256 = content_sha256(version_canonical(current))
-        current.save(update_fields=["signed_by", "signer_name", "signed_at", "status", "sha256"])
-        _request_pdf(current, by=user)
-        notify(
-            recipients=supervisors() + office_users(),
-            title=f"{rect.unit.name}{report}（第{current.number}版）已签字背书",
-            body=f"主要负责人{current.signer_name}已签字背书，对报告真实性负责。",
-            link=_link(report, current.number),
-            dedupe_key=f"rect-report-signed-{current.pk}",
-        )
+        signed = {"signed_by": user, "signer_name": user.display_name, "signed_at": timezone.now().replace(microsecond=0)}
+        for name, value in signed.items():
+            setattr(current, name, value)
+        signed["sha256"] = content_sha256(version_canonical(current))
+
+        def sealed(version, _):
+            _request_pdf(version, by=user)
+            notify(
+                recipients=supervisors() + office_users(),
+                title=f"{rect.unit.name}{report}（第{version.number}版）已签字背书",
+                body=f"主要负责人{version.signer_name}已签字背书，对报告真实性负责。",
+                link=_link(report, version.number),
+                dedupe_key=f"rect-report-signed-{version.pk}",
+            )
+
+        transition(current, "sign", by=user, changes=signed, after=sealed)
     return current
 
 

@@ -227,3 +227,26 @@ def speak_for_jiwei(user) -> bool:
 @page("rectification.speak_for_zuzhibu")
 def speak_for_zuzhibu(user) -> bool:
     return has_role(user, Role.ZUZHIBU)
+
+
+# --- the objects of one rectification (the permissions of its workflows) --------------------------------
+
+
+@rule("rectification.measure", "close", "return", "reopen")
+def close_measure(user, measure) -> bool:
+    return office_writes(user, measure.rectification)
+
+
+@rule("rectification.publication", "publish", "withdraw")
+def publish(user, publication) -> bool:
+    return office_writes(user, publication.rectification)
+
+
+@rule("rectification.reportversion", "submit")
+def submit_version(user, version) -> bool:
+    return unit_writes(user, version.report.rectification)
+
+
+@rule("rectification.reportversion", "sign")
+def sign_version(user, version) -> bool:
+    return sign(user, version.report.rectification)
