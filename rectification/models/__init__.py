@@ -15,7 +15,15 @@ sends each reminder once and a run that did not happen is caught up by the next 
 
 from .closing import Accountability, AccountabilityReason
 from .feedback import Problem, Rating, Rectification, RectStatus
-from .plan import Commitment, CommitmentKind, Measure, MeasureEvent, MeasureKind, MeasureStatus
+from .plan import (
+    Commitment,
+    CommitmentKind,
+    Measure,
+    MeasureEvent,
+    MeasureKind,
+    MeasureStatus,
+    measure_deadline_q,
+)
 from .publicity import Publication, PublicationScope, PublicationStatus
 from .reminders import ReminderLog
 from .reports import (
@@ -58,4 +66,5 @@ __all__ = [
     "PublicationStatus",
     "Publication",
     "ReminderLog",
+    "measure_deadline_q",
 ]

@@ -1,14 +1,15 @@
 """整改方案: the measures of each problem (the 整改台账), what the office did to them, and 双承诺."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
 
-from ..deadlines import deadline_state
+from ..deadlines import DUE_SOON_DAYS, deadline_state
 from .feedback import Problem, Rectification
 
 
@@ -71,6 +72,19 @@ class Measure(models.Model):
     def deadline_state(self, today: date | None = None) -> str:
         """'overdue' (red), 'due-soon' (within 7 days, yellow) or '' — shown wherever a measure appears."""
         return "" if self.status == MeasureStatus.CLOSED else deadline_state(self.deadline, today)
+
+
+def measure_deadline_q(state: str, today: date) -> Q:
+    """`Measure.deadline_state` as a filter, for the database: a measure not closed is 'overdue' past its
+    deadline and 'due-soon' within DUE_SOON_DAYS; any other `state` ('normal') is everything else."""
+    open_ = ~Q(status=MeasureStatus.CLOSED)
+    overdue = open_ & Q(deadline__lt=today)
+    due_soon = open_ & Q(deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+    if state == "overdue":
+        return overdue
+    if state == "due-soon":
+        return due_soon
+    return ~(overdue | due_soon)
 
 
 class MeasureEvent(models.Model):

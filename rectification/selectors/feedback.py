@@ -36,15 +36,10 @@ def rounds_of(rects):
     return Round.objects.filter(pk__in=rects.values("round_id"))
 
 
-def rect_list(user, filters: dict):
-    """The rectifications the user may see, filtered, with their measure counts and next report due."""
-    rects = visible_rectifications(user).select_related("round__term", "unit", "team")
-    if filters.get("round"):
-        rects = rects.filter(round=filters["round"])
-    if filters.get("status"):
-        rects = rects.filter(status=filters["status"])
-    if filters.get("q"):
-        rects = rects.filter(unit__name__icontains=filters["q"].strip())
+def rect_list(user, filters):
+    """The rectifications the user may see, narrowed by the list's `RectFilter`, with their measure
+    counts and next report due."""
+    rects = filters.apply(visible_rectifications(user).select_related("round__term", "unit", "team"))
     return rects.annotate(
         measure_total=Count("measures", distinct=True),
         measure_closed=Count("measures", filter=Q(measures__status=MeasureStatus.CLOSED), distinct=True),

@@ -1,50 +1,16 @@
 """Reads of the plan (整改方案与台账): the measures of a rectification as the ledger page filters and
 counts them, and the deadline marks as database filters."""
 
-from datetime import date, timedelta
-
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ..deadlines import DUE_SOON_DAYS
-from ..models import Commitment, Measure, MeasureStatus, Problem
+from ..models import Commitment, Measure, MeasureStatus, Problem, measure_deadline_q
 
 
-def measure_deadline_q(state: str, today: date) -> Q:
-    """`Measure.deadline_state` as a filter, for the database: a measure not closed is 'overdue' past its
-    deadline and 'due-soon' within DUE_SOON_DAYS; any other `state` ('normal') is everything else."""
-    open_ = ~Q(status=MeasureStatus.CLOSED)
-    overdue = open_ & Q(deadline__lt=today)
-    due_soon = open_ & Q(deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
-    if state == "overdue":
-        return overdue
-    if state == "due-soon":
-        return due_soon
-    return ~(overdue | due_soon)
-
-
-def plan_measures(rect, filters: dict):
-    measures = rect.measures.select_related("problem")
-    if filters.get("status"):
-        measures = measures.filter(status=filters["status"])
-    if filters.get("kind"):
-        measures = measures.filter(kind=filters["kind"])
-    today = timezone.localdate()
-    if filters.get("due") in ("soon", "overdue"):
-        state = "due-soon" if filters["due"] == "soon" else "overdue"
-        measures = measures.filter(measure_deadline_q(state, today))
-    q = (filters.get("q") or "").strip()
-    if q:
-        measures = measures.filter(
-            Q(content__icontains=q)
-            | Q(goal__icontains=q)
-            | Q(responsible_leader__icontains=q)
-            | Q(responsible_branch__icontains=q)
-            | Q(responsible_person__icontains=q)
-            | Q(problem__title__icontains=q)
-        )
-    return measures.order_by("problem__seq", "seq")
+def plan_measures(rect, filters):
+    """The rectification's measures narrowed by the plan page's `MeasureFilter`, in order."""
+    return filters.apply(rect.measures.select_related("problem")).order_by("problem__seq", "seq")
 
 
 def plan_problems(rect, only=None):

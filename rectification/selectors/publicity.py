@@ -1,7 +1,6 @@
 """Reads of 双公开: a rectification's publications (drafts only for the office and the leadership), the
 party-wide list of what is published and the public pages' list (社会公开 only)."""
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from ..models import Publication, PublicationScope, PublicationStatus
@@ -31,24 +30,13 @@ def public():
     return published().filter(scope=PublicationScope.PUBLIC)
 
 
-def search(publications, q: str):
-    if not q:
-        return publications
-    return publications.filter(
-        Q(title__icontains=q) | Q(text__icontains=q) | Q(rectification__unit__name__icontains=q)
-    )
+def publication_list(filters):
+    """党内公开: what the office published, in both scopes, narrowed by the list's `PublicationFilter`."""
+    return filters.apply(published())
 
 
-def publication_list(filters: dict):
-    """党内公开: what the office published, in both scopes."""
-    rows = search(published(), filters.get("q", ""))
-    if scope := filters.get("scope"):
-        rows = rows.filter(scope=scope)
-    return rows
-
-
-def public_list(filters: dict):
-    return search(public(), filters.get("q", ""))
+def public_list(filters):
+    return filters.apply(public())
 
 
 def public_get(pk) -> Publication:

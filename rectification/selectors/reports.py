@@ -106,6 +106,7 @@ def evidence_get(user, pk) -> ReportEvidence:
 
 
 def supervision_rects(rects, filters: dict):
+    """The rectifications of the unit and the round the filter names (its valid values)."""
     if filters.get("round"):
         rects = rects.filter(round=filters["round"])
     if filters.get("q"):
@@ -113,8 +114,9 @@ def supervision_rects(rects, filters: dict):
     return rects
 
 
-def supervision_versions(user, rects, filters: dict):
-    """The latest submitted or signed version of every report of these rectifications, newest first."""
+def supervision_versions(user, rects, filters):
+    """The latest submitted or signed version of every report of these rectifications, newest first,
+    narrowed by the page's `SupervisionFilter`."""
     latest_sent = (
         ReportVersion.objects.filter(report=OuterRef("report"), status__in=SENT)
         .order_by("-number")
@@ -131,14 +133,7 @@ def supervision_versions(user, rects, filters: dict):
         .select_related("report__rectification__unit", "report__rectification__round", "submitted_by")
         .order_by("-submitted_at", "-pk")
     )
-    if filters.get("signed") == "yes":
-        versions = versions.filter(status=VersionStatus.SIGNED)
-    elif filters.get("signed") == "no":
-        versions = versions.filter(status=VersionStatus.SUBMITTED)
-    if filters.get("commented") == "mine":
-        versions = versions.filter(commented_by_me=True)
-    elif filters.get("commented") == "not_mine":
-        versions = versions.filter(commented_by_me=False)
+    versions = filters.apply(versions)
     return versions
 
 

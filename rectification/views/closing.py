@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from rectification.forms.closing import (
     AccountabilityForm,
-    LedgerFilterForm,
+    LedgerFilter,
     PublicationForm,
     RectCloseForm,
     WithdrawForm,
@@ -60,15 +60,14 @@ def _ledger_url(rect, anchor: str = "") -> str:
 @login_required
 def ledger(request, pk):
     rect = get_rect(request, pk)
-    form = LedgerFilterForm(request.GET or None)
-    filters = form.filters()
+    filters = LedgerFilter(request.GET)
     measures = selectors.ledger_measures(rect, filters)
     # Filtered and paginated in the database; events and latest progress only for the page's measures.
     page = LedgerPaginator(
         measures,
         LEDGER_PAGE_SIZE,
         tracked=selectors.LEDGER_TRACKED,
-        key=("rect-ledger", rect.pk, *sorted(filters.items())),
+        key=("rect-ledger", rect.pk, *sorted(filters.values.items())),
         deferred_join=False,
     ).get_page(request.GET.get("page"))
     rows = selectors.ledger_rows(rect, list(page.object_list))
@@ -78,9 +77,9 @@ def ledger(request, pk):
     blockers = close_problems(rect) if office and rect.status == RectStatus.IN_PROGRESS else []
     rating_label, rating_note = selectors.last_rating(rect) if rect.is_closed else ("", "")
     context = tab_context(rect, "ledger") | {
-        "form": form,
+        "filter": filters,
         "page_obj": page,
-        "filtered": bool(filters),
+        "filtered": bool(filters.values),
         "stats": stats,
         "office": office,
         "actionable": office and rect.status == RectStatus.IN_PROGRESS,

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from rectification.forms.feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilterForm
+from rectification.forms.feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilter
 from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
@@ -43,8 +43,8 @@ def _worst(*states: str) -> str:
 def rect_list(request):
     user = request.user
     rounds = selectors.rounds_of(selectors.visible_rectifications(user)).select_related("term")
-    form = RectFilterForm(request.GET or None, rounds=rounds)
-    rects = selectors.rect_list(user, form.filters())
+    filters = RectFilter(request.GET, rounds=rounds)
+    rects = selectors.rect_list(user, filters)
     page = Paginator(rects, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for rect in page.object_list:
@@ -57,7 +57,7 @@ def rect_list(request):
         request,
         "rectification/rect_list.html",
         {
-            "form": form,
+            "filter": filters,
             "page_obj": page,
             "office": office,
             "pending": pending,

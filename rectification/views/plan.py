@@ -17,7 +17,7 @@ from django.views import View
 from rectification.forms.plan import (
     CommitmentForm,
     CommitmentSignForm,
-    MeasureFilterForm,
+    MeasureFilter,
     MeasureForm,
     PlanImportForm,
     PlanReturnForm,
@@ -48,9 +48,8 @@ class PlanView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         rect = get_rect(request, pk)
-        form = MeasureFilterForm(request.GET or None)
-        filters = form.filters()
-        filtered = bool(filters)
+        filters = MeasureFilter(request.GET)
+        filtered = bool(filters.values)
         measures = list(selectors.plan_measures(rect, filters))
         by_problem: dict[int, list[Measure]] = {}
         for measure in measures:
@@ -61,7 +60,7 @@ class PlanView(LoginRequiredMixin, View):
         unit_user = rect.may["edit_plan"]
         can_edit = unit_user and rect.plan_editable
         context = tab_context(rect, "plan") | {
-            "form": form,
+            "filter": filters,
             "filtered": filtered,
             "page_obj": page,
             "groups": groups,

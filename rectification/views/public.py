@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from rectification.forms.closing import PublicationFilterForm, PublicFilterForm
+from rectification.forms.closing import PublicationFilter, PublicFilter
 
 from ..selectors import publicity as selectors
 
@@ -15,21 +15,20 @@ PAGE_SIZE = 15
 @login_required
 def publications(request):
     """党内公开: what the office published, in both scopes."""
-    form = PublicationFilterForm(request.GET or None)
-    filters = form.filters()
+    filters = PublicationFilter(request.GET)
     page = Paginator(selectors.publication_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "rectification/publication_list.html",
-        {"form": form, "page_obj": page, "filtered": bool(filters), "nav_active": "publications"},
+        {"filter": filters, "page_obj": page, "filtered": bool(filters.values), "nav_active": "publications"},
     )
 
 
 def public_rectifications(request):
     """社会公开 (no login): the published public texts, newest first."""
-    form = PublicFilterForm(request.GET or None)
-    page = Paginator(selectors.public_list(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "rectification/public_list.html", {"form": form, "page_obj": page})
+    filters = PublicFilter(request.GET)
+    page = Paginator(selectors.public_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "rectification/public_list.html", {"filter": filters, "page_obj": page})
 
 
 def public_rectification(request, pub_pk):

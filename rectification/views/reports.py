@@ -21,7 +21,7 @@ from rectification.forms.reports import (
     CorrectionForm,
     MeetingForm,
     SignForm,
-    SupervisionFilterForm,
+    SupervisionFilter,
     VersionForm,
 )
 from xuncha import access
@@ -409,17 +409,16 @@ class SupervisionView(LoginRequiredMixin, View):
         access.require(user, "rectification.supervision")
         rects = rect_selectors.visible_rectifications(user)
         rounds = rect_selectors.rounds_of(rects).order_by("-planned_start")
-        form = SupervisionFilterForm(request.GET or None, rounds=rounds)
-        filters = form.filters()
-        rects = selectors.supervision_rects(rects, filters)
+        filters = SupervisionFilter(request.GET, rounds=rounds)
         versions = selectors.supervision_versions(user, rects, filters)
+        rects = selectors.supervision_rects(rects, filters.values)
         page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
         overdue = selectors.overdue_reports(rects)
         return render(
             request,
             "rectification/supervision.html",
             {
-                "form": form,
+                "filter": filters,
                 "page_obj": page,
                 "overdue": overdue,
                 "filtered": any(k in request.GET for k in ("q", "round", "signed", "commented")),
