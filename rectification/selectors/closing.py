@@ -2,9 +2,9 @@
 their events and latest progress, the ledger's counts (cached), the latest rating and closing date."""
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from xuncha import access
 from xuncha.core import aggregates
 
 from ..models import (
@@ -71,8 +71,8 @@ def accountability_count(rect) -> int:
     return rect.accountabilities.count()
 
 
-def accountability_get(rect, pk) -> Accountability:
-    return get_object_or_404(Accountability, rectification=rect, pk=pk)
+def accountability_get(user, rect, pk) -> Accountability:
+    return access.get_visible(user, Accountability.objects.filter(rectification=rect), pk=pk)
 
 
 def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEntry]:

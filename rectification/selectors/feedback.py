@@ -2,7 +2,6 @@
 shows, and the office's to-do (assignments whose feedback may be prepared)."""
 
 from django.db.models import Count, Min, Q
-from django.shortcuts import get_object_or_404
 
 from clues.models import FindingStatus
 from rectification.documents import feedback as docs_feedback
@@ -83,8 +82,8 @@ def problem_count(rect: Rectification) -> int:
     return rect.problems.count()
 
 
-def problem_get(rect: Rectification, pk) -> Problem:
-    return get_object_or_404(rect.problems.select_related("category", "finding"), pk=pk)
+def problem_get(user, rect: Rectification, pk) -> Problem:
+    return access.get_visible(user, rect.problems.select_related("category", "finding"), pk=pk)
 
 
 def measure_total(rect: Rectification) -> int:

@@ -2,8 +2,9 @@
 counts them, and the deadline marks as database filters."""
 
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from xuncha import access
 
 from ..models import Commitment, Measure, MeasureStatus, Problem, measure_deadline_q
 
@@ -35,13 +36,13 @@ def plan_counts(rect) -> dict:
     return counts
 
 
-def measure_get(rect, pk) -> Measure:
-    """A measure of this rectification (404 otherwise)."""
-    return get_object_or_404(Measure.objects.select_related("problem"), pk=pk, rectification=rect)
+def measure_get(user, rect, pk) -> Measure:
+    """A measure of this rectification the user may see (404 otherwise)."""
+    return access.get_visible(user, Measure.objects.select_related("problem").filter(rectification=rect), pk=pk)
 
 
-def problem_get(rect, pk) -> Problem:
-    return get_object_or_404(Problem, pk=pk, rectification=rect)
+def problem_get(user, rect, pk) -> Problem:
+    return access.get_visible(user, Problem.objects.filter(rectification=rect), pk=pk)
 
 
 def measure_count(rect) -> int:

@@ -3,6 +3,8 @@ party-wide list of what is published and the public pages' list (社会公开 on
 
 from django.shortcuts import get_object_or_404
 
+from xuncha import access
+
 from ..models import Publication, PublicationScope, PublicationStatus
 
 
@@ -13,8 +15,8 @@ def rect_publications(rect, *, drafts: bool) -> list[Publication]:
     return list(publications)
 
 
-def publication_get(rect, pk) -> Publication:
-    return get_object_or_404(Publication, rectification=rect, pk=pk)
+def publication_get(user, rect, pk) -> Publication:
+    return access.get_visible(user, Publication.objects.filter(rectification=rect), pk=pk)
 
 
 def published():

@@ -21,8 +21,8 @@ from ..models import (
 SENT = (VersionStatus.SUBMITTED, VersionStatus.SIGNED)
 
 
-def report_get(rect, pk) -> Report:
-    return get_object_or_404(Report.objects.filter(rectification=rect), pk=pk)
+def report_get(user, rect, pk) -> Report:
+    return access.get_visible(user, Report.objects.filter(rectification=rect), pk=pk)
 
 
 def visible_versions(report, *, drafts: bool):

@@ -96,7 +96,7 @@ def ledger(request, pk):
 
 def _measure_action(request, pk, measure_pk, service, success: str, **extra):
     rect = get_rect(request, pk, "close_measures")
-    measure = plan_selectors.measure_get(rect, measure_pk)
+    measure = plan_selectors.measure_get(request.user, rect, measure_pk)
     reason = request.POST.get("reason", "")  # the service checks it (required to return or reopen)
     run_service(
         request,
@@ -179,7 +179,7 @@ def accountability_new(request, pk):
 @login_required
 def accountability_edit(request, pk, acc_pk):
     rect = get_rect(request, pk, "record_accountability")
-    accountability = selectors.accountability_get(rect, acc_pk)
+    accountability = selectors.accountability_get(request.user, rect, acc_pk)
     form = AccountabilityForm(request.POST or None, instance=accountability)
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,7 +244,7 @@ def publication_new(request, pk):
 @login_required
 def publication_edit(request, pk, pub_pk):
     rect = get_rect(request, pk, "publish")
-    pub = publicity_selectors.publication_get(rect, pub_pk)
+    pub = publicity_selectors.publication_get(request.user, rect, pub_pk)
     if pub.status != PublicationStatus.DRAFT:
         messages.error(request, f"公开内容当前为“{pub.get_status_display()}”，只有待审核的内容可以修改")
         return redirect(_publicity_url(rect))
@@ -268,7 +268,7 @@ def publication_edit(request, pk, pub_pk):
 @require_POST
 def publication_publish_view(request, pk, pub_pk):
     rect = get_rect(request, pk, "publish")
-    pub = publicity_selectors.publication_get(rect, pub_pk)
+    pub = publicity_selectors.publication_get(request.user, rect, pub_pk)
     run_service(
         request,
         publication_publish,
@@ -283,7 +283,7 @@ def publication_publish_view(request, pk, pub_pk):
 @require_POST
 def publication_withdraw_view(request, pk, pub_pk):
     rect = get_rect(request, pk, "publish")
-    pub = publicity_selectors.publication_get(rect, pub_pk)
+    pub = publicity_selectors.publication_get(request.user, rect, pub_pk)
     run_service(
         request,
         publication_withdraw,

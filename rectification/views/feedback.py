@@ -180,7 +180,7 @@ def feedback_edit(request, pk):
 @login_required
 def problem_edit(request, pk, problem_pk):
     rect = get_rect(request, pk, "edit_feedback")
-    problem = selectors.problem_get(rect, problem_pk)
+    problem = selectors.problem_get(request.user, rect, problem_pk)
     if request.method == "POST" and request.POST.get("action") == "remove":
         ok, _ = run_service(
             request,

@@ -83,10 +83,10 @@ class MeasureFormView(LoginRequiredMixin, View):
     def setup_objects(self, request, pk, problem_pk=None, measure_pk=None):
         rect = get_rect(request, pk, "edit_plan")
         if measure_pk is not None:
-            measure = selectors.measure_get(rect, measure_pk)
+            measure = selectors.measure_get(request.user, rect, measure_pk)
             problem = measure.problem
         else:
-            problem = selectors.problem_get(rect, problem_pk)
+            problem = selectors.problem_get(request.user, rect, problem_pk)
             measure = Measure(problem=problem, rectification=rect)
         return rect, problem, measure
 
@@ -126,7 +126,7 @@ class MeasureDeleteView(LoginRequiredMixin, View):
 
     def post(self, request, pk, measure_pk):
         rect = get_rect(request, pk, "edit_plan")
-        measure = selectors.measure_get(rect, measure_pk)
+        measure = selectors.measure_get(request.user, rect, measure_pk)
         run_service(
             request,
             services.measure_delete,

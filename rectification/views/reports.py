@@ -44,7 +44,6 @@ def _visible_versions(rect, report):
     return selectors.visible_versions(report, drafts=rect.may["see_drafts"])
 
 
-_get_report = selectors.report_get
 
 
 def _detail_url(rect, report, number=None) -> str:
@@ -80,7 +79,7 @@ class ReportDetailView(LoginRequiredMixin, View):
 
     def get(self, request, pk, report_pk):
         rect = get_rect(request, pk)
-        report = _get_report(rect, report_pk)
+        report = selectors.report_get(request.user, rect, report_pk)
         return render(request, "rectification/report_detail.html", self.context(request, rect, report))
 
     @staticmethod
@@ -141,7 +140,7 @@ class VersionEditView(LoginRequiredMixin, View):
 
     def prepare(self, request, pk, report_pk):
         rect = get_rect(request, pk, "write_report")
-        report = _get_report(rect, report_pk)
+        report = selectors.report_get(request.user, rect, report_pk)
         latest = services.latest_version(report)
         if latest is not None and latest.status != VersionStatus.DRAFT:
             messages.error(request, services.EDIT_SIGNED_MESSAGE)
@@ -229,7 +228,7 @@ class VersionNewView(LoginRequiredMixin, View):
 
     def post(self, request, pk, report_pk):
         rect = get_rect(request, pk, "write_report")
-        report = _get_report(rect, report_pk)
+        report = selectors.report_get(request.user, rect, report_pk)
         latest = services.latest_version(report)
         if latest is not None and latest.status == VersionStatus.DRAFT:
             messages.info(request, f"第{latest.number}版草稿正在填写，请继续编辑。")
@@ -259,7 +258,7 @@ class VersionSubmitView(LoginRequiredMixin, View):
 
     def post(self, request, pk, report_pk):
         rect = get_rect(request, pk, "write_report")
-        report = _get_report(rect, report_pk)
+        report = selectors.report_get(request.user, rect, report_pk)
         latest = services.latest_version(report)
         if latest is None:
             messages.error(request, "报告尚未填写")
@@ -281,7 +280,7 @@ class VersionSignView(LoginRequiredMixin, View):
 
     def post(self, request, pk, report_pk):
         rect = get_rect(request, pk, "sign")
-        report = _get_report(rect, report_pk)
+        report = selectors.report_get(request.user, rect, report_pk)
         latest = services.latest_version(report)
         form = SignForm(request.POST)
         if latest is None:
@@ -312,7 +311,7 @@ class VersionPdfView(LoginRequiredMixin, View):
 
     def post(self, request, pk, report_pk, number):
         rect = get_rect(request, pk, "report_pdf")
-        report = _get_report(rect, report_pk)
+        report = selectors.report_get(request.user, rect, report_pk)
         version = _version_or_404(rect, report, number)
         run_service(
             request,
@@ -331,7 +330,7 @@ class CommentAddView(LoginRequiredMixin, View):
 
     def post(self, request, pk, report_pk, number):
         rect = get_rect(request, pk, "comment")
-        report = _get_report(rect, report_pk)
+        report = selectors.report_get(request.user, rect, report_pk)
         version = _version_or_404(rect, report, number)
         form = CommentForm(request.POST)
         if form.is_valid():
