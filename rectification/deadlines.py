@@ -3,12 +3,14 @@
 Every half month means the 15th and the last day of each month (003: 每半个月报送一次整改进展情况).
 A date within `DUE_SOON_DAYS` shows yellow ('due-soon'), a date passed shows red ('overdue'), wherever
 a measure or a report appears; the CSS classes are in static/css/app.css.
+
+Plain date arithmetic: this module imports no model (the models import it for their marks; the same
+marks as database filters are in `rectification.selectors.plan`).
 """
 
 import calendar
 from datetime import date, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 DUE_SOON_DAYS = 7
@@ -46,18 +48,3 @@ def deadline_state(deadline: date | None, today: date | None = None) -> str:
     if (deadline - today).days <= DUE_SOON_DAYS:
         return "due-soon"
     return ""
-
-
-def measure_deadline_q(state: str, today: date) -> Q:
-    """`Measure.deadline_state` as a filter, for the database: a measure not closed is 'overdue' past its
-    deadline and 'due-soon' within DUE_SOON_DAYS; any other `state` ('normal') is everything else."""
-    from .models import MeasureStatus
-
-    open_ = ~Q(status=MeasureStatus.CLOSED)
-    overdue = open_ & Q(deadline__lt=today)
-    due_soon = open_ & Q(deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
-    if state == "overdue":
-        return overdue
-    if state == "due-soon":
-        return due_soon
-    return ~(overdue | due_soon)

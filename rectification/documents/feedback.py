@@ -20,7 +20,19 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
 from rectification.models import Rectification
-from rectification.services.feedback import demands_with_three_doubles, group_by_area
+from rectification.services.feedback import (  # noqa: F401  the kinds are named here too
+    FEEDBACK_KINDS,
+    KIND_FEEDBACK_DOCX,
+    KIND_FEEDBACK_PDF,
+    KIND_REPORT_DOCX,
+    KIND_REPORT_PDF,
+    KINDS,
+    REPORT_KINDS,
+    demands_with_three_doubles,
+    feedback_title,
+    group_by_area,
+    report_title,
+)
 from xuncha import access
 from xuncha.core import documents
 from xuncha.core.docx_style import (
@@ -42,26 +54,10 @@ from xuncha.core.models import GeneratedDocument
 from xuncha.core.numerals import cn_number
 from xuncha.core.pdf import render_pdf
 
-KIND_REPORT_DOCX = "inspection_report_docx"
-KIND_REPORT_PDF = "inspection_report_pdf"
-KIND_FEEDBACK_DOCX = "feedback_docx"
-KIND_FEEDBACK_PDF = "feedback_pdf"
-REPORT_KINDS = (KIND_REPORT_DOCX, KIND_REPORT_PDF)
-FEEDBACK_KINDS = (KIND_FEEDBACK_DOCX, KIND_FEEDBACK_PDF)
-KINDS = (*REPORT_KINDS, *FEEDBACK_KINDS)
-
 OFFICE = "县委巡察工作领导小组办公室"
 LEADING_GROUP = "县委巡察工作领导小组"
 RED = RGBColor(0xC0, 0x00, 0x00)
 REPORT_MARK = "内部资料　注意保密"
-
-
-def report_title(unit_name: str) -> str:
-    return f"关于巡察{unit_name}的情况报告"
-
-
-def feedback_title(unit_name: str) -> str:
-    return f"关于巡察{unit_name}的反馈意见"
 
 
 # --- the outline both formats are drawn from --------------------------------------------------------
@@ -292,13 +288,12 @@ def render_feedback_pdf(document: GeneratedDocument) -> bytes:
 
 def may_view_report(user, rect: Rectification) -> bool:
     """The team's report: the office, the leadership and the team — never the unit or the supervisors."""
-    return access.sees_internal(user, rect)
+    return access.allows(user, "view_report_docs", rect)
 
 
 def may_view_feedback(user, rect: Rectification) -> bool:
     """The feedback opinions: whoever sees the rectification, the unit once the meeting is held."""
-    role = access.rect_role(user, rect)
-    return role in ("office", "leader", "team") or (role is not None and rect.fed_back)
+    return access.allows(user, "view_feedback_docs", rect)
 
 
 def may_view(user, kind: str, rect: Rectification) -> bool:

@@ -55,7 +55,8 @@ def render_version_document(document: GeneratedDocument) -> bytes:
 
 
 def may_view_version(user, version: ReportVersion) -> bool:
-    return access.visible(user, "rectification.Rectification").filter(pk=version.report.rectification_id).exists()
+    """Whoever sees the rectification (only submitted and signed versions are rendered)."""
+    return access.allows(user, "view", version.report.rectification)
 
 
 documents.register(

@@ -4,44 +4,59 @@ They check the shape of the input; whether the thing may be done is the services
 the view shows as a form error or a message), so a refused form keeps what the user typed.
 """
 
+import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
 from rectification.models import (
     Accountability,
+    Measure,
     MeasureStatus,
     Publication,
     PublicationScope,
     Rating,
+    measure_deadline_q,
 )
 from xuncha.core.forms import style_fields
+
+from .lists import ListFilter
 
 
 def _any(label: str, choices) -> list:
     return [("", label), *choices]
 
 
-class FilterForm(forms.Form):
-    def filters(self) -> dict:
-        """The valid filters; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
-
-
 DEADLINE_FILTERS = [("overdue", "已逾期"), ("due-soon", "7日内到期"), ("normal", "未到期或已销号")]
 
 
-class LedgerFilterForm(FilterForm):
-    q = forms.CharField(required=False, label="搜索", max_length=100)
-    status = forms.ChoiceField(required=False, choices=_any("全部状态", MeasureStatus.choices))
-    deadline = forms.ChoiceField(required=False, choices=_any("全部时限", DEADLINE_FILTERS))
+class LedgerFilter(ListFilter):
+    """The ledger's filter bar (对账销号)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "措施、问题或责任部门"
+    placeholder = "措施、问题或责任部门"
 
+    q = django_filters.CharFilter(label="搜索", max_length=100, method="search")
+    status = django_filters.ChoiceFilter(label="状态", choices=MeasureStatus.choices, empty_label="全部状态")
+    deadline = django_filters.ChoiceFilter(
+        label="完成时限", choices=DEADLINE_FILTERS, empty_label="全部时限", method="deadline_in"
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["q", "status", "deadline"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(content__icontains=value)
+            | Q(goal__icontains=value)
+            | Q(problem__title__icontains=value)
+            | Q(responsible_branch__icontains=value)
+            | Q(responsible_leader__icontains=value)
+            | Q(responsible_person__icontains=value)
+        )
+
+    def deadline_in(self, queryset, name, value):
+        return queryset.filter(measure_deadline_q(value, timezone.localdate()))
 
 class RectCloseForm(forms.Form):
     rating = forms.ChoiceField(
@@ -101,20 +116,28 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label="撤回理由", max_length=200)
 
 
-class PublicationFilterForm(FilterForm):
-    q = forms.CharField(required=False, label="搜索", max_length=100)
-    scope = forms.ChoiceField(required=False, choices=_any("全部范围", PublicationScope.choices))
+class PublicFilter(ListFilter):
+    """社会公开: the public list's search box."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "标题、单位名称"
+    placeholder = "标题、单位名称"
+
+    q = django_filters.CharFilter(label="搜索", max_length=100, method="search")
+
+    class Meta:
+        model = Publication
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(text__icontains=value) | Q(rectification__unit__name__icontains=value)
+        )
 
 
-class PublicFilterForm(FilterForm):
-    q = forms.CharField(required=False, label="搜索", max_length=100)
+class PublicationFilter(PublicFilter):
+    """党内公开: the list's filter bar (both scopes)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "标题、单位名称"
+    scope = django_filters.ChoiceFilter(label="公开范围", choices=PublicationScope.choices, empty_label="全部范围")
+
+    class Meta:
+        model = Publication
+        fields = ["q", "scope"]

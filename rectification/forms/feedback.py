@@ -1,14 +1,17 @@
-"""Forms of the feedback pages and the rectification list's filter bar.
+"""Forms of the feedback pages and the rectification list's filter (a FilterSet).
 
 They check the shape of the input; whether the thing may be done is the services' answer (a DomainError
 the view shows as a form error), so a refused form keeps everything the user typed.
 """
 
+import django_filters
 from django import forms
 
-from rectification.models import RectStatus
+from rectification.models import Rectification, RectStatus
 from rounds.models import Round
 from xuncha.core.forms import style_fields
+
+from .lists import ListFilter
 
 
 class DateInput(forms.DateInput):
@@ -18,28 +21,28 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class RoundChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
+class RectFilter(ListFilter):
+    """The rectification list's filter bar."""
 
+    placeholder = "被巡察单位名称"
 
-class RectFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="搜索", max_length=100)
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    status = forms.ChoiceField(required=False, choices=[("", "全部状态"), *RectStatus.choices])
+    q = django_filters.CharFilter(label="被巡察单位", max_length=100, method="search")
+    round = django_filters.ModelChoiceFilter(
+        label="轮次", queryset=Round.objects.none(), empty_label="全部轮次", field_name="round"
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=RectStatus.choices, empty_label="全部状态")
 
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "被巡察单位名称"
+    class Meta:
+        model = Rectification
+        fields = ["q", "round", "status"]
 
-    def filters(self) -> dict:
-        """The valid filters; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+    def __init__(self, data=None, *args, rounds, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["round"].queryset = rounds
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(unit__name__icontains=value) if value else queryset
 
 
 class FeedbackForm(forms.Form):

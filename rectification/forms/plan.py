@@ -4,10 +4,15 @@ They check the shape of the input; whether the thing may be done is the services
 the view shows as a form error), so a refused form keeps everything the user typed.
 """
 
+import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
-from rectification.models import Measure, MeasureKind, MeasureStatus
+from rectification.models import Measure, MeasureKind, MeasureStatus, measure_deadline_q
 from xuncha.core.forms import style_fields
+
+from .lists import ListFilter
 
 DUE_CHOICES = [("", "全部时限"), ("soon", "7日内到期"), ("overdue", "已逾期")]
 
@@ -111,24 +116,34 @@ class PlanReturnForm(forms.Form):
         style_fields(self.fields)
 
 
-class MeasureFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="搜索", max_length=100)
-    status = forms.ChoiceField(
-        required=False, label="状态", choices=[("", "全部状态"), *MeasureStatus.choices]
-    )
-    kind = forms.ChoiceField(
-        required=False, label="整改类型", choices=[("", "全部类型"), *MeasureKind.choices]
-    )
-    due = forms.ChoiceField(required=False, label="完成时限", choices=DUE_CHOICES)
+class MeasureFilter(ListFilter):
+    """The plan page's filter bar (the measures; the problems follow them)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "问题、措施、责任人"
+    placeholder = "问题、措施、责任人"
 
-    def filters(self) -> dict:
-        """The valid filters; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+    q = django_filters.CharFilter(label="搜索", max_length=100, method="search")
+    status = django_filters.ChoiceFilter(label="状态", choices=MeasureStatus.choices, empty_label="全部状态")
+    kind = django_filters.ChoiceFilter(label="整改类型", choices=MeasureKind.choices, empty_label="全部类型")
+    due = django_filters.ChoiceFilter(label="完成时限", choices=DUE_CHOICES[1:], empty_label="全部时限", method="due_in")
+
+    class Meta:
+        model = Measure
+        fields = ["q", "status", "kind", "due"]
+
+    def search(self, queryset, name, value):
+        q = value.strip()
+        if not q:
+            return queryset
+        return queryset.filter(
+            Q(content__icontains=q)
+            | Q(goal__icontains=q)
+            | Q(responsible_leader__icontains=q)
+            | Q(responsible_branch__icontains=q)
+            | Q(responsible_person__icontains=q)
+            | Q(problem__title__icontains=q)
+        )
+
+    def due_in(self, queryset, name, value):
+        state = "due-soon" if value == "soon" else "overdue"
+        return queryset.filter(measure_deadline_q(state, timezone.localdate()))
+

@@ -5,11 +5,14 @@ They check the shape of the input; whether the thing may be done is the services
 the view shows as a form error or a message), so a refused form keeps what the user typed.
 """
 
+import django_filters
 from django import forms
 
-from rectification.models import ProgressLevel
+from rectification.models import ProgressLevel, ReportVersion, VersionStatus
 from rounds.models import Round
 from xuncha.core.forms import MultipleFileField, style_fields
+
+from .lists import ListFilter
 
 
 class VersionForm(forms.Form):
@@ -135,24 +138,40 @@ class MeetingForm(forms.Form):
         style_fields(self.fields)
 
 
-class SupervisionFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="单位")
-    round = forms.ModelChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    signed = forms.ChoiceField(
-        required=False, choices=[("", "全部签字状态"), ("yes", "已签字背书"), ("no", "已报送待签字")]
+class SupervisionFilter(ListFilter):
+    """整改监督: the filter bar over the latest sent versions (the unit and the round also narrow the
+    overdue reports and the count above the list, see `selectors.reports.supervision_rects`)."""
+
+    placeholder = "被巡察单位名称"
+
+    q = django_filters.CharFilter(label="单位", field_name="report__rectification__unit__name", lookup_expr="icontains")
+    round = django_filters.ModelChoiceFilter(
+        label="轮次", queryset=Round.objects.none(), empty_label="全部轮次", field_name="report__rectification__round"
     )
-    commented = forms.ChoiceField(
-        required=False, choices=[("", "全部"), ("mine", "我已提出意见"), ("not_mine", "我未提出意见")]
+    signed = django_filters.ChoiceFilter(
+        label="签字",
+        choices=[("yes", "已签字背书"), ("no", "已报送待签字")],
+        empty_label="全部签字状态",
+        method="signed_in",
+    )
+    commented = django_filters.ChoiceFilter(
+        label="监督意见",
+        choices=[("mine", "我已提出意见"), ("not_mine", "我未提出意见")],
+        empty_label="全部",
+        method="commented_in",
     )
 
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "被巡察单位名称"
+    class Meta:
+        model = ReportVersion
+        fields = ["q", "round", "signed", "commented"]
 
-    def filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+    def __init__(self, data=None, *args, rounds, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["round"].queryset = rounds
+
+    def signed_in(self, queryset, name, value):
+        return queryset.filter(status=VersionStatus.SIGNED if value == "yes" else VersionStatus.SUBMITTED)
+
+    def commented_in(self, queryset, name, value):
+        """On a queryset annotated with `commented_by_me` (the selector's)."""
+        return queryset.filter(commented_by_me=value == "mine")

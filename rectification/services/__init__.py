@@ -12,4 +12,10 @@ A refusal is a `DomainError` in Chinese (with every reason); a view shows it, ne
 - `closing`    — 对账销号 (close / return / reopen a measure), closing and rating, 问责.
 - `publicity`  — 双公开: publication texts (no personal data), publish and withdraw.
 - `reminders`  — the daily digest of reminders and escalations (Celery beat).
+- `workflows`  — the status tables (rectification, measure, report version, publication): every status
+                 changes through `xuncha.core.transitions.transition` along one of them.
+- `guards`     — `access.require` in the service's own words (a refusal is always a DomainError).
+
+Who may do what is decided in `xuncha/access/rules/rectification.py`; the reads of the pages are in
+`rectification.selectors`.
 """

@@ -8,8 +8,8 @@ it. 问责 for 整改不力, 敷衍整改 or 虚假整改 is recorded against th
              整改中 ──return──▶ 退回重改 ──close──▶ 已销号
 
 Every step is a `MeasureEvent` with its reason, and the measure's history records who changed what.
-The read helpers at the bottom (`latest_entries`, `last_rating`, `last_closed_at`) serve the ledger
-and the 回头看 pages.
+The reads of the ledger and the 回头看 pages (`latest_entries`, `last_rating`, `last_closed_at`) are in
+`rectification.selectors.closing`.
 """
 
 from django.db import transaction
@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, office_users, require_office
+from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import transition
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -31,10 +32,10 @@ from ..models import (
     Rectification,
     RectStatus,
     Report,
-    ReportEntry,
     ReportKind,
-    VersionStatus,
 )
+from . import guards
+from .workflows import MEASURE_FLOW, RECT_FLOW  # noqa: F401  the status tables
 
 REASON_MAX = 2000
 
@@ -68,7 +69,7 @@ def _reason(reason: str | None, what: str) -> str:
 
 def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
     """销号: the office found the measure done (against its evidence). From 整改中 or 退回重改."""
-    require_office(by, "对整改措施销号")
+    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以对整改措施销号")
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise DomainError(f"销号意见不能超过{REASON_MAX}字")
@@ -79,13 +80,15 @@ def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
             raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能销号（须在“整改中”）")
         if current.status == MeasureStatus.CLOSED:
             raise DomainError(f"措施{current.number}已销号")
-        current.status = MeasureStatus.CLOSED
-        current.closed_at = timezone.now()
-        current.closed_by = by
-        as_history_user(current, by)
-        current._change_reason = "销号"
-        current.save()
-        MeasureEvent.objects.create(measure=current, action=MeasureEvent.Action.CLOSE, reason=reason, by=by)
+        transition(
+            current,
+            "close",
+            by=by,
+            changes={"closed_at": timezone.now(), "closed_by": by},
+            after=lambda m, t: MeasureEvent.objects.create(
+                measure=m, action=MeasureEvent.Action.CLOSE, reason=reason, by=by
+            ),
+        )
     return current
 
 
@@ -93,7 +96,7 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
     """退回: the office found the measure not done; the unit's principal and liaison are told why.
 
     A returned measure may be returned again (the unit reported once more and it is still not done)."""
-    require_office(by, "退回整改措施")
+    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以退回整改措施")
     reason = _reason(reason, "退回理由")
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
@@ -102,28 +105,28 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
             raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能退回措施（须在“整改中”）")
         if current.status == MeasureStatus.CLOSED:
             raise DomainError(f"措施{current.number}已销号；问题反弹的，请“反弹重开”")
-        current.status = MeasureStatus.RETURNED
-        as_history_user(current, by)
-        current._change_reason = "退回"
-        current.save()
-        event = MeasureEvent.objects.create(
-            measure=current, action=MeasureEvent.Action.RETURN, reason=reason, by=by
-        )
-        notify(
-            recipients=rect.unit.own_users,
-            title=f"整改措施{current.number}被退回重改",
-            body=f"{rect.unit.name}：措施{current.number}“{current.content[:40]}”经巡察办核查未完成整改，"
-            f"退回理由：{reason}",
-            link=_ledger_link(rect),
-            dedupe_key=f"rect-measure-return-{event.pk}",
-        )
+
+        def returned(measure, _):
+            event = MeasureEvent.objects.create(
+                measure=measure, action=MeasureEvent.Action.RETURN, reason=reason, by=by
+            )
+            notify(
+                recipients=rect.unit.own_users,
+                title=f"整改措施{measure.number}被退回重改",
+                body=f"{rect.unit.name}：措施{measure.number}“{measure.content[:40]}”经巡察办核查未完成整改，"
+                f"退回理由：{reason}",
+                link=_ledger_link(rect),
+                dedupe_key=f"rect-measure-return-{event.pk}",
+            )
+
+        transition(current, "return", by=by, after=returned)
     return current
 
 
 def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
     """反弹重开: a closed measure whose problem came back is open again. If the rectification had closed,
     it goes back to 整改中 (its earlier rating stays in the history). The unit and the office are told."""
-    require_office(by, "反弹重开整改措施")
+    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以反弹重开整改措施")
     reason = _reason(reason, "反弹重开的理由")
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
@@ -132,34 +135,36 @@ def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
             raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能反弹重开")
         if current.status != MeasureStatus.CLOSED:
             raise DomainError(f"措施{current.number}尚未销号，不需要重开")
-        current.status = MeasureStatus.OPEN
-        current.closed_at = None
-        current.closed_by = None
-        current.reopen_count += 1
-        as_history_user(current, by)
-        current._change_reason = "反弹重开"
-        current.save()
-        event = MeasureEvent.objects.create(
-            measure=current, action=MeasureEvent.Action.REOPEN, reason=reason, by=by
-        )
-        reopened_rect = rect.status == RectStatus.CLOSED
-        if reopened_rect:
-            rect.status = RectStatus.IN_PROGRESS
-            rect.closed_at = None
-            rect.rating = ""
-            rect.rating_note = ""
-            rect.rated_by = None
-            as_history_user(rect, by)
-            rect._change_reason = f"措施{current.number}反弹重开"
-            rect.save()
-        tail = "，整改重新转入“整改中”" if reopened_rect else ""
-        notify(
-            recipients=[*rect.unit.own_users, *office_users()],
-            title=f"整改措施{current.number}反弹重开",
-            body=f"{rect.unit.name}：措施{current.number}“{current.content[:40]}”问题反弹，已重开{tail}。"
-            f"理由：{reason}",
-            link=_ledger_link(rect),
-            dedupe_key=f"rect-measure-reopen-{event.pk}",
+
+        def reopened(measure, _):
+            event = MeasureEvent.objects.create(
+                measure=measure, action=MeasureEvent.Action.REOPEN, reason=reason, by=by
+            )
+            reopened_rect = rect.status == RectStatus.CLOSED
+            if reopened_rect:
+                transition(
+                    rect,
+                    "reopen",
+                    by=by,
+                    reason=f"措施{measure.number}反弹重开",
+                    changes={"closed_at": None, "rating": "", "rating_note": "", "rated_by": None},
+                )
+            tail = "，整改重新转入“整改中”" if reopened_rect else ""
+            notify(
+                recipients=[*rect.unit.own_users, *office_users()],
+                title=f"整改措施{measure.number}反弹重开",
+                body=f"{rect.unit.name}：措施{measure.number}“{measure.content[:40]}”问题反弹，已重开{tail}。"
+                f"理由：{reason}",
+                link=_ledger_link(rect),
+                dedupe_key=f"rect-measure-reopen-{event.pk}",
+            )
+
+        transition(
+            current,
+            "reopen",
+            by=by,
+            changes={"closed_at": None, "closed_by": None, "reopen_count": current.reopen_count + 1},
+            after=reopened,
         )
     return current
 
@@ -195,7 +200,7 @@ def close_problems(rect: Rectification) -> list[str]:
 
 def rectification_close(*, rect: Rectification, rating: str, note: str, by) -> Rectification:
     """整改评估并办结: every measure closed or long-term, the final report in; the office rates it."""
-    require_office(by, "评估并办结整改")
+    guards.require(by, "close", rect, message="只有巡察办可以评估并办结整改")
     note = (note or "").strip()
     with transaction.atomic():
         current = _locked_rect(rect.pk)
@@ -206,20 +211,22 @@ def rectification_close(*, rect: Rectification, rating: str, note: str, by) -> R
             reasons.append(f"评估意见不能超过{REASON_MAX}字")
         if reasons:
             raise DomainError("整改尚不能办结", reasons=reasons)
-        current.status = RectStatus.CLOSED
-        current.closed_at = timezone.now()
-        current.rating = rating
-        current.rating_note = note
-        current.rated_by = by
-        as_history_user(current, by)
-        current._change_reason = "整改评估并办结"
-        current.save()
-        notify(
-            recipients=current.unit.own_users,
-            title=f"{current.unit.name}整改已办结",
-            body=f"巡察办已完成整改评估：{current.get_rating_display()}。",
-            link=_ledger_link(current),
-            dedupe_key=f"rect-closed-{current.pk}-{current.closed_at.isoformat()}",
+
+        def closed(rect, _):
+            notify(
+                recipients=rect.unit.own_users,
+                title=f"{rect.unit.name}整改已办结",
+                body=f"巡察办已完成整改评估：{rect.get_rating_display()}。",
+                link=_ledger_link(rect),
+                dedupe_key=f"rect-closed-{rect.pk}-{rect.closed_at.isoformat()}",
+            )
+
+        transition(
+            current,
+            "close",
+            by=by,
+            changes={"closed_at": timezone.now(), "rating": rating, "rating_note": note, "rated_by": by},
+            after=closed,
         )
     return current
 
@@ -253,7 +260,7 @@ def _check_rect_for_accountability(rect: Rectification) -> None:
 
 def accountability_add(*, rect: Rectification, accountability: Accountability, by) -> Accountability:
     """Record 问责 against the unit or a person of this rectification."""
-    require_office(by, "记录整改问责")
+    guards.require(by, "record_accountability", rect, message="只有巡察办可以记录整改问责")
     _check_rect_for_accountability(rect)
     _validate_accountability(accountability)
     accountability.pk = None
@@ -266,55 +273,10 @@ def accountability_add(*, rect: Rectification, accountability: Accountability, b
 
 def accountability_update(*, accountability: Accountability, by) -> Accountability:
     """Correct a 问责 record; the history keeps what it said before."""
-    require_office(by, "修改整改问责")
+    guards.require(by, "record_accountability", accountability.rectification, message="只有巡察办可以修改整改问责")
     if accountability.pk is None:
         raise DomainError("问责记录不存在")
     _validate_accountability(accountability)
     as_history_user(accountability, by)
     accountability.save()
     return accountability
-
-
-# --- read helpers -------------------------------------------------------------------------------------
-
-
-def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEntry]:
-    """Each measure's latest reported progress: its entry in the newest submitted or signed version of
-    the latest report that speaks of it — for the measures `measure_ids` (a page of the ledger), or all.
-    Three queries whatever the number of reports: the newest entry's id per measure (a correlated
-    subquery), those entries, their evidence."""
-    from django.db.models import OuterRef, Subquery
-
-    newest = (
-        ReportEntry.objects.filter(
-            measure=OuterRef("pk"), version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED)
-        )
-        .order_by("-version__report__due_date", "-version__number", "-pk")
-        .values("pk")[:1]
-    )
-    measures = rect.measures.all()
-    if measure_ids is not None:
-        measures = measures.filter(pk__in=list(measure_ids))
-    ids = [pk for pk in measures.annotate(newest=Subquery(newest)).values_list("newest", flat=True) if pk]
-    entries = (
-        ReportEntry.objects.filter(pk__in=ids).select_related("version__report").prefetch_related("evidence")
-    )
-    return {entry.measure_id: entry for entry in entries}
-
-
-def last_closed_at(rect: Rectification):
-    """When the rectification was (last) closed, even if a reopened measure sent it back to 整改中."""
-    if rect.closed_at:
-        return rect.closed_at
-    record = rect.history.filter(closed_at__isnull=False).order_by("-history_date").first()
-    return record.closed_at if record else None
-
-
-def last_rating(rect: Rectification) -> tuple[str, str]:
-    """(rating label, note) of the rectification's latest 整改评估, kept in the history after a reopening."""
-    if rect.rating:
-        return rect.get_rating_display(), rect.rating_note
-    record = rect.history.exclude(rating="").order_by("-history_date").first()
-    if record is None:
-        return "", ""
-    return Rating(record.rating).label, record.rating_note

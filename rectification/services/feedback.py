@@ -21,18 +21,41 @@ from django.utils import timezone
 
 from clues.models import Category, Finding, FindingStatus, area_of
 from rounds.models import Assignment, Milestone, MilestoneKind, RoundStatus
+from xuncha import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.models import GeneratedDocument
 from xuncha.core.numerals import cn_number
-from xuncha.core.services import as_history_user, require_office
+from xuncha.core.services import as_history_user
+from xuncha.core.transitions import transition
 from xuncha.notifications.services import notify
 
 from ..models import Problem, Rectification, RectStatus
+from . import guards
 from .schedule import report_schedule
+from .workflows import RECT_FLOW  # noqa: F401  the status table
 
 # The round's stages in which the office may prepare the feedback of one of its units.
 CREATE_STATUSES = (RoundStatus.REPORTING, RoundStatus.FEEDBACK, RoundStatus.RECTIFYING)
+
+# The documents of the feedback (rendered by `rectification.documents.feedback`).
+KIND_REPORT_DOCX = "inspection_report_docx"
+KIND_REPORT_PDF = "inspection_report_pdf"
+KIND_FEEDBACK_DOCX = "feedback_docx"
+KIND_FEEDBACK_PDF = "feedback_pdf"
+REPORT_KINDS = (KIND_REPORT_DOCX, KIND_REPORT_PDF)
+FEEDBACK_KINDS = (KIND_FEEDBACK_DOCX, KIND_FEEDBACK_PDF)
+KINDS = (*REPORT_KINDS, *FEEDBACK_KINDS)
+
+
+def report_title(unit_name: str) -> str:
+    return f"关于巡察{unit_name}的情况报告"
+
+
+def feedback_title(unit_name: str) -> str:
+    return f"关于巡察{unit_name}的反馈意见"
+
+
 # The round's stages in which the feedback meeting is held.
 MEETING_STATUSES = (RoundStatus.FEEDBACK, RoundStatus.RECTIFYING)
 
@@ -170,7 +193,7 @@ def rectification_create(
     *, assignment, deadline: date, demands: str, by, report_summary: str = "", feedback_intro: str = ""
 ) -> Rectification:
     """The feedback of an assignment, in 反馈准备, with a problem for each approved finding."""
-    require_office(by, "准备反馈意见")
+    access.require(by, "rectification.create", message="只有巡察办可以准备反馈意见")
     reasons = []
     demands = (demands or "").strip()
     if not demands:
@@ -221,7 +244,7 @@ def rectification_create(
 
 def rectification_sync_problems(*, rect: Rectification, by) -> int:
     """Add the findings approved since (or removed earlier) as problems at the end; returns how many."""
-    require_office(by, "调整反馈问题")
+    guards.require(by, "edit_feedback", rect, message="只有巡察办可以调整反馈问题")
     with transaction.atomic():
         current = _locked(rect)
         _check_preparing(current, "增加反馈问题")
@@ -234,7 +257,7 @@ def rectification_sync_problems(*, rect: Rectification, by) -> int:
 
 
 def _check_problem(problem: Problem, by, action: str) -> Rectification:
-    require_office(by, "调整反馈问题")
+    guards.require(by, "edit_feedback", problem.rectification, message="只有巡察办可以调整反馈问题")
     current = _locked(problem.rectification)
     _check_preparing(current, action)
     return current
@@ -281,7 +304,7 @@ def feedback_update(
 ) -> Rectification:
     """The texts of the report and the feedback, the demands and the deadline. After the meeting a new
     deadline moves the report schedule."""
-    require_office(by, "修改反馈意见")
+    guards.require(by, "edit_feedback", rect, message="只有巡察办可以修改反馈意见")
     demands = (demands or "").strip()
     with transaction.atomic():
         current = _locked(rect)
@@ -312,25 +335,38 @@ def feedback_update(
 
 def feedback_render(*, rect: Rectification, by) -> list[GeneratedDocument]:
     """Ask Celery for the 巡察报告 and the 反馈意见, each as Word and PDF."""
-    from rectification.documents import feedback as docs_feedback
-
-    require_office(by, "生成巡察报告和反馈意见")
+    guards.require(by, "edit_feedback", rect, message="只有巡察办可以生成巡察报告和反馈意见")
     with transaction.atomic():
         current = _locked(rect)
         if not current.problems.exists():
             raise DomainError("没有反馈问题，不能生成巡察报告和反馈意见")
         unit = current.unit.name
-        report_title = docs_feedback.report_title(unit)
-        feedback_title = docs_feedback.feedback_title(unit)
+        report = report_title(unit)
+        feedback = feedback_title(unit)
         return [
             document_request(subject=current, kind=kind, title=title, by=by)
             for kind, title in (
-                (docs_feedback.KIND_REPORT_DOCX, report_title),
-                (docs_feedback.KIND_REPORT_PDF, report_title),
-                (docs_feedback.KIND_FEEDBACK_DOCX, feedback_title),
-                (docs_feedback.KIND_FEEDBACK_PDF, feedback_title),
+                (KIND_REPORT_DOCX, report),
+                (KIND_REPORT_PDF, report),
+                (KIND_FEEDBACK_DOCX, feedback),
+                (KIND_FEEDBACK_PDF, feedback),
             )
         ]
+
+
+def _fed_back(rect: Rectification, _) -> None:
+    """The unit's principal and liaison are told to draft the plan."""
+    unit = rect.unit
+    notify(
+        recipients=unit.own_users,
+        title="巡察反馈意见已送达，请制定整改方案",
+        body=(
+            f"{rect.team.name}已于{rect.meeting_date:%Y年%m月%d日}向{unit.name}反馈巡察意见。请对照反馈问题逐项制定整改方案，"
+            f"落实“双承诺”，并于{rect.deadline:%Y年%m月%d日}前完成整改；每半个月报送一次整改进展情况。"
+        ),
+        link=_link(rect),
+        dedupe_key=f"rect-fed-back-{rect.pk}",
+    )
 
 
 def meeting_record(*, rect: Rectification, date: date, place: str, attendees: str, by) -> Rectification:
@@ -338,7 +374,7 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
 
     Recorded once, from 反馈准备. While the plan is being drafted and no report has been submitted, the
     office may still correct the record (a wrong date moves the report schedule)."""
-    require_office(by, "记录反馈会")
+    guards.require(by, "edit_feedback", rect, message="只有巡察办可以记录反馈会")
     place, attendees = (place or "").strip(), (attendees or "").strip()
     with transaction.atomic():
         current = _locked(rect)
@@ -366,14 +402,25 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
         if reasons:
             raise DomainError("反馈会未记录", reasons=reasons)
         old_date = current.meeting_date
-        current.meeting_date = date
-        current.meeting_place = place
-        current.meeting_attendees = attendees
-        if not correcting:
-            current.meeting_recorded_by = by
-            current.status = RectStatus.PLANNING
-        as_history_user(current, by)
-        current.save()
+        if correcting:
+            current.meeting_date = date
+            current.meeting_place = place
+            current.meeting_attendees = attendees
+            as_history_user(current, by)
+            current.save()
+        else:
+            transition(
+                current,
+                "hold_meeting",
+                by=by,
+                changes={
+                    "meeting_date": date,
+                    "meeting_place": place,
+                    "meeting_attendees": attendees,
+                    "meeting_recorded_by": by,
+                },
+                after=_fed_back,
+            )
         report_schedule(current)
         milestone = Milestone.objects.filter(round_id=current.round_id, kind=MilestoneKind.FEEDBACK).first()
         if milestone is not None and (
@@ -382,16 +429,4 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
             milestone.actual_date = date
             as_history_user(milestone, by)
             milestone.save()
-        if not correcting:
-            unit = current.unit
-            notify(
-                recipients=unit.own_users,
-                title="巡察反馈意见已送达，请制定整改方案",
-                body=(
-                    f"{current.team.name}已于{date:%Y年%m月%d日}向{unit.name}反馈巡察意见。请对照反馈问题逐项制定整改方案，"
-                    f"落实“双承诺”，并于{current.deadline:%Y年%m月%d日}前完成整改；每半个月报送一次整改进展情况。"
-                ),
-                link=_link(current),
-                dedupe_key=f"rect-fed-back-{current.pk}",
-            )
     return current

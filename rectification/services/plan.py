@@ -21,7 +21,8 @@ from simple_history.utils import bulk_create_with_history
 from rectification.documents import plan_excel
 from xuncha.core.errors import DomainError
 from xuncha.core.numerals import cn_date
-from xuncha.core.services import as_history_user, office_users, require_office
+from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import transition
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -33,7 +34,8 @@ from ..models import (
     Rectification,
     RectStatus,
 )
-from . import signing
+from . import guards, signing
+from .workflows import RECT_FLOW  # noqa: F401  the status table
 
 # Text fields of a measure: (field, label, max length).
 MEASURE_TEXT_FIELDS = [
@@ -443,6 +445,7 @@ def plan_submit_problems(rect) -> list[str]:
 
 def plan_submit(*, rect, by) -> Rectification:
     """The unit submits its plan to the office for review."""
+    guards.require(by, "edit_plan", rect, message=f"只有{rect.unit.name}的主要负责人或联络员可以报送整改方案")
     with transaction.atomic():
         current = _locked_rect(rect)
         if current.status == RectStatus.PLAN_SUBMITTED:
@@ -452,48 +455,58 @@ def plan_submit(*, rect, by) -> Rectification:
         reasons = plan_submit_problems(current)
         if reasons:
             raise DomainError("整改方案未报送", reasons=reasons)
-        current.status = RectStatus.PLAN_SUBMITTED
-        current.plan_submitted_at = timezone.now()
-        current.plan_return_reason = ""
-        as_history_user(current, by)
-        current.save(update_fields=["status", "plan_submitted_at", "plan_return_reason"])
-        count = current.measures.count()
-        notify(
-            recipients=office_users(),
-            title=f"{current.unit.name}报送了整改方案，请审核",
-            body=f"{current.round}{current.unit.name}报送整改方案，共{count}条整改措施，双承诺已签署。",
-            link=_link(current),
-            dedupe_key=f"rect:{current.pk}:plan_submit:{current.plan_submitted_at.isoformat()}",
+
+        def submitted(rect, _):
+            count = rect.measures.count()
+            notify(
+                recipients=office_users(),
+                title=f"{rect.unit.name}报送了整改方案，请审核",
+                body=f"{rect.round}{rect.unit.name}报送整改方案，共{count}条整改措施，双承诺已签署。",
+                link=_link(rect),
+                dedupe_key=f"rect:{rect.pk}:plan_submit:{rect.plan_submitted_at.isoformat()}",
+            )
+
+        transition(
+            current,
+            "submit_plan",
+            by=by,
+            changes={"plan_submitted_at": timezone.now(), "plan_return_reason": ""},
+            after=submitted,
         )
     return current
 
 
 def plan_approve(*, rect, by) -> Rectification:
     """The office approves the plan: the rectification is under way (整改中)."""
-    require_office(by, "审核整改方案")
+    guards.require(by, "approve_plan", rect, message="只有巡察办可以审核整改方案")
     with transaction.atomic():
         current = _locked_rect(rect)
         if current.status != RectStatus.PLAN_SUBMITTED:
             raise DomainError(f"整改方案当前为“{current.get_status_display()}”，没有待审核的方案")
-        current.status = RectStatus.IN_PROGRESS
-        current.plan_approved_at = timezone.now()
-        current.plan_approved_by = by
-        as_history_user(current, by)
-        current.save(update_fields=["status", "plan_approved_at", "plan_approved_by"])
-        notify(
-            recipients=current.unit.own_users,
-            title="整改方案已审核通过",
-            body=f"{current.unit.name}的整改方案已由巡察办审核通过，请按整改台账抓好落实，"
-            f"每半个月报送一次整改进展情况，整改期限为{cn_date(current.deadline)}。",
-            link=_link(current),
-            dedupe_key=f"rect:{current.pk}:plan_approve",
+
+        def approved(rect, _):
+            notify(
+                recipients=rect.unit.own_users,
+                title="整改方案已审核通过",
+                body=f"{rect.unit.name}的整改方案已由巡察办审核通过，请按整改台账抓好落实，"
+                f"每半个月报送一次整改进展情况，整改期限为{cn_date(rect.deadline)}。",
+                link=_link(rect),
+                dedupe_key=f"rect:{rect.pk}:plan_approve",
+            )
+
+        transition(
+            current,
+            "approve_plan",
+            by=by,
+            changes={"plan_approved_at": timezone.now(), "plan_approved_by": by},
+            after=approved,
         )
     return current
 
 
 def plan_return(*, rect, reason, by) -> Rectification:
     """The office sends the plan back with its reasons; the unit revises and submits again."""
-    require_office(by, "退回整改方案")
+    guards.require(by, "return_plan", rect, message="只有巡察办可以退回整改方案")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写退回理由")
@@ -501,15 +514,17 @@ def plan_return(*, rect, reason, by) -> Rectification:
         current = _locked_rect(rect)
         if current.status != RectStatus.PLAN_SUBMITTED:
             raise DomainError(f"整改方案当前为“{current.get_status_display()}”，没有待审核的方案")
-        current.status = RectStatus.PLANNING
-        current.plan_return_reason = reason
-        as_history_user(current, by)
-        current.save(update_fields=["status", "plan_return_reason"])
-        notify(
-            recipients=current.unit.own_users,
-            title="整改方案被退回修改",
-            body=f"巡察办退回了{current.unit.name}的整改方案，理由：{reason}",
-            link=_link(current),
-            dedupe_key=f"rect:{current.pk}:plan_return:{timezone.now().isoformat()}",
+
+        def returned(rect, _):
+            notify(
+                recipients=rect.unit.own_users,
+                title="整改方案被退回修改",
+                body=f"巡察办退回了{rect.unit.name}的整改方案，理由：{reason}",
+                link=_link(rect),
+                dedupe_key=f"rect:{rect.pk}:plan_return:{timezone.now().isoformat()}",
+            )
+
+        transition(
+            current, "return_plan", by=by, reason=reason, changes={"plan_return_reason": reason}, after=returned
         )
     return current

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from xuncha.core.errors import DomainError
 from xuncha.core.numerals import cn_date
-from xuncha.core.services import as_history_user, require_office
+from xuncha.core.services import as_history_user
+from xuncha.core.transitions import transition
 
 from ..models import (
     Accountability,
@@ -28,6 +29,8 @@ from ..models import (
     Rectification,
     RectStatus,
 )
+from . import guards
+from .workflows import PUBLICATION_FLOW  # noqa: F401  the status table
 
 # Each kind of personal data, with how a refusal names it. The look-arounds keep a number from being
 # read inside a longer run of digits (a mobile number inside an ID number, say).
@@ -150,7 +153,7 @@ def _validate(publication: Publication, rect: Rectification) -> None:
 
 def publication_save(*, rect: Rectification, publication: Publication, by) -> Publication:
     """Save a draft publication of this rectification (new or edited). Only a draft can be edited."""
-    require_office(by, "拟定整改公开内容")
+    guards.require(by, "publish", rect, message="只有巡察办可以拟定整改公开内容")
     if publication.pk is not None:
         with transaction.atomic():
             stored = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -159,15 +162,13 @@ def publication_save(*, rect: Rectification, publication: Publication, by) -> Pu
             if stored.status != PublicationStatus.DRAFT:
                 raise DomainError(f"公开内容当前为“{stored.get_status_display()}”，只有待审核的内容可以修改")
             _validate(publication, rect)
-            publication.status = PublicationStatus.DRAFT
             as_history_user(publication, by)
             publication.save()
         return publication
     if not rect.fed_back:
         raise DomainError("尚未召开反馈会，不能拟定整改公开内容")
     _validate(publication, rect)
-    publication.rectification = rect
-    publication.status = PublicationStatus.DRAFT
+    publication.rectification = rect  # a new publication starts as a draft (待审核), the model's default
     publication.created_by = by
     as_history_user(publication, by)
     publication.save()
@@ -176,7 +177,7 @@ def publication_save(*, rect: Rectification, publication: Publication, by) -> Pu
 
 def publication_publish(*, publication: Publication, by) -> Publication:
     """Approve and publish a draft: 党内公开 shows it to every logged-in user, 社会公开 on the public page."""
-    require_office(by, "审核公开整改情况")
+    guards.require(by, "publish", publication.rectification, message="只有巡察办可以审核公开整改情况")
     with transaction.atomic():
         current = Publication.objects.select_for_update(of=("self",)).select_related(
             "rectification__unit", "rectification__round"
@@ -191,17 +192,13 @@ def publication_publish(*, publication: Publication, by) -> Publication:
         found = personal_data_problems(f"{current.title}\n{current.text}", rect)
         if found:
             raise DomainError("公开内容不得含有个人信息，请修改后再公开", reasons=found)
-        current.status = PublicationStatus.PUBLISHED
-        current.published_at = timezone.now()
-        current.published_by = by
-        as_history_user(current, by)
-        current.save()
+        transition(current, "publish", by=by, changes={"published_at": timezone.now(), "published_by": by})
     return current
 
 
 def publication_withdraw(*, publication: Publication, reason: str, by) -> Publication:
     """Withdraw a published text (it leaves the lists at once); the reason is kept."""
-    require_office(by, "撤回整改公开内容")
+    guards.require(by, "publish", publication.rectification, message="只有巡察办可以撤回整改公开内容")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写撤回理由")
@@ -211,9 +208,11 @@ def publication_withdraw(*, publication: Publication, reason: str, by) -> Public
         current = Publication.objects.select_for_update().get(pk=publication.pk)
         if current.status != PublicationStatus.PUBLISHED:
             raise DomainError(f"公开内容当前为“{current.get_status_display()}”，只有已公开的内容可以撤回")
-        current.status = PublicationStatus.WITHDRAWN
-        current.withdrawn_at = timezone.now()
-        current.withdraw_reason = reason
-        as_history_user(current, by)
-        current.save()
+        transition(
+            current,
+            "withdraw",
+            by=by,
+            reason=reason,
+            changes={"withdrawn_at": timezone.now(), "withdraw_reason": reason},
+        )
     return current

@@ -28,10 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xuncha import access
-from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha.accounts.roles import Role
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import transition
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
@@ -49,11 +50,12 @@ from ..models import (
     ReportVersion,
     VersionStatus,
 )
+from . import guards
 from .signing import content_sha256, verify_signer
+from .workflows import VERSION_FLOW  # noqa: F401  the status table
 
 KIND_VERSION_PDF = "report_version_pdf"
 
-UNIT_ROLES = ("principal", "unit")
 ORG_OFFICE = "县委巡察办"
 ORG_JIWEI = "县纪委监委"
 ORG_ZUZHIBU = "县委组织部"
@@ -91,8 +93,7 @@ def _check_open(rect: Rectification) -> None:
 
 
 def _check_unit_user(by, rect: Rectification, action: str) -> None:
-    if access.rect_role(by, rect) not in UNIT_ROLES:
-        raise DomainError(f"只有{rect.unit.name}的主要负责人或联络员可以{action}")
+    guards.require(by, "write_report", rect, message=f"只有{rect.unit.name}的主要负责人或联络员可以{action}")
 
 
 def _locked_version(version: ReportVersion) -> ReportVersion:
@@ -287,21 +288,21 @@ def version_submit(*, version: ReportVersion, by) -> ReportVersion:
             entry.measure_number, entry.measure_text = entry.measure.number, entry.measure.content
         ReportEntry.objects.bulk_update(entries, ["measure_number", "measure_text"])
         now = timezone.now()
-        current.status = VersionStatus.SUBMITTED
-        current.submitted_by = by
-        current.submitted_at = now
-        current.save(update_fields=["status", "submitted_by", "submitted_at"])
-        if report.submitted_at is None:
-            Report.objects.filter(pk=report.pk, submitted_at__isnull=True).update(submitted_at=now)
-            report.submitted_at = now
-        again = f"（第{current.number}版，更正：{current.correction_note}）" if current.number > 1 else ""
-        notify(
-            recipients=supervisors() + office_users(),
-            title=f"{rect.unit.name}报送{report}{again}",
-            body=f"{rect.unit.name}报送了{report}（报送截止{report.due_date:%Y-%m-%d}），请阅示并开展日常监督。",
-            link=_link(report, current.number),
-            dedupe_key=f"rect-report-submitted-{current.pk}",
-        )
+
+        def submitted(version, _):
+            if report.submitted_at is None:
+                Report.objects.filter(pk=report.pk, submitted_at__isnull=True).update(submitted_at=now)
+                report.submitted_at = now
+            again = f"（第{version.number}版，更正：{version.correction_note}）" if version.number > 1 else ""
+            notify(
+                recipients=supervisors() + office_users(),
+                title=f"{rect.unit.name}报送{report}{again}",
+                body=f"{rect.unit.name}报送了{report}（报送截止{report.due_date:%Y-%m-%d}），请阅示并开展日常监督。",
+                link=_link(report, version.number),
+                dedupe_key=f"rect-report-submitted-{version.pk}",
+            )
+
+        transition(current, "submit", by=by, changes={"submitted_by": by, "submitted_at": now}, after=submitted)
     return current
 
 
@@ -360,20 +361,22 @@ def version_sign(*, version: ReportVersion, user, password: str) -> ReportVersio
             raise DomainError("草稿尚未报送，请先报送再签字背书")
         if report.versions.filter(number__gt=current.number).exists():
             raise DomainError("该版本已有更正版本，请对最新版本签字背书")
-        current.signed_by = user
-        current.signer_name = user.display_name
-        current.signed_at = timezone.now().replace(microsecond=0)
-        current.status = VersionStatus.SIGNED
-        current.sha256 = content_sha256(version_canonical(current))
-        current.save(update_fields=["signed_by", "signer_name", "signed_at", "status", "sha256"])
-        _request_pdf(current, by=user)
-        notify(
-            recipients=supervisors() + office_users(),
-            title=f"{rect.unit.name}{report}（第{current.number}版）已签字背书",
-            body=f"主要负责人{current.signer_name}已签字背书，对报告真实性负责。",
-            link=_link(report, current.number),
-            dedupe_key=f"rect-report-signed-{current.pk}",
-        )
+        signed = {"signed_by": user, "signer_name": user.display_name, "signed_at": timezone.now().replace(microsecond=0)}
+        for name, value in signed.items():
+            setattr(current, name, value)
+        signed["sha256"] = content_sha256(version_canonical(current))
+
+        def sealed(version, _):
+            _request_pdf(version, by=user)
+            notify(
+                recipients=supervisors() + office_users(),
+                title=f"{rect.unit.name}{report}（第{version.number}版）已签字背书",
+                body=f"主要负责人{version.signer_name}已签字背书，对报告真实性负责。",
+                link=_link(report, version.number),
+                dedupe_key=f"rect-report-signed-{version.pk}",
+            )
+
+        transition(current, "sign", by=user, changes=signed, after=sealed)
     return current
 
 
@@ -386,10 +389,10 @@ def _request_pdf(version: ReportVersion, *, by):
 def version_pdf_request(*, version: ReportVersion, by):
     """Render a submitted or signed version (again) as PDF."""
     report = version.report
-    if not access.visible(by, "rectification.Rectification").filter(pk=report.rectification_id).exists():
-        raise DomainError("无权生成该报告文件")
-    if access.rect_role(by, report.rectification) not in ("office", "supervisor", *UNIT_ROLES):
-        raise DomainError("只有巡察办、监督单位和被巡察单位可以生成报告文件")
+    rect = report.rectification
+    if not access.allows(by, "view", rect):
+        raise access.Forbidden("无权生成该报告文件")
+    guards.require(by, "report_pdf", rect, message="只有巡察办、监督单位和被巡察单位可以生成报告文件")
     if version.status == VersionStatus.DRAFT:
         raise DomainError("草稿尚未报送，不生成报告文件")
     return _request_pdf(version, by=by)
@@ -400,11 +403,11 @@ def version_pdf_request(*, version: ReportVersion, by):
 
 def author_org(user) -> str:
     """Whose voice a comment is: the office, the discipline commission or the organization department."""
-    if is_office(user):
+    if access.allows(user, "rectification.speak_for_office"):
         return ORG_OFFICE
-    if has_role(user, Role.JIWEI):
+    if access.allows(user, "rectification.speak_for_jiwei"):
         return ORG_JIWEI
-    if has_role(user, Role.ZUZHIBU):
+    if access.allows(user, "rectification.speak_for_zuzhibu"):
         return ORG_ZUZHIBU
     return ""
 
@@ -414,8 +417,8 @@ def comment_add(*, version: ReportVersion, author, body: str) -> ReportComment:
     report = version.report
     rect = report.rectification
     org = author_org(author)
-    if not org or not access.visible(author, "rectification.Rectification").filter(pk=rect.pk).exists():
-        raise DomainError("只有县纪委监委、县委组织部和县委巡察办可以提出监督意见")
+    if not org or not access.allows(author, "view", rect):
+        raise access.Forbidden("只有县纪委监委、县委组织部和县委巡察办可以提出监督意见")
     text = (body or "").strip()
     if not text:
         raise DomainError("请填写监督意见")
@@ -443,13 +446,11 @@ def hearing_planned_date(rect: Rectification) -> date | None:
     return second_month_end(rect.meeting_date) if rect.meeting_date else None
 
 
-def may_record_meeting(user, rect: Rectification, kind: str) -> bool:
-    role = access.rect_role(user, rect)
-    if kind == MeetingKind.HEARING:
-        return role == "office"
-    if kind == MeetingKind.DEMOCRATIC_LIFE:
-        return role in ("office", *UNIT_ROLES)
-    return False
+# Who may record each meeting: an access action on the rectification (the hearing is the office's).
+MEETING_ACTIONS = {
+    MeetingKind.HEARING: "record_hearing",
+    MeetingKind.DEMOCRATIC_LIFE: "record_democratic_life",
+}
 
 
 def meeting_add(
@@ -459,9 +460,8 @@ def meeting_add(
     if kind not in MeetingKind.values:
         raise DomainError("会议类型无效")
     label = MeetingKind(kind).label
-    if not may_record_meeting(by, rect, kind):
-        who = "巡察办" if kind == MeetingKind.HEARING else "被巡察单位或巡察办"
-        raise DomainError(f"只有{who}可以登记{label}")
+    who = "巡察办" if kind == MeetingKind.HEARING else "被巡察单位或巡察办"
+    guards.require(by, MEETING_ACTIONS[kind], rect, message=f"只有{who}可以登记{label}")
     if not rect.fed_back:
         raise DomainError("反馈会尚未召开，不能登记整改会议")
     if rect.is_closed:
@@ -491,7 +491,7 @@ def meeting_add(
         as_history_user(meeting, by)
         meeting.save()
         link = reverse("rectification:report_list", args=[rect.pk])
-        if access.rect_role(by, rect) in UNIT_ROLES:
+        if access.allows(by, "write_report", rect):
             recipients = office_users()
         else:
             recipients = rect.unit.own_users

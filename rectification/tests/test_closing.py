@@ -24,13 +24,11 @@ from rectification.models import (
     ReportVersion,
     VersionStatus,
 )
+from rectification.selectors.closing import last_closed_at, last_rating, latest_entries
 from rectification.services.closing import (
     accountability_add,
     accountability_update,
     close_problems,
-    last_closed_at,
-    last_rating,
-    latest_entries,
     measure_close,
     measure_reopen,
     measure_return,

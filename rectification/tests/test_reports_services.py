@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rectification.deadlines import second_month_end
@@ -502,8 +503,6 @@ def test_the_pdf_of_an_unsigned_version_says_so_and_the_document_renders(
     w, django_capture_on_commit_callbacks
 ):
     version = submitted(w)
-    from django.template.loader import render_to_string
-
     html = render_to_string("rectification/pdf/report_version.html", version_context(version))
     assert "未签字" in html and "SHA-256" not in html
     assert "关于巡察整改进展情况的报告（第1期）" in html

@@ -6,44 +6,31 @@ leader, the team, the unit and the supervisors get 403). Thin views: the service
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rectification.forms.closing import (
     AccountabilityForm,
-    LedgerFilterForm,
+    LedgerFilter,
     PublicationForm,
     RectCloseForm,
     WithdrawForm,
 )
 from rounds.models import RoundKind
-from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import run_service
 
-from ..deadlines import measure_deadline_q
-from ..models import (
-    Accountability,
-    Measure,
-    MeasureEvent,
-    MeasureKind,
-    MeasureStatus,
-    Problem,
-    Publication,
-    PublicationStatus,
-    RectStatus,
-)
+from ..models import PublicationStatus, RectStatus
+from ..selectors import closing as selectors
+from ..selectors import plan as plan_selectors
+from ..selectors import publicity as publicity_selectors
 from ..services.closing import (
     accountability_add,
     accountability_update,
     close_problems,
-    last_rating,
-    latest_entries,
     measure_close,
     measure_reopen,
     measure_return,
@@ -58,7 +45,6 @@ from ..services.publicity import (
 )
 from .common import get_rect, tab_context
 
-OFFICE = ("office",)
 # As the findings and leads ledgers. A measure's row is tall (content, latest progress and evidence,
 # closing record, the office's forms): 20 of them are already several screens at 1366×768.
 LEDGER_PAGE_SIZE = 20
@@ -71,74 +57,29 @@ def _ledger_url(rect, anchor: str = "") -> str:
 # --- the ledger (对账销号) ------------------------------------------------------------------------------
 
 
-# What the ledger's counts are made of: cached until a measure or problem changes.
-LEDGER_TRACKED = (Measure, Problem)
-
-
-def _ledger_stats(rect) -> dict:
-    return aggregates.cached(
-        "rect-ledger-stats",
-        (rect.pk,),
-        tracked=LEDGER_TRACKED,
-        today=timezone.localdate(),
-        compute=lambda: rect.measures.aggregate(
-            total=Count("pk"),
-            closed=Count("pk", filter=Q(status=MeasureStatus.CLOSED)),
-            returned=Count("pk", filter=Q(status=MeasureStatus.RETURNED)),
-            open=Count("pk", filter=Q(status=MeasureStatus.OPEN)),
-            long_term=Count("pk", filter=Q(kind=MeasureKind.LONG_TERM) & ~Q(status=MeasureStatus.CLOSED)),
-        ),
-    )
-
-
 @login_required
 def ledger(request, pk):
     rect = get_rect(request, pk)
-    form = LedgerFilterForm(request.GET or None)
-    filters = form.filters()
-    # The problem's rectification is the measure's; saying so lets PostgreSQL join the rectification's
-    # problems by index instead of hashing every problem of the county (EXPLAIN at volume L: a seq scan
-    # of 16,945 problems, 15 ms; with it, an index scan of the rectification's own, 1 ms; BENCHMARKS.md).
-    measures = rect.measures.filter(problem__rectification=rect).select_related("problem", "closed_by")
-    if q := filters.get("q"):
-        measures = measures.filter(
-            Q(content__icontains=q)
-            | Q(goal__icontains=q)
-            | Q(problem__title__icontains=q)
-            | Q(responsible_branch__icontains=q)
-            | Q(responsible_leader__icontains=q)
-            | Q(responsible_person__icontains=q)
-        )
-    if status := filters.get("status"):
-        measures = measures.filter(status=status)
-    if wanted := filters.get("deadline"):
-        measures = measures.filter(measure_deadline_q(wanted, timezone.localdate()))
+    filters = LedgerFilter(request.GET)
+    measures = selectors.ledger_measures(rect, filters)
     # Filtered and paginated in the database; events and latest progress only for the page's measures.
     page = LedgerPaginator(
-        measures.order_by("problem__seq", "seq"),
+        measures,
         LEDGER_PAGE_SIZE,
-        tracked=LEDGER_TRACKED,
-        key=("rect-ledger", rect.pk, *sorted(filters.items())),
+        tracked=selectors.LEDGER_TRACKED,
+        key=("rect-ledger", rect.pk, *sorted(filters.values.items())),
         deferred_join=False,
     ).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    # As a list attribute: a prefetched manager still builds a queryset on every access in the template.
-    prefetch_related_objects(
-        rows, Prefetch("events", queryset=MeasureEvent.objects.select_related("by"), to_attr="event_list")
-    )
-    latest = latest_entries(rect, measure_ids=[m.pk for m in rows])
-    for m in rows:
-        m.state = m.deadline_state()
-        m.latest = latest.get(m.pk)
+    rows = selectors.ledger_rows(rect, list(page.object_list))
     page.object_list = rows
-    stats = _ledger_stats(rect)
-    office = rect.role == "office"
+    stats = selectors.ledger_stats(rect)
+    office = rect.may["close_measures"]
     blockers = close_problems(rect) if office and rect.status == RectStatus.IN_PROGRESS else []
-    rating_label, rating_note = last_rating(rect) if rect.is_closed else ("", "")
+    rating_label, rating_note = selectors.last_rating(rect) if rect.is_closed else ("", "")
     context = tab_context(rect, "ledger") | {
-        "form": form,
+        "filter": filters,
         "page_obj": page,
-        "filtered": bool(filters),
+        "filtered": bool(filters.values),
         "stats": stats,
         "office": office,
         "actionable": office and rect.status == RectStatus.IN_PROGRESS,
@@ -147,15 +88,15 @@ def ledger(request, pk):
         "blockers": blockers,
         "rating_label": rating_label,
         "rating_note": rating_note,
-        "accountabilities": rect.accountabilities.select_related("recorded_by"),
-        "lookback": rect.round.kind == RoundKind.LOOKBACK and rect.role in ("office", "leader", "team"),
+        "accountabilities": selectors.accountabilities(rect),
+        "lookback": rect.round.kind == RoundKind.LOOKBACK and rect.may["see_internal"],
     }
     return render(request, "rectification/ledger.html", context)
 
 
 def _measure_action(request, pk, measure_pk, service, success: str, **extra):
-    rect = get_rect(request, pk, roles=OFFICE)
-    measure = get_object_or_404(rect.measures.select_related("problem"), pk=measure_pk)
+    rect = get_rect(request, pk, "close_measures")
+    measure = plan_selectors.measure_get(request.user, rect, measure_pk)
     reason = request.POST.get("reason", "")  # the service checks it (required to return or reopen)
     run_service(
         request,
@@ -191,7 +132,7 @@ def measure_reopen_view(request, pk, measure_pk):
 
 @login_required
 def rect_close(request, pk):
-    rect = get_rect(request, pk, roles=OFFICE)
+    rect = get_rect(request, pk, "close")
     form = RectCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,12 +144,12 @@ def rect_close(request, pk):
         else:
             messages.success(request, f"{rect.unit.name}的整改已评估并办结")
             return redirect(_ledger_url(rect))
-    stats = _ledger_stats(rect)
+    stats = selectors.ledger_stats(rect)
     context = tab_context(rect, "ledger") | {
         "form": form,
         "blockers": close_problems(rect),
         "stats": stats,
-        "accountability_count": rect.accountabilities.count(),
+        "accountability_count": selectors.accountability_count(rect),
     }
     return render(request, "rectification/rect_close.html", context)
 
@@ -218,7 +159,7 @@ def rect_close(request, pk):
 
 @login_required
 def accountability_new(request, pk):
-    rect = get_rect(request, pk, roles=OFFICE)
+    rect = get_rect(request, pk, "record_accountability")
     form = AccountabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,8 +178,8 @@ def accountability_new(request, pk):
 
 @login_required
 def accountability_edit(request, pk, acc_pk):
-    rect = get_rect(request, pk, roles=OFFICE)
-    accountability = get_object_or_404(Accountability, rectification=rect, pk=acc_pk)
+    rect = get_rect(request, pk, "record_accountability")
+    accountability = selectors.accountability_get(request.user, rect, acc_pk)
     form = AccountabilityForm(request.POST or None, instance=accountability)
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,13 +206,8 @@ def _publicity_url(rect) -> str:
 @login_required
 def publicity(request, pk):
     rect = get_rect(request, pk)
-    office = rect.role == "office"
-    publications = rect.publications.select_related("created_by", "published_by").order_by(
-        "-created_at", "-pk"
-    )
-    if rect.role not in ("office", "leader"):
-        publications = publications.exclude(status=PublicationStatus.DRAFT)
-    publications = list(publications)
+    office = rect.may["publish"]
+    publications = publicity_selectors.rect_publications(rect, drafts=rect.may["see_publication_drafts"])
     context = tab_context(rect, "publicity") | {
         "publications": publications,
         "office": office,
@@ -283,7 +219,7 @@ def publicity(request, pk):
 
 @login_required
 def publication_new(request, pk):
-    rect = get_rect(request, pk, roles=OFFICE)
+    rect = get_rect(request, pk, "publish")
     if request.method == "POST":
         form = PublicationForm(request.POST)
     else:
@@ -307,8 +243,8 @@ def publication_new(request, pk):
 
 @login_required
 def publication_edit(request, pk, pub_pk):
-    rect = get_rect(request, pk, roles=OFFICE)
-    pub = get_object_or_404(Publication, rectification=rect, pk=pub_pk)
+    rect = get_rect(request, pk, "publish")
+    pub = publicity_selectors.publication_get(request.user, rect, pub_pk)
     if pub.status != PublicationStatus.DRAFT:
         messages.error(request, f"公开内容当前为“{pub.get_status_display()}”，只有待审核的内容可以修改")
         return redirect(_publicity_url(rect))
@@ -331,8 +267,8 @@ def publication_edit(request, pk, pub_pk):
 @login_required
 @require_POST
 def publication_publish_view(request, pk, pub_pk):
-    rect = get_rect(request, pk, roles=OFFICE)
-    pub = get_object_or_404(Publication, rectification=rect, pk=pub_pk)
+    rect = get_rect(request, pk, "publish")
+    pub = publicity_selectors.publication_get(request.user, rect, pub_pk)
     run_service(
         request,
         publication_publish,
@@ -346,8 +282,8 @@ def publication_publish_view(request, pk, pub_pk):
 @login_required
 @require_POST
 def publication_withdraw_view(request, pk, pub_pk):
-    rect = get_rect(request, pk, roles=OFFICE)
-    pub = get_object_or_404(Publication, rectification=rect, pk=pub_pk)
+    rect = get_rect(request, pk, "publish")
+    pub = publicity_selectors.publication_get(request.user, rect, pub_pk)
     run_service(
         request,
         publication_withdraw,
@@ -357,35 +293,3 @@ def publication_withdraw_view(request, pk, pub_pk):
         success=f"已撤回：{pub.title}",
     )
     return redirect(_publicity_url(rect))
-
-
-urlpatterns = [
-    path("rectification/<int:pk>/ledger/", ledger, name="ledger"),
-    path("rectification/<int:pk>/measures/<int:measure_pk>/close/", measure_close_view, name="measure_close"),
-    path(
-        "rectification/<int:pk>/measures/<int:measure_pk>/return/", measure_return_view, name="measure_return"
-    ),
-    path(
-        "rectification/<int:pk>/measures/<int:measure_pk>/reopen/", measure_reopen_view, name="measure_reopen"
-    ),
-    path("rectification/<int:pk>/close/", rect_close, name="rect_close"),
-    path("rectification/<int:pk>/accountability/new/", accountability_new, name="accountability_add"),
-    path(
-        "rectification/<int:pk>/accountability/<int:acc_pk>/edit/",
-        accountability_edit,
-        name="accountability_edit",
-    ),
-    path("rectification/<int:pk>/publicity/", publicity, name="publicity"),
-    path("rectification/<int:pk>/publications/new/", publication_new, name="publication_new"),
-    path("rectification/<int:pk>/publications/<int:pub_pk>/edit/", publication_edit, name="publication_edit"),
-    path(
-        "rectification/<int:pk>/publications/<int:pub_pk>/publish/",
-        publication_publish_view,
-        name="publication_publish",
-    ),
-    path(
-        "rectification/<int:pk>/publications/<int:pub_pk>/withdraw/",
-        publication_withdraw_view,
-        name="publication_withdraw",
-    ),
-]

@@ -10,32 +10,24 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clues.models import FindingStatus
-from rectification.documents import feedback as docs_feedback
-from rectification.forms.feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilterForm
-from rounds.models import Assignment, Round
+from rectification.forms.feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilter
 from xuncha import access
-from xuncha.accounts.roles import is_office
-from xuncha.core.documents import documents_of
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
 
 from ..deadlines import deadline_state
-from ..models import MeasureKind, MeasureStatus, Rectification, RectStatus
+from ..models import RectStatus
+from ..selectors import feedback as selectors
 from ..services import feedback as services
 from .common import get_rect, tab_context
 
 PAGE_SIZE = 20
-OFFICE = ("office",)
 DEFAULT_DEADLINE_DAYS = 90
 STATE_RANK = {"": 0, "due-soon": 1, "overdue": 2}
 
@@ -47,49 +39,25 @@ def _worst(*states: str) -> str:
 # --- the list ---------------------------------------------------------------------------------------
 
 
-def _pending_assignments():
-    """The office's to-do: assignments whose feedback may be prepared and is not yet."""
-    return (
-        Assignment.objects.filter(round__status__in=services.CREATE_STATUSES, rectification__isnull=True)
-        .annotate(approved=Count("findings", filter=Q(findings__status=FindingStatus.APPROVED)))
-        .filter(approved__gt=0)
-        .select_related("round__term", "team", "unit")
-        .order_by("-round__planned_start", "team__number", "unit__name")
-    )
-
-
 @login_required
 def rect_list(request):
     user = request.user
-    visible = access.visible(user, "rectification.Rectification")
-    rounds = Round.objects.filter(pk__in=visible.values("round_id")).select_related("term")
-    form = RectFilterForm(request.GET or None, rounds=rounds)
-    filters = form.filters()
-    rects = visible.select_related("round__term", "unit", "team")
-    if filters.get("round"):
-        rects = rects.filter(round=filters["round"])
-    if filters.get("status"):
-        rects = rects.filter(status=filters["status"])
-    if filters.get("q"):
-        rects = rects.filter(unit__name__icontains=filters["q"].strip())
-    rects = rects.annotate(
-        measure_total=Count("measures", distinct=True),
-        measure_closed=Count("measures", filter=Q(measures__status=MeasureStatus.CLOSED), distinct=True),
-        next_due=Min("reports__due_date", filter=Q(reports__submitted_at__isnull=True)),
-    ).order_by("-round__planned_start", "-round__number", "unit__name", "pk")
+    rounds = selectors.rounds_of(selectors.visible_rectifications(user)).select_related("term")
+    filters = RectFilter(request.GET, rounds=rounds)
+    rects = selectors.rect_list(user, filters)
     page = Paginator(rects, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for rect in page.object_list:
         rect.deadline_class = rect.deadline_state(today)
         rect.next_due_state = "" if rect.is_closed else deadline_state(rect.next_due, today)
         rect.row_state = _worst(rect.deadline_class, rect.next_due_state)
-    office = is_office(user)
-    pending = list(_pending_assignments()[:10]) if office else []
+    office = access.allows(user, "rectification.create")
+    pending = list(selectors.pending_assignments()[:10]) if office else []
     return render(
         request,
         "rectification/rect_list.html",
         {
-            "form": form,
+            "filter": filters,
             "page_obj": page,
             "office": office,
             "pending": pending,
@@ -102,38 +70,13 @@ def rect_list(request):
 # --- the overview -----------------------------------------------------------------------------------
 
 
-def _documents(user, rect: Rectification) -> list:
-    """The latest document of each kind the user may see (internal report only to the team's side)."""
-    latest = {}
-    for doc in documents_of(rect).filter(kind__in=docs_feedback.KINDS):
-        latest.setdefault(doc.kind, doc)
-    return [
-        latest[kind]
-        for kind in docs_feedback.KINDS
-        if kind in latest and docs_feedback.may_view(user, kind, rect)
-    ]
-
-
-def _measure_counts(rect: Rectification) -> list[tuple[str, int]]:
-    rows = dict(rect.measures.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    counts = [(label, rows.get(value, 0)) for value, label in MeasureStatus.choices]
-    long_term = rect.measures.filter(kind=MeasureKind.LONG_TERM).count()
-    if long_term:
-        counts.append((MeasureKind.LONG_TERM.label, long_term))
-    return counts
-
-
-def _may_correct_meeting(rect: Rectification) -> bool:
-    return rect.status == RectStatus.PLANNING and not rect.reports.exclude(submitted_at=None).exists()
-
-
 @login_required
 def rect_detail(request, pk):
     rect = get_rect(request, pk)
-    internal = rect.role in ("office", "leader", "team")
-    office = rect.role == "office"
-    problems = list(rect.problems.select_related("category", "finding__round", "finding__team"))
-    measure_total = rect.measures.count()
+    internal = rect.may["see_internal"]
+    office = rect.may["edit_feedback"]
+    problems = selectors.rect_problems(rect)
+    measure_total = selectors.measure_total(rect)
     context = {
         **tab_context(rect, "overview"),
         "internal": internal,
@@ -141,12 +84,12 @@ def rect_detail(request, pk):
         "areas": services.group_by_area(problems),
         "problem_count": len(problems),
         "demands": services.demands_lines(rect.demands),
-        "docs": _documents(request.user, rect),
+        "docs": selectors.feedback_documents(request.user, rect),
         "measure_total": measure_total,
-        "measure_counts": _measure_counts(rect) if measure_total else [],
+        "measure_counts": selectors.measure_counts(rect) if measure_total else [],
         "preparing": rect.status == RectStatus.PREPARING,
         "can_edit": office and not rect.is_closed,
-        "can_meeting": office and (rect.status == RectStatus.PREPARING or _may_correct_meeting(rect)),
+        "can_meeting": office and (rect.status == RectStatus.PREPARING or selectors.meeting_correctable(rect)),
         "unsynced": 0,
     }
     if office and rect.status == RectStatus.PREPARING:
@@ -162,12 +105,9 @@ def rect_detail(request, pk):
 
 @login_required
 def rect_create(request, assignment_pk):
-    assignment = get_object_or_404(
-        access.visible(request.user, "rounds.Assignment").select_related("round__term", "team", "unit"), pk=assignment_pk
-    )
-    if not is_office(request.user):
-        raise PermissionDenied
-    existing = Rectification.objects.filter(assignment=assignment).first()
+    assignment = selectors.assignment_get(request.user, assignment_pk)
+    access.require(request.user, "rectification.create")
+    existing = selectors.rectification_of(assignment)
     if existing is not None:
         messages.info(request, f"{assignment.unit.name}的反馈已在准备中。")
         return redirect("rectification:rect_detail", existing.pk)
@@ -183,7 +123,7 @@ def rect_create(request, assignment_pk):
             else:
                 messages.success(
                     request,
-                    f"已从审定的问题底稿整理出{rect.problems.count()}个反馈问题。请核对问题表述，生成巡察报告和反馈意见。",
+                    f"已从审定的问题底稿整理出{selectors.problem_count(rect)}个反馈问题。请核对问题表述，生成巡察报告和反馈意见。",
                 )
                 return redirect("rectification:rect_detail", rect.pk)
     else:
@@ -214,7 +154,7 @@ def _rect_form_page(request, rect, template, form, **extra):
 
 @login_required
 def feedback_edit(request, pk):
-    rect = get_rect(request, pk, roles=OFFICE)
+    rect = get_rect(request, pk, "edit_feedback")
     if request.method == "POST":
         form = FeedbackForm(request.POST)
         if form.is_valid():
@@ -239,8 +179,8 @@ def feedback_edit(request, pk):
 
 @login_required
 def problem_edit(request, pk, problem_pk):
-    rect = get_rect(request, pk, roles=OFFICE)
-    problem = get_object_or_404(rect.problems.select_related("category", "finding"), pk=problem_pk)
+    rect = get_rect(request, pk, "edit_feedback")
+    problem = selectors.problem_get(request.user, rect, problem_pk)
     if request.method == "POST" and request.POST.get("action") == "remove":
         ok, _ = run_service(
             request,
@@ -275,7 +215,7 @@ def problem_edit(request, pk, problem_pk):
 @login_required
 @require_POST
 def problems_sync(request, pk):
-    rect = get_rect(request, pk, roles=OFFICE)
+    rect = get_rect(request, pk, "edit_feedback")
     ok, added = run_service(request, services.rectification_sync_problems, rect=rect, by=request.user)
     if ok:
         if added:
@@ -288,7 +228,7 @@ def problems_sync(request, pk):
 @login_required
 @require_POST
 def feedback_render(request, pk):
-    rect = get_rect(request, pk, roles=OFFICE)
+    rect = get_rect(request, pk, "edit_feedback")
     run_service(
         request,
         services.feedback_render,
@@ -301,7 +241,7 @@ def feedback_render(request, pk):
 
 @login_required
 def meeting_record(request, pk):
-    rect = get_rect(request, pk, roles=OFFICE)
+    rect = get_rect(request, pk, "edit_feedback")
     correcting = rect.fed_back
     if request.method == "POST":
         form = MeetingForm(request.POST)
@@ -333,18 +273,6 @@ def meeting_record(request, pk):
         "rectification/meeting_form.html",
         form,
         correcting=correcting,
-        open=rect.status == RectStatus.PREPARING or _may_correct_meeting(rect),
-        problem_count=rect.problems.count(),
+        open=rect.status == RectStatus.PREPARING or selectors.meeting_correctable(rect),
+        problem_count=selectors.problem_count(rect),
     )
-
-
-urlpatterns = [
-    path("rectification/", rect_list, name="rect_list"),
-    path("rectification/<int:pk>/", rect_detail, name="rect_detail"),
-    path("assignments/<int:assignment_pk>/rectification/new/", rect_create, name="rect_create"),
-    path("rectification/<int:pk>/feedback/edit/", feedback_edit, name="feedback_edit"),
-    path("rectification/<int:pk>/problems/<int:problem_pk>/edit/", problem_edit, name="problem_edit"),
-    path("rectification/<int:pk>/problems/sync/", problems_sync, name="problems_sync"),
-    path("rectification/<int:pk>/feedback/render/", feedback_render, name="feedback_render"),
-    path("rectification/<int:pk>/meeting/", meeting_record, name="meeting_record"),
-]

@@ -6,38 +6,19 @@ members of the assigned team); anyone else gets 404. Read only.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.shortcuts import render
 
 from rounds.models import RoundKind
 from xuncha import access
-from xuncha.accounts.roles import sees_all_rounds
 
-from ..models import Measure, MeasureEvent, Rectification
-from ..services.closing import last_closed_at, last_rating, latest_entries
-
-
-def _state_then(rect: Rectification, cutoff) -> dict:
-    """Each measure as its history recorded it at `cutoff` (when the earlier rectification closed)."""
-    if cutoff is None:
-        return {}
-    then = {}
-    records = Measure.history.filter(rectification_id=rect.pk, history_date__lte=cutoff).order_by(
-        "history_date", "history_id"
-    )
-    for record in records:
-        then[record.id] = None if record.history_type == "-" else record
-    return then
+from ..selectors import closing as selectors
+from ..selectors import feedback as feedback_selectors
 
 
 @login_required
 def lookback(request, assignment_pk):
-    assignment = get_object_or_404(
-        access.visible(request.user, "rounds.Assignment").select_related(
-            "round__term", "round__revisit_of__term", "unit", "team__round"
-        ),
-        pk=assignment_pk,
+    assignment = feedback_selectors.assignment_get(
+        request.user, assignment_pk, related=("round__term", "round__revisit_of__term", "unit", "team__round")
     )
     round = assignment.round
     context = {
@@ -45,30 +26,17 @@ def lookback(request, assignment_pk):
         "round": round,
         "is_lookback": round.kind == RoundKind.LOOKBACK and round.revisit_of_id is not None,
         "earlier": None,
-        "nav_active": "rounds" if sees_all_rounds(request.user) else "assignments",
+        "nav_active": "rounds" if access.allows(request.user, "sees_all") else "assignments",
     }
     if not context["is_lookback"]:
         return render(request, "rectification/lookback.html", context)
-    earlier = (
-        Rectification.objects.filter(round=round.revisit_of, unit=assignment.unit)
-        .select_related("round__term", "unit", "team__round", "rated_by")
-        .first()
-    )
+    earlier = selectors.earlier_rectification(round, assignment.unit)
     if earlier is None:
         return render(request, "rectification/lookback.html", context)
-    measures = Measure.objects.prefetch_related(
-        Prefetch(
-            "events",
-            queryset=MeasureEvent.objects.filter(action=MeasureEvent.Action.REOPEN).select_related("by"),
-            to_attr="reopen_events",
-        )
-    ).order_by("seq")
-    problems = list(
-        earlier.problems.select_related("category").prefetch_related(Prefetch("measures", queryset=measures))
-    )
-    cutoff = last_closed_at(earlier)
-    then = _state_then(earlier, cutoff)
-    latest = latest_entries(earlier)
+    problems = selectors.lookback_problems(earlier)
+    cutoff = selectors.last_closed_at(earlier)
+    then = selectors.measures_then(earlier, cutoff)
+    latest = selectors.latest_entries(earlier)
     counts = {"measures": 0, "reopened": 0, "not_done": 0}
     for problem in problems:
         for m in problem.measures.all():
@@ -78,7 +46,7 @@ def lookback(request, assignment_pk):
             counts["measures"] += 1
             counts["reopened"] += 1 if m.reopen_count else 0
             counts["not_done"] += 0 if m.is_done else 1
-    rating_label, rating_note = last_rating(earlier)
+    rating_label, rating_note = selectors.last_rating(earlier)
     context |= {
         "earlier": earlier,
         "problems": problems,
@@ -86,12 +54,7 @@ def lookback(request, assignment_pk):
         "counts": counts,
         "rating_label": rating_label,
         "rating_note": rating_note,
-        "earlier_visible": access.visible(request.user, "rectification.Rectification").filter(pk=earlier.pk).exists(),
-        "accountability_count": earlier.accountabilities.count(),
+        "earlier_visible": access.allows(request.user, "view", earlier),
+        "accountability_count": selectors.accountability_count(earlier),
     }
     return render(request, "rectification/lookback.html", context)
-
-
-urlpatterns = [
-    path("assignments/<int:assignment_pk>/lookback/", lookback, name="lookback"),
-]

@@ -9,17 +9,15 @@ office reviews; the leader, the team and the supervisors read.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from rectification.forms.plan import (
     CommitmentForm,
     CommitmentSignForm,
-    MeasureFilterForm,
+    MeasureFilter,
     MeasureForm,
     PlanImportForm,
     PlanReturnForm,
@@ -29,53 +27,16 @@ from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
 
-from ..deadlines import measure_deadline_q
-from ..models import Commitment, CommitmentKind, Measure, MeasureStatus, Problem, RectStatus
+from ..models import Commitment, CommitmentKind, Measure, RectStatus
+from ..selectors import plan as selectors
 from ..services import plan as services
-from .common import UNIT_ROLES, get_rect, tab_context
+from .common import get_rect, tab_context
 
 PAGE_SIZE = 20
 
 
 def _plan_url(rect) -> str:
     return reverse("rectification:plan", args=[rect.pk])
-
-
-def _filtered_measures(rect, filters: dict):
-    measures = rect.measures.select_related("problem")
-    if filters.get("status"):
-        measures = measures.filter(status=filters["status"])
-    if filters.get("kind"):
-        measures = measures.filter(kind=filters["kind"])
-    today = timezone.localdate()
-    if filters.get("due") in ("soon", "overdue"):
-        state = "due-soon" if filters["due"] == "soon" else "overdue"
-        measures = measures.filter(measure_deadline_q(state, today))
-    q = (filters.get("q") or "").strip()
-    if q:
-        measures = measures.filter(
-            Q(content__icontains=q)
-            | Q(goal__icontains=q)
-            | Q(responsible_leader__icontains=q)
-            | Q(responsible_branch__icontains=q)
-            | Q(responsible_person__icontains=q)
-            | Q(problem__title__icontains=q)
-        )
-    return measures.order_by("problem__seq", "seq")
-
-
-def _counts(rect) -> dict:
-    today = timezone.localdate()
-    counts = rect.measures.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status=MeasureStatus.OPEN)),
-        closed=Count("pk", filter=Q(status=MeasureStatus.CLOSED)),
-        returned=Count("pk", filter=Q(status=MeasureStatus.RETURNED)),
-        due_soon=Count("pk", filter=measure_deadline_q("due-soon", today)),
-        overdue=Count("pk", filter=measure_deadline_q("overdue", today)),
-    )
-    counts["problems"] = rect.problems.count()
-    return counts
 
 
 def _commitments(rect) -> list[Commitment]:
@@ -87,31 +48,28 @@ class PlanView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         rect = get_rect(request, pk)
-        form = MeasureFilterForm(request.GET or None)
-        filters = form.filters()
-        filtered = bool(filters)
-        measures = list(_filtered_measures(rect, filters))
+        filters = MeasureFilter(request.GET)
+        filtered = bool(filters.values)
+        measures = list(selectors.plan_measures(rect, filters))
         by_problem: dict[int, list[Measure]] = {}
         for measure in measures:
             by_problem.setdefault(measure.problem_id, []).append(measure)
-        problems = rect.problems.select_related("category").order_by("seq")
-        if filtered:
-            problems = problems.filter(pk__in=list(by_problem))
+        problems = selectors.plan_problems(rect, only=by_problem if filtered else None)
         page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
         groups = [(problem, by_problem.get(problem.pk, [])) for problem in page.object_list]
-        unit_user = rect.role in UNIT_ROLES
+        unit_user = rect.may["edit_plan"]
         can_edit = unit_user and rect.plan_editable
         context = tab_context(rect, "plan") | {
-            "form": form,
+            "filter": filters,
             "filtered": filtered,
             "page_obj": page,
             "groups": groups,
-            "counts": _counts(rect),
+            "counts": selectors.plan_counts(rect),
             "commitments": _commitments(rect),
             "unit_user": unit_user,
             "can_edit": can_edit,
-            "is_principal": rect.role == "principal",
-            "can_review": rect.role == "office" and rect.status == RectStatus.PLAN_SUBMITTED,
+            "is_principal": rect.may["sign"],
+            "can_review": rect.may["approve_plan"] and rect.status == RectStatus.PLAN_SUBMITTED,
             "submit_problems": services.plan_submit_problems(rect) if can_edit else [],
             "return_form": PlanReturnForm(),
             "sign_form": CommitmentSignForm(),
@@ -123,14 +81,12 @@ class MeasureFormView(LoginRequiredMixin, View):
     """Add a measure to a problem, or edit one, while the plan is drafted (the unit's users)."""
 
     def setup_objects(self, request, pk, problem_pk=None, measure_pk=None):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        rect = get_rect(request, pk, "edit_plan")
         if measure_pk is not None:
-            measure = get_object_or_404(
-                Measure.objects.select_related("problem"), pk=measure_pk, rectification=rect
-            )
+            measure = selectors.measure_get(request.user, rect, measure_pk)
             problem = measure.problem
         else:
-            problem = get_object_or_404(Problem, pk=problem_pk, rectification=rect)
+            problem = selectors.problem_get(request.user, rect, problem_pk)
             measure = Measure(problem=problem, rectification=rect)
         return rect, problem, measure
 
@@ -169,10 +125,8 @@ class MeasureDeleteView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, measure_pk):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
-        measure = get_object_or_404(
-            Measure.objects.select_related("problem"), pk=measure_pk, rectification=rect
-        )
+        rect = get_rect(request, pk, "edit_plan")
+        measure = selectors.measure_get(request.user, rect, measure_pk)
         run_service(
             request,
             services.measure_delete,
@@ -195,14 +149,14 @@ class PlanImportView(LoginRequiredMixin, View):
     template_name = "rectification/plan_import.html"
 
     def get(self, request, pk):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        rect = get_rect(request, pk, "edit_plan")
         if not rect.plan_editable:
             messages.error(request, services.not_editable_message(rect))
             return redirect(_plan_url(rect))
         return self.render_page(rect, PlanImportForm())
 
     def post(self, request, pk):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        rect = get_rect(request, pk, "edit_plan")
         form = PlanImportForm(request.POST, request.FILES)
         error = None
         if form.is_valid():
@@ -220,7 +174,7 @@ class PlanImportView(LoginRequiredMixin, View):
             self.request,
             self.template_name,
             tab_context(rect, "plan")
-            | {"form": form, "error": error, "measure_count": rect.measures.count()},
+            | {"form": form, "error": error, "measure_count": selectors.measure_count(rect)},
         )
 
 
@@ -234,7 +188,7 @@ class CommitmentEditView(LoginRequiredMixin, View):
     """The unit drafts or edits a commitment (a default text to start from) until it is signed."""
 
     def get(self, request, pk, kind):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        rect = get_rect(request, pk, "edit_plan")
         commitment = services.commitment_for(rect, _kind(kind))
         if commitment.is_signed or not rect.plan_editable:
             messages.error(
@@ -249,7 +203,7 @@ class CommitmentEditView(LoginRequiredMixin, View):
         return self.render_form(rect, commitment, form)
 
     def post(self, request, pk, kind):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        rect = get_rect(request, pk, "edit_plan")
         commitment = services.commitment_for(rect, _kind(kind))
         form = CommitmentForm(request.POST, leadership=kind == CommitmentKind.LEADERSHIP)
         if form.is_valid():
@@ -264,7 +218,7 @@ class CommitmentEditView(LoginRequiredMixin, View):
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                hint = "请主要负责人输入密码签署。" if rect.role != "principal" else "请输入密码签署。"
+                hint = "请主要负责人输入密码签署。" if not rect.may["sign"] else "请输入密码签署。"
                 messages.success(request, f"已保存{commitment.get_kind_display()}，{hint}")
                 return redirect(_plan_url(rect) + "#commitments")
         return self.render_form(rect, commitment, form)
@@ -283,9 +237,9 @@ class CommitmentSignView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, kind):
-        rect = get_rect(request, pk, roles=("principal",))
+        rect = get_rect(request, pk, "sign")
         kind = _kind(kind)
-        commitment = Commitment.objects.filter(rectification=rect, kind=kind).first()
+        commitment = selectors.commitment_get(rect, kind)
         target = _plan_url(rect) + "#commitments"
         if commitment is None:
             messages.error(request, f"请先起草并保存{CommitmentKind(kind).label}，再签署")
@@ -309,7 +263,7 @@ class PlanSubmitView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
+        rect = get_rect(request, pk, "edit_plan")
         run_service(
             request, services.plan_submit, rect=rect, by=request.user, success="整改方案已报送巡察办审核。"
         )
@@ -320,7 +274,7 @@ class PlanApproveView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        rect = get_rect(request, pk, roles=("office",))
+        rect = get_rect(request, pk, "approve_plan")
         run_service(
             request,
             services.plan_approve,
@@ -335,7 +289,7 @@ class PlanReturnView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        rect = get_rect(request, pk, roles=("office",))
+        rect = get_rect(request, pk, "return_plan")
         form = PlanReturnForm(request.POST)
         if not form.is_valid():
             messages.error(request, "请填写退回理由（不超过2000字）")
@@ -349,36 +303,3 @@ class PlanReturnView(LoginRequiredMixin, View):
             success=f"已将整改方案退回{rect.unit.name}修改。",
         )
         return redirect(_plan_url(rect))
-
-
-urlpatterns = [
-    path("rectification/<int:pk>/plan/", PlanView.as_view(), name="plan"),
-    path("rectification/<int:pk>/plan/export.xlsx", PlanExportView.as_view(), name="plan_export"),
-    path("rectification/<int:pk>/plan/import/", PlanImportView.as_view(), name="plan_import"),
-    path("rectification/<int:pk>/plan/submit/", PlanSubmitView.as_view(), name="plan_submit"),
-    path("rectification/<int:pk>/plan/approve/", PlanApproveView.as_view(), name="plan_approve"),
-    path("rectification/<int:pk>/plan/return/", PlanReturnView.as_view(), name="plan_return"),
-    path(
-        "rectification/<int:pk>/problems/<int:problem_pk>/measures/new/",
-        MeasureFormView.as_view(),
-        name="measure_add",
-    ),
-    path(
-        "rectification/<int:pk>/measures/<int:measure_pk>/edit/",
-        MeasureFormView.as_view(),
-        name="measure_edit",
-    ),
-    path(
-        "rectification/<int:pk>/measures/<int:measure_pk>/delete/",
-        MeasureDeleteView.as_view(),
-        name="measure_delete",
-    ),
-    path(
-        "rectification/<int:pk>/commitments/<str:kind>/", CommitmentEditView.as_view(), name="commitment_edit"
-    ),
-    path(
-        "rectification/<int:pk>/commitments/<str:kind>/sign/",
-        CommitmentSignView.as_view(),
-        name="commitment_sign",
-    ),
-]

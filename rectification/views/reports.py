@@ -8,14 +8,11 @@ submitted and signed versions.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from rectification.documents import reports as docs_reports  # noqa: F401  registers the report PDF with xuncha.core.documents
@@ -24,46 +21,29 @@ from rectification.forms.reports import (
     CorrectionForm,
     MeetingForm,
     SignForm,
-    SupervisionFilterForm,
+    SupervisionFilter,
     VersionForm,
 )
-from rounds.models import Round
 from xuncha import access
-from xuncha.accounts.roles import Role, has_role, is_office
-from xuncha.core import documents
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
 
-from ..models import (
-    MeetingKind,
-    Rectification,
-    RectStatus,
-    Report,
-    ReportComment,
-    ReportEvidence,
-    ReportVersion,
-    VersionStatus,
-)
+from ..models import MeetingKind, ReportVersion, VersionStatus
+from ..selectors import feedback as rect_selectors
+from ..selectors import reports as selectors
 from ..services import reports as services
-from .common import UNIT_ROLES, get_rect, tab_context
+from .common import get_rect, tab_context
 
 PAGE_SIZE = 20
-SENT = (VersionStatus.SUBMITTED, VersionStatus.SIGNED)
-PDF_ROLES = ("office", "supervisor", *UNIT_ROLES)
-COMMENT_ROLES = ("office", "supervisor")
+SENT = selectors.SENT
 
 
 def _visible_versions(rect, report):
     """All versions for the unit's users; the submitted and signed ones for everyone else."""
-    versions = report.versions.order_by("number")
-    if rect.role not in UNIT_ROLES:
-        versions = versions.filter(status__in=SENT)
-    return versions
+    return selectors.visible_versions(report, drafts=rect.may["see_drafts"])
 
 
-def _get_report(rect, report_pk) -> Report:
-    return get_object_or_404(Report.objects.filter(rectification=rect), pk=report_pk)
 
 
 def _detail_url(rect, report, number=None) -> str:
@@ -71,39 +51,14 @@ def _detail_url(rect, report, number=None) -> str:
     return f"{url}?v={number}" if number else url
 
 
-def _version_label(version, *, unit: bool) -> tuple[str, str]:
-    """(css key, label) of a report's state as its latest version shows it."""
-    if version is None:
-        return "none", "未报送"
-    if version.status == VersionStatus.DRAFT:
-        return ("draft", "草稿") if unit else ("none", "未报送")
-    return version.status, version.get_status_display()
-
-
 class ReportListView(LoginRequiredMixin, View):
     """报告与监督: the schedule of half-monthly and final reports, and the two meetings."""
 
     def get(self, request, pk):
         rect = get_rect(request, pk)
-        unit = rect.role in UNIT_ROLES
-        reports = list(
-            rect.reports.order_by("due_date", "kind").annotate(
-                comment_count=Count("versions__comments", distinct=True)
-            )
-        )
-        versions = {}
-        for v in ReportVersion.objects.filter(report__rectification=rect).order_by("report_id", "number"):
-            versions.setdefault(v.report_id, []).append(v)
-        today = timezone.localdate()
-        for report in reports:
-            mine = versions.get(report.pk, [])
-            visible = mine if unit else [v for v in mine if v.status in SENT]
-            report.latest = visible[-1] if visible else None
-            report.has_draft = bool(mine) and mine[-1].status == VersionStatus.DRAFT
-            report.version_count = len(visible)
-            report.state_key, report.state_label = _version_label(report.latest, unit=unit)
-            report.due = report.due_state(today)
-        meetings = list(rect.meetings.select_related("recorded_by").order_by("date", "pk"))
+        unit = rect.may["write_report"]
+        reports = selectors.report_rows(rect, unit=unit)
+        meetings = selectors.rect_meetings(rect)
         open_ = rect.fed_back and not rect.is_closed
         context = tab_context(rect, "reports") | {
             "reports": reports,
@@ -111,9 +66,8 @@ class ReportListView(LoginRequiredMixin, View):
             "hearing_planned": services.hearing_planned_date(rect),
             "hearings": [m for m in meetings if m.kind == MeetingKind.HEARING],
             "democratic": [m for m in meetings if m.kind == MeetingKind.DEMOCRATIC_LIFE],
-            "can_hearing": open_ and services.may_record_meeting(request.user, rect, MeetingKind.HEARING),
-            "can_democratic": open_
-            and services.may_record_meeting(request.user, rect, MeetingKind.DEMOCRATIC_LIFE),
+            "can_hearing": open_ and rect.may["record_hearing"],
+            "can_democratic": open_ and rect.may["record_democratic_life"],
             "submitted_count": sum(1 for r in reports if r.submitted_at),
             "overdue_count": sum(1 for r in reports if r.due == "overdue"),
         }
@@ -125,13 +79,13 @@ class ReportDetailView(LoginRequiredMixin, View):
 
     def get(self, request, pk, report_pk):
         rect = get_rect(request, pk)
-        report = _get_report(rect, report_pk)
+        report = selectors.report_get(request.user, rect, report_pk)
         return render(request, "rectification/report_detail.html", self.context(request, rect, report))
 
     @staticmethod
     def context(request, rect, report, *, comment_form=None, correction_form=None, sign_form=None) -> dict:
-        role = rect.role
-        unit = role in UNIT_ROLES
+        may = rect.may
+        unit = may["write_report"]
         versions = list(_visible_versions(rect, report).select_related("submitted_by", "signed_by"))
         latest_any = services.latest_version(report)
         chosen = None
@@ -145,19 +99,11 @@ class ReportDetailView(LoginRequiredMixin, View):
                 chosen = versions[-1]
         entries, comments, docs = [], [], []
         if chosen is not None:
-            entries = list(
-                chosen.entries.select_related("measure__problem")
-                .prefetch_related("evidence")
-                .order_by("measure__problem__seq", "measure__seq", "pk")
-            )
+            entries = selectors.version_entries(chosen)
             for entry in entries:
                 entry.due = entry.measure.deadline_state()
-            comments = list(chosen.comments.select_related("author"))
-            docs = [
-                d
-                for d in documents.documents_of(chosen).select_related("requested_by")
-                if documents.can_view(request.user, d)
-            ]
+            comments = selectors.version_comments(chosen)
+            docs = selectors.version_documents(request.user, chosen)
         open_ = rect.fed_back and not rect.is_closed
         latest_status = latest_any.status if latest_any else None
         is_latest = chosen is not None and latest_any is not None and chosen.pk == latest_any.pk
@@ -179,9 +125,9 @@ class ReportDetailView(LoginRequiredMixin, View):
             "can_edit": unit and open_ and latest_status in (None, VersionStatus.DRAFT),
             "can_submit": unit and open_ and latest_status == VersionStatus.DRAFT,
             "can_correct": unit and open_ and latest_status in SENT,
-            "can_sign": role == "principal" and is_latest and latest_status == VersionStatus.SUBMITTED,
-            "can_comment": role in COMMENT_ROLES and chosen is not None and chosen.status in SENT,
-            "can_pdf": role in PDF_ROLES and chosen is not None and chosen.status in SENT,
+            "can_sign": may["sign"] and is_latest and latest_status == VersionStatus.SUBMITTED,
+            "can_comment": may["comment"] and chosen is not None and chosen.status in SENT,
+            "can_pdf": may["report_pdf"] and chosen is not None and chosen.status in SENT,
             "comment_form": comment_form or CommentForm(),
             "correction_form": correction_form or CorrectionForm(),
             "sign_form": sign_form or SignForm(),
@@ -193,8 +139,8 @@ class VersionEditView(LoginRequiredMixin, View):
     and evidence. A submitted or signed version is never edited here (the refusal sends one back)."""
 
     def prepare(self, request, pk, report_pk):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
-        report = _get_report(rect, report_pk)
+        rect = get_rect(request, pk, "write_report")
+        report = selectors.report_get(request.user, rect, report_pk)
         latest = services.latest_version(report)
         if latest is not None and latest.status != VersionStatus.DRAFT:
             messages.error(request, services.EDIT_SIGNED_MESSAGE)
@@ -207,11 +153,7 @@ class VersionEditView(LoginRequiredMixin, View):
         return rect, report, version
 
     def entries(self, version):
-        return list(
-            version.entries.select_related("measure__problem")
-            .prefetch_related("evidence")
-            .order_by("measure__problem__seq", "measure__seq", "pk")
-        )
+        return selectors.version_entries(version)
 
     def get(self, request, pk, report_pk):
         rect, report, version = self.prepare(request, pk, report_pk)
@@ -239,7 +181,7 @@ class VersionEditView(LoginRequiredMixin, View):
                         entries=form.entry_values(),
                         by=request.user,
                     )
-                    for evidence in ReportEvidence.objects.filter(pk__in=removed, entry__version=version):
+                    for evidence in selectors.evidence_of(version, removed):
                         services.evidence_remove(evidence=evidence, by=request.user)
                     for entry, files in form.entry_files():
                         if files:
@@ -260,7 +202,7 @@ class VersionEditView(LoginRequiredMixin, View):
     @staticmethod
     def submitted_message(rect, report) -> str:
         text = f"已报送{report}，县纪委监委、县委组织部和巡察办已收到通知。"
-        if rect.role == "principal":
+        if rect.may["sign"]:
             return text + "请在本页输入密码签字背书。"
         return text + "请提醒主要负责人登录后签字背书。"
 
@@ -285,8 +227,8 @@ class VersionNewView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, report_pk):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
-        report = _get_report(rect, report_pk)
+        rect = get_rect(request, pk, "write_report")
+        report = selectors.report_get(request.user, rect, report_pk)
         latest = services.latest_version(report)
         if latest is not None and latest.status == VersionStatus.DRAFT:
             messages.info(request, f"第{latest.number}版草稿正在填写，请继续编辑。")
@@ -315,8 +257,8 @@ class VersionSubmitView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, report_pk):
-        rect = get_rect(request, pk, roles=UNIT_ROLES)
-        report = _get_report(rect, report_pk)
+        rect = get_rect(request, pk, "write_report")
+        report = selectors.report_get(request.user, rect, report_pk)
         latest = services.latest_version(report)
         if latest is None:
             messages.error(request, "报告尚未填写")
@@ -337,8 +279,8 @@ class VersionSignView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, report_pk):
-        rect = get_rect(request, pk, roles=("principal",))
-        report = _get_report(rect, report_pk)
+        rect = get_rect(request, pk, "sign")
+        report = selectors.report_get(request.user, rect, report_pk)
         latest = services.latest_version(report)
         form = SignForm(request.POST)
         if latest is None:
@@ -359,7 +301,7 @@ class VersionSignView(LoginRequiredMixin, View):
 
 
 def _version_or_404(rect, report, number) -> ReportVersion:
-    return get_object_or_404(_visible_versions(rect, report), number=number)
+    return selectors.version_get(report, number, drafts=rect.may["see_drafts"])
 
 
 class VersionPdfView(LoginRequiredMixin, View):
@@ -368,8 +310,8 @@ class VersionPdfView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, report_pk, number):
-        rect = get_rect(request, pk, roles=PDF_ROLES)
-        report = _get_report(rect, report_pk)
+        rect = get_rect(request, pk, "report_pdf")
+        report = selectors.report_get(request.user, rect, report_pk)
         version = _version_or_404(rect, report, number)
         run_service(
             request,
@@ -387,8 +329,8 @@ class CommentAddView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk, report_pk, number):
-        rect = get_rect(request, pk, roles=COMMENT_ROLES)
-        report = _get_report(rect, report_pk)
+        rect = get_rect(request, pk, "comment")
+        report = selectors.report_get(request.user, rect, report_pk)
         version = _version_or_404(rect, report, number)
         form = CommentForm(request.POST)
         if form.is_valid():
@@ -409,17 +351,7 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
     """A report's evidence file, for whoever may see the rectification (a draft's only for the unit)."""
 
     def get(self, request, evidence_pk):
-        evidence = get_object_or_404(
-            ReportEvidence.objects.select_related("entry__version__report__rectification__unit"),
-            pk=evidence_pk,
-        )
-        version = evidence.entry.version
-        rect = version.report.rectification
-        if not access.visible(request.user, "rectification.Rectification").filter(pk=rect.pk).exists():
-            raise Http404
-        role = access.rect_role(request.user, rect)
-        if role is None or (version.status == VersionStatus.DRAFT and role not in UNIT_ROLES):
-            raise Http404
+        evidence = selectors.evidence_get(request.user, evidence_pk)
         try:
             handle = evidence.file.open("rb")
         except (FileNotFoundError, OSError) as exc:
@@ -433,10 +365,7 @@ class MeetingAddView(LoginRequiredMixin, View):
     def prepare(self, request, pk, kind):
         if kind not in MeetingKind.values:
             raise Http404
-        rect = get_rect(request, pk)
-        if not services.may_record_meeting(request.user, rect, kind):
-            raise PermissionDenied
-        return rect
+        return get_rect(request, pk, services.MEETING_ACTIONS[kind])
 
     def get(self, request, pk, kind):
         rect = self.prepare(request, pk, kind)
@@ -476,99 +405,23 @@ class SupervisionView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        if not (is_office(user) or has_role(user, Role.JIWEI, Role.ZUZHIBU)):
-            raise PermissionDenied
-        rects = access.visible(user, "rectification.Rectification")
-        rounds = Round.objects.filter(pk__in=rects.values("round_id")).order_by("-planned_start")
-        form = SupervisionFilterForm(request.GET or None, rounds=rounds)
-        filters = form.filters()
-        if filters.get("round"):
-            rects = rects.filter(round=filters["round"])
-        if filters.get("q"):
-            rects = rects.filter(unit__name__icontains=filters["q"])
-        latest_sent = (
-            ReportVersion.objects.filter(report=OuterRef("report"), status__in=SENT)
-            .order_by("-number")
-            .values("number")[:1]
-        )
-        versions = (
-            ReportVersion.objects.filter(status__in=SENT, report__rectification__in=rects)
-            .annotate(latest_sent=Subquery(latest_sent))
-            .filter(number=F("latest_sent"))
-            .annotate(
-                comment_count=Count("comments", distinct=True),
-                commented_by_me=Exists(ReportComment.objects.filter(version=OuterRef("pk"), author=user)),
-            )
-            .select_related("report__rectification__unit", "report__rectification__round", "submitted_by")
-            .order_by("-submitted_at", "-pk")
-        )
-        if filters.get("signed") == "yes":
-            versions = versions.filter(status=VersionStatus.SIGNED)
-        elif filters.get("signed") == "no":
-            versions = versions.filter(status=VersionStatus.SUBMITTED)
-        if filters.get("commented") == "mine":
-            versions = versions.filter(commented_by_me=True)
-        elif filters.get("commented") == "not_mine":
-            versions = versions.filter(commented_by_me=False)
+        access.require(user, "rectification.supervision")
+        rects = rect_selectors.visible_rectifications(user)
+        rounds = rect_selectors.rounds_of(rects).order_by("-planned_start")
+        filters = SupervisionFilter(request.GET, rounds=rounds)
+        versions = selectors.supervision_versions(user, rects, filters)
+        rects = selectors.supervision_rects(rects, filters.values)
         page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
-        today = timezone.localdate()
-        overdue = list(
-            Report.objects.filter(
-                rectification__in=rects.exclude(status=RectStatus.CLOSED),
-                submitted_at__isnull=True,
-                due_date__lt=today,
-            )
-            .select_related("rectification__unit", "rectification__round")
-            .order_by("due_date", "rectification__unit__name")
-        )
-        for report in overdue:
-            report.days_late = (today - report.due_date).days
+        overdue = selectors.overdue_reports(rects)
         return render(
             request,
             "rectification/supervision.html",
             {
-                "form": form,
+                "filter": filters,
                 "page_obj": page,
                 "overdue": overdue,
                 "filtered": any(k in request.GET for k in ("q", "round", "signed", "commented")),
-                "nav_active": "supervision" if not is_office(user) else "rectification",
-                "rect_count": Rectification.objects.filter(pk__in=rects.values("pk")).count(),
+                "nav_active": "rectification" if access.allows(user, "office") else "supervision",
+                "rect_count": selectors.rect_count(rects),
             },
         )
-
-
-urlpatterns = [
-    path("rectification/<int:pk>/reports/", ReportListView.as_view(), name="report_list"),
-    path("rectification/<int:pk>/reports/<int:report_pk>/", ReportDetailView.as_view(), name="report_detail"),
-    path(
-        "rectification/<int:pk>/reports/<int:report_pk>/edit/", VersionEditView.as_view(), name="version_edit"
-    ),
-    path(
-        "rectification/<int:pk>/reports/<int:report_pk>/correct/",
-        VersionNewView.as_view(),
-        name="version_new",
-    ),
-    path(
-        "rectification/<int:pk>/reports/<int:report_pk>/submit/",
-        VersionSubmitView.as_view(),
-        name="version_submit",
-    ),
-    path(
-        "rectification/<int:pk>/reports/<int:report_pk>/sign/", VersionSignView.as_view(), name="version_sign"
-    ),
-    path(
-        "rectification/<int:pk>/reports/<int:report_pk>/versions/<int:number>/pdf/",
-        VersionPdfView.as_view(),
-        name="version_pdf",
-    ),
-    path(
-        "rectification/<int:pk>/reports/<int:report_pk>/versions/<int:number>/comments/",
-        CommentAddView.as_view(),
-        name="comment_add",
-    ),
-    path(
-        "rectification/evidence/<int:evidence_pk>/", EvidenceDownloadView.as_view(), name="evidence_download"
-    ),
-    path("rectification/<int:pk>/meetings/<str:kind>/new/", MeetingAddView.as_view(), name="meeting_add"),
-    path("rectification/supervision/", SupervisionView.as_view(), name="supervision"),
-]

@@ -1,0 +1,152 @@
+"""Reads of the ledger (对账销号), closing, accountability and the 回头看 page: a page of measures with
+their events and latest progress, the ledger's counts (cached), the latest rating and closing date."""
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.utils import timezone
+
+from xuncha import access
+from xuncha.core import aggregates
+
+from ..models import (
+    Accountability,
+    Measure,
+    MeasureEvent,
+    MeasureKind,
+    MeasureStatus,
+    Problem,
+    Rating,
+    Rectification,
+    ReportEntry,
+    VersionStatus,
+)
+
+# What the ledger's counts are made of: cached until a measure or problem changes.
+LEDGER_TRACKED = (Measure, Problem)
+
+
+def ledger_stats(rect) -> dict:
+    return aggregates.cached(
+        "rect-ledger-stats",
+        (rect.pk,),
+        tracked=LEDGER_TRACKED,
+        today=timezone.localdate(),
+        compute=lambda: rect.measures.aggregate(
+            total=Count("pk"),
+            closed=Count("pk", filter=Q(status=MeasureStatus.CLOSED)),
+            returned=Count("pk", filter=Q(status=MeasureStatus.RETURNED)),
+            open=Count("pk", filter=Q(status=MeasureStatus.OPEN)),
+            long_term=Count("pk", filter=Q(kind=MeasureKind.LONG_TERM) & ~Q(status=MeasureStatus.CLOSED)),
+        ),
+    )
+
+
+def ledger_measures(rect, filters):
+    """The ledger's measures narrowed by its `LedgerFilter`, in order (paginated by the view)."""
+    # The problem's rectification is the measure's; saying so lets PostgreSQL join the rectification's
+    # problems by index instead of hashing every problem of the county (EXPLAIN at volume L: a seq scan
+    # of 16,945 problems, 15 ms; with it, an index scan of the rectification's own, 1 ms; BENCHMARKS.md).
+    measures = rect.measures.filter(problem__rectification=rect).select_related("problem", "closed_by")
+    measures = filters.apply(measures)
+    return measures.order_by("problem__seq", "seq")
+
+
+def ledger_rows(rect, rows: list[Measure]) -> list[Measure]:
+    """A page of the ledger, each measure with its events, its deadline mark and its latest progress."""
+    # As a list attribute: a prefetched manager still builds a queryset on every access in the template.
+    prefetch_related_objects(
+        rows, Prefetch("events", queryset=MeasureEvent.objects.select_related("by"), to_attr="event_list")
+    )
+    latest = latest_entries(rect, measure_ids=[m.pk for m in rows])
+    for m in rows:
+        m.state = m.deadline_state()
+        m.latest = latest.get(m.pk)
+    return rows
+
+
+def accountabilities(rect):
+    return rect.accountabilities.select_related("recorded_by")
+
+
+def accountability_count(rect) -> int:
+    return rect.accountabilities.count()
+
+
+def accountability_get(user, rect, pk) -> Accountability:
+    return access.get_visible(user, Accountability.objects.filter(rectification=rect), pk=pk)
+
+
+def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEntry]:
+    """Each measure's latest reported progress: its entry in the newest submitted or signed version of
+    the latest report that speaks of it — for the measures `measure_ids` (a page of the ledger), or all.
+    Three queries whatever the number of reports: the newest entry's id per measure (a correlated
+    subquery), those entries, their evidence."""
+    newest = (
+        ReportEntry.objects.filter(
+            measure=OuterRef("pk"), version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED)
+        )
+        .order_by("-version__report__due_date", "-version__number", "-pk")
+        .values("pk")[:1]
+    )
+    measures = rect.measures.all()
+    if measure_ids is not None:
+        measures = measures.filter(pk__in=list(measure_ids))
+    ids = [pk for pk in measures.annotate(newest=Subquery(newest)).values_list("newest", flat=True) if pk]
+    entries = (
+        ReportEntry.objects.filter(pk__in=ids).select_related("version__report").prefetch_related("evidence")
+    )
+    return {entry.measure_id: entry for entry in entries}
+
+
+def last_closed_at(rect: Rectification):
+    """When the rectification was (last) closed, even if a reopened measure sent it back to 整改中."""
+    if rect.closed_at:
+        return rect.closed_at
+    record = rect.history.filter(closed_at__isnull=False).order_by("-history_date").first()
+    return record.closed_at if record else None
+
+
+def last_rating(rect: Rectification) -> tuple[str, str]:
+    """(rating label, note) of the rectification's latest 整改评估, kept in the history after a reopening."""
+    if rect.rating:
+        return rect.get_rating_display(), rect.rating_note
+    record = rect.history.exclude(rating="").order_by("-history_date").first()
+    if record is None:
+        return "", ""
+    return Rating(record.rating).label, record.rating_note
+
+
+# --- 回头看 -------------------------------------------------------------------------------------------
+
+
+def earlier_rectification(round, unit) -> Rectification | None:
+    """The rectification of the round a lookback round revisits, for the same unit."""
+    return (
+        Rectification.objects.filter(round=round.revisit_of, unit=unit)
+        .select_related("round__term", "unit", "team__round", "rated_by")
+        .first()
+    )
+
+
+def lookback_problems(rect: Rectification) -> list[Problem]:
+    """The problems with their measures (in order) and each measure's reopening events."""
+    measures = Measure.objects.prefetch_related(
+        Prefetch(
+            "events",
+            queryset=MeasureEvent.objects.filter(action=MeasureEvent.Action.REOPEN).select_related("by"),
+            to_attr="reopen_events",
+        )
+    ).order_by("seq")
+    return list(rect.problems.select_related("category").prefetch_related(Prefetch("measures", queryset=measures)))
+
+
+def measures_then(rect: Rectification, cutoff) -> dict:
+    """Each measure as its history recorded it at `cutoff` (when the earlier rectification closed)."""
+    if cutoff is None:
+        return {}
+    then = {}
+    records = Measure.history.filter(rectification_id=rect.pk, history_date__lte=cutoff).order_by(
+        "history_date", "history_id"
+    )
+    for record in records:
+        then[record.id] = None if record.history_type == "-" else record
+    return then
