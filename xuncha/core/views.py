@@ -1,15 +1,11 @@
-"""Cross-cutting views (the workbench) and the small pieces every app's views share."""
+"""The small pieces every app's views share (the workbench is `dashboards.views.workbench`)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import render
 
 from xuncha import access
-from xuncha.accounts.roles import Role, has_role
 
 from .errors import DomainError
-from .selectors import workbench_for
 
 
 class PageAccessMixin(LoginRequiredMixin):
@@ -47,12 +43,3 @@ def run_service(request, func, *, success: str | None = None, **kwargs):
     if success:
         messages.success(request, success)
     return True, result
-
-
-@login_required
-def home(request):
-    context = workbench_for(request.user)
-    context["nav_active"] = "home"
-    context["is_team"] = has_role(request.user, Role.TEAM)
-    context["is_unit"] = has_role(request.user, Role.UNIT)
-    return render(request, "core/home.html", context)
