@@ -1,5 +1,6 @@
 """Roles are Django groups. This module is the one place that names them."""
 
+from django.contrib.auth.models import Group
 from django.db import models
 
 
@@ -15,8 +16,6 @@ class Role(models.TextChoices):
 
 def role_group(role: str):
     """The group of a role. Made by a data migration; made again here if a test flushed the tables."""
-    from django.contrib.auth.models import Group
-
     return Group.objects.get_or_create(name=role)[0]
 
 
