@@ -7,13 +7,13 @@ members and everyone else get 403: the evaluation of the teams is not for the te
 
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from openpyxl import Workbook
@@ -23,49 +23,29 @@ from openpyxl.utils import get_column_letter
 from dashboards.forms.quality import QualityFilterForm, QualitySettingsForm, TeamScoresForm
 from dashboards.selectors import quality
 from dashboards.services.quality import settings_save, team_scores_save
-from rounds.models import Round, Term, Unit
+from rounds.models import Round, Term
 from teams.models import Team
-from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
-from xuncha.core.views import OfficeRequiredMixin
+from xuncha.core.views import PageAccessMixin
 
-from ..models import QualitySettings, ScoreSource, TeamScore
+from ..models import QualitySettings, ScoreSource
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _may_read(user) -> None:
-    if not sees_all_rounds(user):
-        raise PermissionDenied("巡察质量考评仅供巡察办和领导查看")
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    access.require(user, "dashboards.quality", message="巡察质量考评仅供巡察办和领导查看")
 
 
 def _scope(request) -> tuple[QualityFilterForm, Term | None, Round | None]:
-    """The term and round shown. With no filter the page opens on the latest round whose on-site work
-    is over; "全部轮次" ranks every evaluated team of the term."""
-    terms = Term.objects.order_by("-start_date")
-    get = request.GET
-    round = None
-    if "term" not in get and "round" not in get:
-        round = quality.default_round()
-        term = round.term if round else (terms.filter(is_current=True).first() or terms.first())
-    else:
-        term = terms.filter(pk=_int(get.get("term"))).first() if get.get("term") else None
-        if term is None:
-            picked = Round.objects.select_related("term").filter(pk=_int(get.get("round"))).first()
-            term = picked.term if picked else (terms.filter(is_current=True).first() or terms.first())
-    rounds = Round.objects.filter(term=term, status__in=quality.EVALUABLE_STATUSES).order_by("number")
-    if "term" in get or "round" in get:
-        round = rounds.filter(pk=_int(get.get("round"))).select_related("term").first()
+    """The term and round shown, and the scope picker (a form: it chooses what the ranking is computed
+    for, it does not filter a list)."""
+    scope = quality.quality_scope(request.GET)
+    term, round = scope.term, scope.round
     data = {"term": term.pk if term else "", "round": round.pk if round else ""}
-    form = QualityFilterForm(data, terms=terms, rounds=rounds)
+    form = QualityFilterForm(data, terms=scope.terms, rounds=scope.rounds)
     form.is_valid()
     return form, term, round
 
@@ -96,7 +76,7 @@ class QualityView(LoginRequiredMixin, View):
                 "summary": quality.summary(rows),
                 "settings": settings,
                 "scope": _scope_label(term, round),
-                "office": is_office(request.user),
+                "office": access.allows(request.user, "dashboards.evaluate"),
                 "export_query": request.GET.urlencode(),
                 "nav_active": "quality",
             },
@@ -198,8 +178,6 @@ class QualityExportView(LoginRequiredMixin, View):
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name)
 
 
@@ -212,8 +190,10 @@ def _plain(value: Decimal) -> Decimal:
 # --- settings -------------------------------------------------------------------------------------
 
 
-class QualitySettingsView(OfficeRequiredMixin, View):
+class QualitySettingsView(PageAccessMixin, View):
     """The office sets the weights of the three scores and the talk threshold."""
+
+    page_rule = "dashboards.evaluate"
 
     def get(self, request):
         current = QualitySettings.current()
@@ -256,24 +236,20 @@ class TeamScoresView(LoginRequiredMixin, View):
 
     def get_team(self, request, team_pk) -> Team:
         _may_read(request.user)
-        return get_object_or_404(Team.objects.select_related("round__term"), pk=team_pk)
-
-    def units(self, team):
-        return Unit.objects.filter(assignments__team=team).order_by("name").distinct()
+        return access.get_visible(request.user, Team.objects.select_related("round__term"), pk=team_pk)
 
     def get(self, request, team_pk):
         team = self.get_team(request, team_pk)
-        units = list(self.units(team))
+        units = quality.scored_units(team)
         form = None
-        if is_office(request.user) and team.round.status in quality.EVALUABLE_STATUSES:
+        if access.allows(request.user, "dashboards.evaluate") and team.round.status in quality.EVALUABLE_STATUSES:
             form = TeamScoresForm(initial=self.initial(team), units=units)
         return self.render_page(team, units, form)
 
     def post(self, request, team_pk):
         team = self.get_team(request, team_pk)
-        if not is_office(request.user):
-            raise PermissionDenied("只有巡察办可以录入考评评分")
-        units = list(self.units(team))
+        access.require(request.user, "dashboards.evaluate", message="只有巡察办可以录入考评评分")
+        units = quality.scored_units(team)
         form = TeamScoresForm(request.POST, units=units)
         if form.is_valid():
             try:
@@ -290,7 +266,7 @@ class TeamScoresView(LoginRequiredMixin, View):
 
     def initial(self, team) -> dict:
         initial = {}
-        for score in TeamScore.objects.filter(team=team):
+        for score in quality.team_scores(team):
             prefix = f"unit_{score.unit_id}" if score.source == ScoreSource.UNIT else score.source
             initial[f"{prefix}_score"] = _plain(score.score)
             initial[f"{prefix}_note"] = score.note
@@ -301,7 +277,7 @@ class TeamScoresView(LoginRequiredMixin, View):
         row = quality.team_quality_of(team, settings)
         scores = {
             (s.source, s.unit_id): s
-            for s in TeamScore.objects.filter(team=team).select_related("scored_by", "unit")
+            for s in quality.team_scores(team, related=True)
         }
         return render(
             self.request,
@@ -311,7 +287,7 @@ class TeamScoresView(LoginRequiredMixin, View):
                 "row": row,
                 "settings": settings,
                 "form": form,
-                "office": is_office(self.request.user),
+                "office": access.allows(self.request.user, "dashboards.evaluate"),
                 "evaluable": team.round.status in quality.EVALUABLE_STATUSES,
                 "leadership": scores.get((ScoreSource.LEADERSHIP, None)),
                 "office_score": scores.get((ScoreSource.OFFICE, None)),
@@ -320,11 +296,3 @@ class TeamScoresView(LoginRequiredMixin, View):
                 "nav_active": "quality",
             },
         )
-
-
-urlpatterns = [
-    path("dashboard/quality/", QualityView.as_view(), name="quality"),
-    path("dashboard/quality/export/", QualityExportView.as_view(), name="quality_export"),
-    path("dashboard/quality/settings/", QualitySettingsView.as_view(), name="quality_settings"),
-    path("dashboard/quality/teams/<int:team_pk>/scores/", TeamScoresView.as_view(), name="team_scores"),
-]
