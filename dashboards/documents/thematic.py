@@ -339,6 +339,11 @@ def render_thematic_document(document: GeneratedDocument) -> bytes:
     return render_thematic(analysis, dated=timezone.localdate(document.created_at))
 
 
+def reports_of(scope: Scope) -> list[GeneratedDocument]:
+    """The 专题报告 asked for a scope, newest first."""
+    return list(documents.documents_of(scope.subject).filter(kind=KIND))
+
+
 def may_view(user, subject) -> bool:
     """A report of a term or a round, for whom `xuncha.access` lets read the 专题报告 (the office and the
     leadership: the report names units and their problems)."""

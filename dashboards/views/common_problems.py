@@ -25,7 +25,6 @@ from dashboards.selectors.common_problems import (
     terms,
 )
 from xuncha import access
-from xuncha.core.documents import documents_of
 from xuncha.core.errors import DomainError
 
 MAX_MIN_UNITS = 999
@@ -87,7 +86,7 @@ class CommonProblemsView(LoginRequiredMixin, View):
             context.update(
                 analysis=analyse(scope, threshold),
                 rounds=scope_rounds(scope),
-                docs=list(documents_of(scope.subject).filter(kind=docx_thematic.KIND)),
+                docs=docx_thematic.reports_of(scope),
                 report_title=docx_thematic.report_title(scope),
             )
         return render(request, "dashboards/common_problems.html", context)
