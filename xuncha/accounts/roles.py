@@ -30,6 +30,14 @@ def roles_of(user) -> frozenset[str]:
     return cached
 
 
+# --- deprecated: role predicates outside `xuncha.access` ----------------------------------------------
+# The predicates below are `xuncha.access.roles`'s (the only module that should ask them). They stay here
+# only for the callers other apps still had when the refactor of issue #11 started (rounds, teams, clues,
+# rectification views/services/selectors); they cannot re-export `xuncha.access.roles`, which imports this
+# module. Remove them once `grep -rn "accounts.roles import" --include=*.py` finds none of them outside
+# `xuncha/access/`.
+
+
 def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
