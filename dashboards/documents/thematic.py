@@ -38,7 +38,6 @@ from xuncha.core.docx_style import (
     paragraph,
     to_bytes,
 )
-from xuncha.core.errors import DomainError
 from xuncha.core.models import GeneratedDocument
 from xuncha.core.numerals import cn_number
 
@@ -309,19 +308,6 @@ def render_thematic(analysis: Analysis, *, dated) -> bytes:
     day.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 3)
     add_page_numbers(document)
     return to_bytes(document)
-
-
-# --- the service --------------------------------------------------------------------------------------
-
-
-def thematic_report_request(*, scope: Scope | None, threshold: Threshold, by) -> GeneratedDocument:
-    """The office asks for the 专题报告 of a scope; it renders in Celery (see `xuncha.core.documents`)."""
-    access.require(by, "dashboards.thematic_report", message="只有巡察办可以生成专题报告")
-    if scope is None:
-        raise DomainError("还没有届次，无法生成专题报告")
-    return documents.document_request(
-        subject=scope.subject, kind=KIND, title=document_title(scope, threshold), by=by
-    )
 
 
 # --- registration -----------------------------------------------------------------------------------

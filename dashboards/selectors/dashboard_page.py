@@ -8,6 +8,7 @@ figures, a team member his teams' part (`team_restriction`, `round_scope`, `term
 
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -56,9 +57,19 @@ def default_term() -> Term | None:
     return Term.objects.order_by("-is_current", "-start_date").first()
 
 
-def term_scope(user, term_pk: int | None) -> Scope | None:
-    """A term's dashboard (the current term's without a pk); None when there is no term at all."""
+def parse_pk(value) -> int | None:
+    """A pk from the query string: None when absent, 404 when it is not a number."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def term_scope(user, term_pk) -> Scope | None:
+    """A term's dashboard (the current term's without a pk, ?term= as given: 404 if it is not a term);
+    None when there is no term at all. Who may see it is asked first."""
     team_ids = team_restriction(user)
+    term_pk = parse_pk(term_pk)
     term = get_object_or_404(Term, pk=term_pk) if term_pk else default_term()
     return Scope(term, None, team_ids) if term else None
 

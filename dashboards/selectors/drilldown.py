@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clues.models import Category
+from dashboards.selectors.dashboard_page import parse_pk
 from dashboards.selectors.figures import Filters, Scope
 from rounds.models import UnitType
 from teams.models import Team
@@ -145,7 +146,7 @@ def drill_filters(params, scope: Scope) -> tuple[Filters, list[tuple[str, str]]]
     """The filters of ?team=&unit_type=&category=, with their labels for the title. A team member may not
     filter on another team (403); a team of another term, an unknown type or category is 404."""
     labels = []
-    team_pk = params.get("team")
+    team_pk = parse_pk(params.get("team"))
     if team_pk is not None:
         if scope.team_ids is not None and team_pk not in scope.team_ids:
             raise access.Forbidden()
@@ -156,7 +157,7 @@ def drill_filters(params, scope: Scope) -> tuple[Filters, list[tuple[str, str]]]
         if unit_type not in UnitType.values:
             raise access.NotFound("unit_type")
         labels.append(("单位类型", UnitType(unit_type).label))
-    category_pk = params.get("category")
+    category_pk = parse_pk(params.get("category"))
     if category_pk is not None:
         category = get_object_or_404(Category.objects.select_related("parent"), pk=category_pk)
         labels.append(("问题类别", str(category) + ("（含下级类别）" if category.parent_id is None else "")))

@@ -24,6 +24,7 @@ from dashboards.selectors.common_problems import (
     scope_rounds,
     terms,
 )
+from dashboards.services.common_problems import thematic_report_request
 from xuncha import access
 from xuncha.core.errors import DomainError
 
@@ -102,7 +103,7 @@ class ThematicReportView(LoginRequiredMixin, View):
         scope = read_scope(request.POST)
         threshold = read_threshold(request.POST)
         try:
-            document = docx_thematic.thematic_report_request(
+            document = thematic_report_request(
                 scope=scope, threshold=threshold, by=request.user
             )
         except DomainError as exc:

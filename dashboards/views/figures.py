@@ -27,6 +27,7 @@ from django.views import View
 from dashboards.documents import exports
 from dashboards.selectors.dashboard_page import (
     dashboard_page,
+    parse_pk,
     round_scope,
     scope_label,
     term_scope,
@@ -47,27 +48,12 @@ PAGE_SIZE = 50
 PDF = "application/pdf"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 def _scope_from_query(request) -> Scope | None:
     """The scope a drill-down or export names: ?round=<pk> (a round's dashboard) or ?term=<pk>."""
-    round_pk = _int(request.GET.get("round"))
+    round_pk = parse_pk(request.GET.get("round"))
     if round_pk is not None:
         return round_scope(request.user, round_pk)
-    return term_scope(request.user, _int(request.GET.get("term")))
-
-
-def _drill_params(request) -> dict:
-    return {
-        "team": _int(request.GET.get("team")),
-        "unit_type": request.GET.get("unit_type") or "",
-        "category": _int(request.GET.get("category")),
-    }
+    return term_scope(request.user, request.GET.get("term"))
 
 
 # --- pages --------------------------------------------------------------------------------------------
@@ -77,7 +63,7 @@ class CountyView(LoginRequiredMixin, View):
     """The county's dashboard for a term (the current one unless ?term= names another)."""
 
     def get(self, request):
-        scope = term_scope(request.user, _int(request.GET.get("term")))
+        scope = term_scope(request.user, request.GET.get("term"))
         all_terms = terms()
         if scope is None:
             return render(request, "dashboards/county.html", {"term": None, "nav_active": "dashboard"})
@@ -132,7 +118,7 @@ class DrilldownView(LoginRequiredMixin, View):
         if scope is None:
             raise Http404
         m = METRICS[metric]
-        filters, filter_labels = drill_filters(_drill_params(request), scope)
+        filters, filter_labels = drill_filters(request.GET, scope)
         if not applies(m, scope, filters):
             raise Http404
         spec = LISTS[m.source]
