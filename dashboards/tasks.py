@@ -1,4 +1,4 @@
-"""Celery's autodiscovery (and `xuncha.core.documents._discover`) import this module in every worker and
+"""Celery's autodiscovery (and `xuncha.core.document_kinds.known`) import this module in every worker and
 web process: it registers the dashboards' document kinds with `xuncha.core.documents`.
 
 `dashboards_warm` keeps the leadership's dashboards computed in the background."""
@@ -6,6 +6,10 @@ web process: it registers the dashboards' document kinds with `xuncha.core.docum
 from celery import shared_task
 
 from dashboards.documents import thematic as docx_thematic  # noqa: F401  registers the 专题报告 (thematic_report)
+from dashboards.selectors.dashboard_page import dashboard_page, default_term
+from dashboards.selectors.figures import Scope
+from rounds.models import RoundStatus
+from xuncha.core import aggregates
 
 
 @shared_task
@@ -14,12 +18,6 @@ def dashboards_warm() -> int:
     again, so that the first leader to open one after a write (or after an entry expired) does not
     wait for the sums over every ledger. Only where the cache is shared with the web processes
     (CACHE_REDIS_URL): a worker's own in-process cache would help nobody. Returns the pages rendered."""
-    from dashboards.selectors.figures import Scope
-    from rounds.models import RoundStatus
-    from xuncha.core import aggregates
-
-    from .views.figures import dashboard_page, default_term
-
     if not aggregates.cache_is_shared():
         return 0
     term = default_term()

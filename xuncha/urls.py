@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from xuncha.core import views as core_views
+from dashboards.views import workbench
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", workbench.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("inbox/", include("xuncha.notifications.urls")),

@@ -1,6 +1,6 @@
 """专题报告: the draft report on common and recurring problems the office sends the county committee.
 
-Drawn from `dashboards.common_problems.analyse` for a scope (a term or one round) and a threshold, laid out
+Drawn from `dashboards.selectors.common_problems.analyse` for a scope (a term or one round) and a threshold, laid out
 after GB/T 9704 with `xuncha.core.docx_style`: the title in 小标宋 22pt, the body in 仿宋 16pt, “一、” in
 黑体, “（一）” in 楷体, page numbers at the foot. The sections: an overview with the counts; 一、共性问题
 (per category: units, share, findings, the units affected and examples); 二、反复出现的问题; 三、整改后又
@@ -22,7 +22,7 @@ from docx.shared import Pt
 
 from dashboards.selectors.common_problems import Analysis, Scope, Threshold, analyse
 from rounds.models import Round, Term
-from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha import access
 from xuncha.core import documents
 from xuncha.core.docx_style import (
     BODY_FONT,
@@ -38,7 +38,6 @@ from xuncha.core.docx_style import (
     paragraph,
     to_bytes,
 )
-from xuncha.core.errors import DomainError
 from xuncha.core.models import GeneratedDocument
 from xuncha.core.numerals import cn_number
 
@@ -311,20 +310,6 @@ def render_thematic(analysis: Analysis, *, dated) -> bytes:
     return to_bytes(document)
 
 
-# --- the service --------------------------------------------------------------------------------------
-
-
-def thematic_report_request(*, scope: Scope | None, threshold: Threshold, by) -> GeneratedDocument:
-    """The office asks for the 专题报告 of a scope; it renders in Celery (see `xuncha.core.documents`)."""
-    if not is_office(by):
-        raise DomainError("只有巡察办可以生成专题报告")
-    if scope is None:
-        raise DomainError("还没有届次，无法生成专题报告")
-    return documents.document_request(
-        subject=scope.subject, kind=KIND, title=document_title(scope, threshold), by=by
-    )
-
-
 # --- registration -----------------------------------------------------------------------------------
 
 
@@ -340,9 +325,15 @@ def render_thematic_document(document: GeneratedDocument) -> bytes:
     return render_thematic(analysis, dated=timezone.localdate(document.created_at))
 
 
+def reports_of(scope: Scope) -> list[GeneratedDocument]:
+    """The 专题报告 asked for a scope, newest first."""
+    return list(documents.documents_of(scope.subject).filter(kind=KIND))
+
+
 def may_view(user, subject) -> bool:
-    """The office and the leadership: the report names units and their problems."""
-    return isinstance(subject, Term | Round) and sees_all_rounds(user)
+    """A report of a term or a round, for whom `xuncha.access` lets read the 专题报告 (the office and the
+    leadership: the report names units and their problems)."""
+    return isinstance(subject, Term | Round) and access.allows(user, "dashboards.thematic_reports")
 
 
 documents.register(KIND, label=LABEL, render=render_thematic_document, can_view=may_view)

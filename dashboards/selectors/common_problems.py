@@ -118,6 +118,16 @@ def resolve_scope(*, term_id=None, round_id=None) -> Scope | None:
     return default_scope()
 
 
+def terms() -> list[Term]:
+    """The terms of the scope picker, newest first."""
+    return list(Term.objects.order_by("-start_date", "-pk"))
+
+
+def scope_rounds(scope: Scope) -> list[Round]:
+    """The rounds of the scope's term, for the scope picker."""
+    return list(scope.term.rounds.select_related("term").order_by("number"))
+
+
 def round_order(round: Round) -> tuple:
     """Rounds in the order they happened (needs `round.term` loaded)."""
     return (round.planned_start, round.term.start_date, round.number, round.pk)

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from clues.models import Finding, FindingReview, FindingStatus, HandlingResult, Lead, TransferItem
 from dashboards.models import QualitySettings, ScoreSource, TeamScore
 from rectification.models import Measure, MeasureKind, MeasureStatus
-from rounds.models import INSPECTED_STATUSES, Assignment, Round, RoundStatus, Term
+from rounds.models import INSPECTED_STATUSES, Assignment, Round, RoundStatus, Term, Unit
 from teams.models import MemberRole, Team, TeamMember
 
 CENT = Decimal("0.01")
@@ -286,6 +286,52 @@ def default_round() -> Round | None:
         or rounds.filter(status__in=FINISHED_STATUSES).first()
         or rounds.filter(status__in=EVALUABLE_STATUSES).first()
     )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class QualityScope:
+    """The term and round a ranking shows, and the choices of the scope picker."""
+
+    terms: QuerySet
+    rounds: QuerySet
+    term: Term | None
+    round: Round | None
+
+
+def quality_scope(params) -> QualityScope:
+    """The term and round shown. With no filter the page opens on the latest round whose on-site work
+    is over; "全部轮次" ranks every evaluated team of the term."""
+    terms = Term.objects.order_by("-start_date")
+    round = None
+    if "term" not in params and "round" not in params:
+        round = default_round()
+        term = round.term if round else (terms.filter(is_current=True).first() or terms.first())
+    else:
+        term = terms.filter(pk=_int(params.get("term"))).first() if params.get("term") else None
+        if term is None:
+            picked = Round.objects.select_related("term").filter(pk=_int(params.get("round"))).first()
+            term = picked.term if picked else (terms.filter(is_current=True).first() or terms.first())
+    rounds = Round.objects.filter(term=term, status__in=EVALUABLE_STATUSES).order_by("number")
+    if "term" in params or "round" in params:
+        round = rounds.filter(pk=_int(params.get("round"))).select_related("term").first()
+    return QualityScope(terms=terms, rounds=rounds, term=term, round=round)
+
+
+def scored_units(team: Team) -> list[Unit]:
+    """The units the team inspected, each of which scores it."""
+    return list(Unit.objects.filter(assignments__team=team).order_by("name").distinct())
+
+
+def team_scores(team: Team, *, related: bool = False) -> list[TeamScore]:
+    qs = TeamScore.objects.filter(team=team)
+    return list(qs.select_related("scored_by", "unit") if related else qs)
 
 
 def summary(rows: list[TeamQuality]) -> dict:

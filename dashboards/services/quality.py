@@ -14,8 +14,9 @@ from dashboards.models import QualitySettings, ScoreSource, TeamScore
 from dashboards.selectors.quality import EVALUABLE_STATUSES
 from rounds.models import Assignment, Unit
 from teams.models import Team
+from xuncha import access
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, require_office
+from xuncha.core.services import as_history_user
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -48,7 +49,7 @@ def _in_range(value, label: str) -> Decimal:
 def settings_save(*, leadership_weight, office_weight, unit_weight, talk_threshold, by) -> QualitySettings:
     """The weights of the three scores (percentages summing to 100) and the talk threshold (a total
     below it flags the team for a talk, 约谈)."""
-    require_office(by, "修改考评设置")
+    access.require(by, "dashboards.evaluate", message="只有巡察办可以修改考评设置")
     weights = {
         "leadership_weight": _in_range(leadership_weight, "领导小组评分权重"),
         "office_weight": _in_range(office_weight, "巡察办评分权重"),
@@ -130,7 +131,7 @@ def _lock(team: Team) -> Team:
 def score_save(*, team: Team, source: str, score, note: str = "", unit: Unit | None = None, by) -> TeamScore:
     """Record (or correct) one score of a team: the leadership group's, the office's, or one inspected
     unit's (`unit` given). Returns the score row."""
-    require_office(by, "录入考评评分")
+    access.require(by, "dashboards.evaluate", message="只有巡察办可以录入考评评分")
     value = _in_range(score, "评分")
     note = (note or "").strip()
     if len(note) > 300:
@@ -144,7 +145,7 @@ def score_save(*, team: Team, source: str, score, note: str = "", unit: Unit | N
 
 def score_clear(*, team: Team, source: str, unit: Unit | None = None, by) -> bool:
     """Remove a score entered by mistake (its history stays). True if there was one."""
-    require_office(by, "删除考评评分")
+    access.require(by, "dashboards.evaluate", message="只有巡察办可以删除考评评分")
     with transaction.atomic():
         team = _lock(team)
         _check_unit(team, source, unit)
@@ -162,7 +163,7 @@ def team_scores_save(
     """The team's score sheet in one go: the leadership group's and the office's scores and each unit's.
     An entry whose score is None clears that score. Every entry is checked before anything is written.
     Returns how many scores changed."""
-    require_office(by, "录入考评评分")
+    access.require(by, "dashboards.evaluate", message="只有巡察办可以录入考评评分")
     entries: list[tuple[str, Unit | None, Decimal | None, str]] = []
     for source, unit, (score, note) in [
         (ScoreSource.LEADERSHIP, None, leadership),

@@ -12,6 +12,7 @@ from docx.enum.text import WD_COLOR_INDEX
 
 from dashboards.documents import thematic as docx_thematic
 from dashboards.selectors.common_problems import Scope, Threshold, analyse
+from dashboards.services.common_problems import thematic_report_request
 from dashboards.tests.test_common_problems import add_copy, build_world
 from rounds.tests.factories import TermFactory
 from xuncha.accounts.roles import Role
@@ -264,9 +265,9 @@ def test_the_service_refuses_others_and_a_missing_scope(w, leader_user, office_u
     from xuncha.core.errors import DomainError
 
     with pytest.raises(DomainError):
-        docx_thematic.thematic_report_request(scope=Scope(term=w.term), threshold=Threshold(), by=leader_user)
+        thematic_report_request(scope=Scope(term=w.term), threshold=Threshold(), by=leader_user)
     with pytest.raises(DomainError):
-        docx_thematic.thematic_report_request(scope=None, threshold=Threshold(), by=office_user)
+        thematic_report_request(scope=None, threshold=Threshold(), by=office_user)
     assert not GeneratedDocument.objects.exists()
 
 

@@ -2,17 +2,16 @@
 round, and the office's 专题报告 (thematic report) drawn from them.
 
 The office and the leadership read the page (the leadership read-only); anyone else gets 403. Only the
-office asks for a report. The analysis is `dashboards.common_problems`; the Word file
-`dashboards.docx_thematic`.
+office asks for a report. The analysis is `dashboards.selectors.common_problems`; the Word
+file `dashboards.documents.thematic`; the rules `xuncha.access.rules.dashboards`.
 """
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views import View
 
 from dashboards.documents import thematic as docx_thematic
@@ -22,10 +21,11 @@ from dashboards.selectors.common_problems import (
     Threshold,
     analyse,
     resolve_scope,
+    scope_rounds,
+    terms,
 )
-from rounds.models import Term
-from xuncha.accounts.roles import is_office, sees_all_rounds
-from xuncha.core.documents import documents_of
+from dashboards.services.common_problems import thematic_report_request
+from xuncha import access
 from xuncha.core.errors import DomainError
 
 MAX_MIN_UNITS = 999
@@ -71,24 +71,23 @@ def page_url(scope, threshold: Threshold) -> str:
 class CommonProblemsView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        if not sees_all_rounds(user):
-            raise PermissionDenied
+        access.require(user, "dashboards.common_problems")
         scope = read_scope(request.GET)
         threshold = read_threshold(request.GET)
         context = {
             "nav_active": "common_problems",
-            "office": is_office(user),
+            "office": access.allows(user, "dashboards.thematic_report"),
             "scope": scope,
             "threshold": threshold,
-            "terms": list(Term.objects.order_by("-start_date", "-pk")),
+            "terms": terms(),
             "default_min_units": DEFAULT_MIN_UNITS,
             "default_min_share": DEFAULT_MIN_SHARE,
         }
         if scope is not None:
             context.update(
                 analysis=analyse(scope, threshold),
-                rounds=list(scope.term.rounds.select_related("term").order_by("number")),
-                docs=list(documents_of(scope.subject).filter(kind=docx_thematic.KIND)),
+                rounds=scope_rounds(scope),
+                docs=docx_thematic.reports_of(scope),
                 report_title=docx_thematic.report_title(scope),
             )
         return render(request, "dashboards/common_problems.html", context)
@@ -100,12 +99,11 @@ class ThematicReportView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        if not is_office(request.user):
-            raise PermissionDenied
+        access.require(request.user, "dashboards.thematic_report")
         scope = read_scope(request.POST)
         threshold = read_threshold(request.POST)
         try:
-            document = docx_thematic.thematic_report_request(
+            document = thematic_report_request(
                 scope=scope, threshold=threshold, by=request.user
             )
         except DomainError as exc:
@@ -113,9 +111,3 @@ class ThematicReportView(LoginRequiredMixin, View):
         else:
             messages.success(request, f"已开始生成“{document.title}”，生成后可在下方下载。")
         return redirect(page_url(scope, threshold) + "#reports")
-
-
-urlpatterns = [
-    path("dashboard/common-problems/", CommonProblemsView.as_view(), name="common_problems"),
-    path("dashboard/common-problems/report/", ThematicReportView.as_view(), name="thematic_report"),
-]

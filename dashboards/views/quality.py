@@ -5,67 +5,42 @@ The office and the leadership read; only the office writes (the leader gets 403 
 members and everyone else get 403: the evaluation of the teams is not for the teams to see.
 """
 
-import io
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from dashboards.documents import quality as quality_export
 from dashboards.forms.quality import QualityFilterForm, QualitySettingsForm, TeamScoresForm
 from dashboards.selectors import quality
 from dashboards.services.quality import settings_save, team_scores_save
-from rounds.models import Round, Term, Unit
+from rounds.models import Round, Term
 from teams.models import Team
-from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
-from xuncha.core.views import OfficeRequiredMixin
+from xuncha.core.views import PageAccessMixin
 
-from ..models import QualitySettings, ScoreSource, TeamScore
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ..models import QualitySettings, ScoreSource
 
 
 def _may_read(user) -> None:
-    if not sees_all_rounds(user):
-        raise PermissionDenied("巡察质量考评仅供巡察办和领导查看")
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    access.require(user, "dashboards.quality", message="巡察质量考评仅供巡察办和领导查看")
 
 
 def _scope(request) -> tuple[QualityFilterForm, Term | None, Round | None]:
-    """The term and round shown. With no filter the page opens on the latest round whose on-site work
-    is over; "全部轮次" ranks every evaluated team of the term."""
-    terms = Term.objects.order_by("-start_date")
-    get = request.GET
-    round = None
-    if "term" not in get and "round" not in get:
-        round = quality.default_round()
-        term = round.term if round else (terms.filter(is_current=True).first() or terms.first())
-    else:
-        term = terms.filter(pk=_int(get.get("term"))).first() if get.get("term") else None
-        if term is None:
-            picked = Round.objects.select_related("term").filter(pk=_int(get.get("round"))).first()
-            term = picked.term if picked else (terms.filter(is_current=True).first() or terms.first())
-    rounds = Round.objects.filter(term=term, status__in=quality.EVALUABLE_STATUSES).order_by("number")
-    if "term" in get or "round" in get:
-        round = rounds.filter(pk=_int(get.get("round"))).select_related("term").first()
+    """The term and round shown, and the scope picker (a form: it chooses what the ranking is computed
+    for, it does not filter a list)."""
+    scope = quality.quality_scope(request.GET)
+    term, round = scope.term, scope.round
     data = {"term": term.pk if term else "", "round": round.pk if round else ""}
-    form = QualityFilterForm(data, terms=terms, rounds=rounds)
+    form = QualityFilterForm(data, terms=scope.terms, rounds=scope.rounds)
     form.is_valid()
     return form, term, round
 
@@ -96,89 +71,11 @@ class QualityView(LoginRequiredMixin, View):
                 "summary": quality.summary(rows),
                 "settings": settings,
                 "scope": _scope_label(term, round),
-                "office": is_office(request.user),
+                "office": access.allows(request.user, "dashboards.evaluate"),
                 "export_query": request.GET.urlencode(),
                 "nav_active": "quality",
             },
         )
-
-
-# --- Excel ----------------------------------------------------------------------------------------
-
-
-def _num(value):
-    """A number for Excel (a float keeps the cell numeric), or "—" when there is none."""
-    if value is None:
-        return "—"
-    return float(value) if isinstance(value, Decimal) else value
-
-
-EXPORT_COLUMNS = [
-    ("排名", 6, lambda r: r.rank if r.rank is not None else "—"),
-    ("轮次", 10, lambda r: r.round.short_name),
-    ("巡察组", 13, lambda r: r.team.name),
-    ("组长", 9, lambda r: r.leader_name or "—"),
-    ("被巡察单位数", 8, lambda r: r.unit_count),
-    ("审定问题数", 8, lambda r: r.findings_approved),
-    ("平均每单位问题数", 10, lambda r: _num(r.findings_per_unit)),
-    ("线索数", 7, lambda r: r.leads_total),
-    ("移交线索数", 8, lambda r: r.leads_transferred),
-    ("线索移交率（%）", 10, lambda r: _num(r.transfer_rate)),
-    ("移交后立案数", 8, lambda r: r.transferred_cases),
-    ("移交立案率（%）", 10, lambda r: _num(r.case_rate)),
-    ("问题底稿数", 8, lambda r: r.findings_total),
-    ("被退回底稿数", 8, lambda r: r.findings_returned),
-    ("底稿退回率（%）", 10, lambda r: _num(r.return_rate)),
-    ("整改措施数", 8, lambda r: r.measures_total),
-    ("已完成措施数", 8, lambda r: r.measures_done),
-    ("整改完成率（%）", 10, lambda r: _num(r.completion_rate)),
-    ("领导小组评分", 9, lambda r: _num(r.leadership_score)),
-    ("巡察办评分", 9, lambda r: _num(r.office_score)),
-    ("被巡察单位评分（均分）", 11, lambda r: _num(r.unit_score)),
-    ("已评分单位数", 8, lambda r: r.units_scored),
-    ("综合得分", 9, lambda r: _num(r.total)),
-    (
-        "评分状态",
-        10,
-        lambda r: "评分齐全" if r.complete else ("未评分" if not r.has_scores else "评分未齐（暂算）"),
-    ),
-    ("约谈提示", 10, lambda r: "建议约谈" if r.talk else ""),
-]
-
-
-def ranking_workbook(rows: list[quality.TeamQuality], *, title: str, settings: QualitySettings) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "巡察质量考评"
-    width = len(EXPORT_COLUMNS)
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    note = (
-        f"权重：领导小组{settings.leadership_weight.normalize():f}%、巡察办{settings.office_weight.normalize():f}%、"
-        f"被巡察单位{settings.unit_weight.normalize():f}%；约谈线{settings.talk_threshold.normalize():f}分。"
-        "评分未齐的巡察组按已有评分的权重折算（暂算），不参与排名。"
-        f"导出日期：{timezone.localdate():%Y-%m-%d}"
-    )
-    sheet.cell(row=2, column=1, value=note).alignment = Alignment(wrap_text=True)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    sheet.row_dimensions[2].height = 30
-    head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D5FBF")
-    for col, (header, col_width, _) in enumerate(EXPORT_COLUMNS, start=1):
-        cell = sheet.cell(row=3, column=col, value=header)
-        cell.font, cell.fill = head_font, head_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[get_column_letter(col)].width = col_width
-    sheet.row_dimensions[3].height = 45
-    talk_fill = PatternFill("solid", fgColor="FDECEA")
-    for i, row in enumerate(rows, start=4):
-        for col, (_, _, value) in enumerate(EXPORT_COLUMNS, start=1):
-            cell = sheet.cell(row=i, column=col, value=value(row))
-            if row.talk:
-                cell.fill = talk_fill
-    sheet.freeze_panes = "D4"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 class QualityExportView(LoginRequiredMixin, View):
@@ -190,16 +87,14 @@ class QualityExportView(LoginRequiredMixin, View):
         settings = QualitySettings.current()
         rows = quality.team_quality(round=round, term=term, settings=settings) if term else []
         scope = _scope_label(term, round)
-        content = ranking_workbook(rows, title=f"巡察质量考评排名 · {scope}", settings=settings)
-        response = HttpResponse(content, content_type=XLSX)
+        content = quality_export.ranking_workbook(rows, title=f"巡察质量考评排名 · {scope}", settings=settings)
+        response = HttpResponse(content, content_type=quality_export.XLSX)
         filename = f"巡察质量考评_{timezone.localdate():%Y%m%d}.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
         return response
 
 
 def _quote(name: str) -> str:
-    from urllib.parse import quote
-
     return quote(name)
 
 
@@ -212,8 +107,10 @@ def _plain(value: Decimal) -> Decimal:
 # --- settings -------------------------------------------------------------------------------------
 
 
-class QualitySettingsView(OfficeRequiredMixin, View):
+class QualitySettingsView(PageAccessMixin, View):
     """The office sets the weights of the three scores and the talk threshold."""
+
+    page_rule = "dashboards.evaluate"
 
     def get(self, request):
         current = QualitySettings.current()
@@ -256,24 +153,20 @@ class TeamScoresView(LoginRequiredMixin, View):
 
     def get_team(self, request, team_pk) -> Team:
         _may_read(request.user)
-        return get_object_or_404(Team.objects.select_related("round__term"), pk=team_pk)
-
-    def units(self, team):
-        return Unit.objects.filter(assignments__team=team).order_by("name").distinct()
+        return access.get_visible(request.user, Team.objects.select_related("round__term"), pk=team_pk)
 
     def get(self, request, team_pk):
         team = self.get_team(request, team_pk)
-        units = list(self.units(team))
+        units = quality.scored_units(team)
         form = None
-        if is_office(request.user) and team.round.status in quality.EVALUABLE_STATUSES:
+        if access.allows(request.user, "dashboards.evaluate") and team.round.status in quality.EVALUABLE_STATUSES:
             form = TeamScoresForm(initial=self.initial(team), units=units)
         return self.render_page(team, units, form)
 
     def post(self, request, team_pk):
         team = self.get_team(request, team_pk)
-        if not is_office(request.user):
-            raise PermissionDenied("只有巡察办可以录入考评评分")
-        units = list(self.units(team))
+        access.require(request.user, "dashboards.evaluate", message="只有巡察办可以录入考评评分")
+        units = quality.scored_units(team)
         form = TeamScoresForm(request.POST, units=units)
         if form.is_valid():
             try:
@@ -290,7 +183,7 @@ class TeamScoresView(LoginRequiredMixin, View):
 
     def initial(self, team) -> dict:
         initial = {}
-        for score in TeamScore.objects.filter(team=team):
+        for score in quality.team_scores(team):
             prefix = f"unit_{score.unit_id}" if score.source == ScoreSource.UNIT else score.source
             initial[f"{prefix}_score"] = _plain(score.score)
             initial[f"{prefix}_note"] = score.note
@@ -301,7 +194,7 @@ class TeamScoresView(LoginRequiredMixin, View):
         row = quality.team_quality_of(team, settings)
         scores = {
             (s.source, s.unit_id): s
-            for s in TeamScore.objects.filter(team=team).select_related("scored_by", "unit")
+            for s in quality.team_scores(team, related=True)
         }
         return render(
             self.request,
@@ -311,7 +204,7 @@ class TeamScoresView(LoginRequiredMixin, View):
                 "row": row,
                 "settings": settings,
                 "form": form,
-                "office": is_office(self.request.user),
+                "office": access.allows(self.request.user, "dashboards.evaluate"),
                 "evaluable": team.round.status in quality.EVALUABLE_STATUSES,
                 "leadership": scores.get((ScoreSource.LEADERSHIP, None)),
                 "office_score": scores.get((ScoreSource.OFFICE, None)),
@@ -320,11 +213,3 @@ class TeamScoresView(LoginRequiredMixin, View):
                 "nav_active": "quality",
             },
         )
-
-
-urlpatterns = [
-    path("dashboard/quality/", QualityView.as_view(), name="quality"),
-    path("dashboard/quality/export/", QualityExportView.as_view(), name="quality_export"),
-    path("dashboard/quality/settings/", QualitySettingsView.as_view(), name="quality_settings"),
-    path("dashboard/quality/teams/<int:team_pk>/scores/", TeamScoresView.as_view(), name="team_scores"),
-]

@@ -1,5 +1,6 @@
 """Roles are Django groups. This module is the one place that names them."""
 
+from django.contrib.auth.models import Group
 from django.db import models
 
 
@@ -15,8 +16,6 @@ class Role(models.TextChoices):
 
 def role_group(role: str):
     """The group of a role. Made by a data migration; made again here if a test flushed the tables."""
-    from django.contrib.auth.models import Group
-
     return Group.objects.get_or_create(name=role)[0]
 
 
@@ -29,6 +28,14 @@ def roles_of(user) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._role_names = cached
     return cached
+
+
+# --- deprecated: role predicates outside `xuncha.access` ----------------------------------------------
+# The predicates below are `xuncha.access.roles`'s (the only module that should ask them). They stay here
+# only for the callers other apps still had when the refactor of issue #11 started (rounds, teams, clues,
+# rectification views/services/selectors); they cannot re-export `xuncha.access.roles`, which imports this
+# module. Remove them once `grep -rn "accounts.roles import" --include=*.py` finds none of them outside
+# `xuncha/access/`.
 
 
 def has_role(user, *roles: str) -> bool:

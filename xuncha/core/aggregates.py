@@ -27,8 +27,11 @@ from datetime import date
 from typing import TypeVar
 
 from asgiref.local import Local
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
+
+from xuncha.accounts.roles import roles_of
 
 T = TypeVar("T")
 
@@ -120,8 +123,6 @@ def visibility_key(user, filters: dict | None = None) -> tuple:
     withdrawn changes what he sees without any history row) and the filters (model instances by pk).
     His team memberships and object grants are data: the ledgers track their tables. Cheaper than the
     compiled SQL of the query as a key, and as exact."""
-    from xuncha.accounts.roles import roles_of
-
     parts = [getattr(user, "pk", None), ",".join(sorted(roles_of(user)))]
     for name, value in sorted((filters or {}).items()):
         parts.append(f"{name}={getattr(value, 'pk', value)!r}")
@@ -130,6 +131,4 @@ def visibility_key(user, filters: dict | None = None) -> tuple:
 
 def cache_is_shared() -> bool:
     """Whether the cache is one for every process (Redis), so that a worker can warm it for the web."""
-    from django.conf import settings
-
     return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()

@@ -1,79 +1,59 @@
-"""The left navigation by role and the inbox count in the top bar."""
+"""The left navigation and the inbox count in the top bar.
+
+Which items a user sees is `xuncha.access`'s answer (the page rules "nav.<item>" in
+`xuncha.access.rules.core`); the menu built from those answers is kept once per process for each set
+of answers, as it is on every page."""
 
 import functools
 
 from django.urls import reverse
 
-from xuncha.accounts.roles import Role, is_office, roles_of
+from xuncha import access
+from xuncha.notifications.models import Notification
+
+# (label, url name, active key, page rule or None for every user), in the order of the menu.
+NAV = (
+    ("工作台", "home", "home", None),
+    ("领导驾驶舱", "dashboards:county", "dashboard", "nav.dashboard"),
+    ("巡察轮次", "rounds:round_list", "rounds", "nav.rounds"),
+    ("全覆盖进度", "rounds:coverage", "coverage", "nav.coverage"),
+    ("被巡察单位", "rounds:unit_list", "units", "nav.units"),
+    ("巡察干部库", "teams:cadre_list", "cadres", "nav.cadres"),
+    ("我的巡察任务", "rounds:assignment_list", "assignments", "nav.assignments"),
+    ("问题线索", "clues:lead_list", "leads", "nav.leads"),
+    ("线索处置", "clues:disposition_queue", "dispositions", "nav.dispositions"),
+    ("问题台账", "clues:finding_list", "findings", "nav.findings"),
+    ("线索移交", "clues:batch_list", "transfers", "nav.transfers"),
+    ("移交成效", "clues:transfer_figures", "figures", "nav.figures"),
+    ("归口办理", "clues:handover_list", "handover", "nav.handover"),
+    ("反馈整改", "rectification:rect_list", "rectification", "nav.rectification"),
+    ("整改监督", "rectification:supervision", "supervision", "nav.supervision"),
+    ("巡察质量考评", "dashboards:quality", "quality", "nav.quality"),
+    ("共性问题分析", "dashboards:common_problems", "common_problems", "nav.common_problems"),
+    ("问题类别", "clues:category_list", "categories", "nav.categories"),
+    ("届次管理", "rounds:term_list", "terms", "nav.terms"),
+    ("本单位", "rounds:my_unit", "my_unit", "nav.my_unit"),
+    ("反馈整改", "rectification:rect_list", "rectification", "nav.unit_rectification"),
+    ("站内消息", "notifications:inbox", "inbox", None),
+    ("整改公开", "rectification:publications", "publications", None),
+    ("巡察公告（公开）", "rounds:public_announcements", "public", None),
+)
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    office = is_office(user)
-    from xuncha.notifications.models import Notification
-
+    shown = frozenset(rule for *_, rule in NAV if rule is not None and access.allows(user, rule))
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return {
-        "nav_items": _menu(roles_of(user), office),
+        "nav_items": _menu(shown),
         "inbox_unread": unread,
-        "can_manage": office,
+        "can_manage": access.allows(user, "office"),
     }
 
 
 @functools.lru_cache(maxsize=64)
-def _menu(roles: frozenset[str], office: bool) -> tuple[tuple[str, str, str], ...]:
-    """The menu of a set of roles, built once per process (it is on every page)."""
-
-    def has(*wanted: str) -> bool:
-        return bool(roles & set(wanted))
-
-    leader = Role.LEADER in roles
-    team = has(Role.TEAM) and not office
-    receiver = has(Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT)
-    items = [("工作台", reverse("home"), "home")]
-    if office or leader or team:
-        items += [("领导驾驶舱", reverse("dashboards:county"), "dashboard")]
-    if office or leader:
-        items += [
-            ("巡察轮次", reverse("rounds:round_list"), "rounds"),
-            ("全覆盖进度", reverse("rounds:coverage"), "coverage"),
-            ("被巡察单位", reverse("rounds:unit_list"), "units"),
-            ("巡察干部库", reverse("teams:cadre_list"), "cadres"),
-        ]
-    if team:
-        items += [("我的巡察任务", reverse("rounds:assignment_list"), "assignments")]
-    if office or team:
-        items += [("问题线索", reverse("clues:lead_list"), "leads")]
-    if office or team:
-        items += [("线索处置", reverse("clues:disposition_queue"), "dispositions")]
-    if office or leader or team:
-        items += [("问题台账", reverse("clues:finding_list"), "findings")]
-    if office or receiver:
-        items += [("线索移交", reverse("clues:batch_list"), "transfers")]
-    if office or leader:
-        items += [("移交成效", reverse("clues:transfer_figures"), "figures")]
-    if office or receiver:
-        items += [("归口办理", reverse("clues:handover_list"), "handover")]
-    if office or leader or team or has(Role.JIWEI, Role.ZUZHIBU):
-        items += [("反馈整改", reverse("rectification:rect_list"), "rectification")]
-    if has(Role.JIWEI, Role.ZUZHIBU):
-        items += [("整改监督", reverse("rectification:supervision"), "supervision")]
-    if office or leader:
-        items += [
-            ("巡察质量考评", reverse("dashboards:quality"), "quality"),
-            ("共性问题分析", reverse("dashboards:common_problems"), "common_problems"),
-        ]
-    if office:
-        items += [
-            ("问题类别", reverse("clues:category_list"), "categories"),
-            ("届次管理", reverse("rounds:term_list"), "terms"),
-        ]
-    if has(Role.UNIT):
-        items += [("本单位", reverse("rounds:my_unit"), "my_unit")]
-        items += [("反馈整改", reverse("rectification:rect_list"), "rectification")]
-    items += [("站内消息", reverse("notifications:inbox"), "inbox")]
-    items += [("整改公开", reverse("rectification:publications"), "publications")]
-    items += [("巡察公告（公开）", reverse("rounds:public_announcements"), "public")]
-    return tuple(items)
+def _menu(shown: frozenset[str]) -> tuple[tuple[str, str, str], ...]:
+    """The menu for a set of allowed items, built once per process (it is on every page)."""
+    return tuple((label, reverse(name), key) for label, name, key, rule in NAV if rule is None or rule in shown)

@@ -2,9 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
-from xuncha.accounts.roles import Role, is_office
-
-from .errors import DomainError
+from xuncha import access
+from xuncha.accounts.roles import Role
 
 
 def as_history_user(obj, by) -> None:
@@ -14,11 +13,11 @@ def as_history_user(obj, by) -> None:
 
 
 def office_users() -> list:
-    """The active staff of the inspection office, who are told of what needs the office."""
+    """The active staff of the inspection office, who are told of what needs the office (an address
+    book, not an access decision: who may act is `xuncha.access`'s question)."""
     return list(get_user_model().objects.filter(groups__name=Role.OFFICE, is_active=True).distinct())
 
 
 def require_office(by, action: str) -> None:
-    """Refuse, in the office's words, what only the inspection office may do."""
-    if not is_office(by):
-        raise DomainError(f"只有巡察办可以{action}")
+    """Refuse, in the office's words, what only the inspection office may do (the page rule "office")."""
+    access.require(by, "office", message=f"只有巡察办可以{action}")

@@ -1,86 +1,14 @@
-"""The document pages every app shares: download, the htmx status badge, retry.
+"""The document pages every app shares (download, the htmx status badge, retry), mounted at `documents/`;
+the views are in `xuncha.core.views`."""
 
-Mounted at `documents/`. Who may see a document is its subject's question (the kind's `can_view`),
-so one who may not see the batch (or finding…) gets 404 here too, and existence does not leak.
-"""
-
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
 
-from . import documents
-from .errors import DomainError
-from .models import DocumentStatus, GeneratedDocument
+from . import views
 
 app_name = "core"
 
-
-def _visible_document(user, pk: int) -> GeneratedDocument:
-    document = get_object_or_404(GeneratedDocument.objects.select_related("content_type"), pk=pk)
-    if not documents.can_view(user, document):
-        raise Http404
-    return document
-
-
-def _status(request, document: GeneratedDocument):
-    # The page the badge sits on, for the retry form's way back when htmx is not there to swap it.
-    back = request.htmx.current_url_abs_path if request.htmx else ""
-    return render(request, "core/document_status.html", {"doc": document, "next_url": back})
-
-
-@login_required
-@require_GET
-def document_download(request, pk):
-    document = _visible_document(request.user, pk)
-    if document.status != DocumentStatus.DONE or not document.file:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{document.title}.{document.fmt}",
-        content_type=documents.CONTENT_TYPES.get(document.fmt, "application/octet-stream"),
-    )
-
-
-@login_required
-@require_GET
-def document_status(request, pk):
-    """The status badge of one document; while queued or rendering it polls itself every 2 s."""
-    document = _visible_document(request.user, pk)
-    return _status(request, document)
-
-
-@login_required
-@require_POST
-def document_retry(request, pk):
-    document = _visible_document(request.user, pk)
-    try:
-        document = documents.document_retry(document=document, by=request.user)
-    except DomainError as exc:
-        if not request.htmx:
-            messages.error(request, exc.full_message())
-        document.refresh_from_db()
-    else:
-        if not request.htmx:
-            messages.success(request, f"已重新生成“{document.title}”。")
-    if request.htmx:
-        return _status(request, document)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "home"
-    return redirect(target)
-
-
 urlpatterns = [
-    path("<int:pk>/download/", document_download, name="document_download"),
-    path("<int:pk>/status/", document_status, name="document_status"),
-    path("<int:pk>/retry/", document_retry, name="document_retry"),
+    path("<int:pk>/download/", views.document_download, name="document_download"),
+    path("<int:pk>/status/", views.document_status, name="document_status"),
+    path("<int:pk>/retry/", views.document_retry, name="document_retry"),
 ]

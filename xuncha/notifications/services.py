@@ -3,12 +3,14 @@
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from .delivery import MAIL_FLOW, deliver_pending
 from .models import EmailStatus, Notification
+from .tasks import deliver_pending_emails
+
+__all__ = ["MAIL_FLOW", "deliver_pending", "mark_read", "notify"]
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,6 @@ def notify(*, recipients: Iterable, title: str, body: str = "", link: str = "", 
     # ignore_conflicts: a concurrent run that wrote the same key wins; nothing is written twice.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if any(r.email_status == EmailStatus.PENDING for r in rows):
-        from .tasks import deliver_pending_emails
-
         transaction.on_commit(lambda: _enqueue(deliver_pending_emails))
     return len(rows)
 
@@ -56,31 +56,6 @@ def _enqueue(task) -> None:
         task.delay()
     except Exception:  # broker down: the rows stay pending and the periodic run delivers them
         log.warning("could not enqueue mail delivery; pending mails go on the next periodic run", exc_info=True)
-
-
-def deliver_pending(*, limit: int = 200) -> int:
-    """Mail the pending messages; a failure leaves the row pending for a later run."""
-    sent = 0
-    pending = (
-        Notification.objects.filter(email_status=EmailStatus.PENDING)
-        .select_related("recipient")
-        .order_by("id")[:limit]
-    )
-    for n in pending:
-        claimed = Notification.objects.filter(pk=n.pk, email_status=EmailStatus.PENDING).update(
-            email_attempts=n.email_attempts + 1
-        )
-        if not claimed:
-            continue
-        try:
-            body = n.body + (f"\n\n{settings.SITE_URL}{n.link}" if n.link else "")
-            send_mail(f"【巡察通】{n.title}", body, None, [n.recipient.email])
-        except Exception:
-            log.warning("mail to %s failed; it stays pending", n.recipient.email, exc_info=True)
-            continue
-        Notification.objects.filter(pk=n.pk).update(email_status=EmailStatus.SENT, emailed_at=timezone.now())
-        sent += 1
-    return sent
 
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:

@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from . import services
+from . import delivery
 
 
 @shared_task
 def deliver_pending_emails() -> int:
-    return services.deliver_pending()
+    return delivery.deliver_pending()

@@ -1,7 +1,11 @@
-"""Pages that belong to a role rather than to an object, and the documents every app renders."""
+"""Pages that belong to a role rather than to an object, the left navigation, and the documents every
+app renders."""
 
-from ..registry import page
-from ..roles import is_office, sees_all_rounds
+from collections.abc import Callable
+from typing import Any
+
+from ..registry import page, rule
+from ..roles import Role, has_role, is_leader, is_office, is_receiver, is_supervisor, sees_all_rounds
 
 
 @page("office")
@@ -14,3 +18,87 @@ def office(user) -> bool:
 def sees_all(user) -> bool:
     """Pages for the office and the leadership (read-only for the leadership)."""
     return sees_all_rounds(user)
+
+
+# --- the left navigation: which items a user is shown ----------------------------------------------
+
+
+def _team(user) -> bool:
+    """A team member's own items (the office's staff see the office's instead)."""
+    return has_role(user, Role.TEAM) and not is_office(user)
+
+
+@page("nav.dashboard", "nav.findings")
+def nav_dashboard(user) -> bool:
+    return is_office(user) or is_leader(user) or _team(user)
+
+
+@page(
+    "nav.rounds",
+    "nav.coverage",
+    "nav.units",
+    "nav.cadres",
+    "nav.figures",
+    "nav.quality",
+    "nav.common_problems",
+)
+def nav_office_and_leader(user) -> bool:
+    return is_office(user) or is_leader(user)
+
+
+@page("nav.assignments")
+def nav_assignments(user) -> bool:
+    return _team(user)
+
+
+@page("nav.leads", "nav.dispositions")
+def nav_leads(user) -> bool:
+    return is_office(user) or _team(user)
+
+
+@page("nav.transfers", "nav.handover")
+def nav_transfers(user) -> bool:
+    return is_office(user) or is_receiver(user)
+
+
+@page("nav.rectification")
+def nav_rectification(user) -> bool:
+    return is_office(user) or is_leader(user) or _team(user) or is_supervisor(user)
+
+
+@page("nav.supervision")
+def nav_supervision(user) -> bool:
+    return is_supervisor(user)
+
+
+@page("nav.categories", "nav.terms")
+def nav_office(user) -> bool:
+    return is_office(user)
+
+
+@page("nav.my_unit", "nav.unit_rectification")
+def nav_unit(user) -> bool:
+    return has_role(user, Role.UNIT)
+
+
+# --- rendered documents (xuncha.core.documents) ----------------------------------------------------
+
+# Per kind of document, who may see one: the kind's question about the document's subject, declared by
+# the app that registers the kind (`xuncha.core.document_kinds.register`), by default whoever may see the
+# subject.
+DOCUMENT_VIEWERS: dict[str, Callable[[Any, Any], bool]] = {}
+
+
+def document_viewers(kind: str, may_view: Callable[[Any, Any], bool]) -> None:
+    DOCUMENT_VIEWERS[kind] = may_view
+
+
+@rule("core.generateddocument", "view", "retry")
+def view_document(user, document) -> bool:
+    """Whoever may see the subject (a batch, a rectification…) as the kind says may see its documents
+    and ask for a failed one again; nobody else, and no document of an unknown kind or lost subject."""
+    may_view = DOCUMENT_VIEWERS.get(document.kind)
+    if may_view is None:
+        return False
+    subject = document.subject
+    return subject is not None and bool(may_view(user, subject))

@@ -1,1 +1,74 @@
-"""The leadership dashboards, quality evaluation and common-problem analysis."""
+"""The leadership dashboards, quality evaluation and common-problem analysis, and the workbench."""
+
+from ..registry import model, page, scope
+from ..roles import Role, has_role, is_office, is_supervisor, sees_all_rounds
+
+# --- 领导驾驶舱: the figures ---------------------------------------------------------------------------
+
+
+@page("dashboards.figures")
+def figures(user) -> bool:
+    """The office and the leadership see every team's figures; a team member his teams' part (the
+    inspected units, 纪委监委, 组织部 none)."""
+    return sees_all_rounds(user) or has_role(user, Role.TEAM)
+
+
+@page("dashboards.all_teams")
+def all_teams(user) -> bool:
+    """Whose figures are not restricted to his own teams."""
+    return sees_all_rounds(user)
+
+
+@scope("rounds.round", "figures")
+def figure_rounds(user, qs):
+    """The rounds whose dashboard a user may open: every round for the office and the leadership, the
+    rounds his teams served in for a team member."""
+    if sees_all_rounds(user):
+        return qs
+    if not has_role(user, Role.TEAM):
+        return qs.none()
+    return qs.filter(pk__in=model("teams.Team").objects.filter(members__cadre__user=user).values("round_id"))
+
+
+# --- 巡察质量考评 and 共性问题分析 ------------------------------------------------------------------------
+
+
+@page("dashboards.quality", "dashboards.common_problems", "dashboards.thematic_reports")
+def evaluation(user) -> bool:
+    """The office and the leadership read the evaluation of the teams and the analysis of common problems
+    (the leadership read-only), and the 专题报告 drawn from it: not the teams, they are what is
+    evaluated; the report names units and their problems."""
+    return sees_all_rounds(user)
+
+
+@page("dashboards.evaluate", "dashboards.thematic_report")
+def evaluate(user) -> bool:
+    """Only the office records the weights and the scores, and asks for a 专题报告."""
+    return is_office(user)
+
+
+# --- the workbench (工作台): which of its parts a user is shown ---------------------------------------
+
+
+@page("workbench.office")
+def workbench_office(user) -> bool:
+    """The plans awaiting approval and the overdue reports."""
+    return is_office(user)
+
+
+@page("workbench.supervision")
+def workbench_supervision(user) -> bool:
+    """纪委监委 and 组织部: the latest reports submitted and the overdue ones."""
+    return is_supervisor(user)
+
+
+@page("workbench.team")
+def workbench_team(user) -> bool:
+    """A team member's assignments."""
+    return has_role(user, Role.TEAM)
+
+
+@page("workbench.unit")
+def workbench_unit(user) -> bool:
+    """An inspected unit's own users."""
+    return has_role(user, Role.UNIT)

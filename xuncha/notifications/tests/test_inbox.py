@@ -3,7 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from xuncha.accounts.roles import Role
-from xuncha.notifications import services
+from xuncha.notifications import delivery, services
 from xuncha.notifications.models import EmailStatus, Notification
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_a_mail_that_fails_stays_pending_and_goes_on_a_later_run(make_user, monk
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(delivery, "send_mail", broken)
     assert services.deliver_pending() == 0
     assert Notification.objects.get().email_status == EmailStatus.PENDING
     monkeypatch.undo()

@@ -5,8 +5,9 @@ from datetime import timedelta
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from rectification.models import Measure, MeasureStatus, Rectification, RectStatus, Report
+from rounds.models import Milestone, RoundStatus
 from xuncha import access
-from xuncha.accounts.roles import Role, has_role, is_office
 from xuncha.notifications.models import Notification
 
 # How far ahead the unit's workbench lists measures (the yellow mark's horizon, rectification.deadlines).
@@ -14,8 +15,6 @@ MEASURES_AHEAD_DAYS = 7
 
 
 def workbench_for(user) -> dict:
-    from rounds.models import Milestone, RoundStatus
-
     today = timezone.localdate()
     rounds = (
         access.visible(user, "rounds.Round")
@@ -63,8 +62,6 @@ def rectification_workbench(user, today) -> dict:
       number of overdue reports;
     - the office: the plans awaiting approval and the overdue reports.
     """
-    from rectification.models import Measure, MeasureStatus, Rectification, RectStatus, Report
-
     context = {}
     if not user.is_authenticated:
         return context
@@ -100,7 +97,7 @@ def rectification_workbench(user, today) -> dict:
             .order_by("deadline", "problem__seq", "seq")[:30]
         )
 
-    if is_office(user):
+    if access.allows(user, "workbench.office"):
         plans = Rectification.objects.filter(status=RectStatus.PLAN_SUBMITTED)
         context["rect_office"] = {
             "plans_count": plans.count(),
@@ -112,7 +109,7 @@ def rectification_workbench(user, today) -> dict:
                 )[:10]
             ),
         }
-    elif has_role(user, Role.JIWEI, Role.ZUZHIBU):
+    elif access.allows(user, "workbench.supervision"):
         visible = access.visible(user, "rectification.Rectification")
         context["rect_supervision"] = {
             "latest_reports": list(

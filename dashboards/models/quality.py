@@ -1,6 +1,6 @@
 """Quality evaluation of the teams (巡察质量考评): the weights the office sets, and the scores entered by
 the leadership group, the office and the inspected units. The indicators are computed from the data
-(`dashboards.quality`), never stored."""
+(`dashboards.selectors.quality`), never stored."""
 
 from decimal import Decimal
 

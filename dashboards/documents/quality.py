@@ -1,0 +1,89 @@
+"""The ranking of the quality evaluation (巡察质量考评) as an Excel workbook, the table as the page shows it."""
+
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from dashboards.models import QualitySettings
+from dashboards.selectors import quality
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _num(value):
+    """A number for Excel (a float keeps the cell numeric), or "—" when there is none."""
+    if value is None:
+        return "—"
+    return float(value) if isinstance(value, Decimal) else value
+
+
+EXPORT_COLUMNS = [
+    ("排名", 6, lambda r: r.rank if r.rank is not None else "—"),
+    ("轮次", 10, lambda r: r.round.short_name),
+    ("巡察组", 13, lambda r: r.team.name),
+    ("组长", 9, lambda r: r.leader_name or "—"),
+    ("被巡察单位数", 8, lambda r: r.unit_count),
+    ("审定问题数", 8, lambda r: r.findings_approved),
+    ("平均每单位问题数", 10, lambda r: _num(r.findings_per_unit)),
+    ("线索数", 7, lambda r: r.leads_total),
+    ("移交线索数", 8, lambda r: r.leads_transferred),
+    ("线索移交率（%）", 10, lambda r: _num(r.transfer_rate)),
+    ("移交后立案数", 8, lambda r: r.transferred_cases),
+    ("移交立案率（%）", 10, lambda r: _num(r.case_rate)),
+    ("问题底稿数", 8, lambda r: r.findings_total),
+    ("被退回底稿数", 8, lambda r: r.findings_returned),
+    ("底稿退回率（%）", 10, lambda r: _num(r.return_rate)),
+    ("整改措施数", 8, lambda r: r.measures_total),
+    ("已完成措施数", 8, lambda r: r.measures_done),
+    ("整改完成率（%）", 10, lambda r: _num(r.completion_rate)),
+    ("领导小组评分", 9, lambda r: _num(r.leadership_score)),
+    ("巡察办评分", 9, lambda r: _num(r.office_score)),
+    ("被巡察单位评分（均分）", 11, lambda r: _num(r.unit_score)),
+    ("已评分单位数", 8, lambda r: r.units_scored),
+    ("综合得分", 9, lambda r: _num(r.total)),
+    (
+        "评分状态",
+        10,
+        lambda r: "评分齐全" if r.complete else ("未评分" if not r.has_scores else "评分未齐（暂算）"),
+    ),
+    ("约谈提示", 10, lambda r: "建议约谈" if r.talk else ""),
+]
+
+
+def ranking_workbook(rows: list[quality.TeamQuality], *, title: str, settings: QualitySettings) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "巡察质量考评"
+    width = len(EXPORT_COLUMNS)
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    note = (
+        f"权重：领导小组{settings.leadership_weight.normalize():f}%、巡察办{settings.office_weight.normalize():f}%、"
+        f"被巡察单位{settings.unit_weight.normalize():f}%；约谈线{settings.talk_threshold.normalize():f}分。"
+        "评分未齐的巡察组按已有评分的权重折算（暂算），不参与排名。"
+        f"导出日期：{timezone.localdate():%Y-%m-%d}"
+    )
+    sheet.cell(row=2, column=1, value=note).alignment = Alignment(wrap_text=True)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    sheet.row_dimensions[2].height = 30
+    head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D5FBF")
+    for col, (header, col_width, _) in enumerate(EXPORT_COLUMNS, start=1):
+        cell = sheet.cell(row=3, column=col, value=header)
+        cell.font, cell.fill = head_font, head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        sheet.column_dimensions[get_column_letter(col)].width = col_width
+    sheet.row_dimensions[3].height = 45
+    talk_fill = PatternFill("solid", fgColor="FDECEA")
+    for i, row in enumerate(rows, start=4):
+        for col, (_, _, value) in enumerate(EXPORT_COLUMNS, start=1):
+            cell = sheet.cell(row=i, column=col, value=value(row))
+            if row.talk:
+                cell.fill = talk_fill
+    sheet.freeze_panes = "D4"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

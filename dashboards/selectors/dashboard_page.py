@@ -1,0 +1,196 @@
+"""The page of a dashboard (领导驾驶舱): its numbers with their drill-down links, and its body (every
+figure, table and chart, the same for every reader of the scope) rendered once and cached with its
+figures until the data changes (`dashboard_page`); the Celery warm-up (`dashboards.tasks`) renders it
+again in the background. Also who sees which scope: the office and the leadership every team's
+figures, a team member his teams' part (`team_restriction`, `round_scope`, `term_scope`), decided by
+`xuncha.access` (rules in `xuncha.access.rules.dashboards`).
+"""
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from dashboards.selectors.figures import (
+    CATEGORY_COLUMNS,
+    COVERAGE_COLUMNS,
+    DEFINITIONS,
+    FORM_METRICS,
+    MAIN_COLUMNS,
+    METRICS,
+    Filters,
+    Scope,
+    cached_figures,
+    dashboard,
+)
+from rounds.models import Round, Term
+from xuncha import access
+
+# --- who sees what ------------------------------------------------------------------------------------
+
+
+def team_restriction(user) -> frozenset[int] | None:
+    """None for the office and the leadership (every team); a team member's teams; else 403."""
+    access.require(user, "dashboards.figures")
+    if access.allows(user, "dashboards.all_teams"):
+        return None
+    ids = frozenset(access.visible(user, "teams.Team").values_list("pk", flat=True))
+    if not ids:  # a team member on no team yet has no part of any figure
+        raise access.Forbidden()
+    return ids
+
+
+def round_scope(user, pk: int) -> Scope:
+    """A round's dashboard: 404 if there is no such round; a team member none of whose teams served in it
+    is refused (403, as tests/test_permission_matrix.py holds: see the report of issue #11)."""
+    team_ids = team_restriction(user)
+    round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
+    if team_ids is not None and not access.restrict(user, Round.objects.filter(pk=round.pk), "figures").exists():
+        raise access.Forbidden()
+    return Scope(round.term, round, team_ids)
+
+
+def default_term() -> Term | None:
+    return Term.objects.order_by("-is_current", "-start_date").first()
+
+
+def parse_pk(value) -> int | None:
+    """A pk from the query string: None when absent, 404 when it is not a number."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def term_scope(user, term_pk) -> Scope | None:
+    """A term's dashboard (the current term's without a pk, ?term= as given: 404 if it is not a term);
+    None when there is no term at all. Who may see it is asked first."""
+    team_ids = team_restriction(user)
+    term_pk = parse_pk(term_pk)
+    term = get_object_or_404(Term, pk=term_pk) if term_pk else default_term()
+    return Scope(term, None, team_ids) if term else None
+
+
+def terms() -> list[Term]:
+    return list(Term.objects.order_by("-start_date"))
+
+
+def scope_params(scope: Scope) -> dict:
+    return {"round": scope.round.pk} if scope.round else {"term": scope.term.pk}
+
+
+def scope_label(scope: Scope) -> str:
+    return str(scope.round) if scope.round else scope.term.name
+
+
+# --- links of the numbers -----------------------------------------------------------------------------
+
+
+def drill_url(metric: str, scope: Scope, filters: Filters | None = None) -> str:
+    params = scope_params(scope)
+    if filters is not None:
+        if filters.round:
+            params = {"round": filters.round}
+        params.update(
+            {k: getattr(filters, k) for k in ("team", "unit_type", "category") if getattr(filters, k)}
+        )
+    return f"{reverse('dashboards:drilldown', args=[metric])}?{urlencode(params)}"
+
+
+def _cells(scope: Scope, filters: Filters | None, values: dict, columns) -> list[dict]:
+    cells = []
+    for col in columns:
+        value = values.get(col.key)
+        url = None
+        if not col.percent and value is not None and col.key in METRICS:
+            url = drill_url(col.key, scope, filters)
+        cells.append({"key": col.key, "value": value, "percent": col.percent, "url": url})
+    return cells
+
+
+def _linked(scope: Scope, dash) -> dict:
+    """The page's numbers with their drill-down links."""
+    figs = dash.figures
+    link = {key: drill_url(key, scope) for key in METRICS if figs.get(key) is not None}
+    for rows, columns in (
+        (dash.by_round, MAIN_COLUMNS),
+        (dash.by_team, MAIN_COLUMNS),
+        (dash.by_unit_type, MAIN_COLUMNS),
+        (dash.by_category, CATEGORY_COLUMNS),
+    ):
+        for row in rows:
+            row.cells = _cells(scope, row.filters, row.values, columns)
+    for row in dash.by_unit_type:
+        row.coverage_cells = _cells(scope, row.filters, row.values, COVERAGE_COLUMNS)
+    forms = [
+        {"key": k, "label": METRICS[k].label.split("·")[1], "value": figs.get(k), "url": link.get(k)}
+        for k in FORM_METRICS
+    ]
+    num = {key: {"key": key, "value": figs.get(key), "url": link.get(key)} for key in METRICS}
+    return {"num": num, "forms": forms}
+
+
+def _page_context(scope: Scope, dash) -> dict:
+    charts = dash.charts
+    charts["trend"]["urls"] = [reverse("dashboards:round", args=[r.key]) for r in dash.by_round]
+    return {
+        "scope": scope,
+        "dash": dash,
+        "figs": dash.figures,
+        "term": scope.term,
+        "round": scope.round,
+        "restricted": scope.restricted,
+        "main_columns": MAIN_COLUMNS,
+        "category_columns": CATEGORY_COLUMNS,
+        "coverage_columns": COVERAGE_COLUMNS,
+        "definitions": DEFINITIONS,
+        "charts": charts,
+        "progress_rows": list(
+            zip(
+                charts["progress"]["labels"],
+                charts["progress"]["open"],
+                charts["progress"]["closed"],
+                strict=True,
+            )
+        ),
+        "category_chart_rows": list(
+            zip(
+                charts["category"]["labels"],
+                charts["category"]["areas"],
+                charts["category"]["findings"],
+                charts["category"]["problems"],
+                strict=True,
+            )
+        ),
+        "scope_query": urlencode(scope_params(scope)),
+        "trend_title": "本届各轮次发现问题、反馈问题与立案",
+        "progress_title": ("本轮" if scope.round else "本届") + "整改进度（每周末仍未销号的措施）",
+        "coverage_title": "按单位类型的覆盖情况" + ("（截至本轮）" if scope.round else "（本届）"),
+        **_linked(scope, dash),
+    }
+
+
+def dashboard_page(scope: Scope, *, refresh: bool = False) -> dict:
+    """The context of a dashboard page. The body (every figure, table and chart, the same for every
+    reader of the scope) is rendered once and cached with its figures until the data changes; the page
+    around it (navigation, the user, the inbox) is rendered on every request. `refresh`: render it
+    again now (dashboards.tasks.dashboards_warm)."""
+
+    def compute(today):
+        dash = dashboard(scope, today)
+        return dash, render_to_string("dashboards/dashboard_body.html", _page_context(scope, dash))
+
+    dash, body = cached_figures("dashboard-page", scope, compute, refresh=refresh)
+    return {
+        "scope": scope,
+        "dash": dash,
+        "figs": dash.figures,
+        "term": scope.term,
+        "round": scope.round,
+        "body": mark_safe(body),  # noqa: S308 - rendered above by the template engine, escaped there
+        "scope_query": urlencode(scope_params(scope)),
+        "nav_active": "dashboard",
+    }
