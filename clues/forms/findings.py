@@ -5,6 +5,7 @@ the view shows on the form, with what the user typed kept).
 """
 
 from django import forms
+from django.forms.models import construct_instance
 
 from clues.models import Category, Finding, FindingStatus, Severity
 from clues.selectors.findings import (
@@ -217,6 +218,4 @@ class CategoryForm(forms.ModelForm):
 
     def _post_clean(self):
         # The service checks the tree and uniqueness, in the words of the work.
-        from django.forms.models import construct_instance
-
         self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)

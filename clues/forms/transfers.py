@@ -1,4 +1,4 @@
-"""Forms of the disposition and transfer pages, and their filter bars.
+"""Forms of the transfer pages, and their filter bars.
 
 They check the shape of the input; whether the thing may be done is the services' answer (a
 DomainError the view shows as a form error), so a refused form keeps everything the user typed.
@@ -9,7 +9,6 @@ from django.forms import formset_factory
 
 from clues.models import (
     DisciplineForm,
-    Disposition,
     HandlingResult,
     Lead,
     Sanction,
@@ -18,7 +17,6 @@ from clues.models import (
 from clues.models.intake import TRANSFER_DISPOSITIONS
 from clues.services.transfers import DEFAULT_DEADLINE_DAYS, MAX_DEADLINE_DAYS
 from rounds.models import Round, Unit
-from teams.models import Team
 from xuncha.core.forms import style_fields
 
 
@@ -43,54 +41,6 @@ class RoundChoiceField(forms.ModelChoiceField):
 class TeamChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.round.short_name}{obj.name}"
-
-
-# --- dispositions -------------------------------------------------------------------------------------
-
-
-class DispositionProposeForm(forms.Form):
-    disposition = forms.ChoiceField(label="处置方式", choices=_any("请选择", Disposition.choices))
-    reason = forms.CharField(
-        label="处置理由",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=2000,
-        help_text="说明提出该处置方式的依据，例如问题性质、涉及人员层级、已掌握的证据情况。",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields)
-
-
-class DispositionConfirmForm(forms.Form):
-    """The office confirms (possibly another disposition) or returns with a reason."""
-
-    disposition = forms.ChoiceField(label="确认处置方式", choices=Disposition.choices)
-    reason = forms.CharField(
-        label="退回理由",
-        required=False,
-        max_length=95,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="退回时必填，组长将看到该理由。",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields)
-
-
-class DispositionQueueFilterForm(FilterForm):
-    q = forms.CharField(required=False, label="搜索")
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    team = TeamChoiceField(queryset=Team.objects.none(), required=False, empty_label="全部巡察组")
-    disposition = forms.ChoiceField(required=False, choices=_any("全部处置方式", Disposition.choices))
-
-    def __init__(self, *args, rounds, teams, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        self.fields["team"].queryset = teams
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "摘要、被反映人或单位"
 
 
 # --- transfers ----------------------------------------------------------------------------------------

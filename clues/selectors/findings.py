@@ -17,6 +17,7 @@ from teams.models import Team, TeamMember
 from xuncha import access
 from xuncha.core import aggregates
 from xuncha.core.pagination import GroupedPaginator
+from xuncha.core.templatetags.xuncha import _display, _verbose  # the shared history table's wording
 
 LEDGER_RELATED = ("round__term", "team", "unit", "category__parent")
 # What the ledger's rows, visibility and filters read: its counts are cached until one of them changes.
@@ -330,8 +331,6 @@ def ledger_rows(qs: QuerySet):
 def finding_history_rows(finding: Finding, *, limit: int = 50) -> list[dict]:
     """The finding's change history in the rows `partials/history.html` shows. Linked leads appear
     as a count: a lead's summary is not for everyone who may read the finding (the leadership)."""
-    from xuncha.core.templatetags.xuncha import _display, _verbose  # the shared table's wording
-
     records = list(finding.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
     rows = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
@@ -352,3 +351,37 @@ def finding_history_rows(finding: Finding, *, limit: int = 50) -> list[dict]:
             }
         )
     return rows
+
+
+# --- reads of the working-paper and taxonomy pages -----------------------------------------------------
+
+
+def assignment_for_writing(user, pk: int):
+    """The assignment a finding is written on, or 404 when the user may not see it."""
+    return get_object_or_404(
+        access.visible(user, "rounds.Assignment").select_related("round__term", "team", "unit"), pk=pk
+    )
+
+
+def finding_lead_ids(finding: Finding) -> list[int]:
+    return list(finding.leads.values_list("pk", flat=True))
+
+
+def hidden_linked_leads(finding: Finding, offered: QuerySet) -> list[Lead]:
+    """The finding's linked leads that the form does not offer (the user may not see them): they stay."""
+    return list(finding.leads.exclude(pk__in=offered.values("pk")))
+
+
+def category_area(pk: int) -> tuple[Category, int] | None:
+    """An area (a category without a parent) and how many sub-categories it has, or None."""
+    area = Category.objects.filter(pk=pk, parent__isnull=True).first()
+    return (area, area.children.count()) if area else None
+
+
+def category_get(pk: int) -> Category:
+    return get_object_or_404(Category.objects.select_related("parent"), pk=pk)
+
+
+def lead_among(leads: QuerySet, pk: int) -> Lead | None:
+    """One of the offered leads (a finding started from a lead), or None."""
+    return leads.filter(pk=pk).first()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clues.models import (
     Lead,
+    LeadAttachment,
     LeadStatus,
     LeadUserObjectPermission,
     TransferBatch,
@@ -120,8 +121,6 @@ def lead_attachments(lead: Lead) -> list:
 
 
 def attachment_get(user, pk: int):
-    from clues.models import LeadAttachment
-
     return get_object_or_404(
         LeadAttachment.objects.filter(lead__in=access.visible(user, "clues.Lead").values("pk")), pk=pk
     )

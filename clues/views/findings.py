@@ -13,8 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 from openpyxl import Workbook
@@ -261,9 +260,7 @@ class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
     """撰写问题底稿 on an assignment; `?lead=<id>` starts it from a lead (the lead is linked)."""
 
     def get_assignment(self, pk) -> Assignment:
-        assignment = get_object_or_404(
-            access.visible(self.request.user, "rounds.Assignment").select_related("round__term", "team", "unit"), pk=pk
-        )
+        assignment = selectors.assignment_for_writing(self.request.user, pk)
         if not may_write(self.request.user, assignment.team_id):
             raise PermissionDenied("只有本组成员或巡察办可以撰写问题底稿")
         return assignment
@@ -274,7 +271,7 @@ class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
         initial = {}
         lead_id = request.GET.get("lead", "")
         if lead_id.isdigit():
-            lead = leads.filter(pk=int(lead_id)).first()
+            lead = selectors.lead_among(leads, int(lead_id))
             if lead is not None:
                 initial = {"leads": [lead.pk], "title": lead.summary}
         form = FindingForm(initial=initial, leads=leads, instance=Finding(assignment=assignment))
@@ -321,7 +318,7 @@ class FindingEditView(LoginRequiredMixin, FindingFormMixin, View):
         if finding.status not in EDITABLE_STATUSES:
             return self.refuse(finding)
         leads = selectors.assignment_leads_for(request.user, finding.assignment)
-        form = FindingForm(instance=finding, leads=leads, initial={"leads": list(finding.leads.values_list("pk", flat=True))})
+        form = FindingForm(instance=finding, leads=leads, initial={"leads": selectors.finding_lead_ids(finding)})
         return self.render_form(form, assignment=finding.assignment, finding=finding)
 
     def post(self, request, pk):
@@ -332,7 +329,7 @@ class FindingEditView(LoginRequiredMixin, FindingFormMixin, View):
         form = FindingForm(request.POST, request.FILES, instance=finding, leads=leads)
         if form.is_valid():
             # Leads the user may not see stay linked: the form offers only those he may.
-            kept = finding.leads.exclude(pk__in=leads.values("pk"))
+            kept = selectors.hidden_linked_leads(finding, leads)
             try:
                 finding_update(
                     finding=finding,
@@ -445,9 +442,10 @@ class CategoryCreateView(OfficeRequiredMixin, CategoryFormMixin, View):
         initial = {}
         parent = request.GET.get("parent", "")
         if parent.isdigit():
-            area = Category.objects.filter(pk=int(parent), parent__isnull=True).first()
-            if area:
-                initial = {"parent": area.pk, "scheme": area.scheme, "order": area.children.count() + 1}
+            found = selectors.category_area(int(parent))
+            if found:
+                area, children = found
+                initial = {"parent": area.pk, "scheme": area.scheme, "order": children + 1}
         return self.render_form(CategoryForm(initial=initial or {"scheme": "三个聚焦"}))
 
     def post(self, request):
@@ -456,7 +454,7 @@ class CategoryCreateView(OfficeRequiredMixin, CategoryFormMixin, View):
 
 class CategoryEditView(OfficeRequiredMixin, CategoryFormMixin, View):
     def get_category(self, pk) -> Category:
-        return get_object_or_404(Category.objects.select_related("parent"), pk=pk)
+        return selectors.category_get(pk)
 
     def get(self, request, pk):
         category = self.get_category(pk)
@@ -471,7 +469,7 @@ class CategoryDeleteView(OfficeRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        category = get_object_or_404(Category, pk=pk)
+        category = selectors.category_get(pk)
         name = category.name
         ok, _ = run_service(request, category_delete, category=category, by=request.user)
         if ok:
@@ -479,18 +477,3 @@ class CategoryDeleteView(OfficeRequiredMixin, View):
             return redirect("clues:category_list")
         return redirect("clues:category_edit", pk)
 
-
-urlpatterns = [
-    path("findings/", FindingListView.as_view(), name="finding_list"),
-    path("findings/export/", FindingExportView.as_view(), name="finding_export"),
-    path("assignments/<int:pk>/findings/new/", FindingCreateView.as_view(), name="finding_create"),
-    path("findings/<int:pk>/", FindingDetailView.as_view(), name="finding_detail"),
-    path("findings/<int:pk>/edit/", FindingEditView.as_view(), name="finding_edit"),
-    path("findings/<int:pk>/review/<str:action>/", FindingReviewView.as_view(), name="finding_review"),
-    path("findings/<int:pk>/approval.docx", FindingDocxView.as_view(), name="finding_docx"),
-    path("findings/evidence/<int:pk>/", FindingEvidenceView.as_view(), name="finding_evidence"),
-    path("categories/", CategoryListView.as_view(), name="category_list"),
-    path("categories/new/", CategoryCreateView.as_view(), name="category_create"),
-    path("categories/<int:pk>/edit/", CategoryEditView.as_view(), name="category_edit"),
-    path("categories/<int:pk>/delete/", CategoryDeleteView.as_view(), name="category_delete"),
-]

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views import View
 
 from clues.forms.intake import (
@@ -448,16 +447,3 @@ class HandoverDetailView(LoginRequiredMixin, View):
             },
         )
 
-
-urlpatterns = [
-    path("leads/", LeadListView.as_view(), name="lead_list"),
-    path("assignments/<int:pk>/leads/new/", LeadCreateView.as_view(), name="lead_create"),
-    path("leads/<int:pk>/", LeadDetailView.as_view(), name="lead_detail"),
-    path("leads/<int:pk>/edit/", LeadEditView.as_view(), name="lead_edit"),
-    path("leads/<int:pk>/triage/", LeadTriageView.as_view(), name="lead_triage"),
-    path("leads/<int:pk>/reveal/", LeadRevealView.as_view(), name="lead_reveal"),
-    path("leads/<int:pk>/reply/", LeadReplyView.as_view(), name="lead_reply"),
-    path("leads/attachments/<int:pk>/", LeadAttachmentView.as_view(), name="lead_attachment"),
-    path("handover/", HandoverListView.as_view(), name="handover_list"),
-    path("handover/<int:pk>/", HandoverDetailView.as_view(), name="handover_detail"),
-]
