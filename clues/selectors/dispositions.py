@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404
 from clues.models import Channel, Lead, LeadStatus, ScopeStatus
 from clues.services.dispositions import RETURN_PREFIX
 from rounds.models import Round
-from teams.models import MemberRole, Team, TeamMember
+from teams.models import Team
 from xuncha import access
-from xuncha.accounts.roles import Role, has_role, is_office
+from xuncha.access.rules import clues as access_rules
 
 LEAD_RELATED = ("team__round", "unit", "round__term")
 
@@ -21,24 +21,8 @@ LEAD_RELATED = ("team__round", "unit", "round__term")
 
 
 def led_team_ids(user) -> list[int]:
-    """The teams this user leads (组长)."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        TeamMember.objects.filter(cadre__user=user, role=MemberRole.LEADER).values_list("team_id", flat=True)
-    )
-
-
-def served_team_ids(user) -> list[int]:
-    """The teams this user serves on, in any role."""
-    if not user.is_authenticated:
-        return []
-    return list(TeamMember.objects.filter(cadre__user=user).values_list("team_id", flat=True))
-
-
-def may_use_disposition_queue(user) -> bool:
-    """The office; and a team's members, who follow their team's leads (only the 组长 proposes)."""
-    return is_office(user) or has_role(user, Role.TEAM) or bool(served_team_ids(user))
+    """The teams this user leads (组长): where the queue offers him 提出处置意见."""
+    return access_rules.led_team_ids(user)
 
 
 # The queue's tabs: what each holds.
@@ -53,9 +37,8 @@ QUEUE_TABS = {
 
 
 def _queue_base(user) -> QuerySet:
-    if is_office(user):
-        return Lead.objects.all()
-    return Lead.objects.filter(team_id__in=served_team_ids(user))
+    """Every team's leads for the office, else the user's teams' (xuncha.access, `dispose`)."""
+    return access.restrict(user, Lead.objects.all(), "dispose")
 
 
 def disposition_queue(
@@ -107,8 +90,7 @@ def _filter_leads(qs: QuerySet, *, round=None, team=None, q: str = "") -> QueryS
 
 
 def queue_filter_choices(user) -> dict[str, QuerySet]:
-    teams = Team.objects.all() if is_office(user) else Team.objects.filter(pk__in=served_team_ids(user))
-    teams = teams.select_related("round").order_by("-round__term__start_date", "-round__number", "number")
+    teams = access.visible(user, "teams.Team").select_related("round").order_by("-round__term__start_date", "-round__number", "number")
     rounds = Round.objects.filter(pk__in=teams.values("round_id")).select_related("term")
     return {"rounds": rounds.order_by("-term__start_date", "-number"), "teams": teams}
 

@@ -23,7 +23,6 @@ from clues.models import (
 from rounds.models import Assignment, AssignmentUserObjectPermission, Round, RoundStatus, Term, Unit
 from teams.models import Team, TeamMember
 from xuncha import access
-from xuncha.accounts.roles import is_office
 from xuncha.core import aggregates
 
 # The columns a list may read: never the encrypted identity (deferred, so not even decrypted).
@@ -107,15 +106,6 @@ def lead_get(user, pk: int) -> Lead:
     )
 
 
-def is_team_view(user, lead: Lead) -> bool:
-    """The team's own view of a lead (triage, duplicates, history): its members and the office."""
-    return is_office(user) or access.team_role_of(user, lead.team_id) is not None
-
-
-def serves_on_a_team(user) -> bool:
-    return access.team_ids_of(user).exists()
-
-
 def lead_attachments(lead: Lead) -> list:
     return list(lead.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"))
 
@@ -175,7 +165,7 @@ def recordable_assignments(user, *, limit: int = 40) -> list[Recordable]:
 
     def compute() -> list[Recordable]:
         qs = access.visible(user, "rounds.Assignment").select_related("round__term", "team", "unit")
-        if is_office(user):
+        if access.allows(user, "office"):
             qs = qs.exclude(round__status=RoundStatus.DONE)
         else:
             qs = qs.filter(team_id__in=access.team_ids_of(user))
@@ -227,9 +217,7 @@ def filter_units(user) -> QuerySet:
 
 
 def _handed(user) -> QuerySet:
-    qs = access.visible(user, "clues.Lead").filter(handed_to__isnull=False)
-    if not is_office(user):
-        qs = qs.filter(handed_to__in=user.staffed_units.all())
+    qs = access.restrict(user, access.visible(user, "clues.Lead"), "handover")
     return qs.select_related("round__term", "team__round", "unit", "handed_to")
 
 
@@ -252,7 +240,3 @@ def handover_get(user, pk: int) -> Lead:
 def handover_open_count(user) -> int:
     return handover_list(user, status=LeadStatus.HANDED_OVER).count()
 
-
-def handled_by_user(user, lead: Lead) -> bool:
-    """Whether the lead was handed to one of the user's departments (he reaches it from 归口办理)."""
-    return bool(lead.handed_to_id) and user.staffed_units.filter(pk=lead.handed_to_id).exists()

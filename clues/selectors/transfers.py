@@ -26,7 +26,6 @@ from clues.models.intake import TRANSFER_DISPOSITIONS
 from rounds.models import Round, Unit
 from teams.models import Team
 from xuncha import access
-from xuncha.accounts.roles import Role, has_role, is_office
 from xuncha.core.documents import documents_of
 
 # A deadline this close (and the results not all in) is shown yellow; past it, red.
@@ -35,13 +34,6 @@ LEAD_RELATED = ("team__round", "unit", "round__term")
 
 
 # --- transfers ----------------------------------------------------------------------------------------
-
-
-def may_use_transfers(user) -> bool:
-    """The office, and the departments that receive leads (by role, or as a unit's staff account)."""
-    if is_office(user) or has_role(user, Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT):
-        return True
-    return user.is_authenticated and user.staffed_units.exists()
 
 
 def receiver_choices() -> QuerySet:
@@ -152,7 +144,7 @@ def batch_documents(batch: TransferBatch) -> list:
 
 def item_get(user, pk: int) -> TransferItem:
     return get_object_or_404(
-        TransferItem.objects.filter(batch__in=access.visible(user, "clues.TransferBatch")).select_related(
+        TransferItem.objects.restrict(user).select_related(
             "batch__receiver", "batch__round__term", "lead__team__round", "lead__unit"
         ),
         pk=pk,

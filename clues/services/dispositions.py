@@ -14,13 +14,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xuncha import access
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
 from xuncha.notifications.services import notify
 
 from ..models import Channel, Disposition, Lead, LeadStatus, ScopeStatus
+from . import require
 
 RETURN_PREFIX = "退回："
 
@@ -32,19 +31,16 @@ def is_partner_handover(lead: Lead) -> bool:
     return lead.channel == Channel.HANDOVER
 
 
-def may_be_disposed(lead: Lead) -> bool:
-    """A lead within the inspection's scope, or a partner department's hand-over not ruled out of scope."""
+def is_disposable(lead: Lead) -> bool:
+    """A state check, not a person check: the lead is within the inspection's scope, or a partner
+    department's hand-over not ruled out of scope. Who may propose is xuncha.access's `propose`."""
     if lead.scope == ScopeStatus.IN_SCOPE:
         return True
     return is_partner_handover(lead) and lead.scope == ScopeStatus.PENDING
 
 
 def awaits_proposal(lead: Lead) -> bool:
-    return may_be_disposed(lead) and lead.status in (LeadStatus.REGISTERED, LeadStatus.TRIAGED)
-
-
-def is_team_leader(user, lead: Lead) -> bool:
-    return access.team_role_of(user, lead.team_id) == "leader"
+    return is_disposable(lead) and lead.status in (LeadStatus.REGISTERED, LeadStatus.TRIAGED)
 
 
 def _status_before_proposal(lead: Lead) -> str:
@@ -58,15 +54,14 @@ def _locked(lead: Lead) -> Lead:
 def disposition_propose(*, lead: Lead, disposition: str, reason: str, by) -> Lead:
     """The 组长 of the lead's team proposes how to dispose of it, with a reason."""
     reason = (reason or "").strip()
-    if not is_team_leader(by, lead):
-        raise DomainError(f"只有{lead.team.name}组长可以提出线索处置意见")
+    require(by, "propose", lead, message=f"只有{lead.team.name}组长可以提出线索处置意见")
     if disposition not in Disposition.values:
         raise DomainError("请选择处置方式")
     if not reason:
         raise DomainError("请填写处置理由")
     with transaction.atomic():
         current = _locked(lead)
-        if not may_be_disposed(current):
+        if not is_disposable(current):
             raise DomainError("只有属于巡察受理范围的线索（或有关部门移送的线索）才能提出处置意见")
         if current.status not in PROPOSABLE_STATUSES:
             raise DomainError(f"线索当前状态为“{current.get_status_display()}”，不能再提出处置意见")
@@ -92,8 +87,7 @@ def disposition_confirm(*, lead: Lead, by, disposition: str | None = None) -> Le
 
     了结 closes the lead; the others leave it confirmed: 移交 waits for a transfer batch, 核实 for the
     team's finding, 暂存待查 for later."""
-    if not is_office(by):
-        raise DomainError("只有巡察办可以确认线索处置意见")
+    require(by, "confirm", lead, message="只有巡察办可以确认线索处置意见")
     with transaction.atomic():
         current = _locked(lead)
         if current.status != LeadStatus.PROPOSED:
@@ -133,8 +127,7 @@ def disposition_confirm(*, lead: Lead, by, disposition: str | None = None) -> Le
 def disposition_return(*, lead: Lead, reason: str, by) -> Lead:
     """The office sends a proposal back to the 组长, saying why; he proposes again."""
     reason = (reason or "").strip()
-    if not is_office(by):
-        raise DomainError("只有巡察办可以退回线索处置意见")
+    require(by, "confirm", lead, message="只有巡察办可以退回线索处置意见")
     if not reason:
         raise DomainError("请填写退回理由")
     with transaction.atomic():

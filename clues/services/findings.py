@@ -19,13 +19,13 @@ from django.utils import timezone
 from rounds.models import RoundStatus
 from teams.models import MemberRole, Team, TeamMember
 from xuncha import access
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
 from ..models import Category, Finding, FindingEvidence, FindingReview, FindingStatus, Lead
+from . import require
 
 Action = FindingReview.Action
 
@@ -49,17 +49,11 @@ def _today():
     return timezone.localdate()
 
 
-# --- who may write ------------------------------------------------------------------------------------
+# --- who may write: xuncha.access (rules/clues.py) -------------------------------------------------------
 
 
-def may_write(user, team_id: int) -> bool:
-    """The members of the team (any role) and the office write a team's findings."""
-    return is_office(user) or access.team_role_of(user, team_id) is not None
-
-
-def _check_writer(user, team: Team) -> None:
-    if not may_write(user, team.pk):
-        raise DomainError(f"只有{team.name}成员或巡察办可以撰写、修改本组的问题底稿")
+def _writer_refusal(team: Team) -> str:
+    return f"只有{team.name}成员或巡察办可以撰写、修改本组的问题底稿"
 
 
 def _check_editable(finding: Finding) -> None:
@@ -151,7 +145,7 @@ def _next_serial(team: Team, year: int) -> int:
 def finding_create(*, assignment, data: dict, leads: Iterable[Lead] = (), evidence_files: Iterable = (), by) -> Finding:
     """A new working paper on an assignment, in 起草中, numbered next in its team's year."""
     team = assignment.team
-    _check_writer(by, team)
+    require(by, "write_finding", assignment, message=_writer_refusal(team))
     if assignment.round.status == RoundStatus.DONE:
         raise DomainError(f"{assignment.round}已完成，不能再撰写问题底稿")
     values = _clean_data(data)
@@ -189,7 +183,7 @@ def finding_update(
 ) -> Finding:
     """Change what a draft or returned finding says; with `leads`, its linked leads become those; with
     `evidence_files`, they are added. All or nothing. Approved or in-review findings are refused."""
-    _check_writer(by, finding.team)
+    require(by, "change", finding, message=_writer_refusal(finding.team))
     checked = _check_files(evidence_files)
     with transaction.atomic():
         current = _locked_for_edit(finding)
@@ -218,7 +212,7 @@ def _locked_for_edit(finding: Finding) -> Finding:
 
 def finding_add_evidence(*, finding: Finding, files: Iterable, by) -> list[FindingEvidence]:
     """Attach evidence (a SHA-256 of each file is kept) to a finding that is still being written."""
-    _check_writer(by, finding.team)
+    require(by, "change", finding, message=_writer_refusal(finding.team))
     checked = _check_files(files)
     with transaction.atomic():
         current = _locked_for_edit(finding)
@@ -227,7 +221,7 @@ def finding_add_evidence(*, finding: Finding, files: Iterable, by) -> list[Findi
 
 def finding_link_leads(*, finding: Finding, leads: Iterable[Lead], by) -> Finding:
     """The finding's linked leads become exactly these; each must be a lead of the same assignment."""
-    _check_writer(by, finding.team)
+    require(by, "change", finding, message=_writer_refusal(finding.team))
     with transaction.atomic():
         current = _locked_for_edit(finding)
         leads = _check_leads(current.assignment_id, leads)
@@ -248,47 +242,27 @@ def _team_users(team_id: int, *roles: str) -> list:
     ]
 
 
-def _team_has_deputy(team_id: int) -> bool:
-    return TeamMember.objects.filter(team_id=team_id, role=MemberRole.DEPUTY).exists()
-
-
 @dataclass(frozen=True)
 class Reviewer:
-    """Who acts at a step: a test of the user, the refusal that names him, and how to find him."""
+    """Who acts at a step: the access action that decides it (xuncha/access/rules/clues.py), the words
+    that name him in a refusal, and how to find him (to tell him)."""
 
     label: str
-    allows: Callable[[object, Finding], bool]
+    permission: str
     users: Callable[[Finding], list]
 
-
-def _is_writer(user, finding: Finding) -> bool:
-    return may_write(user, finding.team_id)
-
-
-def _is_deputy(user, finding: Finding) -> bool:
-    role = access.team_role_of(user, finding.team_id)
-    if role == MemberRole.DEPUTY:
-        return True
-    # A team without a 副组长: its 组长 reviews in his place.
-    return role == MemberRole.LEADER and not _team_has_deputy(finding.team_id)
-
-
-def _is_leader(user, finding: Finding) -> bool:
-    return access.team_role_of(user, finding.team_id) == MemberRole.LEADER
-
-
-def _is_office(user, finding: Finding) -> bool:
-    return is_office(user)
+    def allows(self, user, finding: Finding) -> bool:
+        return access.allows(user, self.permission, finding)
 
 
 def _deputies(finding: Finding) -> list:
     return _team_users(finding.team_id, MemberRole.DEPUTY) or _team_users(finding.team_id, MemberRole.LEADER)
 
 
-WRITER = Reviewer("本组成员", _is_writer, lambda f: [f.written_by] if f.written_by_id else [])
-DEPUTY = Reviewer("本组副组长（未设副组长的由组长）", _is_deputy, _deputies)
-LEADER = Reviewer("本组组长", _is_leader, lambda f: _team_users(f.team_id, MemberRole.LEADER))
-OFFICE = Reviewer("巡察办", _is_office, lambda f: office_users())
+WRITER = Reviewer("本组成员", "submit", lambda f: [f.written_by] if f.written_by_id else [])
+DEPUTY = Reviewer("本组副组长（未设副组长的由组长）", "review_deputy", _deputies)
+LEADER = Reviewer("本组组长", "review_leader", lambda f: _team_users(f.team_id, MemberRole.LEADER))
+OFFICE = Reviewer("巡察办", "review_office", lambda f: office_users())
 
 
 @dataclass(frozen=True)
@@ -353,7 +327,7 @@ def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Fi
         if transition is None:
             raise DomainError(f"底稿当前状态为“{finding.get_status_display()}”，不能“{Action(action).label}”")
         if not transition.who.allows(by, finding):
-            raise DomainError(f"“{transition.step}”环节只能由{transition.who.label}{transition.label}")
+            raise access.Forbidden(f"“{transition.step}”环节只能由{transition.who.label}{transition.label}")
         if transition.reason_required and not reason:
             raise DomainError(f"{transition.label}须填写理由")
         FindingReview.objects.create(
@@ -404,8 +378,7 @@ def _notify(finding: Finding, transition: Transition, by, reason: str) -> None:
 def category_save(*, category: Category, by) -> Category:
     """Create or change a category. The tree has two levels (领域 and 具体类别); a sub-category takes
     its area's scheme. Deactivating is allowed at any time: findings already filed keep their category."""
-    if not is_office(by):
-        raise DomainError("只有巡察办可以维护问题类别")
+    access.require(by, "office", message="只有巡察办可以维护问题类别")
     category.name = (category.name or "").strip()
     category.scheme = (category.scheme or "").strip()
     reasons = []
@@ -439,8 +412,7 @@ def category_save(*, category: Category, by) -> Category:
 
 def category_delete(*, category: Category, by) -> None:
     """Delete a category nobody has used; one in use can only be deactivated."""
-    if not is_office(by):
-        raise DomainError("只有巡察办可以维护问题类别")
+    access.require(by, "office", message="只有巡察办可以维护问题类别")
     used = Finding.objects.filter(category=category).count()
     if used:
         raise DomainError(f"“{category.name}”已被{used}条问题底稿使用，不能删除；如不再使用，请改为停用")

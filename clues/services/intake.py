@@ -28,10 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rounds.models import Announcement, AnnouncementStatus, Assignment, RoundStatus, Unit
-from teams.models import MemberRole, Team
-from xuncha import access
+from teams.models import Team
 from xuncha.access.grants import sync_lead
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user
 from xuncha.core.uploads import check_upload
@@ -47,6 +45,7 @@ from ..models import (
     RevealLog,
     ScopeStatus,
 )
+from . import require
 
 # What the recorder types; number, unit, team and status are the service's.
 LEAD_FIELDS = (
@@ -85,28 +84,11 @@ def _today():
     return timezone.localdate()
 
 
-# --- who may do what -----------------------------------------------------------------------------------
+# --- who may do what: xuncha.access (rules/clues.py) ------------------------------------------------------
 
 
-def may_record(user, team_id: int) -> bool:
-    """The members of the team (any role) and the office record, correct and triage a team's leads."""
-    return is_office(user) or access.team_role_of(user, team_id) is not None
-
-
-def may_reveal(user, lead: Lead) -> bool:
-    """Only the office and the 组长 of the lead's team may see who reported it."""
-    return is_office(user) or access.team_role_of(user, lead.team_id) == MemberRole.LEADER
-
-
-def may_record_outcome(user, lead: Lead) -> bool:
-    if not lead.handed_to_id:
-        return False
-    return is_office(user) or lead.handed_to.staff.filter(pk=user.pk).exists()
-
-
-def _check_recorder(user, team: Team) -> None:
-    if not may_record(user, team.pk):
-        raise DomainError(f"只有{team.name}成员或巡察办可以登记、处理本组的问题线索")
+def _recorder_refusal(team: Team) -> str:
+    return f"只有{team.name}成员或巡察办可以登记、处理本组的问题线索"
 
 
 def team_users(team_id: int):
@@ -224,7 +206,7 @@ def lead_record(
 
     `data` holds LEAD_FIELDS; `identity` the reporter's name, phone, ID number and work unit (all optional:
     an anonymous report has none). The reporter counts as named when a name is given."""
-    _check_recorder(by, assignment.team)
+    require(by, "record_lead", assignment, message=_recorder_refusal(assignment.team))
     if assignment.round.status == RoundStatus.DONE:
         raise DomainError(f"{assignment.round}已完成，不能再登记问题线索")
     lead = Lead(
@@ -260,7 +242,7 @@ def lead_update(
 ) -> Lead:
     """Correct a lead still being registered or triaged. Identity fields are write-only: a blank keeps
     what is stored (the form never shows it). The words of a public report are the citizen's and stay."""
-    _check_recorder(by, lead.team)
+    require(by, "change", lead, message=_recorder_refusal(lead.team))
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round").get(pk=lead.pk)
         if current.status not in EDITABLE_STATUSES:
@@ -297,7 +279,7 @@ def lead_triage(
     (归口管理) with the explanation given to the petitioner (答复). Both are required for out of scope.
 
     The department's staff are granted the lead and told; a change of mind takes the grant back."""
-    _check_recorder(by, lead.team)
+    require(by, "change", lead, message=_recorder_refusal(lead.team))
     explanation = (explanation or "").strip()
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round", "unit").get(pk=lead.pk)
@@ -371,8 +353,7 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
             .select_related("team__round", "unit", "handed_to")
             .get(pk=lead.pk)
         )
-        if not may_record_outcome(by, current):
-            raise DomainError("只有承办部门的经办人或巡察办可以反馈办理结果")
+        require(by, "record_outcome", current, message="只有承办部门的经办人或巡察办可以反馈办理结果")
         if current.status != LeadStatus.HANDED_OVER:
             raise DomainError(f"该件当前状态为“{current.get_status_display()}”，不能反馈办理结果")
         if not outcome:
@@ -396,8 +377,7 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
 
 def lead_reveal_identity(*, lead: Lead, reason: str, by) -> dict:
     """The reporter's identity, for the office or the team's 组长, with a reason; every reveal is logged."""
-    if not may_reveal(by, lead):
-        raise DomainError("举报人身份信息只有本组组长和巡察办可以查看")
+    require(by, "reveal", lead, message="举报人身份信息只有本组组长和巡察办可以查看")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写查看举报人信息的事由")
@@ -547,8 +527,7 @@ def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str
 
 def lead_set_public_reply(*, lead: Lead, reply: str, by) -> Lead:
     """The reply the team chooses to give an online reporter; he reads it with his receipt code."""
-    if not may_reveal(by, lead):
-        raise DomainError("答复举报人须由本组组长或巡察办作出")
+    require(by, "reply", lead, message="答复举报人须由本组组长或巡察办作出")
     if not lead.is_public_report:
         raise DomainError("只有网上举报件可以通过查询码答复举报人")
     reply = (reply or "").strip()

@@ -27,7 +27,7 @@ from rounds.models import Unit
 from xuncha import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, office_users, require_office
+from xuncha.core.services import as_history_user, office_users
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -42,6 +42,7 @@ from ..models import (
     TransferStatus,
 )
 from ..models.intake import TRANSFER_DISPOSITIONS
+from . import require
 
 DEFAULT_DEADLINE_DAYS = 30
 MAX_DEADLINE_DAYS = 365
@@ -63,16 +64,8 @@ def _link(batch: TransferBatch) -> str:
     return reverse("clues:batch_detail", args=[batch.pk])
 
 
-def is_receiver_staff(user, batch: TransferBatch) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return batch.receiver.staff.filter(pk=user.pk).exists()
-
-
-
-def _check_receiver(by, batch: TransferBatch, action: str) -> None:
-    if not is_receiver_staff(by, batch):
-        raise DomainError(f"只有{batch.receiver.name}的经办人可以{action}")
+def _receiver_refusal(batch: TransferBatch, action: str) -> str:
+    return f"只有{batch.receiver.name}的经办人可以{action}"
 
 
 def _locked_batch(batch: TransferBatch) -> TransferBatch:
@@ -93,7 +86,7 @@ def batch_create(
     by,
 ) -> TransferBatch:
     """A draft batch of confirmed transfer leads of one round for one receiver, numbered in its year."""
-    require_office(by, "移交问题线索")
+    access.require(by, "office", message="只有巡察办可以移交问题线索")
     ids = sorted({lead.pk for lead in leads})
     reasons = []
     if not ids:
@@ -151,9 +144,9 @@ def batch_create(
 
 def batch_delete(*, batch: TransferBatch, by) -> None:
     """A draft that was put together wrongly is discarded; its leads wait for another batch."""
-    require_office(by, "删除移交批次")
     with transaction.atomic():
         current = _locked_batch(batch)
+        require(by, "delete", current, message="只有巡察办可以删除移交批次")
         if current.status != TransferStatus.DRAFT:
             raise DomainError("已移交的批次不能删除")
         current.items.all().delete()
@@ -163,9 +156,9 @@ def batch_delete(*, batch: TransferBatch, by) -> None:
 
 def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
     """Send a draft: deadline set, leads transferred, the receiver's staff granted and told, documents asked."""
-    require_office(by, "移交问题线索")
     with transaction.atomic():
         current = _locked_batch(batch)
+        require(by, "send", current, message="只有巡察办可以移交问题线索")
         if current.status != TransferStatus.DRAFT:
             raise DomainError(f"批次当前状态为“{current.get_status_display()}”，不能再次移交")
         leads = list(Lead.objects.select_for_update(of=("self",)).filter(transfer__batch=current).order_by("pk"))
@@ -217,7 +210,7 @@ def batch_acknowledge(*, batch: TransferBatch, by) -> TransferBatch:
     """签收: the receiver's staff confirm they have the batch."""
     with transaction.atomic():
         current = _locked_batch(batch)
-        _check_receiver(by, current, "签收移交批次")
+        require(by, "acknowledge", current, message=_receiver_refusal(current, "签收移交批次"))
         if current.status != TransferStatus.SENT:
             raise DomainError(f"批次当前状态为“{current.get_status_display()}”，无需签收")
         _acknowledge(current, by)
@@ -287,7 +280,7 @@ def item_report_result(*, item: TransferItem, result: str, note: str, persons=()
         reasons.insert(0, "请填写办理情况")
     with transaction.atomic():
         batch = _locked_batch(item.batch)
-        _check_receiver(by, batch, "反馈办理结果")
+        require(by, "report_result", batch, message=_receiver_refusal(batch, "反馈办理结果"))
         if batch.status not in (*OPEN_STATUSES, TransferStatus.REPORTED):
             raise DomainError("批次尚未移交，不能反馈结果")
         if reasons:

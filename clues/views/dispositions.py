@@ -6,7 +6,6 @@ answers a refusal with a DomainError, shown as a message or a form error, never 
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,10 +23,9 @@ from clues.services.dispositions import (
     disposition_confirm,
     disposition_propose,
     disposition_return,
-    is_team_leader,
-    may_be_disposed,
+    is_disposable,
 )
-from xuncha.accounts.roles import is_office
+from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin
@@ -44,9 +42,8 @@ class DispositionQueueView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        if not selectors.may_use_disposition_queue(user):
-            raise PermissionDenied
-        office = is_office(user)
+        access.require(user, "clues.disposition_queue")
+        office = access.allows(user, "office")
         tab = request.GET.get("tab") or ("pending" if office else "todo")
         if tab not in selectors.QUEUE_TABS:
             tab = "pending" if office else "todo"
@@ -82,9 +79,7 @@ class DispositionProposeView(LoginRequiredMixin, View):
 
     def get_lead(self, request, pk) -> Lead:
         lead = selectors.lead_for_disposition(request.user, pk)
-        if not is_team_leader(request.user, lead):
-            raise PermissionDenied
-        return lead
+        return access.require(request.user, "propose", lead)
 
     def get(self, request, pk):
         lead = self.get_lead(request, pk)
@@ -118,7 +113,7 @@ class DispositionProposeView(LoginRequiredMixin, View):
             {
                 "lead": lead,
                 "form": form,
-                "open": may_be_disposed(lead)
+                "open": is_disposable(lead)
                 and (awaits_proposal(lead) or lead.status == LeadStatus.PROPOSED),
                 "return_reason": selectors.last_return_reason(lead) if awaits_proposal(lead) else "",
                 "nav_active": "dispositions",

@@ -11,7 +11,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +26,6 @@ from clues.forms.findings import CategoryForm, FindingForm, LedgerFilterForm, Re
 from clues.selectors import findings as selectors
 from rounds.models import Assignment
 from xuncha import access
-from xuncha.accounts.roles import sees_all_rounds
 from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
@@ -43,7 +41,6 @@ from ..services.findings import (
     finding_create,
     finding_review,
     finding_update,
-    may_write,
     step_of,
 )
 
@@ -53,7 +50,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _assignment_nav(user) -> str:
-    return "rounds" if sees_all_rounds(user) else "assignments"
+    return "rounds" if access.allows(user, "sees_all") else "assignments"
 
 
 # --- the ledger ---------------------------------------------------------------------------------------
@@ -63,7 +60,7 @@ def _ledger(request):
     # The ledger is for the office, the leadership and the teams; to anyone else (an inspected unit, a
     # receiving department) it does not exist.
     user = request.user
-    if not (sees_all_rounds(user) or access.team_ids_of(user).exists()):
+    if not access.allows(user, "clues.ledger"):
         raise Http404
     form = LedgerFilterForm(
         request.GET or None,
@@ -160,8 +157,7 @@ class FindingExportView(LoginRequiredMixin, View):
 
 
 def _writable(request, finding: Finding) -> None:
-    if not may_write(request.user, finding.team_id):
-        raise PermissionDenied("只有本组成员或巡察办可以修改问题底稿")
+    access.require(request.user, "change", finding, message="只有本组成员或巡察办可以修改问题底稿")
 
 
 REVIEW_BUTTONS = {
@@ -221,7 +217,7 @@ class FindingDetailView(LoginRequiredMixin, View):
             }
             for t in transitions
         ]
-        writable = may_write(request.user, finding.team_id)
+        writable = access.allows(request.user, "change", finding)
         context = {
             "finding": finding,
             "chain": _chain(finding),
@@ -261,9 +257,9 @@ class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
 
     def get_assignment(self, pk) -> Assignment:
         assignment = selectors.assignment_for_writing(self.request.user, pk)
-        if not may_write(self.request.user, assignment.team_id):
-            raise PermissionDenied("只有本组成员或巡察办可以撰写问题底稿")
-        return assignment
+        return access.require(
+            self.request.user, "write_finding", assignment, message="只有本组成员或巡察办可以撰写问题底稿"
+        )
 
     def get(self, request, pk):
         assignment = self.get_assignment(pk)

@@ -6,7 +6,6 @@ A lead the user may not see answers 404 (existence does not leak); one he may se
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -22,8 +21,8 @@ from clues.forms.intake import (
     TriageForm,
 )
 from clues.selectors import intake as selectors
-from clues.services.dispositions import awaits_proposal, is_team_leader
-from xuncha.accounts.roles import Role, has_role, is_office
+from clues.services.dispositions import awaits_proposal
+from xuncha import access
 from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
@@ -40,26 +39,9 @@ from ..services.intake import (
     lead_set_public_reply,
     lead_triage,
     lead_update,
-    may_record,
-    may_record_outcome,
-    may_reveal,
 )
 
 PAGE_SIZE = 20
-
-
-def _uses_leads(user) -> bool:
-    """The lead ledger is the office's and the teams'. Anyone else (an inspected unit, the leadership)
-    gets 404 there, as on every lead."""
-    return is_office(user) or has_role(user, Role.TEAM) or selectors.serves_on_a_team(user)
-
-
-def _uses_handover(user) -> bool:
-    return (
-        is_office(user)
-        or has_role(user, Role.DEPARTMENT, Role.JIWEI, Role.ZUZHIBU)
-        or user.staffed_units.exists()
-    )
 
 
 def _can_triage(lead: Lead) -> bool:
@@ -90,8 +72,8 @@ def _triage_form(lead: Lead, data=None) -> TriageForm:
 class LeadListView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        if not _uses_leads(user):
-            raise Http404
+        if not access.allows(user, "clues.leads"):
+            raise Http404  # an inspected unit, the leadership: 404 there, as on every lead
         form = LeadFilterForm(
             request.GET or None,
             rounds=selectors.filter_rounds(user),
@@ -125,9 +107,7 @@ class LeadCreateView(LoginRequiredMixin, View):
 
     def get_assignment(self, pk):
         assignment = selectors.assignment_for_recording(self.request.user, pk)
-        if not may_record(self.request.user, assignment.team_id):
-            raise PermissionDenied
-        return assignment
+        return access.require(self.request.user, "record_lead", assignment)
 
     def get(self, request, pk):
         assignment = self.get_assignment(pk)
@@ -175,9 +155,7 @@ class LeadCreateView(LoginRequiredMixin, View):
 class LeadEditView(LoginRequiredMixin, View):
     def get_lead(self, pk) -> Lead:
         lead = selectors.lead_get(self.request.user, pk)
-        if not may_record(self.request.user, lead.team_id):
-            raise PermissionDenied
-        return lead
+        return access.require(self.request.user, "change", lead)
 
     def get(self, request, pk):
         lead = self.get_lead(pk)
@@ -232,11 +210,12 @@ class LeadDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
         lead = selectors.lead_get(user, pk)
-        team_view = selectors.is_team_view(user, lead)
-        if not team_view and selectors.handled_by_user(user, lead):
+        may = access.decisions(user, lead, "team_view", "handle", "reveal", "change", "propose", "confirm")
+        team_view = may["team_view"]
+        if not team_view and may["handle"]:
             return redirect("clues:handover_detail", lead.pk)
-        revealer = team_view and may_reveal(user, lead)
-        recorder = team_view and may_record(user, lead.team_id)
+        revealer = team_view and may["reveal"]
+        recorder = team_view and may["change"]
         context = {
             "lead": lead,
             "team_view": team_view,
@@ -258,9 +237,8 @@ class LeadDetailView(LoginRequiredMixin, View):
             ),
             "nav_active": "leads",
             # Disposition: the 组长 proposes, the office confirms (clues.services.dispositions).
-            "can_dispose": is_team_leader(user, lead)
-            and (awaits_proposal(lead) or lead.status == LeadStatus.PROPOSED),
-            "can_confirm": is_office(user) and lead.status == LeadStatus.PROPOSED,
+            "can_dispose": may["propose"] and (awaits_proposal(lead) or lead.status == LeadStatus.PROPOSED),
+            "can_confirm": may["confirm"] and lead.status == LeadStatus.PROPOSED,
             "transfer": getattr(lead, "transfer", None) if team_view else None,
         }
         return render(request, "clues/lead_detail.html", context)
@@ -271,9 +249,7 @@ class LeadTriageView(LoginRequiredMixin, View):
 
     def get_lead(self, pk) -> Lead:
         lead = selectors.lead_get(self.request.user, pk)
-        if not may_record(self.request.user, lead.team_id):
-            raise PermissionDenied
-        return lead
+        return access.require(self.request.user, "change", lead)
 
     def get(self, request, pk):
         lead = self.get_lead(pk)
@@ -347,8 +323,7 @@ class LeadReplyView(LoginRequiredMixin, View):
 
     def get_lead(self, pk) -> Lead:
         lead = selectors.lead_get(self.request.user, pk)
-        if not may_reveal(self.request.user, lead):
-            raise PermissionDenied
+        access.require(self.request.user, "reply", lead)
         if not lead.is_public_report:
             raise Http404
         return lead
@@ -397,7 +372,7 @@ class LeadAttachmentView(LoginRequiredMixin, View):
 class HandoverListView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        if not _uses_handover(user):
+        if not access.allows(user, "clues.handover"):
             raise Http404
         form = HandoverFilterForm(request.GET or None)
         leads = selectors.handover_list(user, **form.filters())
@@ -405,7 +380,7 @@ class HandoverListView(LoginRequiredMixin, View):
         return render(
             request,
             "clues/handover_list.html",
-            {"form": form, "page_obj": page, "is_office": is_office(user), "nav_active": "handover"},
+            {"form": form, "page_obj": page, "is_office": access.allows(user, "office"), "nav_active": "handover"},
         )
 
 
@@ -419,8 +394,7 @@ class HandoverDetailView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         lead = selectors.handover_get(request.user, pk)
-        if not may_record_outcome(request.user, lead):
-            raise PermissionDenied
+        access.require(request.user, "record_outcome", lead)
         form = OutcomeForm(request.POST)
         if form.is_valid():
             try:
@@ -433,7 +407,7 @@ class HandoverDetailView(LoginRequiredMixin, View):
         return self.render_page(lead, form)
 
     def can_report(self, lead) -> bool:
-        return lead.status == LeadStatus.HANDED_OVER and may_record_outcome(self.request.user, lead)
+        return lead.status == LeadStatus.HANDED_OVER and access.allows(self.request.user, "record_outcome", lead)
 
     def render_page(self, lead, form):
         return render(

@@ -6,7 +6,6 @@ answers a refusal with a DomainError, shown as a message or a form error, never 
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views import View
@@ -22,10 +21,10 @@ from clues.forms.transfers import (
     persons_from,
 )
 from clues.selectors import transfers as selectors
-from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
-from xuncha.core.views import OfficeRequiredMixin, run_service
+from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin, run_service
 
 from ..models import HandlingResult, TransferStatus
 from ..services.transfers import (
@@ -34,7 +33,6 @@ from ..services.transfers import (
     batch_create,
     batch_delete,
     batch_send,
-    is_receiver_staff,
     item_report_result,
 )
 
@@ -49,13 +47,13 @@ class BatchListView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        if not selectors.may_use_transfers(user):
-            raise PermissionDenied
+        access.require(user, "clues.transfers")
         choices = selectors.batch_filter_choices(user)
         form = BatchFilterForm(request.GET or None, receivers=choices["receivers"], rounds=choices["rounds"])
         page = Paginator(selectors.batch_list(user, **form.filters()), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        office = access.allows(user, "office")
         for batch in page.object_list:
             batch.deadline_state = selectors.deadline_state(batch)
         return render(
@@ -64,8 +62,8 @@ class BatchListView(LoginRequiredMixin, View):
             {
                 "form": form,
                 "page_obj": page,
-                "office": is_office(user),
-                "pending_count": selectors.leads_pending_transfer().count() if is_office(user) else 0,
+                "office": office,
+                "pending_count": selectors.leads_pending_transfer().count() if office else 0,
                 "nav_active": "transfers",
             },
         )
@@ -126,8 +124,9 @@ class BatchDetailView(LoginRequiredMixin, View):
         user = request.user
         batch = selectors.batch_get(user, pk)
         items = selectors.batch_items(batch)
-        receiver = is_receiver_staff(user, batch)
-        office = is_office(user)
+        may = access.decisions(user, batch, "send", "acknowledge", "report_result")
+        receiver = may["acknowledge"]
+        office = access.allows(user, "office")
         context = {
             "batch": batch,
             "items": items,
@@ -137,9 +136,9 @@ class BatchDetailView(LoginRequiredMixin, View):
             "reported_count": sum(1 for i in items if i.result),
             "person_count": sum(len(i.persons.all()) for i in items),
             "deadline_state": selectors.deadline_state(batch),
-            "can_send": office and batch.status == TransferStatus.DRAFT,
-            "can_acknowledge": receiver and batch.status == TransferStatus.SENT,
-            "can_report": receiver and batch.status != TransferStatus.DRAFT,
+            "can_send": may["send"] and batch.status == TransferStatus.DRAFT,
+            "can_acknowledge": may["acknowledge"] and batch.status == TransferStatus.SENT,
+            "can_report": may["report_result"] and batch.status != TransferStatus.DRAFT,
             "final_results": [r.value for r in FINAL_RESULTS],
             "nav_active": "transfers",
         }
@@ -179,8 +178,7 @@ class BatchAcknowledgeView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         batch = selectors.batch_get(request.user, pk)
-        if not is_receiver_staff(request.user, batch):
-            raise PermissionDenied
+        access.require(request.user, "acknowledge", batch)
         run_service(
             request, batch_acknowledge, batch=batch, by=request.user, success=f"已签收{batch.number}。"
         )
@@ -192,8 +190,7 @@ class ItemResultView(LoginRequiredMixin, View):
 
     def get_item(self, request, pk):
         item = selectors.item_get(request.user, pk)
-        if not is_receiver_staff(request.user, item.batch):
-            raise PermissionDenied
+        access.require(request.user, "report_result", item.batch)
         return item
 
     def get(self, request, pk):
@@ -245,12 +242,12 @@ class ItemResultView(LoginRequiredMixin, View):
 # --- figures ------------------------------------------------------------------------------------------
 
 
-class TransferFiguresView(LoginRequiredMixin, View):
+class TransferFiguresView(PageAccessMixin, View):
     """移交与查处情况: the seeds' dashboard figures, in total and per round, team and unit."""
 
+    page_rule = "sees_all"
+
     def get(self, request):
-        if not sees_all_rounds(request.user):
-            raise PermissionDenied
         rounds = selectors.figure_rounds()
         form = FiguresFilterForm(request.GET or None, rounds=rounds)
         round = form.filters().get("round")
