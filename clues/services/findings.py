@@ -21,6 +21,7 @@ from teams.models import MemberRole, Team, TeamMember
 from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
@@ -266,13 +267,26 @@ OFFICE = Reviewer("巡察办", "review_office", lambda f: office_users())
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
+class ReviewStep:
+    """One row of the review chain: a transition of FINDING_FLOW from one status, the 环节 it is (as
+    the review trail and the 审批单 name it) and who acts there."""
+
+    transition: Transition
     source: str
-    target: str
-    step: str  # 环节, as the review trail and the 审批单 name it
+    step: str
     who: Reviewer
-    reason_required: bool = False
+
+    @property
+    def action(self) -> str:
+        return self.transition.action
+
+    @property
+    def target(self) -> str:
+        return self.transition.target
+
+    @property
+    def reason_required(self) -> bool:
+        return self.transition.reason_required
 
     @property
     def label(self) -> str:
@@ -280,20 +294,28 @@ class Transition:
 
 
 S = FindingStatus
-# The one table of the review chain: (action, from status) → who may do it and where it leads.
-TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (t.action, t.source): t
-    for t in [
-        Transition(Action.SUBMIT, S.DRAFT, S.SUBMITTED, "撰写人提交", WRITER),
-        Transition(Action.SUBMIT, S.RETURNED, S.SUBMITTED, "撰写人重新提交", WRITER),
-        Transition(Action.APPROVE, S.SUBMITTED, S.DEPUTY_APPROVED, "副组长审核", DEPUTY),
-        Transition(Action.APPROVE, S.DEPUTY_APPROVED, S.LEADER_APPROVED, "组长审批", LEADER),
-        Transition(Action.APPROVE, S.LEADER_APPROVED, S.APPROVED, "巡察办审核", OFFICE),
-        Transition(Action.RETURN, S.SUBMITTED, S.RETURNED, "副组长审核", DEPUTY, reason_required=True),
-        Transition(Action.RETURN, S.DEPUTY_APPROVED, S.RETURNED, "组长审批", LEADER, reason_required=True),
-        Transition(Action.RETURN, S.LEADER_APPROVED, S.RETURNED, "巡察办审核", OFFICE, reason_required=True),
-        Transition(Action.REOPEN, S.APPROVED, S.RETURNED, "巡察办重新打开", OFFICE, reason_required=True),
-    ]
+# The one table of the review chain: (action, from status) → where it leads, the 环节 and who acts.
+_CHAIN = [
+    (Action.SUBMIT, S.DRAFT, S.SUBMITTED, "撰写人提交", WRITER, False),
+    (Action.SUBMIT, S.RETURNED, S.SUBMITTED, "撰写人重新提交", WRITER, False),
+    (Action.APPROVE, S.SUBMITTED, S.DEPUTY_APPROVED, "副组长审核", DEPUTY, False),
+    (Action.APPROVE, S.DEPUTY_APPROVED, S.LEADER_APPROVED, "组长审批", LEADER, False),
+    (Action.APPROVE, S.LEADER_APPROVED, S.APPROVED, "巡察办审核", OFFICE, False),
+    (Action.RETURN, S.SUBMITTED, S.RETURNED, "副组长审核", DEPUTY, True),
+    (Action.RETURN, S.DEPUTY_APPROVED, S.RETURNED, "组长审批", LEADER, True),
+    (Action.RETURN, S.LEADER_APPROVED, S.RETURNED, "巡察办审核", OFFICE, True),
+    (Action.REOPEN, S.APPROVED, S.RETURNED, "巡察办重新打开", OFFICE, True),
+]
+FINDING_FLOW = Workflow(
+    "clues.finding",
+    [
+        Transition(action, [source], target, Action(action).label, permission=who.permission, reason_required=why)
+        for action, source, target, _step, who, why in _CHAIN
+    ],
+)
+TRANSITIONS: dict[tuple[str, str], ReviewStep] = {
+    (str(action), str(source)): ReviewStep(FINDING_FLOW.find(action, source), str(source), step, who)
+    for action, source, _target, step, who, _why in _CHAIN
 }
 # Who is told once a transition lands in a status: whoever acts next.
 NEXT_REVIEWER = {S.SUBMITTED: DEPUTY, S.DEPUTY_APPROVED: LEADER, S.LEADER_APPROVED: OFFICE}
@@ -301,19 +323,20 @@ NEXT_REVIEWER = {S.SUBMITTED: DEPUTY, S.DEPUTY_APPROVED: LEADER, S.LEADER_APPROV
 
 def step_of(action: str, from_status: str) -> str:
     """The 环节 a recorded review belongs to (副组长审核, 组长审批, …), for the trail and the 审批单."""
-    transition = TRANSITIONS.get((action, from_status))
-    if transition is not None:
-        return transition.step
+    found = TRANSITIONS.get((action, from_status))
+    if found is not None:
+        return found.step
     return Action(action).label if action in Action.values else action
 
 
-def allowed_transitions(user, finding: Finding) -> list[Transition]:
-    """The transitions this user may make on the finding now (for the buttons of the detail page)."""
+def allowed_transitions(user, finding: Finding) -> list[ReviewStep]:
+    """The steps this user may take on the finding now (for the buttons of the detail page)."""
     return [t for (_, source), t in TRANSITIONS.items() if source == finding.status and t.who.allows(user, finding)]
 
 
 def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Finding:
-    """Move a finding one step along the review chain; records the step and tells the next reviewer."""
+    """Move a finding one step along the review chain (FINDING_FLOW); records the step (FindingReview)
+    and tells the next reviewer, in the same transaction."""
     if action not in Action.values:
         raise DomainError("未知的审核操作")
     reason = (reason or "").strip()
@@ -323,33 +346,29 @@ def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Fi
             .select_related("round", "team", "unit", "written_by")
             .get(pk=finding.pk)
         )
-        transition = TRANSITIONS.get((action, finding.status))
-        if transition is None:
+        step = TRANSITIONS.get((action, finding.status))
+        if step is None:
             raise DomainError(f"底稿当前状态为“{finding.get_status_display()}”，不能“{Action(action).label}”")
-        if not transition.who.allows(by, finding):
-            raise access.Forbidden(f"“{transition.step}”环节只能由{transition.who.label}{transition.label}")
-        if transition.reason_required and not reason:
-            raise DomainError(f"{transition.label}须填写理由")
-        FindingReview.objects.create(
-            finding=finding,
-            action=transition.action,
-            from_status=finding.status,
-            to_status=transition.target,
-            reason=reason,
-            by=by,
-        )
-        finding.status = transition.target
-        if transition.target == S.APPROVED:
-            finding.approved_at = timezone.now()
-        elif transition.action == Action.REOPEN:
-            finding.approved_at = None
-        as_history_user(finding, by)
-        finding.save(update_fields=["status", "approved_at"])
-        _notify(finding, transition, by, reason)
+        if not step.who.allows(by, finding):
+            # In the chain's words, also for someone who may not see the finding at all.
+            raise access.Forbidden(f"“{step.step}”环节只能由{step.who.label}{step.label}")
+        changes = {}
+        if step.target == S.APPROVED:
+            changes["approved_at"] = timezone.now()
+        elif step.action == Action.REOPEN:
+            changes["approved_at"] = None
+
+        def after(saved: Finding, _transition) -> None:
+            FindingReview.objects.create(
+                finding=saved, action=step.action, from_status=step.source, to_status=step.target, reason=reason, by=by
+            )
+            _notify(saved, step, by, reason)
+
+        transition(finding, action, by=by, reason=reason, changes=changes, after=after)
     return finding
 
 
-def _notify(finding: Finding, transition: Transition, by, reason: str) -> None:
+def _notify(finding: Finding, transition: ReviewStep, by, reason: str) -> None:
     link = reverse("clues:finding_detail", args=[finding.pk])
     subject = f"{finding.number}“{finding.title}”"
     actor = getattr(by, "display_name", "") or "系统"

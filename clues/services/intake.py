@@ -32,6 +32,7 @@ from teams.models import Team
 from xuncha.access.grants import sync_lead
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user
+from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
@@ -67,6 +68,40 @@ IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_id_number", "rep
 EDITABLE_STATUSES = (LeadStatus.REGISTERED, LeadStatus.TRIAGED)
 # Scope may be decided, and changed, until a disposition is proposed or the department has answered.
 TRIAGE_STATUSES = (LeadStatus.REGISTERED, LeadStatus.TRIAGED, LeadStatus.HANDED_OVER)
+
+# A lead's status (LeadStatus) and its scope triage (ScopeStatus) change only through these tables
+# (xuncha.core.transitions). The permissions are xuncha.access's rules on the lead (rules/clues.py).
+L = LeadStatus
+LEAD_FLOW = Workflow(
+    "clues.lead",
+    [
+        # 受理范围甄别 (clues.services.intake)
+        Transition("triage", TRIAGE_STATUSES, L.TRIAGED, "甄别受理范围", permission="triage"),
+        Transition("hand_over", TRIAGE_STATUSES, L.HANDED_OVER, "转归口部门办理", permission="triage"),
+        Transition("record_outcome", [L.HANDED_OVER], L.CLOSED, "反馈办理结果", permission="record_outcome"),
+        # 线索处置 (clues.services.dispositions): the 组长 proposes, the office confirms or returns.
+        Transition("propose", [L.REGISTERED, L.TRIAGED, L.PROPOSED], L.PROPOSED, "提出处置意见", permission="propose"),
+        Transition("confirm", [L.PROPOSED], L.CONFIRMED, "确认处置", permission="confirm"),
+        Transition("confirm_close", [L.PROPOSED], L.CLOSED, "确认了结", permission="confirm"),
+        Transition("return", [L.PROPOSED], L.TRIAGED, "退回处置意见", permission="confirm", reason_required=True),
+        Transition(
+            "return_unscreened", [L.PROPOSED], L.REGISTERED, "退回处置意见", permission="confirm", reason_required=True
+        ),
+        # 统一移送 (clues.services.transfers): sent in a batch, closed by the receiver's final result.
+        Transition("transfer", [L.CONFIRMED], L.TRANSFERRED, "移交", permission="transfer"),
+        Transition("receiver_close", [L.TRANSFERRED], L.CLOSED, "反馈办结", permission="receiver_result"),
+        Transition("receiver_reopen", [L.CLOSED], L.TRANSFERRED, "反馈继续办理", permission="receiver_result"),
+    ],
+)
+SC = ScopeStatus
+SCOPE_FLOW = Workflow(
+    "clues.lead",
+    [
+        Transition("in_scope", SC.values, SC.IN_SCOPE, "甄别为属巡察受理范围", permission="triage"),
+        Transition("out_of_scope", SC.values, SC.OUT_OF_SCOPE, "甄别为不属巡察受理范围", permission="triage"),
+    ],
+    field="scope",
+)
 
 SUMMARY_LENGTH = 40
 PUBLIC_CONTENT_MAX = 5000
@@ -290,13 +325,10 @@ def lead_triage(
         previous_department = current.handed_to_id
         previous_explanation = current.explanation
         if scope == ScopeStatus.IN_SCOPE:
-            current.scope = ScopeStatus.IN_SCOPE
-            current.out_of_scope_category = ""
-            current.handed_to = None
-            current.explanation = ""
-            current.status = LeadStatus.TRIAGED
+            changes = {"out_of_scope_category": "", "handed_to": None, "explanation": ""}
             if current.is_public_report and current.public_reply == previous_explanation:
-                current.public_reply = ""
+                changes["public_reply"] = ""
+            scope_action, status_action = "in_scope", "triage"
         elif scope == ScopeStatus.OUT_OF_SCOPE:
             reasons = []
             if category not in OutOfScope.values:
@@ -314,20 +346,17 @@ def lead_triage(
                 raise DomainError(
                     "不属巡察受理范围的信访件须移交归口部门办理，并向反映人做好解释", reasons=reasons
                 )
-            current.scope = ScopeStatus.OUT_OF_SCOPE
-            current.out_of_scope_category = category
-            current.handed_to = handed_to
-            current.explanation = explanation
-            current.status = LeadStatus.HANDED_OVER
+            changes = {"out_of_scope_category": category, "handed_to": handed_to, "explanation": explanation}
             # The explanation is meant for the petitioner: an online reporter reads it with his code.
             if current.is_public_report and (
                 not current.public_reply or current.public_reply == previous_explanation
             ):
-                current.public_reply = explanation
+                changes["public_reply"] = explanation
+            scope_action, status_action = "out_of_scope", "hand_over"
         else:
             raise DomainError("请选择是否属于巡察受理范围")
-        as_history_user(current, by)
-        current.save()
+        transition(current, scope_action, field="scope", by=by, changes=changes)
+        transition(current, status_action, by=by)
         sync_lead(current)
         if current.handed_to_id and current.handed_to_id != previous_department:
             notify(
@@ -358,10 +387,7 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
             raise DomainError(f"该件当前状态为“{current.get_status_display()}”，不能反馈办理结果")
         if not outcome:
             raise DomainError("请填写办理结果")
-        current.handling_outcome = outcome
-        current.status = LeadStatus.CLOSED
-        as_history_user(current, by)
-        current.save()
+        transition(current, "record_outcome", by=by, changes={"handling_outcome": outcome})
         notify(
             recipients=team_users(current.team_id),
             title=f"{current.handed_to.name}已反馈办理结果：{current.number}",

@@ -21,13 +21,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from rounds.models import Unit
 from xuncha import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import Transition, Workflow, transition, transition_each
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -43,12 +44,25 @@ from ..models import (
 )
 from ..models.intake import TRANSFER_DISPOSITIONS
 from . import require
+from .intake import LEAD_FLOW  # noqa: F401  the leads' workflow (transfer, the receiver's result)
 
 DEFAULT_DEADLINE_DAYS = 30
 MAX_DEADLINE_DAYS = 365
 # Results after which the receiver's work on the lead is over (the lead is 已办结).
 FINAL_RESULTS = (HandlingResult.CASE, HandlingResult.CLOSE)
 OPEN_STATUSES = (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED)
+
+# A batch's status changes only through this table (xuncha.core.transitions); the permissions are
+# xuncha.access's rules on the batch. The leads' own steps are LEAD_FLOW's (clues.services.intake).
+T = TransferStatus
+BATCH_FLOW = Workflow(
+    "clues.transferbatch",
+    [
+        Transition("send", [T.DRAFT], T.SENT, "移交", permission="send"),
+        Transition("acknowledge", [T.SENT], T.ACKNOWLEDGED, "签收", permission="acknowledge"),
+        Transition("report", [T.SENT, T.ACKNOWLEDGED], T.REPORTED, "反馈结果", permission="report_result"),
+    ],
+)
 # Reminders before the deadline: (kind, sent when this many days or fewer remain, down to `until`).
 REMINDERS = (("remind3", 3, 2), ("remind1", 1, 0))
 
@@ -171,17 +185,18 @@ def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
         if stale:
             raise DomainError("批次中有线索的状态已改变，请删除本批次后重新组织", reasons=stale)
         now = timezone.now()
-        current.status = TransferStatus.SENT
-        current.sent_at = now
-        current.sent_by = by
-        current.deadline = timezone.localdate(now) + timedelta(days=current.deadline_days)
-        as_history_user(current, by)
-        current.save()
-        for lead in leads:
-            lead.status = LeadStatus.TRANSFERRED
-        bulk_update_with_history(
-            leads, Lead, ["status"], default_user=by, default_change_reason=f"移交：{current.number}"
+        transition(
+            current,
+            "send",
+            by=by,
+            changes={
+                "sent_at": now,
+                "sent_by": by,
+                "deadline": timezone.localdate(now) + timedelta(days=current.deadline_days),
+            },
         )
+        # Each lead locked, checked and recorded in its history on its own (LEAD_FLOW "transfer").
+        transition_each(leads, "transfer", by=by, reason=f"移交：{current.number}")
         access.grants.sync_batch(current)
         notify(
             recipients=staff,
@@ -226,11 +241,7 @@ def batch_acknowledge(*, batch: TransferBatch, by) -> TransferBatch:
 
 
 def _acknowledge(batch: TransferBatch, by) -> None:
-    batch.status = TransferStatus.ACKNOWLEDGED
-    batch.acknowledged_at = timezone.now()
-    batch.acknowledged_by = by
-    as_history_user(batch, by)
-    batch.save()
+    transition(batch, "acknowledge", by=by, changes={"acknowledged_at": timezone.now(), "acknowledged_by": by})
 
 
 @dataclass(frozen=True)
@@ -310,15 +321,14 @@ def item_report_result(*, item: TransferItem, result: str, note: str, persons=()
         lead = current.lead
         wanted = LeadStatus.CLOSED if result in FINAL_RESULTS else LeadStatus.TRANSFERRED
         if lead.status != wanted:
-            lead.status = wanted
-            as_history_user(lead, by)
-            lead._change_reason = f"{batch.receiver.name}反馈：{HandlingResult(result).label}"
-            lead.save()
+            transition(
+                lead,
+                "receiver_close" if wanted == LeadStatus.CLOSED else "receiver_reopen",
+                by=by,
+                reason=f"{batch.receiver.name}反馈：{HandlingResult(result).label}",
+            )
         if batch.status != TransferStatus.REPORTED and not batch.items.filter(result="").exists():
-            batch.status = TransferStatus.REPORTED
-            batch.reported_at = timezone.now()
-            as_history_user(batch, by)
-            batch.save()
+            transition(batch, "report", by=by, changes={"reported_at": timezone.now()})
             notify(
                 recipients=office_users(),
                 title=f"{batch.receiver.name}已反馈{batch.number}的办理结果",

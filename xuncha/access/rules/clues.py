@@ -239,3 +239,17 @@ def receive_batch(user, batch) -> bool:
 def transfer_items(user, qs):
     """The leads of the batches the user may see."""
     return qs.filter(batch__in=batches(user, model("clues.TransferBatch").objects.all()))
+
+
+@rule("clues.lead", "transfer")
+def transfer_lead(user, lead) -> bool:
+    """The office sends a confirmed lead in a transfer batch."""
+    return is_office(user)
+
+
+@rule("clues.lead", "receiver_result")
+def receiver_result(user, lead) -> bool:
+    """The staff of the department a lead was transferred to report what became of it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return model("clues.TransferItem").objects.filter(lead_id=lead.pk, batch__receiver__staff=user).exists()
