@@ -4,13 +4,20 @@ They check the shape of the input; whether the thing may be done is the services
 DomainError the view shows as a form error), so a refused form keeps everything the user typed.
 """
 
+import django_filters
 from django import forms
+from django.db.models import Q
 
-from clues.forms.transfers import FilterForm, RoundChoiceField, TeamChoiceField, _any
-from clues.models import Disposition
+from clues.forms import ListFilter
+from clues.models import Disposition, Lead
 from rounds.models import Round
 from teams.models import Team
 from xuncha.core.forms import style_fields
+
+
+def _any(label: str, choices) -> list:
+    return [("", label), *choices]
+
 
 # --- dispositions -------------------------------------------------------------------------------------
 
@@ -46,15 +53,41 @@ class DispositionConfirmForm(forms.Form):
         style_fields(self.fields)
 
 
-class DispositionQueueFilterForm(FilterForm):
-    q = forms.CharField(required=False, label="搜索")
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    team = TeamChoiceField(queryset=Team.objects.none(), required=False, empty_label="全部巡察组")
-    disposition = forms.ChoiceField(required=False, choices=_any("全部处置方式", Disposition.choices))
+class DispositionQueueFilter(ListFilter):
+    """The queue's filter bar. `q` searches the summary, the person reported on and the unit;
+    `disposition` is the confirmed one on the 已确认处置 tab, the proposed one on the others."""
 
-    def __init__(self, *args, rounds, teams, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        self.fields["team"].queryset = teams
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "摘要、被反映人或单位"
+    q = django_filters.CharFilter(label="搜索", method="search")
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+    team = django_filters.ModelChoiceFilter(label="巡察组", queryset=Team.objects.none(), empty_label="全部巡察组")
+    disposition = django_filters.ChoiceFilter(
+        label="处置方式", choices=Disposition.choices, empty_label="全部处置方式", method="disposed_as"
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["q", "round", "team", "disposition"]
+
+    def __init__(self, data=None, *args, rounds=None, teams=None, tab: str = "", **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.tab = tab
+        if rounds is None:
+            return
+        fields = self.form.fields
+        fields["round"].queryset = rounds
+        fields["round"].label_from_instance = str
+        fields["team"].queryset = teams
+        fields["team"].label_from_instance = lambda t: f"{t.round.short_name}{t.name}"
+        style_fields(fields, small=True)
+        fields["q"].widget.attrs["placeholder"] = "摘要、被反映人或单位"
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(summary__icontains=value) | Q(subject_name__icontains=value) | Q(unit__name__icontains=value)
+        )
+
+    def disposed_as(self, queryset, name, value):
+        return queryset.filter(**{"disposition" if self.tab == "confirmed" else "proposed_disposition": value})

@@ -4,18 +4,25 @@ They check the shape of the input; whether the thing may be done is the services
 DomainError the view shows as a form error), so a refused form keeps everything the user typed.
 """
 
-from django import forms
-from django.forms import formset_factory
+from datetime import date, timedelta
 
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.forms import formset_factory
+from django.utils import timezone
+
+from clues.forms import ListFilter
 from clues.models import (
     DisciplineForm,
     HandlingResult,
     Lead,
     Sanction,
+    TransferBatch,
     TransferStatus,
 )
 from clues.models.intake import TRANSFER_DISPOSITIONS
-from clues.services.transfers import DEFAULT_DEADLINE_DAYS, MAX_DEADLINE_DAYS
+from clues.services.transfers import DEFAULT_DEADLINE_DAYS, DUE_SOON_DAYS, MAX_DEADLINE_DAYS, OPEN_STATUSES
 from rounds.models import Round, Unit
 from xuncha.core.forms import style_fields
 
@@ -24,23 +31,8 @@ def _any(label: str, choices) -> list:
     return [("", label), *choices]
 
 
-class FilterForm(forms.Form):
-    def filters(self) -> dict:
-        """The valid filters; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
-
-
-class RoundChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
-
-
-class TeamChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.round.short_name}{obj.name}"
+def _round_label(round) -> str:
+    return str(round)
 
 
 # --- transfers ----------------------------------------------------------------------------------------
@@ -88,34 +80,64 @@ class BatchCreateForm(forms.Form):
         return set(self.data.getlist("leads"))
 
 
-class PendingLeadFilterForm(FilterForm):
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    disposition = forms.ChoiceField(
-        required=False,
-        choices=_any("全部移交方式", [(d.value, d.label) for d in TRANSFER_DISPOSITIONS]),
+class PendingLeadFilter(ListFilter):
+    """The leads waiting for a batch, by round and by the kind of transfer."""
+
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+    disposition = django_filters.ChoiceFilter(
+        label="处置方式",
+        choices=[(d.value, d.label) for d in TRANSFER_DISPOSITIONS],
+        empty_label="全部移交方式",
     )
 
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        style_fields(self.fields, small=True)
+    class Meta:
+        model = Lead
+        fields = ["round", "disposition"]
+
+    def __init__(self, data=None, *args, rounds=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if rounds is None:
+            return
+        self.form.fields["round"].queryset = rounds
+        self.form.fields["round"].label_from_instance = _round_label
+        style_fields(self.form.fields, small=True)
 
 
-class BatchFilterForm(FilterForm):
-    status = forms.ChoiceField(required=False, choices=_any("全部状态", TransferStatus.choices))
-    receiver = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, empty_label="全部接收单位"
+class BatchFilter(ListFilter):
+    """The batch list's filter bar; `due` is 'soon' (within DUE_SOON_DAYS) or 'overdue', for the batches
+    whose results are not all in."""
+
+    status = django_filters.ChoiceFilter(label="状态", choices=TransferStatus.choices, empty_label="全部状态")
+    receiver = django_filters.ModelChoiceFilter(
+        label="接收单位", queryset=Unit.objects.none(), empty_label="全部接收单位"
     )
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    due = forms.ChoiceField(
-        required=False, choices=[("", "全部期限"), ("soon", "7日内到期"), ("overdue", "已逾期")]
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+    due = django_filters.ChoiceFilter(
+        label="反馈期限", choices=[("soon", "7日内到期"), ("overdue", "已逾期")], empty_label="全部期限", method="due_by"
     )
 
-    def __init__(self, *args, receivers, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = receivers
-        self.fields["round"].queryset = rounds
-        style_fields(self.fields, small=True)
+    class Meta:
+        model = TransferBatch
+        fields = ["status", "receiver", "round", "due"]
+
+    def __init__(self, data=None, *args, receivers=None, rounds=None, today: date | None = None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today
+        if receivers is None:
+            return
+        self.form.fields["receiver"].queryset = receivers
+        self.form.fields["round"].queryset = rounds
+        self.form.fields["round"].label_from_instance = _round_label
+        style_fields(self.form.fields, small=True)
+
+    def due_by(self, queryset, name, value):
+        today = self.today or timezone.localdate()
+        open_ = Q(status__in=OPEN_STATUSES)
+        if value == "overdue":
+            return queryset.filter(open_, deadline__lt=today)
+        if value == "soon":
+            return queryset.filter(open_, deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+        return queryset
 
 
 class ItemResultForm(forms.Form):
@@ -184,10 +206,19 @@ def persons_from(formset) -> list[dict]:
     ]
 
 
-class FiguresFilterForm(FilterForm):
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
+class FiguresFilter(ListFilter):
+    """The figures page's round (the figures are computed per round, not filtered rows)."""
 
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        style_fields(self.fields, small=True)
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+
+    class Meta:
+        model = TransferBatch
+        fields = ["round"]
+
+    def __init__(self, data=None, *args, rounds=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if rounds is None:
+            return
+        self.form.fields["round"].queryset = rounds
+        self.form.fields["round"].label_from_instance = _round_label
+        style_fields(self.form.fields, small=True)

@@ -7,6 +7,7 @@ are one aggregate (`Count(..., filter=Q(...))`).
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from clues.forms.dispositions import DispositionQueueFilter
 from clues.models import Channel, Lead, LeadStatus, ScopeStatus
 from clues.services.dispositions import RETURN_PREFIX
 from rounds.models import Round
@@ -54,9 +55,7 @@ def disposition_queue(
 
     Each row carries the reason of its latest return (`return_reason`), if any, in the same query."""
     qs = _queue_base(user).filter(QUEUE_TABS[tab][1])
-    qs = _filter_leads(qs, round=round, team=team, q=q)
-    if disposition:
-        qs = qs.filter(**{"disposition" if tab == "confirmed" else "proposed_disposition": disposition})
+    qs = DispositionQueueFilter.apply(qs, {"round": round, "team": team, "q": q, "disposition": disposition}, tab=tab)
     returned = (
         Lead.history.model.objects.filter(id=OuterRef("pk"), history_change_reason__startswith=RETURN_PREFIX)
         .order_by("-history_date", "-history_id")
@@ -74,19 +73,8 @@ def disposition_queue(
 
 def disposition_tab_counts(user, *, round=None, team=None, q: str = "") -> dict[str, int]:
     """How many leads each tab holds (with the same filters but the disposition), in one query."""
-    qs = _filter_leads(_queue_base(user), round=round, team=team, q=q)
+    qs = DispositionQueueFilter.apply(_queue_base(user), {"round": round, "team": team, "q": q})
     return qs.order_by().aggregate(**{key: Count("pk", filter=cond) for key, (_, cond) in QUEUE_TABS.items()})
-
-
-def _filter_leads(qs: QuerySet, *, round=None, team=None, q: str = "") -> QuerySet:
-    if round:
-        qs = qs.filter(round=round)
-    if team:
-        qs = qs.filter(team=team)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(summary__icontains=q) | Q(subject_name__icontains=q) | Q(unit__name__icontains=q))
-    return qs
 
 
 def queue_filter_choices(user) -> dict[str, QuerySet]:

@@ -11,8 +11,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from clues.forms.findings import LedgerFilter
 from clues.models import Category, Finding, FindingEvidence, FindingStatus, Lead, Severity
-from rounds.models import Round, Unit
+from rounds.models import Unit
 from teams.models import Team, TeamMember
 from xuncha import access
 from xuncha.core import aggregates
@@ -27,43 +28,13 @@ LEDGER_TRACKED = (Finding, Category, Team, TeamMember)
 # --- the ledger ---------------------------------------------------------------------------------------
 
 
-def finding_list(
-    user,
-    *,
-    round: Round | None = None,
-    team: Team | None = None,
-    unit: Unit | None = None,
-    category: Category | None = None,
-    severity: str = "",
-    status: str = "",
-    fixed: str = "",
-    key: str = "",
-    q: str = "",
-) -> QuerySet:
-    """The findings this user may see, filtered as the ledger's filter bar says.
+def finding_list(user, **filters) -> QuerySet:
+    """The findings this user may see, filtered as the ledger's filter bar says (`LedgerFilter`:
+    round, team, unit, category, severity, status, fixed, key, q).
 
     A category filter takes an area with all its sub-categories; `fixed` and `key` are "yes" or "no"."""
     qs = access.visible(user, "clues.Finding").select_related(*LEDGER_RELATED)
-    if round:
-        qs = qs.filter(round=round)
-    if team:
-        qs = qs.filter(team=team)
-    if unit:
-        qs = qs.filter(unit=unit)
-    if category:
-        qs = qs.filter(Q(category=category) | Q(category__parent=category))
-    if severity:
-        qs = qs.filter(severity=severity)
-    if status:
-        qs = qs.filter(status=status)
-    if fixed in ("yes", "no"):
-        qs = qs.filter(fixed_on_site=fixed == "yes")
-    if key in ("yes", "no"):
-        qs = qs.filter(is_key=key == "yes")
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(title__icontains=q)
-    return qs.order_by(*LEDGER_ORDER)
+    return LedgerFilter.apply(qs, filters).order_by(*LEDGER_ORDER)
 
 
 # The ledger's order. The team fixes the round and the term, so it is the teams in `ledger_team_order`,
@@ -206,23 +177,6 @@ def active_categories() -> QuerySet:
         .select_related("parent")
         .order_by("scheme", "parent__order", "parent_id", "order", "id")
     )
-
-
-def grouped_category_choices(categories) -> list:
-    """Choices for a select: one optgroup per area holding its sub-categories; areas without
-    sub-categories are offered under their scheme's name."""
-    categories = list(categories)
-    with_children = {c.parent_id for c in categories if c.parent_id}
-    groups: dict[tuple, tuple[str, list]] = {}
-    for c in categories:
-        if c.parent_id:
-            key, label = ("area", c.parent_id), f"{c.scheme} · {c.parent.name}"
-        elif c.pk not in with_children:
-            key, label = ("scheme", c.scheme), c.scheme
-        else:
-            continue
-        groups.setdefault(key, (label, []))[1].append((c.pk, c.name))
-    return list(groups.values())
 
 
 def _usage(related_field: str):

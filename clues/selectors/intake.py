@@ -6,11 +6,12 @@ Nothing here returns the reporter's identity: it is read only by `services.intak
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from clues.forms.intake import HandoverFilter, LeadFilter
 from clues.models import (
     Lead,
     LeadAttachment,
@@ -50,41 +51,15 @@ LEAD_LIST_TRACKED = (
 )  # fmt: skip
 
 
-def lead_list(
-    user,
-    *,
-    round=None,
-    team=None,
-    unit=None,
-    channel: str = "",
-    scope: str = "",
-    status: str = "",
-    q: str = "",
-    duplicates: bool = False,
-) -> QuerySet:
+def lead_list(user, **filters) -> QuerySet:
+    """The leads this user may see, filtered as the lead list's filter bar says (`LeadFilter`: round,
+    team, unit, channel, scope, status, q, duplicates)."""
     qs = with_duplicate_flag(
         access.visible(user, "clues.Lead")
         .select_related("round__term", "team__round", "unit", "handed_to")
         .defer(*_IDENTITY, "content")
     )
-    if round:
-        qs = qs.filter(round=round)
-    if team:
-        qs = qs.filter(team=team)
-    if unit:
-        qs = qs.filter(unit=unit)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if scope:
-        qs = qs.filter(scope=scope)
-    if status:
-        qs = qs.filter(status=status)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(summary__icontains=q) | Q(subject_name__icontains=q))
-    if duplicates:
-        qs = qs.filter(is_duplicate=True)
-    return qs.order_by("-received_on", "-id")
+    return LeadFilter.apply(qs, filters).order_by("-received_on", "-id")
 
 
 def lead_get(user, pk: int) -> Lead:
@@ -221,15 +196,11 @@ def _handed(user) -> QuerySet:
     return qs.select_related("round__term", "team__round", "unit", "handed_to")
 
 
-def handover_list(user, *, status: str = "", q: str = "") -> QuerySet:
-    """Petitions handed to the user's departments (the office: every handed petition)."""
+def handover_list(user, **filters) -> QuerySet:
+    """Petitions handed to the user's departments (the office: every handed petition), filtered as
+    `HandoverFilter` says (status, q)."""
     qs = _handed(user).defer(*_IDENTITY, "content")
-    if status:
-        qs = qs.filter(status=status)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(summary__icontains=q) | Q(unit__name__icontains=q))
-    return qs.order_by("-received_on", "-id")
+    return HandoverFilter.apply(qs, filters).order_by("-received_on", "-id")
 
 
 def handover_get(user, pk: int) -> Lead:

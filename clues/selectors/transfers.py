@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from clues.forms.transfers import BatchFilter, PendingLeadFilter
 from clues.models import (
     DisciplineForm,
     Disposition,
@@ -23,13 +24,12 @@ from clues.models import (
     TransferStatus,
 )
 from clues.models.intake import TRANSFER_DISPOSITIONS
+from clues.services.transfers import DUE_SOON_DAYS
 from rounds.models import Round, Unit
 from teams.models import Team
 from xuncha import access
 from xuncha.core.documents import documents_of
 
-# A deadline this close (and the results not all in) is shown yellow; past it, red.
-DUE_SOON_DAYS = 7
 LEAD_RELATED = ("team__round", "unit", "round__term")
 
 
@@ -47,10 +47,7 @@ def leads_pending_transfer(*, round: Round | None = None, disposition: str = "")
     qs = Lead.objects.filter(
         status=LeadStatus.CONFIRMED, disposition__in=TRANSFER_DISPOSITIONS, transfer__isnull=True
     )
-    if round:
-        qs = qs.filter(round=round)
-    if disposition:
-        qs = qs.filter(disposition=disposition)
+    qs = PendingLeadFilter.apply(qs, {"round": round, "disposition": disposition})
     return qs.select_related(*LEAD_RELATED).order_by(
         "-round__term__start_date", "-round__number", "team__number", "serial"
     )
@@ -75,10 +72,6 @@ def deadline_state(batch: TransferBatch, today: date | None = None) -> str:
     return ""
 
 
-def _open(q_prefix: str = "") -> Q:
-    return Q(**{f"{q_prefix}status__in": (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED)})
-
-
 def batch_list(
     user,
     *,
@@ -89,18 +82,11 @@ def batch_list(
     today: date | None = None,
 ) -> QuerySet:
     """The batches this user may see, with their item and result counts; `due` is 'overdue' or 'soon'."""
-    today = today or timezone.localdate()
-    qs = access.visible(user, "clues.TransferBatch")
-    if status:
-        qs = qs.filter(status=status)
-    if receiver:
-        qs = qs.filter(receiver=receiver)
-    if round:
-        qs = qs.filter(round=round)
-    if due == "overdue":
-        qs = qs.filter(_open(), deadline__lt=today)
-    elif due == "soon":
-        qs = qs.filter(_open(), deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+    qs = BatchFilter.apply(
+        access.visible(user, "clues.TransferBatch"),
+        {"status": status, "receiver": receiver, "round": round, "due": due},
+        today=today,
+    )
     return (
         qs.select_related("receiver", "round__term", "sent_by")
         .annotate(

@@ -51,6 +51,8 @@ MAX_DEADLINE_DAYS = 365
 # Results after which the receiver's work on the lead is over (the lead is 已办结).
 FINAL_RESULTS = (HandlingResult.CASE, HandlingResult.CLOSE)
 OPEN_STATUSES = (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED)
+# A deadline this close (and the results not all in) is shown yellow; past it, red.
+DUE_SOON_DAYS = 7
 
 # A batch's status changes only through this table (xuncha.core.transitions); the permissions are
 # xuncha.access's rules on the batch. The leads' own steps are LEAD_FLOW's (clues.services.intake).

@@ -14,7 +14,7 @@ from django.views import View
 from clues.forms.dispositions import (
     DispositionConfirmForm,
     DispositionProposeForm,
-    DispositionQueueFilterForm,
+    DispositionQueueFilter,
 )
 from clues.models import Lead, LeadStatus
 from clues.selectors import dispositions as selectors
@@ -48,10 +48,10 @@ class DispositionQueueView(LoginRequiredMixin, View):
         if tab not in selectors.QUEUE_TABS:
             tab = "pending" if office else "todo"
         choices = selectors.queue_filter_choices(user)
-        form = DispositionQueueFilterForm(
-            request.GET or None, rounds=choices["rounds"], teams=choices["teams"]
+        queue_filter = DispositionQueueFilter(
+            request.GET or None, rounds=choices["rounds"], teams=choices["teams"], tab=tab
         )
-        filters = form.filters()
+        filters = queue_filter.chosen()
         leads = selectors.disposition_queue(user, tab=tab, **filters)
         counts = selectors.disposition_tab_counts(
             user, round=filters.get("round"), team=filters.get("team"), q=filters.get("q", "")
@@ -62,7 +62,8 @@ class DispositionQueueView(LoginRequiredMixin, View):
             request,
             "clues/disposition_queue.html",
             {
-                "form": form,
+                "filter": queue_filter,
+                "form": queue_filter.form,
                 "page_obj": page,
                 "tab": tab,
                 "tabs": tabs,

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from clues.documents.findings import render_finding_approval
-from clues.forms.findings import CategoryForm, FindingForm, LedgerFilterForm, ReviewForm
+from clues.forms.findings import CategoryForm, FindingForm, LedgerFilter, ReviewForm
 from clues.selectors import findings as selectors
 from rounds.models import Assignment
 from xuncha import access
@@ -62,13 +62,13 @@ def _ledger(request):
     user = request.user
     if not access.allows(user, "clues.ledger"):
         raise Http404
-    form = LedgerFilterForm(
+    ledger_filter = LedgerFilter(
         request.GET or None,
         choices=selectors.ledger_filter_choices(request.user),
         cache_key=aggregates.visibility_key(user),
     )
-    filters = form.filters()
-    return form, filters, selectors.finding_list(request.user, **filters)
+    filters = ledger_filter.chosen()
+    return ledger_filter, filters, selectors.finding_list(request.user, **filters)
 
 
 def _ledger_heading(filters: dict) -> str:
@@ -88,13 +88,14 @@ class FindingListView(LoginRequiredMixin, View):
     """问题台账: every finding the user may see, filtered; htmx swaps only the results."""
 
     def get(self, request):
-        form, filters, findings = _ledger(request)
+        ledger_filter, filters, findings = _ledger(request)
         paginator = selectors.ledger_paginator(
             findings, PAGE_SIZE, key=("findings", *aggregates.visibility_key(request.user, filters))
         )
         page = paginator.get_page(request.GET.get("page"))
         context = {
-            "form": form,
+            "filter": ledger_filter,
+            "form": ledger_filter.form,
             "page_obj": page,
             "findings": page.object_list,
             "totals": selectors.ledger_totals(findings, key=aggregates.visibility_key(request.user, filters)),
@@ -270,13 +271,21 @@ class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
             lead = selectors.lead_among(leads, int(lead_id))
             if lead is not None:
                 initial = {"leads": [lead.pk], "title": lead.summary}
-        form = FindingForm(initial=initial, leads=leads, instance=Finding(assignment=assignment))
+        form = FindingForm(
+            initial=initial, leads=leads, categories=selectors.active_categories(), instance=Finding(assignment=assignment)
+        )
         return self.render_form(form, assignment=assignment)
 
     def post(self, request, pk):
         assignment = self.get_assignment(pk)
         leads = selectors.assignment_leads_for(request.user, assignment)
-        form = FindingForm(request.POST, request.FILES, leads=leads, instance=Finding(assignment=assignment))
+        form = FindingForm(
+            request.POST,
+            request.FILES,
+            leads=leads,
+            categories=selectors.active_categories(),
+            instance=Finding(assignment=assignment),
+        )
         if form.is_valid():
             try:
                 finding = finding_create(
@@ -314,7 +323,12 @@ class FindingEditView(LoginRequiredMixin, FindingFormMixin, View):
         if finding.status not in EDITABLE_STATUSES:
             return self.refuse(finding)
         leads = selectors.assignment_leads_for(request.user, finding.assignment)
-        form = FindingForm(instance=finding, leads=leads, initial={"leads": selectors.finding_lead_ids(finding)})
+        form = FindingForm(
+            instance=finding,
+            leads=leads,
+            categories=selectors.active_categories(),
+            initial={"leads": selectors.finding_lead_ids(finding)},
+        )
         return self.render_form(form, assignment=finding.assignment, finding=finding)
 
     def post(self, request, pk):
@@ -322,7 +336,9 @@ class FindingEditView(LoginRequiredMixin, FindingFormMixin, View):
         if finding.status not in EDITABLE_STATUSES:
             return self.refuse(finding)
         leads = selectors.assignment_leads_for(request.user, finding.assignment)
-        form = FindingForm(request.POST, request.FILES, instance=finding, leads=leads)
+        form = FindingForm(
+            request.POST, request.FILES, instance=finding, leads=leads, categories=selectors.active_categories()
+        )
         if form.is_valid():
             # Leads the user may not see stay linked: the form offers only those he may.
             kept = selectors.hidden_linked_leads(finding, leads)
@@ -413,6 +429,16 @@ class CategoryListView(OfficeRequiredMixin, View):
         )
 
 
+def category_form(data=None, *, instance: Category | None = None, initial=None) -> CategoryForm:
+    return CategoryForm(
+        data,
+        instance=instance,
+        initial=initial,
+        areas=selectors.category_area_choices(exclude=instance),
+        schemes=selectors.category_schemes(),
+    )
+
+
 class CategoryFormMixin:
     def render_form(self, form, category: Category | None = None):
         return render(
@@ -442,10 +468,10 @@ class CategoryCreateView(OfficeRequiredMixin, CategoryFormMixin, View):
             if found:
                 area, children = found
                 initial = {"parent": area.pk, "scheme": area.scheme, "order": children + 1}
-        return self.render_form(CategoryForm(initial=initial or {"scheme": "三个聚焦"}))
+        return self.render_form(category_form(initial=initial or {"scheme": "三个聚焦"}))
 
     def post(self, request):
-        return self.save(CategoryForm(request.POST))
+        return self.save(category_form(request.POST))
 
 
 class CategoryEditView(OfficeRequiredMixin, CategoryFormMixin, View):
@@ -454,11 +480,11 @@ class CategoryEditView(OfficeRequiredMixin, CategoryFormMixin, View):
 
     def get(self, request, pk):
         category = self.get_category(pk)
-        return self.render_form(CategoryForm(instance=category), category)
+        return self.render_form(category_form(instance=category), category)
 
     def post(self, request, pk):
         category = self.get_category(pk)
-        return self.save(CategoryForm(request.POST, instance=category), self.get_category(pk))
+        return self.save(category_form(request.POST, instance=category), self.get_category(pk))
 
 
 class CategoryDeleteView(OfficeRequiredMixin, View):

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from clues.forms.intake import (
-    HandoverFilterForm,
-    LeadFilterForm,
+    HandoverFilter,
+    LeadFilter,
     LeadForm,
     OutcomeForm,
     PublicReplyForm,
@@ -74,14 +74,14 @@ class LeadListView(LoginRequiredMixin, View):
         user = request.user
         if not access.allows(user, "clues.leads"):
             raise Http404  # an inspected unit, the leadership: 404 there, as on every lead
-        form = LeadFilterForm(
+        lead_filter = LeadFilter(
             request.GET or None,
             rounds=selectors.filter_rounds(user),
             teams=selectors.filter_teams(user),
             units=selectors.filter_units(user),
             cache_key=aggregates.visibility_key(user),
         )
-        filters = form.filters()
+        filters = lead_filter.chosen()
         leads = selectors.lead_list(user, **filters)
         paginator = LedgerPaginator(
             leads, PAGE_SIZE, tracked=selectors.LEAD_LIST_TRACKED, key=("leads", *aggregates.visibility_key(user, filters))
@@ -91,7 +91,8 @@ class LeadListView(LoginRequiredMixin, View):
             request,
             "clues/lead_list.html",
             {
-                "form": form,
+                "filter": lead_filter,
+                "form": lead_filter.form,
                 "page_obj": page,
                 "assignments": selectors.recordable_assignments(user),
                 "nav_active": "leads",
@@ -374,13 +375,20 @@ class HandoverListView(LoginRequiredMixin, View):
         user = request.user
         if not access.allows(user, "clues.handover"):
             raise Http404
-        form = HandoverFilterForm(request.GET or None)
-        leads = selectors.handover_list(user, **form.filters())
+        handover_filter = HandoverFilter(request.GET or None)
+        filters = handover_filter.chosen()
+        leads = selectors.handover_list(user, **filters)
         page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "clues/handover_list.html",
-            {"form": form, "page_obj": page, "is_office": access.allows(user, "office"), "nav_active": "handover"},
+            {
+                "filter": handover_filter,
+                "filtered": bool(request.GET),
+                "page_obj": page,
+                "is_office": access.allows(user, "office"),
+                "nav_active": "handover",
+            },
         )
 
 

@@ -13,10 +13,10 @@ from django.views import View
 from clues.documents import transfers as docx_transfers  # noqa: F401  registers the batch documents with xuncha.core.documents
 from clues.forms.transfers import (
     BatchCreateForm,
-    BatchFilterForm,
-    FiguresFilterForm,
+    BatchFilter,
+    FiguresFilter,
     ItemResultForm,
-    PendingLeadFilterForm,
+    PendingLeadFilter,
     person_formset,
     persons_from,
 )
@@ -49,8 +49,8 @@ class BatchListView(LoginRequiredMixin, View):
         user = request.user
         access.require(user, "clues.transfers")
         choices = selectors.batch_filter_choices(user)
-        form = BatchFilterForm(request.GET or None, receivers=choices["receivers"], rounds=choices["rounds"])
-        page = Paginator(selectors.batch_list(user, **form.filters()), PAGE_SIZE).get_page(
+        batch_filter = BatchFilter(request.GET or None, receivers=choices["receivers"], rounds=choices["rounds"])
+        page = Paginator(selectors.batch_list(user, **batch_filter.chosen()), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         office = access.allows(user, "office")
@@ -60,7 +60,8 @@ class BatchListView(LoginRequiredMixin, View):
             request,
             "clues/batch_list.html",
             {
-                "form": form,
+                "filter": batch_filter,
+                "form": batch_filter.form,
                 "page_obj": page,
                 "office": office,
                 "pending_count": selectors.leads_pending_transfer().count() if office else 0,
@@ -74,11 +75,11 @@ class BatchCreateView(OfficeRequiredMixin, View):
 
     def forms(self, request, data=None):
         rounds = selectors.pending_transfer_rounds()
-        filters = PendingLeadFilterForm(request.GET or None, rounds=rounds)
-        chosen = filters.filters()
+        filters = PendingLeadFilter(request.GET or None, rounds=rounds)
+        chosen = filters.chosen()
         if "round" not in request.GET and rounds:
             chosen["round"] = rounds[0]  # the latest round with leads waiting; "全部轮次" is a click away
-            filters = PendingLeadFilterForm({"round": rounds[0].pk, **request.GET.dict()}, rounds=rounds)
+            filters = PendingLeadFilter({"round": rounds[0].pk, **request.GET.dict()}, rounds=rounds)
         leads = selectors.leads_pending_transfer(**chosen)
         form = BatchCreateForm(data, receivers=selectors.receiver_choices(), leads=leads)
         return filters, form, leads
@@ -249,13 +250,14 @@ class TransferFiguresView(PageAccessMixin, View):
 
     def get(self, request):
         rounds = selectors.figure_rounds()
-        form = FiguresFilterForm(request.GET or None, rounds=rounds)
-        round = form.filters().get("round")
+        figures_filter = FiguresFilter(request.GET or None, rounds=rounds)
+        round = figures_filter.chosen().get("round")
         return render(
             request,
             "clues/figures.html",
             {
-                "form": form,
+                "filter": figures_filter,
+                "filtered": bool(request.GET),
                 "round": round,
                 "totals": selectors.transfer_figures(round=round),
                 "per_round": [] if round else selectors.transfer_figures_by("round"),
