@@ -111,7 +111,8 @@ class BatchCreateView(OfficeRequiredMixin, View):
             self.request,
             "clues/batch_create.html",
             {
-                "filters": filters,
+                "filter": filters,
+                "filters": filters.form,
                 "form": form,
                 "leads": list(leads),
                 "checked": form.checked_ids(),
