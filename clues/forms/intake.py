@@ -280,7 +280,7 @@ def _team_label(team) -> str:
     return f"{team.round.short_name}{team.name}"
 
 
-# What the lead lists' filter options are made of (with who sees them, access.leads_for).
+# What the lead lists' filter options are made of (with who sees them: the `clues.lead` scope of xuncha.access).
 FILTER_TRACKED = (
     Lead, Round, Term, Team, TeamMember, Unit, TransferItem, TransferBatch, LeadUserObjectPermission,
     TransferBatchUserObjectPermission, AssignmentUserObjectPermission,

@@ -5,7 +5,6 @@ are one aggregate (`Count(..., filter=Q(...))`).
 """
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
 
 from clues.forms.dispositions import DispositionQueueFilter
 from clues.models import Channel, Lead, LeadStatus, ScopeStatus
@@ -85,9 +84,7 @@ def queue_filter_choices(user) -> dict[str, QuerySet]:
 
 def lead_for_disposition(user, pk: int) -> Lead:
     """A lead the user may see (else 404), with what the disposition pages show joined."""
-    return get_object_or_404(
-        access.visible(user, "clues.Lead").select_related(*LEAD_RELATED, "proposed_by", "confirmed_by"), pk=pk
-    )
+    return access.get_visible(user, Lead.objects.select_related(*LEAD_RELATED, "proposed_by", "confirmed_by"), pk=pk)
 
 
 def last_return_reason(lead: Lead) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clues.forms.findings import LedgerFilter
 from clues.models import Category, Finding, FindingEvidence, FindingStatus, Lead, Severity
-from rounds.models import Unit
+from rounds.models import Assignment, Unit
 from teams.models import Team, TeamMember
 from xuncha import access
 from xuncha.core import aggregates
@@ -122,8 +122,9 @@ def ledger_filter_choices(user) -> dict[str, QuerySet]:
 
 def finding_get(user, pk: int) -> Finding:
     """The finding, or 404 when the user may not see it."""
-    return get_object_or_404(
-        access.visible(user, "clues.Finding").select_related(
+    return access.get_visible(
+        user,
+        Finding.objects.select_related(
             "round__term", "team__round", "unit", "category__parent", "assignment", "written_by"
         ),
         pk=pk,
@@ -312,9 +313,7 @@ def finding_history_rows(finding: Finding, *, limit: int = 50) -> list[dict]:
 
 def assignment_for_writing(user, pk: int):
     """The assignment a finding is written on, or 404 when the user may not see it."""
-    return get_object_or_404(
-        access.visible(user, "rounds.Assignment").select_related("round__term", "team", "unit"), pk=pk
-    )
+    return access.get_visible(user, Assignment.objects.select_related("round__term", "team", "unit"), pk=pk)
 
 
 def finding_lead_ids(finding: Finding) -> list[int]:

@@ -1,4 +1,4 @@
-"""Reads of the intake pages, already limited to what the user may see (xuncha.core.access) and joined,
+"""Reads of the intake pages, already limited to what the user may see (xuncha.access) and joined,
 so a page costs the same few queries at 10 rows or 10,000.
 
 Nothing here returns the reporter's identity: it is read only by `services.intake.lead_reveal_identity`.
@@ -45,7 +45,7 @@ def with_duplicate_flag(qs: QuerySet) -> QuerySet:
     return qs.annotate(is_duplicate=Exists(_duplicate_of_outer()))
 
 
-# What a lead list's rows and visibility read (access.leads_for): its count is cached until one changes.
+# What a lead list's rows and visibility read (the `clues.lead` scope of xuncha.access): its count is cached until one changes.
 LEAD_LIST_TRACKED = (
     Lead, TeamMember, TransferItem, TransferBatch, LeadUserObjectPermission, TransferBatchUserObjectPermission,
 )  # fmt: skip
@@ -115,9 +115,7 @@ def reveal_log(lead: Lead) -> list:
 
 def assignment_for_recording(user, pk: int) -> Assignment:
     """The assignment a lead is recorded on, or 404 when the user may not see it."""
-    return get_object_or_404(
-        access.visible(user, "rounds.Assignment").select_related("round__term", "team__round", "unit"), pk=pk
-    )
+    return access.get_visible(user, Assignment.objects.select_related("round__term", "team__round", "unit"), pk=pk)
 
 
 @dataclass(frozen=True)

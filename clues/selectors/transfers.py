@@ -108,10 +108,9 @@ def batch_filter_choices(user) -> dict[str, QuerySet]:
 
 
 def batch_get(user, pk: int) -> TransferBatch:
-    return get_object_or_404(
-        access.visible(user, "clues.TransferBatch").select_related(
-            "receiver", "round__term", "sent_by", "acknowledged_by", "created_by"
-        ),
+    return access.get_visible(
+        user,
+        TransferBatch.objects.select_related("receiver", "round__term", "sent_by", "acknowledged_by", "created_by"),
         pk=pk,
     )
 

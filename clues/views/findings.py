@@ -1,7 +1,7 @@
 """Working papers (问题底稿), their review chain, the issue ledger (问题台账) and the taxonomy (问题类别).
 
 The ledger per round, team or unit is the one list with its filter preset (`?round=`, `?team=`,
-`?unit=`). Detail pages fetch through `access.findings_for`, so a finding the user may not see is a 404;
+`?unit=`). Detail pages fetch through `access.visible(user, "clues.Finding")`, so a finding the user may not see is a 404;
 a user who may read a finding but not write it (the leadership) gets 403 on every write.
 """
 

@@ -211,10 +211,10 @@ class LeadDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
         lead = selectors.lead_get(user, pk)
-        may = access.decisions(user, lead, "team_view", "handle", "reveal", "change", "propose", "confirm")
-        team_view = may["team_view"]
-        if not team_view and may["handle"]:
+        team_view = access.allows(user, "team_view", lead)
+        if not team_view and access.allows(user, "handle", lead):
             return redirect("clues:handover_detail", lead.pk)
+        may = access.decisions(user, lead, "reveal", "change", "propose", "confirm")
         revealer = team_view and may["reveal"]
         recorder = team_view and may["change"]
         context = {
