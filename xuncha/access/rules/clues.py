@@ -35,15 +35,10 @@ def _staffed_unit_ids(user):
 
 
 def _is_staff_of(user, unit_id) -> bool:
+    """Whether the user is a staff account of that department (read afresh: staff change any time)."""
     if not unit_id or not getattr(user, "is_authenticated", False):
         return False
-    cache = getattr(user, "_staffed_units", None)
-    if cache is None:
-        cache = {}
-        user._staffed_units = cache
-    if unit_id not in cache:
-        cache[unit_id] = model("rounds.Unit").objects.filter(pk=unit_id, staff=user).exists()
-    return cache[unit_id]
+    return model("rounds.Unit").objects.filter(pk=unit_id, staff=user).exists()
 
 
 def _is_department_staff(user) -> bool:
