@@ -126,7 +126,8 @@ class BatchDetailView(LoginRequiredMixin, View):
         user = request.user
         batch = selectors.batch_get(user, pk)
         items = selectors.batch_items(batch)
-        may = access.decisions(user, batch, "send", "acknowledge", "report_result")
+        # The receiver's staff acknowledge and report results (one rule: `acknowledge`, `report_result`).
+        may = access.decisions(user, batch, "send", "acknowledge")
         receiver = may["acknowledge"]
         office = access.allows(user, "office")
         context = {
@@ -140,7 +141,7 @@ class BatchDetailView(LoginRequiredMixin, View):
             "deadline_state": selectors.deadline_state(batch),
             "can_send": may["send"] and batch.status == TransferStatus.DRAFT,
             "can_acknowledge": may["acknowledge"] and batch.status == TransferStatus.SENT,
-            "can_report": may["report_result"] and batch.status != TransferStatus.DRAFT,
+            "can_report": receiver and batch.status != TransferStatus.DRAFT,
             "final_results": [r.value for r in FINAL_RESULTS],
             "nav_active": "transfers",
         }
