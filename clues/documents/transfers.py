@@ -175,7 +175,7 @@ def render_list_document(document: GeneratedDocument) -> bytes:
 
 
 def may_view_batch(user, batch: TransferBatch) -> bool:
-    return access.visible(user, "clues.TransferBatch").filter(pk=batch.pk).exists()
+    return access.allows(user, "view", batch)
 
 
 documents.register(KIND_LETTER, label="移交函", render=render_letter_document, can_view=may_view_batch)

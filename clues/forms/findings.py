@@ -4,15 +4,13 @@ They check the shape of the input; whether it may be saved is the services' answ
 the view shows on the form, with what the user typed kept).
 """
 
+import django_filters
 from django import forms
+from django.db.models import Q
+from django.forms.models import construct_instance
 
+from clues.forms import ListFilter
 from clues.models import Category, Finding, FindingStatus, Severity
-from clues.selectors.findings import (
-    active_categories,
-    category_area_choices,
-    category_schemes,
-    grouped_category_choices,
-)
 from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
 from xuncha.core.forms import MultipleFileField, cache_model_choices
@@ -30,7 +28,21 @@ def _style(fields, *, small: bool = False) -> None:
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
-# --- files --------------------------------------------------------------------------------------------
+def grouped_category_choices(categories) -> list:
+    """Choices for a select: one optgroup per area holding its sub-categories; areas without
+    sub-categories are offered under their scheme's name."""
+    categories = list(categories)
+    with_children = {c.parent_id for c in categories if c.parent_id}
+    groups: dict[tuple, tuple[str, list]] = {}
+    for c in categories:
+        if c.parent_id:
+            key, label = ("area", c.parent_id), f"{c.scheme} · {c.parent.name}"
+        elif c.pk not in with_children:
+            key, label = ("scheme", c.scheme), c.scheme
+        else:
+            continue
+        groups.setdefault(key, (label, []))[1].append((c.pk, c.name))
+    return list(groups.values())
 
 
 # --- a finding ----------------------------------------------------------------------------------------
@@ -88,9 +100,10 @@ class FindingForm(forms.ModelForm):
             "basis": {"required": "请填写定性依据"},
         }
 
-    def __init__(self, *args, leads, **kwargs):
+    def __init__(self, *args, leads, categories, **kwargs):
+        """`categories`: those a finding can be filed under now (selectors.findings.active_categories)."""
         super().__init__(*args, **kwargs)
-        categories = list(active_categories())
+        categories = list(categories)
         current = self.instance.category if self.instance.pk and self.instance.category_id else None
         if current is not None and current not in categories:
             # A category deactivated after the finding was filed still shows as chosen.
@@ -137,47 +150,66 @@ class ReviewForm(forms.Form):
 # --- the ledger's filter bar --------------------------------------------------------------------------
 
 
-YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
+YES_NO = [("yes", "是"), ("no", "否")]
 
 
-class CategoryFilterField(forms.ModelChoiceField):
-    def label_from_instance(self, c):
-        return f"　{c.name}" if c.parent_id else f"{c.name}（{c.scheme}）"
+def _category_label(c) -> str:
+    return f"　{c.name}" if c.parent_id else f"{c.name}（{c.scheme}）"
 
 
 # What the ledger's filter options are made of (with who sees them): cached until one changes.
 FILTER_TRACKED = (Finding, Category, Round, Term, Team, TeamMember, Unit, AssignmentUserObjectPermission)
 
 
-class LedgerFilterForm(forms.Form):
-    q = forms.CharField(label="问题标题", required=False)
-    round = forms.ModelChoiceField(label="轮次", queryset=None, required=False, empty_label="全部轮次")
-    team = forms.ModelChoiceField(label="巡察组", queryset=None, required=False, empty_label="全部巡察组")
-    unit = forms.ModelChoiceField(label="被巡察单位", queryset=None, required=False, empty_label="全部单位")
-    category = CategoryFilterField(label="问题类别", queryset=None, required=False, empty_label="全部类别")
-    severity = forms.ChoiceField(label="严重程度", choices=[("", "全部"), *Severity.choices], required=False)
-    status = forms.ChoiceField(label="状态", choices=[("", "全部状态"), *FindingStatus.choices], required=False)
-    fixed = forms.ChoiceField(label="立行立改", choices=YES_NO, required=False)
-    key = forms.ChoiceField(label="重点问题", choices=YES_NO, required=False)
+class LedgerFilter(ListFilter):
+    """The ledger's filter bar. A category takes an area with all its sub-categories; `fixed` and
+    `key` are "yes" or "no"; `q` searches the titles."""
 
-    def __init__(self, *args, choices: dict, cache_key=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = choices["rounds"]
-        self.fields["round"].label_from_instance = str
-        self.fields["team"].queryset = choices["teams"]
-        self.fields["team"].label_from_instance = lambda t: f"{t.round.short_name}{t.name}"
-        self.fields["unit"].queryset = choices["units"]
-        self.fields["category"].queryset = choices["categories"]
-        cache_model_choices(self, ["round", "team", "unit", "category"], tracked=FILTER_TRACKED, key=cache_key)
-        _style(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "按问题标题搜索"
+    q = django_filters.CharFilter(label="问题标题", method="search")
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+    team = django_filters.ModelChoiceFilter(label="巡察组", queryset=Team.objects.none(), empty_label="全部巡察组")
+    unit = django_filters.ModelChoiceFilter(label="被巡察单位", queryset=Unit.objects.none(), empty_label="全部单位")
+    category = django_filters.ModelChoiceFilter(
+        label="问题类别", queryset=Category.objects.none(), empty_label="全部类别", method="in_category"
+    )
+    severity = django_filters.ChoiceFilter(label="严重程度", choices=Severity.choices, empty_label="全部")
+    status = django_filters.ChoiceFilter(label="状态", choices=FindingStatus.choices, empty_label="全部状态")
+    fixed = django_filters.ChoiceFilter(label="立行立改", choices=YES_NO, empty_label="全部", method="yes_no")
+    key = django_filters.ChoiceFilter(label="重点问题", choices=YES_NO, empty_label="全部", method="yes_no")
 
-    def filters(self) -> dict:
-        """The valid filters; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+    YES_NO_FIELDS = {"fixed": "fixed_on_site", "key": "is_key"}
+
+    class Meta:
+        model = Finding
+        fields = ["q", "round", "team", "unit", "category", "severity", "status", "fixed", "key"]
+
+    def __init__(self, data=None, *args, choices: dict | None = None, cache_key=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if choices is None:
+            return
+        fields = self.form.fields
+        fields["round"].queryset = choices["rounds"]
+        fields["round"].label_from_instance = str
+        fields["team"].queryset = choices["teams"]
+        fields["team"].label_from_instance = lambda t: f"{t.round.short_name}{t.name}"
+        fields["unit"].queryset = choices["units"]
+        fields["category"].queryset = choices["categories"]
+        fields["category"].label_from_instance = _category_label
+        cache_model_choices(self.form, ["round", "team", "unit", "category"], tracked=FILTER_TRACKED, key=cache_key)
+        _style(fields, small=True)
+        fields["q"].widget.attrs["placeholder"] = "按问题标题搜索"
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        return queryset.filter(title__icontains=value) if value else queryset
+
+    def in_category(self, queryset, name, value):
+        return queryset.filter(Q(category=value) | Q(category__parent=value))
+
+    def yes_no(self, queryset, name, value):
+        if value not in ("yes", "no"):
+            return queryset
+        return queryset.filter(**{self.YES_NO_FIELDS[name]: value == "yes"})
 
 
 # --- the taxonomy -------------------------------------------------------------------------------------
@@ -207,16 +239,16 @@ class CategoryForm(forms.ModelForm):
         }
         error_messages = {"name": {"required": "请填写类别名称"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, areas, schemes, **kwargs):
+        """`areas`: the areas it may be filed under (selectors.findings.category_area_choices, without
+        itself); `schemes`: the schemes in use, offered as suggestions."""
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = category_area_choices(exclude=self.instance)
+        self.fields["parent"].queryset = areas
         self.fields["scheme"].required = False
         self.fields["scheme"].widget.attrs["list"] = "category-schemes"
         _style(self.fields)
-        self.schemes = category_schemes()
+        self.schemes = schemes
 
     def _post_clean(self):
         # The service checks the tree and uniqueness, in the words of the work.
-        from django.forms.models import construct_instance
-
         self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)

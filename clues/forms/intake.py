@@ -5,9 +5,12 @@ They check the shape of the input; whether it may be done is the services' answe
 view shows on the form, with everything the user typed kept).
 """
 
+import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
+from clues.forms import ListFilter
 from clues.models import (
     Channel,
     Lead,
@@ -273,64 +276,81 @@ class ReceiptQueryForm(forms.Form):
 # --- list filters ------------------------------------------------------------------------------------------
 
 
-class RoundChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
+def _team_label(team) -> str:
+    return f"{team.round.short_name}{team.name}"
 
 
-class TeamChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.round.short_name}{obj.name}"
-
-
-# What the lead lists' filter options are made of (with who sees them, access.leads_for).
+# What the lead lists' filter options are made of (with who sees them: the `clues.lead` scope of xuncha.access).
 FILTER_TRACKED = (
     Lead, Round, Term, Team, TeamMember, Unit, TransferItem, TransferBatch, LeadUserObjectPermission,
     TransferBatchUserObjectPermission, AssignmentUserObjectPermission,
 )  # fmt: skip
 
 
-class LeadFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="搜索")
-    round = RoundChoiceField(queryset=None, required=False, empty_label="全部轮次")
-    team = TeamChoiceField(queryset=None, required=False, empty_label="全部巡察组")
-    unit = forms.ModelChoiceField(queryset=None, required=False, empty_label="全部单位")
-    channel = forms.ChoiceField(choices=_any("全部渠道", Channel.choices), required=False)
-    scope = forms.ChoiceField(choices=_any("全部", ScopeStatus.choices), required=False)
-    status = forms.ChoiceField(choices=_any("全部状态", LeadStatus.choices), required=False)
-    duplicates = forms.BooleanField(required=False, label="只看疑似重复")
+class LeadFilter(ListFilter):
+    """The lead list's filter bar: `q` searches the summary and the person reported on; `duplicates`
+    keeps the leads flagged 疑似重复 (the selector annotates `is_duplicate`)."""
 
-    def __init__(self, *args, rounds, teams, units, cache_key=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        self.fields["team"].queryset = teams
-        self.fields["unit"].queryset = units
-        cache_model_choices(self, ["round", "team", "unit"], tracked=FILTER_TRACKED, key=cache_key)
-        _style(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "摘要或被反映人"
-
-    def filters(self) -> dict:
-        """The filters that are valid; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
-
-
-class HandoverFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="搜索")
-    status = forms.ChoiceField(
-        choices=[("", "全部"), (LeadStatus.HANDED_OVER, "待办理"), (LeadStatus.CLOSED, "已办结")],
-        required=False,
+    q = django_filters.CharFilter(label="搜索", method="search")
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+    team = django_filters.ModelChoiceFilter(label="巡察组", queryset=Team.objects.none(), empty_label="全部巡察组")
+    unit = django_filters.ModelChoiceFilter(label="被巡察单位", queryset=Unit.objects.none(), empty_label="全部单位")
+    channel = django_filters.ChoiceFilter(label="来源渠道", choices=Channel.choices, empty_label="全部渠道")
+    scope = django_filters.ChoiceFilter(label="受理范围", choices=ScopeStatus.choices, empty_label="全部")
+    status = django_filters.ChoiceFilter(label="状态", choices=LeadStatus.choices, empty_label="全部状态")
+    duplicates = django_filters.BooleanFilter(
+        label="只看疑似重复", widget=forms.CheckboxInput, method="only_duplicates"
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "摘要或被巡察单位"
+    class Meta:
+        model = Lead
+        fields = ["q", "round", "team", "unit", "channel", "scope", "status", "duplicates"]
 
-    def filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
+    def __init__(self, data=None, *args, rounds=None, teams=None, units=None, cache_key=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if rounds is None:
+            return
+        fields = self.form.fields
+        fields["round"].queryset = rounds
+        fields["round"].label_from_instance = str
+        fields["team"].queryset = teams
+        fields["team"].label_from_instance = _team_label
+        fields["unit"].queryset = units
+        cache_model_choices(self.form, ["round", "team", "unit"], tracked=FILTER_TRACKED, key=cache_key)
+        _style(fields, small=True)
+        fields["q"].widget.attrs["placeholder"] = "摘要或被反映人"
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(summary__icontains=value) | Q(subject_name__icontains=value))
+
+    def only_duplicates(self, queryset, name, value):
+        return queryset.filter(is_duplicate=True) if value else queryset
+
+
+class HandoverFilter(ListFilter):
+    """归口办理's filter bar: `q` searches the summary and the inspected unit's name."""
+
+    q = django_filters.CharFilter(label="搜索", method="search")
+    status = django_filters.ChoiceFilter(
+        label="办理状态",
+        choices=[(LeadStatus.HANDED_OVER, "待办理"), (LeadStatus.CLOSED, "已办结")],
+        empty_label="全部",
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["q", "status"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        _style(self.form.fields, small=True)
+        self.form.fields["q"].widget.attrs["placeholder"] = "摘要或被巡察单位"
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(summary__icontains=value) | Q(unit__name__icontains=value))

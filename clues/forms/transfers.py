@@ -1,24 +1,29 @@
-"""Forms of the disposition and transfer pages, and their filter bars.
+"""Forms of the transfer pages, and their filter bars.
 
 They check the shape of the input; whether the thing may be done is the services' answer (a
 DomainError the view shows as a form error), so a refused form keeps everything the user typed.
 """
 
-from django import forms
-from django.forms import formset_factory
+from datetime import date, timedelta
 
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.forms import formset_factory
+from django.utils import timezone
+
+from clues.forms import ListFilter
 from clues.models import (
     DisciplineForm,
-    Disposition,
     HandlingResult,
     Lead,
     Sanction,
+    TransferBatch,
     TransferStatus,
 )
 from clues.models.intake import TRANSFER_DISPOSITIONS
-from clues.services.transfers import DEFAULT_DEADLINE_DAYS, MAX_DEADLINE_DAYS
+from clues.services.transfers import DEFAULT_DEADLINE_DAYS, DUE_SOON_DAYS, MAX_DEADLINE_DAYS, OPEN_STATUSES
 from rounds.models import Round, Unit
-from teams.models import Team
 from xuncha.core.forms import style_fields
 
 
@@ -26,71 +31,8 @@ def _any(label: str, choices) -> list:
     return [("", label), *choices]
 
 
-class FilterForm(forms.Form):
-    def filters(self) -> dict:
-        """The valid filters; an invalid one (a stale link) is ignored, not the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v}
-
-
-class RoundChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
-
-
-class TeamChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.round.short_name}{obj.name}"
-
-
-# --- dispositions -------------------------------------------------------------------------------------
-
-
-class DispositionProposeForm(forms.Form):
-    disposition = forms.ChoiceField(label="处置方式", choices=_any("请选择", Disposition.choices))
-    reason = forms.CharField(
-        label="处置理由",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=2000,
-        help_text="说明提出该处置方式的依据，例如问题性质、涉及人员层级、已掌握的证据情况。",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields)
-
-
-class DispositionConfirmForm(forms.Form):
-    """The office confirms (possibly another disposition) or returns with a reason."""
-
-    disposition = forms.ChoiceField(label="确认处置方式", choices=Disposition.choices)
-    reason = forms.CharField(
-        label="退回理由",
-        required=False,
-        max_length=95,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="退回时必填，组长将看到该理由。",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self.fields)
-
-
-class DispositionQueueFilterForm(FilterForm):
-    q = forms.CharField(required=False, label="搜索")
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    team = TeamChoiceField(queryset=Team.objects.none(), required=False, empty_label="全部巡察组")
-    disposition = forms.ChoiceField(required=False, choices=_any("全部处置方式", Disposition.choices))
-
-    def __init__(self, *args, rounds, teams, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        self.fields["team"].queryset = teams
-        style_fields(self.fields, small=True)
-        self.fields["q"].widget.attrs["placeholder"] = "摘要、被反映人或单位"
+def _round_label(round) -> str:
+    return str(round)
 
 
 # --- transfers ----------------------------------------------------------------------------------------
@@ -138,34 +80,64 @@ class BatchCreateForm(forms.Form):
         return set(self.data.getlist("leads"))
 
 
-class PendingLeadFilterForm(FilterForm):
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    disposition = forms.ChoiceField(
-        required=False,
-        choices=_any("全部移交方式", [(d.value, d.label) for d in TRANSFER_DISPOSITIONS]),
+class PendingLeadFilter(ListFilter):
+    """The leads waiting for a batch, by round and by the kind of transfer."""
+
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+    disposition = django_filters.ChoiceFilter(
+        label="处置方式",
+        choices=[(d.value, d.label) for d in TRANSFER_DISPOSITIONS],
+        empty_label="全部移交方式",
     )
 
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        style_fields(self.fields, small=True)
+    class Meta:
+        model = Lead
+        fields = ["round", "disposition"]
+
+    def __init__(self, data=None, *args, rounds=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if rounds is None:
+            return
+        self.form.fields["round"].queryset = rounds
+        self.form.fields["round"].label_from_instance = _round_label
+        style_fields(self.form.fields, small=True)
 
 
-class BatchFilterForm(FilterForm):
-    status = forms.ChoiceField(required=False, choices=_any("全部状态", TransferStatus.choices))
-    receiver = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, empty_label="全部接收单位"
+class BatchFilter(ListFilter):
+    """The batch list's filter bar; `due` is 'soon' (within DUE_SOON_DAYS) or 'overdue', for the batches
+    whose results are not all in."""
+
+    status = django_filters.ChoiceFilter(label="状态", choices=TransferStatus.choices, empty_label="全部状态")
+    receiver = django_filters.ModelChoiceFilter(
+        label="接收单位", queryset=Unit.objects.none(), empty_label="全部接收单位"
     )
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
-    due = forms.ChoiceField(
-        required=False, choices=[("", "全部期限"), ("soon", "7日内到期"), ("overdue", "已逾期")]
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+    due = django_filters.ChoiceFilter(
+        label="反馈期限", choices=[("soon", "7日内到期"), ("overdue", "已逾期")], empty_label="全部期限", method="due_by"
     )
 
-    def __init__(self, *args, receivers, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = receivers
-        self.fields["round"].queryset = rounds
-        style_fields(self.fields, small=True)
+    class Meta:
+        model = TransferBatch
+        fields = ["status", "receiver", "round", "due"]
+
+    def __init__(self, data=None, *args, receivers=None, rounds=None, today: date | None = None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today
+        if receivers is None:
+            return
+        self.form.fields["receiver"].queryset = receivers
+        self.form.fields["round"].queryset = rounds
+        self.form.fields["round"].label_from_instance = _round_label
+        style_fields(self.form.fields, small=True)
+
+    def due_by(self, queryset, name, value):
+        today = self.today or timezone.localdate()
+        open_ = Q(status__in=OPEN_STATUSES)
+        if value == "overdue":
+            return queryset.filter(open_, deadline__lt=today)
+        if value == "soon":
+            return queryset.filter(open_, deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+        return queryset
 
 
 class ItemResultForm(forms.Form):
@@ -234,10 +206,19 @@ def persons_from(formset) -> list[dict]:
     ]
 
 
-class FiguresFilterForm(FilterForm):
-    round = RoundChoiceField(queryset=Round.objects.none(), required=False, empty_label="全部轮次")
+class FiguresFilter(ListFilter):
+    """The figures page's round (the figures are computed per round, not filtered rows)."""
 
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        style_fields(self.fields, small=True)
+    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.none(), empty_label="全部轮次")
+
+    class Meta:
+        model = TransferBatch
+        fields = ["round"]
+
+    def __init__(self, data=None, *args, rounds=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if rounds is None:
+            return
+        self.form.fields["round"].queryset = rounds
+        self.form.fields["round"].label_from_instance = _round_label
+        style_fields(self.form.fields, small=True)

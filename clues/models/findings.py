@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from xuncha.access.querysets import RestrictedManager
+
 
 class Category(models.Model):
     """A node of the issue taxonomy ("三个聚焦" of seed 002, or seed 003's four areas): data, editable."""
@@ -75,6 +77,7 @@ class Finding(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     approved_at = models.DateTimeField("审定时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     history = HistoricalRecords(m2m_fields=[leads])
 
     class Meta:

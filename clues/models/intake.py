@@ -5,6 +5,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from xuncha.access.querysets import RestrictedManager
 from xuncha.core.crypto import EncryptedTextField
 
 
@@ -136,6 +137,7 @@ class Lead(models.Model):
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
+    objects = RestrictedManager()
     history = HistoricalRecords(
         excluded_fields=["reporter_name", "reporter_phone", "reporter_id_number", "reporter_work_unit", "receipt_hash"]
     )

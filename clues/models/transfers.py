@@ -5,6 +5,8 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from xuncha.access.querysets import RestrictedManager
+
 
 class TransferStatus(models.TextChoices):
     DRAFT = "draft", "待移交"
@@ -40,6 +42,7 @@ class TransferBatch(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = RestrictedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -82,6 +85,7 @@ class TransferItem(models.Model):
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reported_at = models.DateTimeField("反馈时间", null=True, blank=True)
 
+    objects = RestrictedManager()
     history = HistoricalRecords()
 
     class Meta:

@@ -11,12 +11,14 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from clues.forms.findings import LedgerFilter
 from clues.models import Category, Finding, FindingEvidence, FindingStatus, Lead, Severity
-from rounds.models import Round, Unit
+from rounds.models import Assignment, Unit
 from teams.models import Team, TeamMember
 from xuncha import access
 from xuncha.core import aggregates
 from xuncha.core.pagination import GroupedPaginator
+from xuncha.core.templatetags.xuncha import _display, _verbose  # the shared history table's wording
 
 LEDGER_RELATED = ("round__term", "team", "unit", "category__parent")
 # What the ledger's rows, visibility and filters read: its counts are cached until one of them changes.
@@ -26,43 +28,13 @@ LEDGER_TRACKED = (Finding, Category, Team, TeamMember)
 # --- the ledger ---------------------------------------------------------------------------------------
 
 
-def finding_list(
-    user,
-    *,
-    round: Round | None = None,
-    team: Team | None = None,
-    unit: Unit | None = None,
-    category: Category | None = None,
-    severity: str = "",
-    status: str = "",
-    fixed: str = "",
-    key: str = "",
-    q: str = "",
-) -> QuerySet:
-    """The findings this user may see, filtered as the ledger's filter bar says.
+def finding_list(user, **filters) -> QuerySet:
+    """The findings this user may see, filtered as the ledger's filter bar says (`LedgerFilter`:
+    round, team, unit, category, severity, status, fixed, key, q).
 
     A category filter takes an area with all its sub-categories; `fixed` and `key` are "yes" or "no"."""
     qs = access.visible(user, "clues.Finding").select_related(*LEDGER_RELATED)
-    if round:
-        qs = qs.filter(round=round)
-    if team:
-        qs = qs.filter(team=team)
-    if unit:
-        qs = qs.filter(unit=unit)
-    if category:
-        qs = qs.filter(Q(category=category) | Q(category__parent=category))
-    if severity:
-        qs = qs.filter(severity=severity)
-    if status:
-        qs = qs.filter(status=status)
-    if fixed in ("yes", "no"):
-        qs = qs.filter(fixed_on_site=fixed == "yes")
-    if key in ("yes", "no"):
-        qs = qs.filter(is_key=key == "yes")
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(title__icontains=q)
-    return qs.order_by(*LEDGER_ORDER)
+    return LedgerFilter.apply(qs, filters).order_by(*LEDGER_ORDER)
 
 
 # The ledger's order. The team fixes the round and the term, so it is the teams in `ledger_team_order`,
@@ -150,8 +122,9 @@ def ledger_filter_choices(user) -> dict[str, QuerySet]:
 
 def finding_get(user, pk: int) -> Finding:
     """The finding, or 404 when the user may not see it."""
-    return get_object_or_404(
-        access.visible(user, "clues.Finding").select_related(
+    return access.get_visible(
+        user,
+        Finding.objects.select_related(
             "round__term", "team__round", "unit", "category__parent", "assignment", "written_by"
         ),
         pk=pk,
@@ -205,23 +178,6 @@ def active_categories() -> QuerySet:
         .select_related("parent")
         .order_by("scheme", "parent__order", "parent_id", "order", "id")
     )
-
-
-def grouped_category_choices(categories) -> list:
-    """Choices for a select: one optgroup per area holding its sub-categories; areas without
-    sub-categories are offered under their scheme's name."""
-    categories = list(categories)
-    with_children = {c.parent_id for c in categories if c.parent_id}
-    groups: dict[tuple, tuple[str, list]] = {}
-    for c in categories:
-        if c.parent_id:
-            key, label = ("area", c.parent_id), f"{c.scheme} · {c.parent.name}"
-        elif c.pk not in with_children:
-            key, label = ("scheme", c.scheme), c.scheme
-        else:
-            continue
-        groups.setdefault(key, (label, []))[1].append((c.pk, c.name))
-    return list(groups.values())
 
 
 def _usage(related_field: str):
@@ -330,8 +286,6 @@ def ledger_rows(qs: QuerySet):
 def finding_history_rows(finding: Finding, *, limit: int = 50) -> list[dict]:
     """The finding's change history in the rows `partials/history.html` shows. Linked leads appear
     as a count: a lead's summary is not for everyone who may read the finding (the leadership)."""
-    from xuncha.core.templatetags.xuncha import _display, _verbose  # the shared table's wording
-
     records = list(finding.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
     rows = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
@@ -352,3 +306,35 @@ def finding_history_rows(finding: Finding, *, limit: int = 50) -> list[dict]:
             }
         )
     return rows
+
+
+# --- reads of the working-paper and taxonomy pages -----------------------------------------------------
+
+
+def assignment_for_writing(user, pk: int):
+    """The assignment a finding is written on, or 404 when the user may not see it."""
+    return access.get_visible(user, Assignment.objects.select_related("round__term", "team", "unit"), pk=pk)
+
+
+def finding_lead_ids(finding: Finding) -> list[int]:
+    return list(finding.leads.values_list("pk", flat=True))
+
+
+def hidden_linked_leads(finding: Finding, offered: QuerySet) -> list[Lead]:
+    """The finding's linked leads that the form does not offer (the user may not see them): they stay."""
+    return list(finding.leads.exclude(pk__in=offered.values("pk")))
+
+
+def category_area(pk: int) -> tuple[Category, int] | None:
+    """An area (a category without a parent) and how many sub-categories it has, or None."""
+    area = Category.objects.filter(pk=pk, parent__isnull=True).first()
+    return (area, area.children.count()) if area else None
+
+
+def category_get(pk: int) -> Category:
+    return get_object_or_404(Category.objects.select_related("parent"), pk=pk)
+
+
+def lead_among(leads: QuerySet, pk: int) -> Lead | None:
+    """One of the offered leads (a finding started from a lead), or None."""
+    return leads.filter(pk=pk).first()

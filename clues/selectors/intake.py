@@ -1,4 +1,4 @@
-"""Reads of the intake pages, already limited to what the user may see (xuncha.core.access) and joined,
+"""Reads of the intake pages, already limited to what the user may see (xuncha.access) and joined,
 so a page costs the same few queries at 10 rows or 10,000.
 
 Nothing here returns the reporter's identity: it is read only by `services.intake.lead_reveal_identity`.
@@ -6,13 +6,15 @@ Nothing here returns the reporter's identity: it is read only by `services.intak
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from clues.forms.intake import HandoverFilter, LeadFilter
 from clues.models import (
     Lead,
+    LeadAttachment,
     LeadStatus,
     LeadUserObjectPermission,
     TransferBatch,
@@ -22,7 +24,6 @@ from clues.models import (
 from rounds.models import Assignment, AssignmentUserObjectPermission, Round, RoundStatus, Term, Unit
 from teams.models import Team, TeamMember
 from xuncha import access
-from xuncha.accounts.roles import is_office
 from xuncha.core import aggregates
 
 # The columns a list may read: never the encrypted identity (deferred, so not even decrypted).
@@ -44,47 +45,21 @@ def with_duplicate_flag(qs: QuerySet) -> QuerySet:
     return qs.annotate(is_duplicate=Exists(_duplicate_of_outer()))
 
 
-# What a lead list's rows and visibility read (access.leads_for): its count is cached until one changes.
+# What a lead list's rows and visibility read (the `clues.lead` scope of xuncha.access): its count is cached until one changes.
 LEAD_LIST_TRACKED = (
     Lead, TeamMember, TransferItem, TransferBatch, LeadUserObjectPermission, TransferBatchUserObjectPermission,
 )  # fmt: skip
 
 
-def lead_list(
-    user,
-    *,
-    round=None,
-    team=None,
-    unit=None,
-    channel: str = "",
-    scope: str = "",
-    status: str = "",
-    q: str = "",
-    duplicates: bool = False,
-) -> QuerySet:
+def lead_list(user, **filters) -> QuerySet:
+    """The leads this user may see, filtered as the lead list's filter bar says (`LeadFilter`: round,
+    team, unit, channel, scope, status, q, duplicates)."""
     qs = with_duplicate_flag(
         access.visible(user, "clues.Lead")
         .select_related("round__term", "team__round", "unit", "handed_to")
         .defer(*_IDENTITY, "content")
     )
-    if round:
-        qs = qs.filter(round=round)
-    if team:
-        qs = qs.filter(team=team)
-    if unit:
-        qs = qs.filter(unit=unit)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if scope:
-        qs = qs.filter(scope=scope)
-    if status:
-        qs = qs.filter(status=status)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(summary__icontains=q) | Q(subject_name__icontains=q))
-    if duplicates:
-        qs = qs.filter(is_duplicate=True)
-    return qs.order_by("-received_on", "-id")
+    return LeadFilter.apply(qs, filters).order_by("-received_on", "-id")
 
 
 def lead_get(user, pk: int) -> Lead:
@@ -106,22 +81,11 @@ def lead_get(user, pk: int) -> Lead:
     )
 
 
-def is_team_view(user, lead: Lead) -> bool:
-    """The team's own view of a lead (triage, duplicates, history): its members and the office."""
-    return is_office(user) or access.team_role_of(user, lead.team_id) is not None
-
-
-def serves_on_a_team(user) -> bool:
-    return access.team_ids_of(user).exists()
-
-
 def lead_attachments(lead: Lead) -> list:
     return list(lead.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"))
 
 
 def attachment_get(user, pk: int):
-    from clues.models import LeadAttachment
-
     return get_object_or_404(
         LeadAttachment.objects.filter(lead__in=access.visible(user, "clues.Lead").values("pk")), pk=pk
     )
@@ -151,9 +115,7 @@ def reveal_log(lead: Lead) -> list:
 
 def assignment_for_recording(user, pk: int) -> Assignment:
     """The assignment a lead is recorded on, or 404 when the user may not see it."""
-    return get_object_or_404(
-        access.visible(user, "rounds.Assignment").select_related("round__term", "team__round", "unit"), pk=pk
-    )
+    return access.get_visible(user, Assignment.objects.select_related("round__term", "team__round", "unit"), pk=pk)
 
 
 @dataclass(frozen=True)
@@ -176,7 +138,7 @@ def recordable_assignments(user, *, limit: int = 40) -> list[Recordable]:
 
     def compute() -> list[Recordable]:
         qs = access.visible(user, "rounds.Assignment").select_related("round__term", "team", "unit")
-        if is_office(user):
+        if access.allows(user, "office"):
             qs = qs.exclude(round__status=RoundStatus.DONE)
         else:
             qs = qs.filter(team_id__in=access.team_ids_of(user))
@@ -228,21 +190,15 @@ def filter_units(user) -> QuerySet:
 
 
 def _handed(user) -> QuerySet:
-    qs = access.visible(user, "clues.Lead").filter(handed_to__isnull=False)
-    if not is_office(user):
-        qs = qs.filter(handed_to__in=user.staffed_units.all())
+    qs = access.restrict(user, access.visible(user, "clues.Lead"), "handover")
     return qs.select_related("round__term", "team__round", "unit", "handed_to")
 
 
-def handover_list(user, *, status: str = "", q: str = "") -> QuerySet:
-    """Petitions handed to the user's departments (the office: every handed petition)."""
+def handover_list(user, **filters) -> QuerySet:
+    """Petitions handed to the user's departments (the office: every handed petition), filtered as
+    `HandoverFilter` says (status, q)."""
     qs = _handed(user).defer(*_IDENTITY, "content")
-    if status:
-        qs = qs.filter(status=status)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(summary__icontains=q) | Q(unit__name__icontains=q))
-    return qs.order_by("-received_on", "-id")
+    return HandoverFilter.apply(qs, filters).order_by("-received_on", "-id")
 
 
 def handover_get(user, pk: int) -> Lead:
@@ -253,7 +209,3 @@ def handover_get(user, pk: int) -> Lead:
 def handover_open_count(user) -> int:
     return handover_list(user, status=LeadStatus.HANDED_OVER).count()
 
-
-def handled_by_user(user, lead: Lead) -> bool:
-    """Whether the lead was handed to one of the user's departments (he reaches it from 归口办理)."""
-    return bool(lead.handed_to_id) and user.staffed_units.filter(pk=lead.handed_to_id).exists()

@@ -7,157 +7,33 @@ counts are aggregates (`Count(..., filter=Q(...))`), the figures are two grouped
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from clues.forms.transfers import BatchFilter, PendingLeadFilter
 from clues.models import (
-    Channel,
     DisciplineForm,
     Disposition,
     HandlingResult,
     Lead,
     LeadStatus,
     PersonDealt,
-    ScopeStatus,
     TransferBatch,
     TransferItem,
     TransferStatus,
 )
 from clues.models.intake import TRANSFER_DISPOSITIONS
-from clues.services.dispositions import RETURN_PREFIX
+from clues.services.transfers import DUE_SOON_DAYS
 from rounds.models import Round, Unit
-from teams.models import MemberRole, Team, TeamMember
+from teams.models import Team
 from xuncha import access
-from xuncha.accounts.roles import Role, has_role, is_office
 from xuncha.core.documents import documents_of
 
-# A deadline this close (and the results not all in) is shown yellow; past it, red.
-DUE_SOON_DAYS = 7
 LEAD_RELATED = ("team__round", "unit", "round__term")
 
 
-# --- dispositions -------------------------------------------------------------------------------------
-
-
-def led_team_ids(user) -> list[int]:
-    """The teams this user leads (组长)."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        TeamMember.objects.filter(cadre__user=user, role=MemberRole.LEADER).values_list("team_id", flat=True)
-    )
-
-
-def served_team_ids(user) -> list[int]:
-    """The teams this user serves on, in any role."""
-    if not user.is_authenticated:
-        return []
-    return list(TeamMember.objects.filter(cadre__user=user).values_list("team_id", flat=True))
-
-
-def may_use_disposition_queue(user) -> bool:
-    """The office; and a team's members, who follow their team's leads (only the 组长 proposes)."""
-    return is_office(user) or has_role(user, Role.TEAM) or bool(served_team_ids(user))
-
-
-# The queue's tabs: what each holds.
-AWAITING_PROPOSAL = Q(status__in=(LeadStatus.REGISTERED, LeadStatus.TRIAGED)) & (
-    Q(scope=ScopeStatus.IN_SCOPE) | Q(channel=Channel.HANDOVER, scope=ScopeStatus.PENDING)
-)
-QUEUE_TABS = {
-    "todo": ("待提出处置意见", AWAITING_PROPOSAL),
-    "pending": ("待巡察办确认", Q(status=LeadStatus.PROPOSED)),
-    "confirmed": ("已确认处置", ~Q(disposition="")),
-}
-
-
-def _queue_base(user) -> QuerySet:
-    if is_office(user):
-        return Lead.objects.all()
-    return Lead.objects.filter(team_id__in=served_team_ids(user))
-
-
-def disposition_queue(
-    user,
-    *,
-    tab: str,
-    round: Round | None = None,
-    team: Team | None = None,
-    disposition: str = "",
-    q: str = "",
-) -> QuerySet:
-    """The leads of one tab of the queue: the office sees every team's, a 组长 his own teams'.
-
-    Each row carries the reason of its latest return (`return_reason`), if any, in the same query."""
-    qs = _queue_base(user).filter(QUEUE_TABS[tab][1])
-    qs = _filter_leads(qs, round=round, team=team, q=q)
-    if disposition:
-        qs = qs.filter(**{"disposition" if tab == "confirmed" else "proposed_disposition": disposition})
-    returned = (
-        Lead.history.model.objects.filter(id=OuterRef("pk"), history_change_reason__startswith=RETURN_PREFIX)
-        .order_by("-history_date", "-history_id")
-        .values("history_change_reason")[:1]
-    )
-    order = {"todo": ("received_on", "pk"), "pending": ("received_on", "pk")}.get(
-        tab, ("-confirmed_at", "-pk")
-    )
-    return (
-        qs.select_related(*LEAD_RELATED, "proposed_by", "confirmed_by")
-        .annotate(return_reason=Subquery(returned))
-        .order_by(*order)
-    )
-
-
-def disposition_tab_counts(user, *, round=None, team=None, q: str = "") -> dict[str, int]:
-    """How many leads each tab holds (with the same filters but the disposition), in one query."""
-    qs = _filter_leads(_queue_base(user), round=round, team=team, q=q)
-    return qs.order_by().aggregate(**{key: Count("pk", filter=cond) for key, (_, cond) in QUEUE_TABS.items()})
-
-
-def _filter_leads(qs: QuerySet, *, round=None, team=None, q: str = "") -> QuerySet:
-    if round:
-        qs = qs.filter(round=round)
-    if team:
-        qs = qs.filter(team=team)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(summary__icontains=q) | Q(subject_name__icontains=q) | Q(unit__name__icontains=q))
-    return qs
-
-
-def queue_filter_choices(user) -> dict[str, QuerySet]:
-    teams = Team.objects.all() if is_office(user) else Team.objects.filter(pk__in=served_team_ids(user))
-    teams = teams.select_related("round").order_by("-round__term__start_date", "-round__number", "number")
-    rounds = Round.objects.filter(pk__in=teams.values("round_id")).select_related("term")
-    return {"rounds": rounds.order_by("-term__start_date", "-number"), "teams": teams}
-
-
-def lead_for_disposition(user, pk: int) -> Lead:
-    """A lead the user may see (else 404), with what the disposition pages show joined."""
-    return get_object_or_404(
-        access.visible(user, "clues.Lead").select_related(*LEAD_RELATED, "proposed_by", "confirmed_by"), pk=pk
-    )
-
-
-def last_return_reason(lead: Lead) -> str:
-    record = (
-        lead.history.filter(history_change_reason__startswith=RETURN_PREFIX)
-        .order_by("-history_date", "-history_id")
-        .values_list("history_change_reason", flat=True)
-        .first()
-    )
-    return record[len(RETURN_PREFIX) :] if record else ""
-
-
 # --- transfers ----------------------------------------------------------------------------------------
-
-
-def may_use_transfers(user) -> bool:
-    """The office, and the departments that receive leads (by role, or as a unit's staff account)."""
-    if is_office(user) or has_role(user, Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT):
-        return True
-    return user.is_authenticated and user.staffed_units.exists()
 
 
 def receiver_choices() -> QuerySet:
@@ -171,10 +47,7 @@ def leads_pending_transfer(*, round: Round | None = None, disposition: str = "")
     qs = Lead.objects.filter(
         status=LeadStatus.CONFIRMED, disposition__in=TRANSFER_DISPOSITIONS, transfer__isnull=True
     )
-    if round:
-        qs = qs.filter(round=round)
-    if disposition:
-        qs = qs.filter(disposition=disposition)
+    qs = PendingLeadFilter.apply(qs, {"round": round, "disposition": disposition})
     return qs.select_related(*LEAD_RELATED).order_by(
         "-round__term__start_date", "-round__number", "team__number", "serial"
     )
@@ -199,10 +72,6 @@ def deadline_state(batch: TransferBatch, today: date | None = None) -> str:
     return ""
 
 
-def _open(q_prefix: str = "") -> Q:
-    return Q(**{f"{q_prefix}status__in": (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED)})
-
-
 def batch_list(
     user,
     *,
@@ -213,18 +82,11 @@ def batch_list(
     today: date | None = None,
 ) -> QuerySet:
     """The batches this user may see, with their item and result counts; `due` is 'overdue' or 'soon'."""
-    today = today or timezone.localdate()
-    qs = access.visible(user, "clues.TransferBatch")
-    if status:
-        qs = qs.filter(status=status)
-    if receiver:
-        qs = qs.filter(receiver=receiver)
-    if round:
-        qs = qs.filter(round=round)
-    if due == "overdue":
-        qs = qs.filter(_open(), deadline__lt=today)
-    elif due == "soon":
-        qs = qs.filter(_open(), deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+    qs = BatchFilter.apply(
+        access.visible(user, "clues.TransferBatch"),
+        {"status": status, "receiver": receiver, "round": round, "due": due},
+        today=today,
+    )
     return (
         qs.select_related("receiver", "round__term", "sent_by")
         .annotate(
@@ -246,10 +108,9 @@ def batch_filter_choices(user) -> dict[str, QuerySet]:
 
 
 def batch_get(user, pk: int) -> TransferBatch:
-    return get_object_or_404(
-        access.visible(user, "clues.TransferBatch").select_related(
-            "receiver", "round__term", "sent_by", "acknowledged_by", "created_by"
-        ),
+    return access.get_visible(
+        user,
+        TransferBatch.objects.select_related("receiver", "round__term", "sent_by", "acknowledged_by", "created_by"),
         pk=pk,
     )
 
@@ -268,11 +129,15 @@ def batch_documents(batch: TransferBatch) -> list:
 
 def item_get(user, pk: int) -> TransferItem:
     return get_object_or_404(
-        TransferItem.objects.filter(batch__in=access.visible(user, "clues.TransferBatch")).select_related(
+        TransferItem.objects.restrict(user).select_related(
             "batch__receiver", "batch__round__term", "lead__team__round", "lead__unit"
         ),
         pk=pk,
     )
+
+
+def item_persons(item: TransferItem) -> list[PersonDealt]:
+    return list(item.persons.all())
 
 
 # --- the dashboard figures ----------------------------------------------------------------------------
@@ -383,3 +248,8 @@ def transfer_figures_by(by: str, *, round: Round | None = None) -> list[Transfer
         _fill(TransferFigures(label=label(obj), key=obj), items.get(obj.pk, {}), persons.get(obj.pk, {}))
         for obj in objects
     ]
+
+
+def figure_rounds() -> QuerySet:
+    """The rounds the figures page's filter offers (the page is the office's and the leadership's)."""
+    return Round.objects.select_related("term").order_by("-term__start_date", "-number")

@@ -14,13 +14,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xuncha import access
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, office_users
+from xuncha.core.services import office_users
+from xuncha.core.transitions import transition
 from xuncha.notifications.services import notify
 
 from ..models import Channel, Disposition, Lead, LeadStatus, ScopeStatus
+from . import require
+from .intake import LEAD_FLOW  # noqa: F401  the leads' workflow (propose, confirm, return)
 
 RETURN_PREFIX = "退回："
 
@@ -32,23 +33,21 @@ def is_partner_handover(lead: Lead) -> bool:
     return lead.channel == Channel.HANDOVER
 
 
-def may_be_disposed(lead: Lead) -> bool:
-    """A lead within the inspection's scope, or a partner department's hand-over not ruled out of scope."""
+def is_disposable(lead: Lead) -> bool:
+    """A state check, not a person check: the lead is within the inspection's scope, or a partner
+    department's hand-over not ruled out of scope. Who may propose is xuncha.access's `propose`."""
     if lead.scope == ScopeStatus.IN_SCOPE:
         return True
     return is_partner_handover(lead) and lead.scope == ScopeStatus.PENDING
 
 
 def awaits_proposal(lead: Lead) -> bool:
-    return may_be_disposed(lead) and lead.status in (LeadStatus.REGISTERED, LeadStatus.TRIAGED)
+    return is_disposable(lead) and lead.status in (LeadStatus.REGISTERED, LeadStatus.TRIAGED)
 
 
-def is_team_leader(user, lead: Lead) -> bool:
-    return access.team_role_of(user, lead.team_id) == "leader"
-
-
-def _status_before_proposal(lead: Lead) -> str:
-    return LeadStatus.TRIAGED if lead.scope == ScopeStatus.IN_SCOPE else LeadStatus.REGISTERED
+def _return_action(lead: Lead) -> str:
+    """Back to where the lead was before the proposal: 已甄别 (in scope) or 已登记 (a hand-over)."""
+    return "return" if lead.scope == ScopeStatus.IN_SCOPE else "return_unscreened"
 
 
 def _locked(lead: Lead) -> Lead:
@@ -58,25 +57,24 @@ def _locked(lead: Lead) -> Lead:
 def disposition_propose(*, lead: Lead, disposition: str, reason: str, by) -> Lead:
     """The 组长 of the lead's team proposes how to dispose of it, with a reason."""
     reason = (reason or "").strip()
-    if not is_team_leader(by, lead):
-        raise DomainError(f"只有{lead.team.name}组长可以提出线索处置意见")
+    require(by, "propose", lead, message=f"只有{lead.team.name}组长可以提出线索处置意见")
     if disposition not in Disposition.values:
         raise DomainError("请选择处置方式")
     if not reason:
         raise DomainError("请填写处置理由")
     with transaction.atomic():
         current = _locked(lead)
-        if not may_be_disposed(current):
+        if not is_disposable(current):
             raise DomainError("只有属于巡察受理范围的线索（或有关部门移送的线索）才能提出处置意见")
         if current.status not in PROPOSABLE_STATUSES:
             raise DomainError(f"线索当前状态为“{current.get_status_display()}”，不能再提出处置意见")
-        current.proposed_disposition = disposition
-        current.proposed_reason = reason
-        current.proposed_by = by
-        current.status = LeadStatus.PROPOSED
-        as_history_user(current, by)
-        current._change_reason = f"提出处置意见：{Disposition(disposition).label}"
-        current.save()
+        transition(
+            current,
+            "propose",
+            by=by,
+            reason=f"提出处置意见：{Disposition(disposition).label}",
+            changes={"proposed_disposition": disposition, "proposed_reason": reason, "proposed_by": by},
+        )
         notify(
             recipients=[u for u in office_users() if u != by],
             title=f"线索处置意见待确认：{current.number}",
@@ -92,8 +90,7 @@ def disposition_confirm(*, lead: Lead, by, disposition: str | None = None) -> Le
 
     了结 closes the lead; the others leave it confirmed: 移交 waits for a transfer batch, 核实 for the
     team's finding, 暂存待查 for later."""
-    if not is_office(by):
-        raise DomainError("只有巡察办可以确认线索处置意见")
+    require(by, "confirm", lead, message="只有巡察办可以确认线索处置意见")
     with transaction.atomic():
         current = _locked(lead)
         if current.status != LeadStatus.PROPOSED:
@@ -102,18 +99,18 @@ def disposition_confirm(*, lead: Lead, by, disposition: str | None = None) -> Le
         if chosen not in Disposition.values:
             raise DomainError("请选择处置方式")
         changed = chosen != current.proposed_disposition
-        current.disposition = chosen
-        current.confirmed_by = by
-        current.confirmed_at = timezone.now()
-        current.status = LeadStatus.CLOSED if chosen == Disposition.CLOSE else LeadStatus.CONFIRMED
-        as_history_user(current, by)
         label = Disposition(chosen).label
-        current._change_reason = (
-            f"确认处置：{label}（原拟：{Disposition(current.proposed_disposition).label}）"
-            if changed
-            else f"确认处置：{label}"
+        transition(
+            current,
+            "confirm_close" if chosen == Disposition.CLOSE else "confirm",
+            by=by,
+            reason=(
+                f"确认处置：{label}（原拟：{Disposition(current.proposed_disposition).label}）"
+                if changed
+                else f"确认处置：{label}"
+            ),
+            changes={"disposition": chosen, "confirmed_by": by, "confirmed_at": timezone.now()},
         )
-        current.save()
         leader = current.proposed_by
         if leader is not None and leader != by:
             notify(
@@ -133,18 +130,14 @@ def disposition_confirm(*, lead: Lead, by, disposition: str | None = None) -> Le
 def disposition_return(*, lead: Lead, reason: str, by) -> Lead:
     """The office sends a proposal back to the 组长, saying why; he proposes again."""
     reason = (reason or "").strip()
-    if not is_office(by):
-        raise DomainError("只有巡察办可以退回线索处置意见")
+    require(by, "confirm", lead, message="只有巡察办可以退回线索处置意见")
     if not reason:
         raise DomainError("请填写退回理由")
     with transaction.atomic():
         current = _locked(lead)
         if current.status != LeadStatus.PROPOSED:
             raise DomainError(f"线索当前状态为“{current.get_status_display()}”，没有待确认的处置意见")
-        current.status = _status_before_proposal(current)
-        as_history_user(current, by)
-        current._change_reason = f"{RETURN_PREFIX}{reason}"[:100]
-        current.save()
+        transition(current, _return_action(current), by=by, reason=f"{RETURN_PREFIX}{reason}")
         if current.proposed_by is not None:
             notify(
                 recipients=[current.proposed_by],

@@ -19,13 +19,14 @@ from django.utils import timezone
 from rounds.models import RoundStatus
 from teams.models import MemberRole, Team, TeamMember
 from xuncha import access
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
 from ..models import Category, Finding, FindingEvidence, FindingReview, FindingStatus, Lead
+from . import require
 
 Action = FindingReview.Action
 
@@ -49,17 +50,11 @@ def _today():
     return timezone.localdate()
 
 
-# --- who may write ------------------------------------------------------------------------------------
+# --- who may write: xuncha.access (rules/clues.py) -------------------------------------------------------
 
 
-def may_write(user, team_id: int) -> bool:
-    """The members of the team (any role) and the office write a team's findings."""
-    return is_office(user) or access.team_role_of(user, team_id) is not None
-
-
-def _check_writer(user, team: Team) -> None:
-    if not may_write(user, team.pk):
-        raise DomainError(f"只有{team.name}成员或巡察办可以撰写、修改本组的问题底稿")
+def _writer_refusal(team: Team) -> str:
+    return f"只有{team.name}成员或巡察办可以撰写、修改本组的问题底稿"
 
 
 def _check_editable(finding: Finding) -> None:
@@ -151,7 +146,7 @@ def _next_serial(team: Team, year: int) -> int:
 def finding_create(*, assignment, data: dict, leads: Iterable[Lead] = (), evidence_files: Iterable = (), by) -> Finding:
     """A new working paper on an assignment, in 起草中, numbered next in its team's year."""
     team = assignment.team
-    _check_writer(by, team)
+    require(by, "write_finding", assignment, message=_writer_refusal(team))
     if assignment.round.status == RoundStatus.DONE:
         raise DomainError(f"{assignment.round}已完成，不能再撰写问题底稿")
     values = _clean_data(data)
@@ -189,7 +184,7 @@ def finding_update(
 ) -> Finding:
     """Change what a draft or returned finding says; with `leads`, its linked leads become those; with
     `evidence_files`, they are added. All or nothing. Approved or in-review findings are refused."""
-    _check_writer(by, finding.team)
+    require(by, "change", finding, message=_writer_refusal(finding.team))
     checked = _check_files(evidence_files)
     with transaction.atomic():
         current = _locked_for_edit(finding)
@@ -218,7 +213,7 @@ def _locked_for_edit(finding: Finding) -> Finding:
 
 def finding_add_evidence(*, finding: Finding, files: Iterable, by) -> list[FindingEvidence]:
     """Attach evidence (a SHA-256 of each file is kept) to a finding that is still being written."""
-    _check_writer(by, finding.team)
+    require(by, "change", finding, message=_writer_refusal(finding.team))
     checked = _check_files(files)
     with transaction.atomic():
         current = _locked_for_edit(finding)
@@ -227,7 +222,7 @@ def finding_add_evidence(*, finding: Finding, files: Iterable, by) -> list[Findi
 
 def finding_link_leads(*, finding: Finding, leads: Iterable[Lead], by) -> Finding:
     """The finding's linked leads become exactly these; each must be a lead of the same assignment."""
-    _check_writer(by, finding.team)
+    require(by, "change", finding, message=_writer_refusal(finding.team))
     with transaction.atomic():
         current = _locked_for_edit(finding)
         leads = _check_leads(current.assignment_id, leads)
@@ -248,57 +243,50 @@ def _team_users(team_id: int, *roles: str) -> list:
     ]
 
 
-def _team_has_deputy(team_id: int) -> bool:
-    return TeamMember.objects.filter(team_id=team_id, role=MemberRole.DEPUTY).exists()
-
-
 @dataclass(frozen=True)
 class Reviewer:
-    """Who acts at a step: a test of the user, the refusal that names him, and how to find him."""
+    """Who acts at a step: the access action that decides it (xuncha/access/rules/clues.py), the words
+    that name him in a refusal, and how to find him (to tell him)."""
 
     label: str
-    allows: Callable[[object, Finding], bool]
+    permission: str
     users: Callable[[Finding], list]
 
-
-def _is_writer(user, finding: Finding) -> bool:
-    return may_write(user, finding.team_id)
-
-
-def _is_deputy(user, finding: Finding) -> bool:
-    role = access.team_role_of(user, finding.team_id)
-    if role == MemberRole.DEPUTY:
-        return True
-    # A team without a 副组长: its 组长 reviews in his place.
-    return role == MemberRole.LEADER and not _team_has_deputy(finding.team_id)
-
-
-def _is_leader(user, finding: Finding) -> bool:
-    return access.team_role_of(user, finding.team_id) == MemberRole.LEADER
-
-
-def _is_office(user, finding: Finding) -> bool:
-    return is_office(user)
+    def allows(self, user, finding: Finding) -> bool:
+        return access.allows(user, self.permission, finding)
 
 
 def _deputies(finding: Finding) -> list:
     return _team_users(finding.team_id, MemberRole.DEPUTY) or _team_users(finding.team_id, MemberRole.LEADER)
 
 
-WRITER = Reviewer("本组成员", _is_writer, lambda f: [f.written_by] if f.written_by_id else [])
-DEPUTY = Reviewer("本组副组长（未设副组长的由组长）", _is_deputy, _deputies)
-LEADER = Reviewer("本组组长", _is_leader, lambda f: _team_users(f.team_id, MemberRole.LEADER))
-OFFICE = Reviewer("巡察办", _is_office, lambda f: office_users())
+WRITER = Reviewer("本组成员", "submit", lambda f: [f.written_by] if f.written_by_id else [])
+DEPUTY = Reviewer("本组副组长（未设副组长的由组长）", "review_deputy", _deputies)
+LEADER = Reviewer("本组组长", "review_leader", lambda f: _team_users(f.team_id, MemberRole.LEADER))
+OFFICE = Reviewer("巡察办", "review_office", lambda f: office_users())
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
+class ReviewStep:
+    """One row of the review chain: a transition of FINDING_FLOW from one status, the 环节 it is (as
+    the review trail and the 审批单 name it) and who acts there."""
+
+    transition: Transition
     source: str
-    target: str
-    step: str  # 环节, as the review trail and the 审批单 name it
+    step: str
     who: Reviewer
-    reason_required: bool = False
+
+    @property
+    def action(self) -> str:
+        return self.transition.action
+
+    @property
+    def target(self) -> str:
+        return self.transition.target
+
+    @property
+    def reason_required(self) -> bool:
+        return self.transition.reason_required
 
     @property
     def label(self) -> str:
@@ -306,20 +294,28 @@ class Transition:
 
 
 S = FindingStatus
-# The one table of the review chain: (action, from status) → who may do it and where it leads.
-TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (t.action, t.source): t
-    for t in [
-        Transition(Action.SUBMIT, S.DRAFT, S.SUBMITTED, "撰写人提交", WRITER),
-        Transition(Action.SUBMIT, S.RETURNED, S.SUBMITTED, "撰写人重新提交", WRITER),
-        Transition(Action.APPROVE, S.SUBMITTED, S.DEPUTY_APPROVED, "副组长审核", DEPUTY),
-        Transition(Action.APPROVE, S.DEPUTY_APPROVED, S.LEADER_APPROVED, "组长审批", LEADER),
-        Transition(Action.APPROVE, S.LEADER_APPROVED, S.APPROVED, "巡察办审核", OFFICE),
-        Transition(Action.RETURN, S.SUBMITTED, S.RETURNED, "副组长审核", DEPUTY, reason_required=True),
-        Transition(Action.RETURN, S.DEPUTY_APPROVED, S.RETURNED, "组长审批", LEADER, reason_required=True),
-        Transition(Action.RETURN, S.LEADER_APPROVED, S.RETURNED, "巡察办审核", OFFICE, reason_required=True),
-        Transition(Action.REOPEN, S.APPROVED, S.RETURNED, "巡察办重新打开", OFFICE, reason_required=True),
-    ]
+# The one table of the review chain: (action, from status) → where it leads, the 环节 and who acts.
+_CHAIN = [
+    (Action.SUBMIT, S.DRAFT, S.SUBMITTED, "撰写人提交", WRITER, False),
+    (Action.SUBMIT, S.RETURNED, S.SUBMITTED, "撰写人重新提交", WRITER, False),
+    (Action.APPROVE, S.SUBMITTED, S.DEPUTY_APPROVED, "副组长审核", DEPUTY, False),
+    (Action.APPROVE, S.DEPUTY_APPROVED, S.LEADER_APPROVED, "组长审批", LEADER, False),
+    (Action.APPROVE, S.LEADER_APPROVED, S.APPROVED, "巡察办审核", OFFICE, False),
+    (Action.RETURN, S.SUBMITTED, S.RETURNED, "副组长审核", DEPUTY, True),
+    (Action.RETURN, S.DEPUTY_APPROVED, S.RETURNED, "组长审批", LEADER, True),
+    (Action.RETURN, S.LEADER_APPROVED, S.RETURNED, "巡察办审核", OFFICE, True),
+    (Action.REOPEN, S.APPROVED, S.RETURNED, "巡察办重新打开", OFFICE, True),
+]
+FINDING_FLOW = Workflow(
+    "clues.finding",
+    [
+        Transition(action, [source], target, Action(action).label, permission=who.permission, reason_required=why)
+        for action, source, target, _step, who, why in _CHAIN
+    ],
+)
+TRANSITIONS: dict[tuple[str, str], ReviewStep] = {
+    (str(action), str(source)): ReviewStep(FINDING_FLOW.find(action, source), str(source), step, who)
+    for action, source, _target, step, who, _why in _CHAIN
 }
 # Who is told once a transition lands in a status: whoever acts next.
 NEXT_REVIEWER = {S.SUBMITTED: DEPUTY, S.DEPUTY_APPROVED: LEADER, S.LEADER_APPROVED: OFFICE}
@@ -327,19 +323,20 @@ NEXT_REVIEWER = {S.SUBMITTED: DEPUTY, S.DEPUTY_APPROVED: LEADER, S.LEADER_APPROV
 
 def step_of(action: str, from_status: str) -> str:
     """The 环节 a recorded review belongs to (副组长审核, 组长审批, …), for the trail and the 审批单."""
-    transition = TRANSITIONS.get((action, from_status))
-    if transition is not None:
-        return transition.step
+    found = TRANSITIONS.get((action, from_status))
+    if found is not None:
+        return found.step
     return Action(action).label if action in Action.values else action
 
 
-def allowed_transitions(user, finding: Finding) -> list[Transition]:
-    """The transitions this user may make on the finding now (for the buttons of the detail page)."""
+def allowed_transitions(user, finding: Finding) -> list[ReviewStep]:
+    """The steps this user may take on the finding now (for the buttons of the detail page)."""
     return [t for (_, source), t in TRANSITIONS.items() if source == finding.status and t.who.allows(user, finding)]
 
 
 def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Finding:
-    """Move a finding one step along the review chain; records the step and tells the next reviewer."""
+    """Move a finding one step along the review chain (FINDING_FLOW); records the step (FindingReview)
+    and tells the next reviewer, in the same transaction."""
     if action not in Action.values:
         raise DomainError("未知的审核操作")
     reason = (reason or "").strip()
@@ -349,33 +346,29 @@ def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Fi
             .select_related("round", "team", "unit", "written_by")
             .get(pk=finding.pk)
         )
-        transition = TRANSITIONS.get((action, finding.status))
-        if transition is None:
+        step = TRANSITIONS.get((action, finding.status))
+        if step is None:
             raise DomainError(f"底稿当前状态为“{finding.get_status_display()}”，不能“{Action(action).label}”")
-        if not transition.who.allows(by, finding):
-            raise DomainError(f"“{transition.step}”环节只能由{transition.who.label}{transition.label}")
-        if transition.reason_required and not reason:
-            raise DomainError(f"{transition.label}须填写理由")
-        FindingReview.objects.create(
-            finding=finding,
-            action=transition.action,
-            from_status=finding.status,
-            to_status=transition.target,
-            reason=reason,
-            by=by,
-        )
-        finding.status = transition.target
-        if transition.target == S.APPROVED:
-            finding.approved_at = timezone.now()
-        elif transition.action == Action.REOPEN:
-            finding.approved_at = None
-        as_history_user(finding, by)
-        finding.save(update_fields=["status", "approved_at"])
-        _notify(finding, transition, by, reason)
+        if not step.who.allows(by, finding):
+            # In the chain's words, also for someone who may not see the finding at all.
+            raise access.Forbidden(f"“{step.step}”环节只能由{step.who.label}{step.label}")
+        changes = {}
+        if step.target == S.APPROVED:
+            changes["approved_at"] = timezone.now()
+        elif step.action == Action.REOPEN:
+            changes["approved_at"] = None
+
+        def after(saved: Finding, _transition) -> None:
+            FindingReview.objects.create(
+                finding=saved, action=step.action, from_status=step.source, to_status=step.target, reason=reason, by=by
+            )
+            _notify(saved, step, by, reason)
+
+        transition(finding, action, by=by, reason=reason, changes=changes, after=after)
     return finding
 
 
-def _notify(finding: Finding, transition: Transition, by, reason: str) -> None:
+def _notify(finding: Finding, transition: ReviewStep, by, reason: str) -> None:
     link = reverse("clues:finding_detail", args=[finding.pk])
     subject = f"{finding.number}“{finding.title}”"
     actor = getattr(by, "display_name", "") or "系统"
@@ -404,8 +397,7 @@ def _notify(finding: Finding, transition: Transition, by, reason: str) -> None:
 def category_save(*, category: Category, by) -> Category:
     """Create or change a category. The tree has two levels (领域 and 具体类别); a sub-category takes
     its area's scheme. Deactivating is allowed at any time: findings already filed keep their category."""
-    if not is_office(by):
-        raise DomainError("只有巡察办可以维护问题类别")
+    access.require(by, "office", message="只有巡察办可以维护问题类别")
     category.name = (category.name or "").strip()
     category.scheme = (category.scheme or "").strip()
     reasons = []
@@ -439,8 +431,7 @@ def category_save(*, category: Category, by) -> Category:
 
 def category_delete(*, category: Category, by) -> None:
     """Delete a category nobody has used; one in use can only be deactivated."""
-    if not is_office(by):
-        raise DomainError("只有巡察办可以维护问题类别")
+    access.require(by, "office", message="只有巡察办可以维护问题类别")
     used = Finding.objects.filter(category=category).count()
     if used:
         raise DomainError(f"“{category.name}”已被{used}条问题底稿使用，不能删除；如不再使用，请改为停用")

@@ -28,12 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rounds.models import Announcement, AnnouncementStatus, Assignment, RoundStatus, Unit
-from teams.models import MemberRole, Team
-from xuncha import access
+from teams.models import Team
 from xuncha.access.grants import sync_lead
-from xuncha.accounts.roles import is_office
 from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user
+from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
 from xuncha.notifications.services import notify
 
@@ -47,6 +46,7 @@ from ..models import (
     RevealLog,
     ScopeStatus,
 )
+from . import require
 
 # What the recorder types; number, unit, team and status are the service's.
 LEAD_FIELDS = (
@@ -69,6 +69,40 @@ EDITABLE_STATUSES = (LeadStatus.REGISTERED, LeadStatus.TRIAGED)
 # Scope may be decided, and changed, until a disposition is proposed or the department has answered.
 TRIAGE_STATUSES = (LeadStatus.REGISTERED, LeadStatus.TRIAGED, LeadStatus.HANDED_OVER)
 
+# A lead's status (LeadStatus) and its scope triage (ScopeStatus) change only through these tables
+# (xuncha.core.transitions). The permissions are xuncha.access's rules on the lead (rules/clues.py).
+L = LeadStatus
+LEAD_FLOW = Workflow(
+    "clues.lead",
+    [
+        # 受理范围甄别 (clues.services.intake)
+        Transition("triage", TRIAGE_STATUSES, L.TRIAGED, "甄别受理范围", permission="triage"),
+        Transition("hand_over", TRIAGE_STATUSES, L.HANDED_OVER, "转归口部门办理", permission="triage"),
+        Transition("record_outcome", [L.HANDED_OVER], L.CLOSED, "反馈办理结果", permission="record_outcome"),
+        # 线索处置 (clues.services.dispositions): the 组长 proposes, the office confirms or returns.
+        Transition("propose", [L.REGISTERED, L.TRIAGED, L.PROPOSED], L.PROPOSED, "提出处置意见", permission="propose"),
+        Transition("confirm", [L.PROPOSED], L.CONFIRMED, "确认处置", permission="confirm"),
+        Transition("confirm_close", [L.PROPOSED], L.CLOSED, "确认了结", permission="confirm"),
+        Transition("return", [L.PROPOSED], L.TRIAGED, "退回处置意见", permission="confirm", reason_required=True),
+        Transition(
+            "return_unscreened", [L.PROPOSED], L.REGISTERED, "退回处置意见", permission="confirm", reason_required=True
+        ),
+        # 统一移送 (clues.services.transfers): sent in a batch, closed by the receiver's final result.
+        Transition("transfer", [L.CONFIRMED], L.TRANSFERRED, "移交", permission="transfer"),
+        Transition("receiver_close", [L.TRANSFERRED], L.CLOSED, "反馈办结", permission="receiver_result"),
+        Transition("receiver_reopen", [L.CLOSED], L.TRANSFERRED, "反馈继续办理", permission="receiver_result"),
+    ],
+)
+SC = ScopeStatus
+SCOPE_FLOW = Workflow(
+    "clues.lead",
+    [
+        Transition("in_scope", SC.values, SC.IN_SCOPE, "甄别为属巡察受理范围", permission="triage"),
+        Transition("out_of_scope", SC.values, SC.OUT_OF_SCOPE, "甄别为不属巡察受理范围", permission="triage"),
+    ],
+    field="scope",
+)
+
 SUMMARY_LENGTH = 40
 PUBLIC_CONTENT_MAX = 5000
 PUBLIC_MAX_ATTACHMENTS = 3
@@ -85,28 +119,11 @@ def _today():
     return timezone.localdate()
 
 
-# --- who may do what -----------------------------------------------------------------------------------
+# --- who may do what: xuncha.access (rules/clues.py) ------------------------------------------------------
 
 
-def may_record(user, team_id: int) -> bool:
-    """The members of the team (any role) and the office record, correct and triage a team's leads."""
-    return is_office(user) or access.team_role_of(user, team_id) is not None
-
-
-def may_reveal(user, lead: Lead) -> bool:
-    """Only the office and the 组长 of the lead's team may see who reported it."""
-    return is_office(user) or access.team_role_of(user, lead.team_id) == MemberRole.LEADER
-
-
-def may_record_outcome(user, lead: Lead) -> bool:
-    if not lead.handed_to_id:
-        return False
-    return is_office(user) or lead.handed_to.staff.filter(pk=user.pk).exists()
-
-
-def _check_recorder(user, team: Team) -> None:
-    if not may_record(user, team.pk):
-        raise DomainError(f"只有{team.name}成员或巡察办可以登记、处理本组的问题线索")
+def _recorder_refusal(team: Team) -> str:
+    return f"只有{team.name}成员或巡察办可以登记、处理本组的问题线索"
 
 
 def team_users(team_id: int):
@@ -224,7 +241,7 @@ def lead_record(
 
     `data` holds LEAD_FIELDS; `identity` the reporter's name, phone, ID number and work unit (all optional:
     an anonymous report has none). The reporter counts as named when a name is given."""
-    _check_recorder(by, assignment.team)
+    require(by, "record_lead", assignment, message=_recorder_refusal(assignment.team))
     if assignment.round.status == RoundStatus.DONE:
         raise DomainError(f"{assignment.round}已完成，不能再登记问题线索")
     lead = Lead(
@@ -260,7 +277,7 @@ def lead_update(
 ) -> Lead:
     """Correct a lead still being registered or triaged. Identity fields are write-only: a blank keeps
     what is stored (the form never shows it). The words of a public report are the citizen's and stay."""
-    _check_recorder(by, lead.team)
+    require(by, "change", lead, message=_recorder_refusal(lead.team))
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round").get(pk=lead.pk)
         if current.status not in EDITABLE_STATUSES:
@@ -297,7 +314,7 @@ def lead_triage(
     (归口管理) with the explanation given to the petitioner (答复). Both are required for out of scope.
 
     The department's staff are granted the lead and told; a change of mind takes the grant back."""
-    _check_recorder(by, lead.team)
+    require(by, "change", lead, message=_recorder_refusal(lead.team))
     explanation = (explanation or "").strip()
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round", "unit").get(pk=lead.pk)
@@ -308,13 +325,10 @@ def lead_triage(
         previous_department = current.handed_to_id
         previous_explanation = current.explanation
         if scope == ScopeStatus.IN_SCOPE:
-            current.scope = ScopeStatus.IN_SCOPE
-            current.out_of_scope_category = ""
-            current.handed_to = None
-            current.explanation = ""
-            current.status = LeadStatus.TRIAGED
+            changes = {"out_of_scope_category": "", "handed_to": None, "explanation": ""}
             if current.is_public_report and current.public_reply == previous_explanation:
-                current.public_reply = ""
+                changes["public_reply"] = ""
+            scope_action, status_action = "in_scope", "triage"
         elif scope == ScopeStatus.OUT_OF_SCOPE:
             reasons = []
             if category not in OutOfScope.values:
@@ -332,20 +346,17 @@ def lead_triage(
                 raise DomainError(
                     "不属巡察受理范围的信访件须移交归口部门办理，并向反映人做好解释", reasons=reasons
                 )
-            current.scope = ScopeStatus.OUT_OF_SCOPE
-            current.out_of_scope_category = category
-            current.handed_to = handed_to
-            current.explanation = explanation
-            current.status = LeadStatus.HANDED_OVER
+            changes = {"out_of_scope_category": category, "handed_to": handed_to, "explanation": explanation}
             # The explanation is meant for the petitioner: an online reporter reads it with his code.
             if current.is_public_report and (
                 not current.public_reply or current.public_reply == previous_explanation
             ):
-                current.public_reply = explanation
+                changes["public_reply"] = explanation
+            scope_action, status_action = "out_of_scope", "hand_over"
         else:
             raise DomainError("请选择是否属于巡察受理范围")
-        as_history_user(current, by)
-        current.save()
+        transition(current, scope_action, field="scope", by=by, changes=changes)
+        transition(current, status_action, by=by)
         sync_lead(current)
         if current.handed_to_id and current.handed_to_id != previous_department:
             notify(
@@ -371,16 +382,12 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
             .select_related("team__round", "unit", "handed_to")
             .get(pk=lead.pk)
         )
-        if not may_record_outcome(by, current):
-            raise DomainError("只有承办部门的经办人或巡察办可以反馈办理结果")
+        require(by, "record_outcome", current, message="只有承办部门的经办人或巡察办可以反馈办理结果")
         if current.status != LeadStatus.HANDED_OVER:
             raise DomainError(f"该件当前状态为“{current.get_status_display()}”，不能反馈办理结果")
         if not outcome:
             raise DomainError("请填写办理结果")
-        current.handling_outcome = outcome
-        current.status = LeadStatus.CLOSED
-        as_history_user(current, by)
-        current.save()
+        transition(current, "record_outcome", by=by, changes={"handling_outcome": outcome})
         notify(
             recipients=team_users(current.team_id),
             title=f"{current.handed_to.name}已反馈办理结果：{current.number}",
@@ -396,8 +403,7 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
 
 def lead_reveal_identity(*, lead: Lead, reason: str, by) -> dict:
     """The reporter's identity, for the office or the team's 组长, with a reason; every reveal is logged."""
-    if not may_reveal(by, lead):
-        raise DomainError("举报人身份信息只有本组组长和巡察办可以查看")
+    require(by, "reveal", lead, message="举报人身份信息只有本组组长和巡察办可以查看")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写查看举报人信息的事由")
@@ -547,8 +553,7 @@ def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str
 
 def lead_set_public_reply(*, lead: Lead, reply: str, by) -> Lead:
     """The reply the team chooses to give an online reporter; he reads it with his receipt code."""
-    if not may_reveal(by, lead):
-        raise DomainError("答复举报人须由本组组长或巡察办作出")
+    require(by, "reply", lead, message="答复举报人须由本组组长或巡察办作出")
     if not lead.is_public_report:
         raise DomainError("只有网上举报件可以通过查询码答复举报人")
     reply = (reply or "").strip()

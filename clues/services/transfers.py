@@ -21,13 +21,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from rounds.models import Unit
 from xuncha import access
 from xuncha.core.documents import document_request
 from xuncha.core.errors import DomainError
-from xuncha.core.services import as_history_user, office_users, require_office
+from xuncha.core.services import as_history_user, office_users
+from xuncha.core.transitions import Transition, Workflow, transition, transition_each
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -42,12 +43,28 @@ from ..models import (
     TransferStatus,
 )
 from ..models.intake import TRANSFER_DISPOSITIONS
+from . import require
+from .intake import LEAD_FLOW  # noqa: F401  the leads' workflow (transfer, the receiver's result)
 
 DEFAULT_DEADLINE_DAYS = 30
 MAX_DEADLINE_DAYS = 365
 # Results after which the receiver's work on the lead is over (the lead is 已办结).
 FINAL_RESULTS = (HandlingResult.CASE, HandlingResult.CLOSE)
 OPEN_STATUSES = (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED)
+# A deadline this close (and the results not all in) is shown yellow; past it, red.
+DUE_SOON_DAYS = 7
+
+# A batch's status changes only through this table (xuncha.core.transitions); the permissions are
+# xuncha.access's rules on the batch. The leads' own steps are LEAD_FLOW's (clues.services.intake).
+T = TransferStatus
+BATCH_FLOW = Workflow(
+    "clues.transferbatch",
+    [
+        Transition("send", [T.DRAFT], T.SENT, "移交", permission="send"),
+        Transition("acknowledge", [T.SENT], T.ACKNOWLEDGED, "签收", permission="acknowledge"),
+        Transition("report", [T.SENT, T.ACKNOWLEDGED], T.REPORTED, "反馈结果", permission="report_result"),
+    ],
+)
 # Reminders before the deadline: (kind, sent when this many days or fewer remain, down to `until`).
 REMINDERS = (("remind3", 3, 2), ("remind1", 1, 0))
 
@@ -63,16 +80,8 @@ def _link(batch: TransferBatch) -> str:
     return reverse("clues:batch_detail", args=[batch.pk])
 
 
-def is_receiver_staff(user, batch: TransferBatch) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return batch.receiver.staff.filter(pk=user.pk).exists()
-
-
-
-def _check_receiver(by, batch: TransferBatch, action: str) -> None:
-    if not is_receiver_staff(by, batch):
-        raise DomainError(f"只有{batch.receiver.name}的经办人可以{action}")
+def _receiver_refusal(batch: TransferBatch, action: str) -> str:
+    return f"只有{batch.receiver.name}的经办人可以{action}"
 
 
 def _locked_batch(batch: TransferBatch) -> TransferBatch:
@@ -93,7 +102,7 @@ def batch_create(
     by,
 ) -> TransferBatch:
     """A draft batch of confirmed transfer leads of one round for one receiver, numbered in its year."""
-    require_office(by, "移交问题线索")
+    access.require(by, "office", message="只有巡察办可以移交问题线索")
     ids = sorted({lead.pk for lead in leads})
     reasons = []
     if not ids:
@@ -151,9 +160,9 @@ def batch_create(
 
 def batch_delete(*, batch: TransferBatch, by) -> None:
     """A draft that was put together wrongly is discarded; its leads wait for another batch."""
-    require_office(by, "删除移交批次")
     with transaction.atomic():
         current = _locked_batch(batch)
+        require(by, "delete", current, message="只有巡察办可以删除移交批次")
         if current.status != TransferStatus.DRAFT:
             raise DomainError("已移交的批次不能删除")
         current.items.all().delete()
@@ -163,9 +172,9 @@ def batch_delete(*, batch: TransferBatch, by) -> None:
 
 def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
     """Send a draft: deadline set, leads transferred, the receiver's staff granted and told, documents asked."""
-    require_office(by, "移交问题线索")
     with transaction.atomic():
         current = _locked_batch(batch)
+        require(by, "send", current, message="只有巡察办可以移交问题线索")
         if current.status != TransferStatus.DRAFT:
             raise DomainError(f"批次当前状态为“{current.get_status_display()}”，不能再次移交")
         leads = list(Lead.objects.select_for_update(of=("self",)).filter(transfer__batch=current).order_by("pk"))
@@ -178,17 +187,18 @@ def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
         if stale:
             raise DomainError("批次中有线索的状态已改变，请删除本批次后重新组织", reasons=stale)
         now = timezone.now()
-        current.status = TransferStatus.SENT
-        current.sent_at = now
-        current.sent_by = by
-        current.deadline = timezone.localdate(now) + timedelta(days=current.deadline_days)
-        as_history_user(current, by)
-        current.save()
-        for lead in leads:
-            lead.status = LeadStatus.TRANSFERRED
-        bulk_update_with_history(
-            leads, Lead, ["status"], default_user=by, default_change_reason=f"移交：{current.number}"
+        transition(
+            current,
+            "send",
+            by=by,
+            changes={
+                "sent_at": now,
+                "sent_by": by,
+                "deadline": timezone.localdate(now) + timedelta(days=current.deadline_days),
+            },
         )
+        # Each lead locked, checked and recorded in its history on its own (LEAD_FLOW "transfer").
+        transition_each(leads, "transfer", by=by, reason=f"移交：{current.number}")
         access.grants.sync_batch(current)
         notify(
             recipients=staff,
@@ -217,7 +227,7 @@ def batch_acknowledge(*, batch: TransferBatch, by) -> TransferBatch:
     """签收: the receiver's staff confirm they have the batch."""
     with transaction.atomic():
         current = _locked_batch(batch)
-        _check_receiver(by, current, "签收移交批次")
+        require(by, "acknowledge", current, message=_receiver_refusal(current, "签收移交批次"))
         if current.status != TransferStatus.SENT:
             raise DomainError(f"批次当前状态为“{current.get_status_display()}”，无需签收")
         _acknowledge(current, by)
@@ -233,11 +243,7 @@ def batch_acknowledge(*, batch: TransferBatch, by) -> TransferBatch:
 
 
 def _acknowledge(batch: TransferBatch, by) -> None:
-    batch.status = TransferStatus.ACKNOWLEDGED
-    batch.acknowledged_at = timezone.now()
-    batch.acknowledged_by = by
-    as_history_user(batch, by)
-    batch.save()
+    transition(batch, "acknowledge", by=by, changes={"acknowledged_at": timezone.now(), "acknowledged_by": by})
 
 
 @dataclass(frozen=True)
@@ -287,7 +293,7 @@ def item_report_result(*, item: TransferItem, result: str, note: str, persons=()
         reasons.insert(0, "请填写办理情况")
     with transaction.atomic():
         batch = _locked_batch(item.batch)
-        _check_receiver(by, batch, "反馈办理结果")
+        require(by, "report_result", batch, message=_receiver_refusal(batch, "反馈办理结果"))
         if batch.status not in (*OPEN_STATUSES, TransferStatus.REPORTED):
             raise DomainError("批次尚未移交，不能反馈结果")
         if reasons:
@@ -317,15 +323,14 @@ def item_report_result(*, item: TransferItem, result: str, note: str, persons=()
         lead = current.lead
         wanted = LeadStatus.CLOSED if result in FINAL_RESULTS else LeadStatus.TRANSFERRED
         if lead.status != wanted:
-            lead.status = wanted
-            as_history_user(lead, by)
-            lead._change_reason = f"{batch.receiver.name}反馈：{HandlingResult(result).label}"
-            lead.save()
+            transition(
+                lead,
+                "receiver_close" if wanted == LeadStatus.CLOSED else "receiver_reopen",
+                by=by,
+                reason=f"{batch.receiver.name}反馈：{HandlingResult(result).label}",
+            )
         if batch.status != TransferStatus.REPORTED and not batch.items.filter(result="").exists():
-            batch.status = TransferStatus.REPORTED
-            batch.reported_at = timezone.now()
-            as_history_user(batch, by)
-            batch.save()
+            transition(batch, "report", by=by, changes={"reported_at": timezone.now()})
             notify(
                 recipients=office_users(),
                 title=f"{batch.receiver.name}已反馈{batch.number}的办理结果",

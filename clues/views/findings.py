@@ -1,7 +1,7 @@
 """Working papers (问题底稿), their review chain, the issue ledger (问题台账) and the taxonomy (问题类别).
 
 The ledger per round, team or unit is the one list with its filter preset (`?round=`, `?team=`,
-`?unit=`). Detail pages fetch through `access.findings_for`, so a finding the user may not see is a 404;
+`?unit=`). Detail pages fetch through `access.visible(user, "clues.Finding")`, so a finding the user may not see is a 404;
 a user who may read a finding but not write it (the leadership) gets 403 on every write.
 """
 
@@ -11,10 +11,8 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 from openpyxl import Workbook
@@ -24,11 +22,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from clues.documents.findings import render_finding_approval
-from clues.forms.findings import CategoryForm, FindingForm, LedgerFilterForm, ReviewForm
+from clues.forms.findings import CategoryForm, FindingForm, LedgerFilter, ReviewForm
 from clues.selectors import findings as selectors
 from rounds.models import Assignment
 from xuncha import access
-from xuncha.accounts.roles import sees_all_rounds
 from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
@@ -44,7 +41,6 @@ from ..services.findings import (
     finding_create,
     finding_review,
     finding_update,
-    may_write,
     step_of,
 )
 
@@ -54,7 +50,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _assignment_nav(user) -> str:
-    return "rounds" if sees_all_rounds(user) else "assignments"
+    return "rounds" if access.allows(user, "sees_all") else "assignments"
 
 
 # --- the ledger ---------------------------------------------------------------------------------------
@@ -64,15 +60,15 @@ def _ledger(request):
     # The ledger is for the office, the leadership and the teams; to anyone else (an inspected unit, a
     # receiving department) it does not exist.
     user = request.user
-    if not (sees_all_rounds(user) or access.team_ids_of(user).exists()):
+    if not access.allows(user, "clues.ledger"):
         raise Http404
-    form = LedgerFilterForm(
+    ledger_filter = LedgerFilter(
         request.GET or None,
         choices=selectors.ledger_filter_choices(request.user),
         cache_key=aggregates.visibility_key(user),
     )
-    filters = form.filters()
-    return form, filters, selectors.finding_list(request.user, **filters)
+    filters = ledger_filter.chosen()
+    return ledger_filter, filters, selectors.finding_list(request.user, **filters)
 
 
 def _ledger_heading(filters: dict) -> str:
@@ -92,13 +88,14 @@ class FindingListView(LoginRequiredMixin, View):
     """问题台账: every finding the user may see, filtered; htmx swaps only the results."""
 
     def get(self, request):
-        form, filters, findings = _ledger(request)
+        ledger_filter, filters, findings = _ledger(request)
         paginator = selectors.ledger_paginator(
             findings, PAGE_SIZE, key=("findings", *aggregates.visibility_key(request.user, filters))
         )
         page = paginator.get_page(request.GET.get("page"))
         context = {
-            "form": form,
+            "filter": ledger_filter,
+            "form": ledger_filter.form,
             "page_obj": page,
             "findings": page.object_list,
             "totals": selectors.ledger_totals(findings, key=aggregates.visibility_key(request.user, filters)),
@@ -161,8 +158,7 @@ class FindingExportView(LoginRequiredMixin, View):
 
 
 def _writable(request, finding: Finding) -> None:
-    if not may_write(request.user, finding.team_id):
-        raise PermissionDenied("只有本组成员或巡察办可以修改问题底稿")
+    access.require(request.user, "change", finding, message="只有本组成员或巡察办可以修改问题底稿")
 
 
 REVIEW_BUTTONS = {
@@ -222,7 +218,7 @@ class FindingDetailView(LoginRequiredMixin, View):
             }
             for t in transitions
         ]
-        writable = may_write(request.user, finding.team_id)
+        writable = access.allows(request.user, "change", finding)
         context = {
             "finding": finding,
             "chain": _chain(finding),
@@ -261,12 +257,10 @@ class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
     """撰写问题底稿 on an assignment; `?lead=<id>` starts it from a lead (the lead is linked)."""
 
     def get_assignment(self, pk) -> Assignment:
-        assignment = get_object_or_404(
-            access.visible(self.request.user, "rounds.Assignment").select_related("round__term", "team", "unit"), pk=pk
+        assignment = selectors.assignment_for_writing(self.request.user, pk)
+        return access.require(
+            self.request.user, "write_finding", assignment, message="只有本组成员或巡察办可以撰写问题底稿"
         )
-        if not may_write(self.request.user, assignment.team_id):
-            raise PermissionDenied("只有本组成员或巡察办可以撰写问题底稿")
-        return assignment
 
     def get(self, request, pk):
         assignment = self.get_assignment(pk)
@@ -274,16 +268,24 @@ class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
         initial = {}
         lead_id = request.GET.get("lead", "")
         if lead_id.isdigit():
-            lead = leads.filter(pk=int(lead_id)).first()
+            lead = selectors.lead_among(leads, int(lead_id))
             if lead is not None:
                 initial = {"leads": [lead.pk], "title": lead.summary}
-        form = FindingForm(initial=initial, leads=leads, instance=Finding(assignment=assignment))
+        form = FindingForm(
+            initial=initial, leads=leads, categories=selectors.active_categories(), instance=Finding(assignment=assignment)
+        )
         return self.render_form(form, assignment=assignment)
 
     def post(self, request, pk):
         assignment = self.get_assignment(pk)
         leads = selectors.assignment_leads_for(request.user, assignment)
-        form = FindingForm(request.POST, request.FILES, leads=leads, instance=Finding(assignment=assignment))
+        form = FindingForm(
+            request.POST,
+            request.FILES,
+            leads=leads,
+            categories=selectors.active_categories(),
+            instance=Finding(assignment=assignment),
+        )
         if form.is_valid():
             try:
                 finding = finding_create(
@@ -321,7 +323,12 @@ class FindingEditView(LoginRequiredMixin, FindingFormMixin, View):
         if finding.status not in EDITABLE_STATUSES:
             return self.refuse(finding)
         leads = selectors.assignment_leads_for(request.user, finding.assignment)
-        form = FindingForm(instance=finding, leads=leads, initial={"leads": list(finding.leads.values_list("pk", flat=True))})
+        form = FindingForm(
+            instance=finding,
+            leads=leads,
+            categories=selectors.active_categories(),
+            initial={"leads": selectors.finding_lead_ids(finding)},
+        )
         return self.render_form(form, assignment=finding.assignment, finding=finding)
 
     def post(self, request, pk):
@@ -329,10 +336,12 @@ class FindingEditView(LoginRequiredMixin, FindingFormMixin, View):
         if finding.status not in EDITABLE_STATUSES:
             return self.refuse(finding)
         leads = selectors.assignment_leads_for(request.user, finding.assignment)
-        form = FindingForm(request.POST, request.FILES, instance=finding, leads=leads)
+        form = FindingForm(
+            request.POST, request.FILES, instance=finding, leads=leads, categories=selectors.active_categories()
+        )
         if form.is_valid():
             # Leads the user may not see stay linked: the form offers only those he may.
-            kept = finding.leads.exclude(pk__in=leads.values("pk"))
+            kept = selectors.hidden_linked_leads(finding, leads)
             try:
                 finding_update(
                     finding=finding,
@@ -420,6 +429,16 @@ class CategoryListView(OfficeRequiredMixin, View):
         )
 
 
+def category_form(data=None, *, instance: Category | None = None, initial=None) -> CategoryForm:
+    return CategoryForm(
+        data,
+        instance=instance,
+        initial=initial,
+        areas=selectors.category_area_choices(exclude=instance),
+        schemes=selectors.category_schemes(),
+    )
+
+
 class CategoryFormMixin:
     def render_form(self, form, category: Category | None = None):
         return render(
@@ -445,33 +464,34 @@ class CategoryCreateView(OfficeRequiredMixin, CategoryFormMixin, View):
         initial = {}
         parent = request.GET.get("parent", "")
         if parent.isdigit():
-            area = Category.objects.filter(pk=int(parent), parent__isnull=True).first()
-            if area:
-                initial = {"parent": area.pk, "scheme": area.scheme, "order": area.children.count() + 1}
-        return self.render_form(CategoryForm(initial=initial or {"scheme": "三个聚焦"}))
+            found = selectors.category_area(int(parent))
+            if found:
+                area, children = found
+                initial = {"parent": area.pk, "scheme": area.scheme, "order": children + 1}
+        return self.render_form(category_form(initial=initial or {"scheme": "三个聚焦"}))
 
     def post(self, request):
-        return self.save(CategoryForm(request.POST))
+        return self.save(category_form(request.POST))
 
 
 class CategoryEditView(OfficeRequiredMixin, CategoryFormMixin, View):
     def get_category(self, pk) -> Category:
-        return get_object_or_404(Category.objects.select_related("parent"), pk=pk)
+        return selectors.category_get(pk)
 
     def get(self, request, pk):
         category = self.get_category(pk)
-        return self.render_form(CategoryForm(instance=category), category)
+        return self.render_form(category_form(instance=category), category)
 
     def post(self, request, pk):
         category = self.get_category(pk)
-        return self.save(CategoryForm(request.POST, instance=category), self.get_category(pk))
+        return self.save(category_form(request.POST, instance=category), self.get_category(pk))
 
 
 class CategoryDeleteView(OfficeRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        category = get_object_or_404(Category, pk=pk)
+        category = selectors.category_get(pk)
         name = category.name
         ok, _ = run_service(request, category_delete, category=category, by=request.user)
         if ok:
@@ -479,18 +499,3 @@ class CategoryDeleteView(OfficeRequiredMixin, View):
             return redirect("clues:category_list")
         return redirect("clues:category_edit", pk)
 
-
-urlpatterns = [
-    path("findings/", FindingListView.as_view(), name="finding_list"),
-    path("findings/export/", FindingExportView.as_view(), name="finding_export"),
-    path("assignments/<int:pk>/findings/new/", FindingCreateView.as_view(), name="finding_create"),
-    path("findings/<int:pk>/", FindingDetailView.as_view(), name="finding_detail"),
-    path("findings/<int:pk>/edit/", FindingEditView.as_view(), name="finding_edit"),
-    path("findings/<int:pk>/review/<str:action>/", FindingReviewView.as_view(), name="finding_review"),
-    path("findings/<int:pk>/approval.docx", FindingDocxView.as_view(), name="finding_docx"),
-    path("findings/evidence/<int:pk>/", FindingEvidenceView.as_view(), name="finding_evidence"),
-    path("categories/", CategoryListView.as_view(), name="category_list"),
-    path("categories/new/", CategoryCreateView.as_view(), name="category_create"),
-    path("categories/<int:pk>/edit/", CategoryEditView.as_view(), name="category_edit"),
-    path("categories/<int:pk>/delete/", CategoryDeleteView.as_view(), name="category_delete"),
-]

@@ -6,16 +6,14 @@ A lead the user may not see answers 404 (existence does not leak); one he may se
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views import View
 
 from clues.forms.intake import (
-    HandoverFilterForm,
-    LeadFilterForm,
+    HandoverFilter,
+    LeadFilter,
     LeadForm,
     OutcomeForm,
     PublicReplyForm,
@@ -23,8 +21,8 @@ from clues.forms.intake import (
     TriageForm,
 )
 from clues.selectors import intake as selectors
-from clues.services.dispositions import awaits_proposal, is_team_leader
-from xuncha.accounts.roles import Role, has_role, is_office
+from clues.services.dispositions import awaits_proposal
+from xuncha import access
 from xuncha.core import aggregates
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
@@ -41,26 +39,9 @@ from ..services.intake import (
     lead_set_public_reply,
     lead_triage,
     lead_update,
-    may_record,
-    may_record_outcome,
-    may_reveal,
 )
 
 PAGE_SIZE = 20
-
-
-def _uses_leads(user) -> bool:
-    """The lead ledger is the office's and the teams'. Anyone else (an inspected unit, the leadership)
-    gets 404 there, as on every lead."""
-    return is_office(user) or has_role(user, Role.TEAM) or selectors.serves_on_a_team(user)
-
-
-def _uses_handover(user) -> bool:
-    return (
-        is_office(user)
-        or has_role(user, Role.DEPARTMENT, Role.JIWEI, Role.ZUZHIBU)
-        or user.staffed_units.exists()
-    )
 
 
 def _can_triage(lead: Lead) -> bool:
@@ -91,16 +72,16 @@ def _triage_form(lead: Lead, data=None) -> TriageForm:
 class LeadListView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        if not _uses_leads(user):
-            raise Http404
-        form = LeadFilterForm(
+        if not access.allows(user, "clues.leads"):
+            raise Http404  # an inspected unit, the leadership: 404 there, as on every lead
+        lead_filter = LeadFilter(
             request.GET or None,
             rounds=selectors.filter_rounds(user),
             teams=selectors.filter_teams(user),
             units=selectors.filter_units(user),
             cache_key=aggregates.visibility_key(user),
         )
-        filters = form.filters()
+        filters = lead_filter.chosen()
         leads = selectors.lead_list(user, **filters)
         paginator = LedgerPaginator(
             leads, PAGE_SIZE, tracked=selectors.LEAD_LIST_TRACKED, key=("leads", *aggregates.visibility_key(user, filters))
@@ -110,7 +91,8 @@ class LeadListView(LoginRequiredMixin, View):
             request,
             "clues/lead_list.html",
             {
-                "form": form,
+                "filter": lead_filter,
+                "form": lead_filter.form,
                 "page_obj": page,
                 "assignments": selectors.recordable_assignments(user),
                 "nav_active": "leads",
@@ -126,9 +108,7 @@ class LeadCreateView(LoginRequiredMixin, View):
 
     def get_assignment(self, pk):
         assignment = selectors.assignment_for_recording(self.request.user, pk)
-        if not may_record(self.request.user, assignment.team_id):
-            raise PermissionDenied
-        return assignment
+        return access.require(self.request.user, "record_lead", assignment)
 
     def get(self, request, pk):
         assignment = self.get_assignment(pk)
@@ -176,9 +156,7 @@ class LeadCreateView(LoginRequiredMixin, View):
 class LeadEditView(LoginRequiredMixin, View):
     def get_lead(self, pk) -> Lead:
         lead = selectors.lead_get(self.request.user, pk)
-        if not may_record(self.request.user, lead.team_id):
-            raise PermissionDenied
-        return lead
+        return access.require(self.request.user, "change", lead)
 
     def get(self, request, pk):
         lead = self.get_lead(pk)
@@ -233,11 +211,12 @@ class LeadDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
         lead = selectors.lead_get(user, pk)
-        team_view = selectors.is_team_view(user, lead)
-        if not team_view and selectors.handled_by_user(user, lead):
+        team_view = access.allows(user, "team_view", lead)
+        if not team_view and access.allows(user, "handle", lead):
             return redirect("clues:handover_detail", lead.pk)
-        revealer = team_view and may_reveal(user, lead)
-        recorder = team_view and may_record(user, lead.team_id)
+        may = access.decisions(user, lead, "reveal", "change", "propose", "confirm")
+        revealer = team_view and may["reveal"]
+        recorder = team_view and may["change"]
         context = {
             "lead": lead,
             "team_view": team_view,
@@ -259,9 +238,8 @@ class LeadDetailView(LoginRequiredMixin, View):
             ),
             "nav_active": "leads",
             # Disposition: the 组长 proposes, the office confirms (clues.services.dispositions).
-            "can_dispose": is_team_leader(user, lead)
-            and (awaits_proposal(lead) or lead.status == LeadStatus.PROPOSED),
-            "can_confirm": is_office(user) and lead.status == LeadStatus.PROPOSED,
+            "can_dispose": may["propose"] and (awaits_proposal(lead) or lead.status == LeadStatus.PROPOSED),
+            "can_confirm": may["confirm"] and lead.status == LeadStatus.PROPOSED,
             "transfer": getattr(lead, "transfer", None) if team_view else None,
         }
         return render(request, "clues/lead_detail.html", context)
@@ -272,9 +250,7 @@ class LeadTriageView(LoginRequiredMixin, View):
 
     def get_lead(self, pk) -> Lead:
         lead = selectors.lead_get(self.request.user, pk)
-        if not may_record(self.request.user, lead.team_id):
-            raise PermissionDenied
-        return lead
+        return access.require(self.request.user, "change", lead)
 
     def get(self, request, pk):
         lead = self.get_lead(pk)
@@ -348,8 +324,7 @@ class LeadReplyView(LoginRequiredMixin, View):
 
     def get_lead(self, pk) -> Lead:
         lead = selectors.lead_get(self.request.user, pk)
-        if not may_reveal(self.request.user, lead):
-            raise PermissionDenied
+        access.require(self.request.user, "reply", lead)
         if not lead.is_public_report:
             raise Http404
         return lead
@@ -398,15 +373,22 @@ class LeadAttachmentView(LoginRequiredMixin, View):
 class HandoverListView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        if not _uses_handover(user):
+        if not access.allows(user, "clues.handover"):
             raise Http404
-        form = HandoverFilterForm(request.GET or None)
-        leads = selectors.handover_list(user, **form.filters())
+        handover_filter = HandoverFilter(request.GET or None)
+        filters = handover_filter.chosen()
+        leads = selectors.handover_list(user, **filters)
         page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "clues/handover_list.html",
-            {"form": form, "page_obj": page, "is_office": is_office(user), "nav_active": "handover"},
+            {
+                "filter": handover_filter,
+                "filtered": bool(request.GET),
+                "page_obj": page,
+                "is_office": access.allows(user, "office"),
+                "nav_active": "handover",
+            },
         )
 
 
@@ -420,8 +402,7 @@ class HandoverDetailView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         lead = selectors.handover_get(request.user, pk)
-        if not may_record_outcome(request.user, lead):
-            raise PermissionDenied
+        access.require(request.user, "record_outcome", lead)
         form = OutcomeForm(request.POST)
         if form.is_valid():
             try:
@@ -434,7 +415,7 @@ class HandoverDetailView(LoginRequiredMixin, View):
         return self.render_page(lead, form)
 
     def can_report(self, lead) -> bool:
-        return lead.status == LeadStatus.HANDED_OVER and may_record_outcome(self.request.user, lead)
+        return lead.status == LeadStatus.HANDED_OVER and access.allows(self.request.user, "record_outcome", lead)
 
     def render_page(self, lead, form):
         return render(
@@ -448,16 +429,3 @@ class HandoverDetailView(LoginRequiredMixin, View):
             },
         )
 
-
-urlpatterns = [
-    path("leads/", LeadListView.as_view(), name="lead_list"),
-    path("assignments/<int:pk>/leads/new/", LeadCreateView.as_view(), name="lead_create"),
-    path("leads/<int:pk>/", LeadDetailView.as_view(), name="lead_detail"),
-    path("leads/<int:pk>/edit/", LeadEditView.as_view(), name="lead_edit"),
-    path("leads/<int:pk>/triage/", LeadTriageView.as_view(), name="lead_triage"),
-    path("leads/<int:pk>/reveal/", LeadRevealView.as_view(), name="lead_reveal"),
-    path("leads/<int:pk>/reply/", LeadReplyView.as_view(), name="lead_reply"),
-    path("leads/attachments/<int:pk>/", LeadAttachmentView.as_view(), name="lead_attachment"),
-    path("handover/", HandoverListView.as_view(), name="handover_list"),
-    path("handover/<int:pk>/", HandoverDetailView.as_view(), name="handover_detail"),
-]

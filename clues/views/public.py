@@ -5,7 +5,6 @@ team's reply. A wrong code says only that it is wrong, in the same words whether
 """
 
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -94,8 +93,3 @@ def public_receipt(request):
         {"form": form, "result": result, "error": error, "nav_active": "public"},
     )
 
-
-urlpatterns = [
-    path("gonggao/<int:pk>/report/", public_report, name="public_report"),
-    path("gonggao/query/", public_receipt, name="public_receipt"),
-]

@@ -6,189 +6,37 @@ answers a refusal with a DomainError, shown as a message or a form error, never 
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
 from django.views import View
 
 from clues.documents import transfers as docx_transfers  # noqa: F401  registers the batch documents with xuncha.core.documents
 from clues.forms.transfers import (
     BatchCreateForm,
-    BatchFilterForm,
-    DispositionConfirmForm,
-    DispositionProposeForm,
-    DispositionQueueFilterForm,
-    FiguresFilterForm,
+    BatchFilter,
+    FiguresFilter,
     ItemResultForm,
-    PendingLeadFilterForm,
+    PendingLeadFilter,
     person_formset,
     persons_from,
 )
 from clues.selectors import transfers as selectors
-from rounds.models import Round
-from xuncha.accounts.roles import is_office, sees_all_rounds
+from xuncha import access
 from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
-from xuncha.core.views import OfficeRequiredMixin, run_service
+from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin, run_service
 
-from ..models import HandlingResult, Lead, LeadStatus, TransferBatch, TransferStatus
-from ..services.dispositions import (
-    awaits_proposal,
-    disposition_confirm,
-    disposition_propose,
-    disposition_return,
-    is_team_leader,
-    may_be_disposed,
-)
+from ..models import HandlingResult, TransferStatus
 from ..services.transfers import (
     FINAL_RESULTS,
     batch_acknowledge,
     batch_create,
     batch_delete,
     batch_send,
-    is_receiver_staff,
     item_report_result,
 )
 
 PAGE_SIZE = 20
-
-
-# --- dispositions -------------------------------------------------------------------------------------
-
-
-class DispositionQueueView(LoginRequiredMixin, View):
-    """线索处置: the office's leads awaiting confirmation; a 组长's leads awaiting his proposal; a team
-    member follows his team's (read only)."""
-
-    def get(self, request):
-        user = request.user
-        if not selectors.may_use_disposition_queue(user):
-            raise PermissionDenied
-        office = is_office(user)
-        tab = request.GET.get("tab") or ("pending" if office else "todo")
-        if tab not in selectors.QUEUE_TABS:
-            tab = "pending" if office else "todo"
-        choices = selectors.queue_filter_choices(user)
-        form = DispositionQueueFilterForm(
-            request.GET or None, rounds=choices["rounds"], teams=choices["teams"]
-        )
-        filters = form.filters()
-        leads = selectors.disposition_queue(user, tab=tab, **filters)
-        counts = selectors.disposition_tab_counts(
-            user, round=filters.get("round"), team=filters.get("team"), q=filters.get("q", "")
-        )
-        page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
-        tabs = [(key, label, counts[key]) for key, (label, _) in selectors.QUEUE_TABS.items()]
-        return render(
-            request,
-            "clues/disposition_queue.html",
-            {
-                "form": form,
-                "page_obj": page,
-                "tab": tab,
-                "tabs": tabs,
-                "office": office,
-                "led_teams": set(selectors.led_team_ids(user)),
-                "filtered": any(k in request.GET for k in ("q", "round", "team", "disposition")),
-                "nav_active": "dispositions",
-            },
-        )
-
-
-class DispositionProposeView(LoginRequiredMixin, View):
-    """The 组长 proposes a disposition with a reason."""
-
-    def get_lead(self, request, pk) -> Lead:
-        lead = selectors.lead_for_disposition(request.user, pk)
-        if not is_team_leader(request.user, lead):
-            raise PermissionDenied
-        return lead
-
-    def get(self, request, pk):
-        lead = self.get_lead(request, pk)
-        initial = {}
-        if lead.proposed_disposition:
-            initial = {"disposition": lead.proposed_disposition, "reason": lead.proposed_reason}
-        return self.render_form(lead, DispositionProposeForm(initial=initial))
-
-    def post(self, request, pk):
-        lead = self.get_lead(request, pk)
-        form = DispositionProposeForm(request.POST)
-        if form.is_valid():
-            try:
-                disposition_propose(
-                    lead=lead,
-                    disposition=form.cleaned_data["disposition"],
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"已提出处置意见，待巡察办确认：{lead.number}")
-                return redirect(reverse("clues:disposition_queue") + "?tab=pending")
-        return self.render_form(lead, form)
-
-    def render_form(self, lead, form):
-        return render(
-            self.request,
-            "clues/disposition_propose.html",
-            {
-                "lead": lead,
-                "form": form,
-                "open": may_be_disposed(lead)
-                and (awaits_proposal(lead) or lead.status == LeadStatus.PROPOSED),
-                "return_reason": selectors.last_return_reason(lead) if awaits_proposal(lead) else "",
-                "nav_active": "dispositions",
-            },
-        )
-
-
-class DispositionConfirmView(OfficeRequiredMixin, View):
-    """The office confirms the 组长's proposal (or another disposition), or returns it with a reason."""
-
-    def get(self, request, pk):
-        lead = selectors.lead_for_disposition(request.user, pk)
-        form = DispositionConfirmForm(initial={"disposition": lead.proposed_disposition or lead.disposition})
-        return self.render_form(lead, form)
-
-    def post(self, request, pk):
-        lead = selectors.lead_for_disposition(request.user, pk)
-        form = DispositionConfirmForm(request.POST)
-        action = request.POST.get("action")
-        if action == "return" and not request.POST.get("reason", "").strip():
-            form.is_valid()
-            form.add_error("reason", "退回时请填写退回理由")
-        elif form.is_valid():
-            try:
-                if action == "return":
-                    disposition_return(lead=lead, reason=form.cleaned_data["reason"], by=request.user)
-                    messages.success(request, f"已退回{lead.team.name}组长重新提出处置意见：{lead.number}")
-                else:
-                    lead = disposition_confirm(
-                        lead=lead, disposition=form.cleaned_data["disposition"], by=request.user
-                    )
-                    messages.success(
-                        request, f"已确认处置方式“{lead.get_disposition_display()}”：{lead.number}"
-                    )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                return redirect(reverse("clues:disposition_queue") + "?tab=pending")
-        return self.render_form(lead, form)
-
-    def render_form(self, lead, form):
-        return render(
-            self.request,
-            "clues/disposition_confirm.html",
-            {
-                "lead": lead,
-                "form": form,
-                "open": lead.status == LeadStatus.PROPOSED,
-                "nav_active": "dispositions",
-            },
-        )
 
 
 # --- transfer batches ---------------------------------------------------------------------------------
@@ -199,23 +47,24 @@ class BatchListView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        if not selectors.may_use_transfers(user):
-            raise PermissionDenied
+        access.require(user, "clues.transfers")
         choices = selectors.batch_filter_choices(user)
-        form = BatchFilterForm(request.GET or None, receivers=choices["receivers"], rounds=choices["rounds"])
-        page = Paginator(selectors.batch_list(user, **form.filters()), PAGE_SIZE).get_page(
+        batch_filter = BatchFilter(request.GET or None, receivers=choices["receivers"], rounds=choices["rounds"])
+        page = Paginator(selectors.batch_list(user, **batch_filter.chosen()), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        office = access.allows(user, "office")
         for batch in page.object_list:
             batch.deadline_state = selectors.deadline_state(batch)
         return render(
             request,
             "clues/batch_list.html",
             {
-                "form": form,
+                "filter": batch_filter,
+                "form": batch_filter.form,
                 "page_obj": page,
-                "office": is_office(user),
-                "pending_count": selectors.leads_pending_transfer().count() if is_office(user) else 0,
+                "office": office,
+                "pending_count": selectors.leads_pending_transfer().count() if office else 0,
                 "nav_active": "transfers",
             },
         )
@@ -226,11 +75,11 @@ class BatchCreateView(OfficeRequiredMixin, View):
 
     def forms(self, request, data=None):
         rounds = selectors.pending_transfer_rounds()
-        filters = PendingLeadFilterForm(request.GET or None, rounds=rounds)
-        chosen = filters.filters()
+        filters = PendingLeadFilter(request.GET or None, rounds=rounds)
+        chosen = filters.chosen()
         if "round" not in request.GET and rounds:
             chosen["round"] = rounds[0]  # the latest round with leads waiting; "全部轮次" is a click away
-            filters = PendingLeadFilterForm({"round": rounds[0].pk, **request.GET.dict()}, rounds=rounds)
+            filters = PendingLeadFilter({"round": rounds[0].pk, **request.GET.dict()}, rounds=rounds)
         leads = selectors.leads_pending_transfer(**chosen)
         form = BatchCreateForm(data, receivers=selectors.receiver_choices(), leads=leads)
         return filters, form, leads
@@ -262,7 +111,8 @@ class BatchCreateView(OfficeRequiredMixin, View):
             self.request,
             "clues/batch_create.html",
             {
-                "filters": filters,
+                "filter": filters,
+                "filters": filters.form,
                 "form": form,
                 "leads": list(leads),
                 "checked": form.checked_ids(),
@@ -276,8 +126,10 @@ class BatchDetailView(LoginRequiredMixin, View):
         user = request.user
         batch = selectors.batch_get(user, pk)
         items = selectors.batch_items(batch)
-        receiver = is_receiver_staff(user, batch)
-        office = is_office(user)
+        # The receiver's staff acknowledge and report results (one rule: `acknowledge`, `report_result`).
+        may = access.decisions(user, batch, "send", "acknowledge")
+        receiver = may["acknowledge"]
+        office = access.allows(user, "office")
         context = {
             "batch": batch,
             "items": items,
@@ -287,8 +139,8 @@ class BatchDetailView(LoginRequiredMixin, View):
             "reported_count": sum(1 for i in items if i.result),
             "person_count": sum(len(i.persons.all()) for i in items),
             "deadline_state": selectors.deadline_state(batch),
-            "can_send": office and batch.status == TransferStatus.DRAFT,
-            "can_acknowledge": receiver and batch.status == TransferStatus.SENT,
+            "can_send": may["send"] and batch.status == TransferStatus.DRAFT,
+            "can_acknowledge": may["acknowledge"] and batch.status == TransferStatus.SENT,
             "can_report": receiver and batch.status != TransferStatus.DRAFT,
             "final_results": [r.value for r in FINAL_RESULTS],
             "nav_active": "transfers",
@@ -300,7 +152,7 @@ class BatchSendView(OfficeRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        batch = get_object_or_404(TransferBatch, pk=pk)
+        batch = selectors.batch_get(request.user, pk)
         run_service(
             request,
             batch_send,
@@ -315,7 +167,7 @@ class BatchDeleteView(OfficeRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        batch = get_object_or_404(TransferBatch, pk=pk)
+        batch = selectors.batch_get(request.user, pk)
         number = batch.number
         ok, _ = run_service(request, batch_delete, batch=batch, by=request.user)
         if ok:
@@ -329,8 +181,7 @@ class BatchAcknowledgeView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         batch = selectors.batch_get(request.user, pk)
-        if not is_receiver_staff(request.user, batch):
-            raise PermissionDenied
+        access.require(request.user, "acknowledge", batch)
         run_service(
             request, batch_acknowledge, batch=batch, by=request.user, success=f"已签收{batch.number}。"
         )
@@ -342,8 +193,7 @@ class ItemResultView(LoginRequiredMixin, View):
 
     def get_item(self, request, pk):
         item = selectors.item_get(request.user, pk)
-        if not is_receiver_staff(request.user, item.batch):
-            raise PermissionDenied
+        access.require(request.user, "report_result", item.batch)
         return item
 
     def get(self, request, pk):
@@ -351,7 +201,7 @@ class ItemResultView(LoginRequiredMixin, View):
         form = ItemResultForm(initial={"result": item.result, "note": item.result_note})
         initial = [
             {"name": p.name, "post": p.post, "form": p.form, "sanction": p.sanction, "detail": p.detail}
-            for p in item.persons.all()
+            for p in selectors.item_persons(item)
         ]
         return self.render_form(item, form, person_formset(initial=initial or None))
 
@@ -395,20 +245,21 @@ class ItemResultView(LoginRequiredMixin, View):
 # --- figures ------------------------------------------------------------------------------------------
 
 
-class TransferFiguresView(LoginRequiredMixin, View):
+class TransferFiguresView(PageAccessMixin, View):
     """移交与查处情况: the seeds' dashboard figures, in total and per round, team and unit."""
 
+    page_rule = "sees_all"
+
     def get(self, request):
-        if not sees_all_rounds(request.user):
-            raise PermissionDenied
-        rounds = Round.objects.select_related("term").order_by("-term__start_date", "-number")
-        form = FiguresFilterForm(request.GET or None, rounds=rounds)
-        round = form.filters().get("round")
+        rounds = selectors.figure_rounds()
+        figures_filter = FiguresFilter(request.GET or None, rounds=rounds)
+        round = figures_filter.chosen().get("round")
         return render(
             request,
             "clues/figures.html",
             {
-                "form": form,
+                "filter": figures_filter,
+                "filtered": bool(request.GET),
                 "round": round,
                 "totals": selectors.transfer_figures(round=round),
                 "per_round": [] if round else selectors.transfer_figures_by("round"),
@@ -418,17 +269,3 @@ class TransferFiguresView(LoginRequiredMixin, View):
             },
         )
 
-
-urlpatterns = [
-    path("dispositions/", DispositionQueueView.as_view(), name="disposition_queue"),
-    path("leads/<int:pk>/dispose/", DispositionProposeView.as_view(), name="disposition_propose"),
-    path("leads/<int:pk>/confirm/", DispositionConfirmView.as_view(), name="disposition_confirm"),
-    path("transfers/", BatchListView.as_view(), name="batch_list"),
-    path("transfers/new/", BatchCreateView.as_view(), name="batch_create"),
-    path("transfers/figures/", TransferFiguresView.as_view(), name="transfer_figures"),
-    path("transfers/<int:pk>/", BatchDetailView.as_view(), name="batch_detail"),
-    path("transfers/<int:pk>/send/", BatchSendView.as_view(), name="batch_send"),
-    path("transfers/<int:pk>/delete/", BatchDeleteView.as_view(), name="batch_delete"),
-    path("transfers/<int:pk>/acknowledge/", BatchAcknowledgeView.as_view(), name="batch_acknowledge"),
-    path("transfers/items/<int:pk>/result/", ItemResultView.as_view(), name="item_result"),
-]
