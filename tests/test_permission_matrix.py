@@ -378,8 +378,10 @@ def test_every_named_url_has_a_row_and_every_row_a_url():
     # and Django tests its own admin.
     urls = {name for name in _named_urls() if not name.startswith("admin:")}
     rows = {name for name, *_ in MATRIX}
-    assert not urls - rows, f"named URLs without a row in the matrix: {sorted(urls - rows)}"
-    assert not rows - urls, f"rows naming a URL that no longer exists: {sorted(rows - urls)}"
+    missing, stale = sorted(urls - rows), sorted(rows - urls)
+    assert not (missing or stale), (
+        f"named URLs without a row in the matrix: {missing}; rows naming a URL that no longer exists: {stale}"
+    )
     incomplete = [(name, key) for name, key, _, expected in MATRIX if set(expected) != set(ROLES)]
     assert not incomplete, f"rows without an answer for every role: {incomplete}"
 
@@ -448,6 +450,71 @@ def test_every_page_answers_each_role_as_the_matrix_says(world, client, role):
         wanted[label] = expected[role]
     mismatches = {k: (got[k], wanted[k]) for k in got if got[k] != wanted[k]}
     assert not mismatches, f"{role}: (got, wanted) {mismatches}"
+
+
+# Who may see which object of the world (the product rules; an object not named here is no secret). A
+# refusal (403) of an object the role may not see must not tell that it exists: the same URL with a pk that
+# exists nowhere must be refused alike.
+_RECT = {"office", "leader", *TEAM_A, *UNIT_A, "jiwei", "zuzhibu"}
+SEES = {
+    "round": {"office", "leader", *TEAM_A, "other"},
+    "lookback_round": {"office", "leader", "team_leader"},
+    "unit_a": {"office", "leader", *TEAM_A, *UNIT_A},
+    "unit_b": {"office", "leader", "other", "other_unit"},
+    "assignment_a": {"office", "leader", *TEAM_A},
+    "assignment_b": {"office", "leader", "other"},
+    "assignment_lookback": {"office", "leader", "team_leader"},
+    "team_a": {"office", "leader", *TEAM_A},
+    "team_b": {"office", "leader", "other"},
+    "member": {"office", "leader", *TEAM_A},
+    "cadre": {"office", "leader"},
+    "notification": {"office"},
+    "lead": {"office", *TEAM_A},
+    "handed_lead": {"office", *TEAM_A, "department"},
+    "attachment": {"office", *TEAM_A, "department"},
+    "finding": {"office", "leader", *TEAM_A},
+    "finding_evidence": {"office", "leader", *TEAM_A},
+    "batch": {"office", "jiwei"},
+    "item": {"office", "jiwei"},
+    "document": {"office", "jiwei"},
+    "report_pdf": {"office", "leader", *TEAM_A},
+    "draft_evidence": set(UNIT_A),
+    "draft_publication": _RECT,
+    **dict.fromkeys(
+        ("rect", "problem", "measure", "report", "accountability", "publication", "party_publication"), _RECT
+    ),
+    **dict.fromkeys(("evidence", "feedback_pdf", "version_pdf", "queued_docx"), _RECT),
+}
+
+
+def _keys(key) -> set[str]:
+    keys = key if isinstance(key, tuple) else (key,) if key else ()
+    return {k for k in keys if isinstance(k, str)} | {
+        v for k in keys if isinstance(k, dict) for v in k.values() if isinstance(v, str)
+    }
+
+
+class _Ghost:
+    pk = 987654321
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_refusal_does_not_tell_that_an_object_exists(world, client, role):
+    users, objects = world
+    if role != "anon":
+        client.force_login(users[role])
+    leaks = {}
+    for name, key, method, expected in MATRIX:
+        unseen = {k for k in _keys(key) if k in SEES and role not in SEES[k]}
+        if expected[role] != 403 or not unseen:
+            continue
+        ghosts = objects | dict.fromkeys(unseen, _Ghost())
+        with transaction.atomic():
+            response = getattr(client, method)(_url(name, key, ghosts))
+            transaction.set_rollback(True)
+        if response.status_code != 403:
+            leaks[f"{method.upper()} {name} {key}"] = response.status_code
+    assert not leaks, f"{role}: refused (403) for what he may not see, but a missing one answers {leaks}"
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "office"])
@@ -553,3 +620,38 @@ def test_the_overview_links_the_inspection_report_only_for_the_team_side(world, 
     assert reverse("core:document_download", args=[objects["feedback_pdf"].pk]) in page
     internal = reverse("core:document_download", args=[objects["report_pdf"].pk]) in page
     assert internal == (role in ("office", "leader", *TEAM_A))
+
+
+# The pages that list things, each as the role gets it (after any redirect).
+LISTS = [
+    "home",
+    "notifications:inbox",
+    "rounds:unit_list",
+    "rounds:my_unit",
+    "rounds:round_list",
+    "rounds:assignment_list",
+    "clues:lead_list",
+    "clues:disposition_queue",
+    "clues:finding_list",
+    "clues:batch_list",
+    "clues:handover_list",
+    "rectification:rect_list",
+    "rectification:supervision",
+    "rectification:publications",
+    "dashboards:county",
+]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
+def test_the_lists_name_a_lead_a_finding_or_a_unit_only_to_who_sees_it(world, client, role):
+    users, objects = world
+    client.force_login(users[role])
+    text = "".join(client.get(reverse(page), follow=True).content.decode() for page in LISTS)
+    named = {
+        "lead": objects["lead"].number,
+        "handed_lead": objects["handed_lead"].number,
+        "finding": objects["finding"].number,
+        "unit_b": objects["unit_b"].name,
+    }
+    wrong = {key: value in text for key, value in named.items() if (value in text) != (role in SEES[key])}
+    assert not wrong, f"{role}: named on a list (True) or missing from it (False): {wrong}"
