@@ -179,6 +179,7 @@ def build_world():
         "finding": finding,
         "finding_evidence": finding_evidence,
         "category": CategoryFactory(),
+        "sent_lead": sent,
         "batch": batch,
         "item": batch.items.get(),
         "document": GeneratedDocument.objects.filter(object_id=batch.pk).first(),

@@ -109,7 +109,7 @@ MATRIX = [
     ("rounds:unit_detail", "unit_a", "get", row(404, office=200, leader=200, team=200, unit_users=200)),
     ("rounds:unit_detail", "unit_b", "get", row(404, office=200, leader=200, other=200, other_unit=200)),
     ("rounds:unit_edit", "unit_a", "get", OFFICE_ONLY),
-    # A unit's users are sent to their unit; anyone else gets a page saying he has none.
+    # A unit's users are sent to their unit (they have one); anyone else gets the page listing none.
     ("rounds:my_unit", None, "get", row(200, unit_users=302, other_unit=302)),
     ("rounds:term_list", None, "get", OFFICE_ONLY),
     ("rounds:term_create", None, "get", OFFICE_ONLY),
@@ -147,7 +147,8 @@ MATRIX = [
     # An empty reason: whoever sees the lead is sent back to it with a message, before any identity is shown.
     ("clues:lead_reveal", "lead", "post", row(404, office=302, team=302)),
     ("clues:lead_reveal", "lead", "get", POST_ONLY),
-    # The reply to an online reporter: the office and the 组长 (this lead came by letter: none to give).
+    # The reply to an online reporter is the office's and the 组长's: the 副组长 and the 组员 are refused; this
+    # lead came by letter, so there is no reply to give (404) even for them.
     ("clues:lead_reply", "lead", "get", row(404, deputy=403, member=403)),
     ("clues:disposition_queue", None, "get", row(403, office=200, team=200, other=200)),
     ("clues:disposition_propose", "lead", "get", row(404, office=403, team_leader=200, deputy=403, member=403)),
@@ -175,6 +176,8 @@ MATRIX = [
     ("clues:batch_list", None, "get", row(403, office=200, jiwei=200, zuzhibu=200, department=200)),
     ("clues:batch_create", None, "get", OFFICE_ONLY),
     ("clues:batch_detail", "batch", "get", row(404, office=200, jiwei=200)),
+    # A lead sent in the batch: its team's, and the receiver's (纪委监委), not another receiver's.
+    ("clues:lead_detail", "sent_lead", "get", row(404, office=200, team=200, jiwei=200)),
     ("clues:item_result", "item", "get", row(404, office=403, jiwei=200)),
     ("core:document_download", "document", "get", row(404, office=200, jiwei=200)),
     ("core:document_status", "document", "get", row(404, office=200, jiwei=200)),
@@ -287,7 +290,8 @@ MATRIX = [
     ("dashboards:common_problems", {"round": "round"}, "get", OFFICE_AND_LEADER),
     ("dashboards:thematic_report", None, "get", POST_ONLY),
     # The office's writes of rounds, teams and clues (empty forms; each request is undone after it). The
-    # office acts (or is refused by the state, sent back with a message); everyone else is refused.
+    # office acts or is refused by the state (sent back with a message), or gets the form again with its
+    # errors (200); everyone else is refused.
     ("rounds:round_transition", ("round", "mobilize"), "post", row(403, office=302)),
     ("rounds:assignment_delete", "assignment_a", "post", row(403, office=302)),
     ("rounds:announcement_publish", "assignment_a", "post", row(403, office=302)),
@@ -299,7 +303,8 @@ MATRIX = [
     ("clues:category_delete", "category", "post", row(403, office=302)),
     ("clues:batch_send", "batch", "post", row(403, office=302)),
     ("clues:batch_delete", "batch", "post", row(403, office=302)),
-    # The receiver signs for a batch and reports on an item; the office sees both but may not.
+    # The receiver signs for a batch and reports on an item; the office sees both but may not. A document's
+    # retry: whoever sees it is sent back (a rendered one is not rendered again).
     ("clues:batch_acknowledge", "batch", "post", row(404, office=403, jiwei=302)),
     ("clues:item_result", "item", "post", row(404, office=403, jiwei=200)),
     ("core:document_retry", "document", "post", row(404, office=302, jiwei=302)),
@@ -470,6 +475,7 @@ SEES = {
     "cadre": {"office", "leader"},
     "notification": {"office"},
     "lead": {"office", *TEAM_A},
+    "sent_lead": {"office", *TEAM_A, "jiwei"},
     "handed_lead": {"office", *TEAM_A, "department"},
     "attachment": {"office", *TEAM_A, "department"},
     "finding": {"office", "leader", *TEAM_A},
@@ -655,3 +661,16 @@ def test_the_lists_name_a_lead_a_finding_or_a_unit_only_to_who_sees_it(world, cl
     }
     wrong = {key: value in text for key, value in named.items() if (value in text) != (role in SEES[key])}
     assert not wrong, f"{role}: named on a list (True) or missing from it (False): {wrong}"
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
+def test_no_page_names_the_reporter(world, client, role):
+    """Who reported a lead is shown only through the logged reveal (a POST with a reason), never on a page."""
+    users, objects = world
+    client.force_login(users[role])
+    pages = [reverse(page) for page in LISTS] + [
+        reverse(name, args=[objects["lead"].pk])
+        for name in ("clues:lead_detail", "clues:lead_edit", "clues:lead_triage", "clues:disposition_propose")
+    ]
+    named = [url for url in pages if "举报人甲" in client.get(url, follow=True).content.decode()]
+    assert not named, f"{role}: the reporter is named on {named}"
