@@ -1,96 +1,100 @@
 """Every URL as every role: who gets the page, who is sent to log in, who is refused, who gets 404.
 
-A row says what each role gets for a GET (or a POST, for the write-only endpoints). Roles:
-anon, office, leader, member (of team A), other (member of team B), unit (principal of A's unit),
-jiwei, zuzhibu. Detail pages of what a role may not see answer 404, so existence does not leak.
+The matrix is checked against the URL resolver: every named URL of the project (but Django's admin) must
+have a row, and every row must name a URL that exists, so a new page cannot ship without saying who may
+open it. A row says what each role gets for a GET (or a POST, for the write-only endpoints). The roles
+and the world they live in are described in `tests/permission_world.py`. Detail pages of what a role may
+not see answer 404, so existence does not leak: a lead is the office's, its team's, and the receiver's it
+was transferred or handed to; an inspected unit never sees a lead or a finding; a unit's users see their
+own unit and, once fed back, its rectification; another unit sees nothing of A.
 
 A key names the object whose pk goes into the URL; a tuple of keys gives several arguments, and an item
 that is not a key (a kind, a version number, a metric) goes in as it is. A dict is the query string, its
 values keys or as they are.
+
+One world per module (made once, in a transaction rolled back at the end); each test runs in a savepoint
+of it, and each request of the matrix in a savepoint of its own, so one row's write never changes another
+row's answer.
 """
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import timezone
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clues.services.transfers import batch_create, batch_send
-from clues.tests.factories import FindingFactory, LeadFactory
 from dashboards.documents import thematic as docx_thematic
 from dashboards.models import QualitySettings, TeamScore
-from rectification.documents.feedback import KIND_FEEDBACK_DOCX, KIND_FEEDBACK_PDF, KIND_REPORT_PDF
 from rectification.models import (
-    Accountability,
-    AccountabilityReason,
     CommitmentKind,
     MeasureStatus,
-    ProgressLevel,
-    Publication,
     PublicationStatus,
     RectStatus,
     ReportComment,
-    ReportKind,
     VersionStatus,
 )
-from rectification.services import plan as plan_services
-from rectification.services import reports as report_services
-from rectification.services.closing import accountability_add
-from rectification.services.publicity import publication_publish, publication_save
-from rectification.services.reports import KIND_VERSION_PDF
-from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
-from rounds.models import RoundKind, RoundStatus
-from rounds.services import unit_save, unit_set_staff
-from rounds.services.assignments import announcement_publish
-from rounds.tests.factories import (
-    AnnouncementFactory,
-    AssignmentFactory,
-    RoundFactory,
-    TermFactory,
-    UnitFactory,
-)
-from teams.models import MemberRole
-from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
-from xuncha.accounts.roles import Role
-from xuncha.accounts.tests.factories import PASSWORD, UserFactory
-from xuncha.core.models import DocumentStatus, GeneratedDocument
-from xuncha.notifications.services import notify
+from tests.permission_world import ROLES, build_world
+from xuncha.celery import app as celery_app
+from xuncha.core.models import GeneratedDocument
 
-ROLES = ["anon", "office", "leader", "member", "other", "unit", "jiwei", "zuzhibu"]
 LOGIN = 302
+# Team A's three members, and A's unit's two users.
+TEAM_A = ("team_leader", "deputy", "member")
+UNIT_A = ("unit", "liaison")
 
 
-def row(default, **overrides):
-    return {role: overrides.get(role, default) for role in ROLES} | {"anon": overrides.get("anon", LOGIN)}
+def row(default, *, team=None, unit_users=None, **overrides):
+    """What each role gets. `team` is the answer for team A's three members, `unit_users` for A's unit's
+    principal and liaison, unless a role is named itself; anon is sent to log in unless named."""
+    groups = {}
+    if team is not None:
+        groups |= dict.fromkeys(TEAM_A, team)
+    if unit_users is not None:
+        groups |= dict.fromkeys(UNIT_A, unit_users)
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, f"no such role: {unknown}"
+    answers = {role: overrides.get(role, groups.get(role, default)) for role in ROLES}
+    return answers | {"anon": overrides.get("anon", LOGIN)}
 
+
+# Who sees nothing of A's rectification (team B, B's unit, a department with nothing to do with it): 404.
+NOT_A = {"other": 404, "other_unit": 404, "department": 404}
 
 EVERYONE = row(200)
 OFFICE_ONLY = row(403, office=200)
 OFFICE_AND_LEADER = row(403, office=200, leader=200)
 PUBLIC = row(200, anon=200)
-# Team A's rectification: those who see it read it (team B does not learn it exists); a write is the
-# office's (or the unit's), anyone else who sees it is refused.
-READ = row(200, other=404)
-RECT_OFFICE = row(403, office=200, other=404)
+# Team A's rectification: those who see it read it (team B, B's unit and the department do not learn it
+# exists); a write is the office's (or the unit's), anyone else who sees it is refused.
+READ = row(200, **NOT_A)
+RECT_OFFICE = row(403, office=200, **NOT_A)
 # The office's write-only endpoints: the office is sent back to the page (done, or refused with a message).
-OFFICE_POST = row(403, office=302, other=404)
-# The unit's writes: its principal may, but the plan is approved and the report signed, so he is sent back
-# to the page with a message; the office, the leader, the team and the supervisors only read (403).
-UNIT_WRITE = row(403, unit=302, other=404)
+OFFICE_POST = row(403, office=302, **NOT_A)
+# The unit's writes: its principal and liaison may, but the plan is approved and the report signed, so they
+# are sent back to the page with a message; the office, the leader, the team and the supervisors only read
+# (403). Signing is the principal's alone.
+UNIT_WRITE = row(403, unit_users=302, **NOT_A)
+UNIT_SIGN = row(403, unit=302, **NOT_A)
 POST_ONLY = row(405)
 # The dashboards (领导驾驶舱): the office and the leadership see every team's figures, a team member his teams'
-# part, in the rounds his teams served in (both teams serve in the round); the unit and the supervisors none.
-TEAM_FIGURES = row(403, office=200, leader=200, member=200, other=200)
-# The 回头看 round: only team A's member serves in it.
-LOOKBACK_FIGURES = row(403, office=200, leader=200, member=200)
+# part, in the rounds his teams served in (both teams serve in the round); the units, the supervisors and
+# the departments none.
+TEAM_FIGURES = row(403, office=200, leader=200, team=200, other=200)
+# The 回头看 round: only team A's 组长 serves in it. Team A's 副组长 and 组员 do not see that round (nor does
+# team B's member): they must get 404, as for a round that does not exist. KNOWN LEAK, left failing for the
+# access rule to be fixed: the dashboards answer them 403 (404 for a missing round). Team B's member keeps
+# the 403 the matrix has always asserted for him, until the rule is fixed for all three.
+LOOKBACK_FIGURES = row(403, office=200, leader=200, team_leader=200, deputy=404, member=404)
 
 # (url name, object key for its argument or None, method, expected per role)
 MATRIX = [
     ("home", None, "get", EVERYONE),
+    # Django's login page answers everyone; logging out is a POST (the last row of the matrix).
+    ("login", None, "get", PUBLIC),
+    ("logout", None, "get", row(405, anon=405)),
     ("notifications:inbox", None, "get", EVERYONE),
     ("notifications:open", "notification", "get", row(404, office=302)),
     ("notifications:read_all", None, "post", row(302)),
@@ -102,10 +106,11 @@ MATRIX = [
     ("rounds:unit_import", None, "get", OFFICE_ONLY),
     ("rounds:unit_import_template", None, "get", OFFICE_ONLY),
     ("rounds:unit_export", None, "get", OFFICE_AND_LEADER),
-    ("rounds:unit_detail", "unit_a", "get", row(404, office=200, leader=200, member=200, unit=200)),
-    ("rounds:unit_detail", "unit_b", "get", row(404, office=200, leader=200, other=200)),
+    ("rounds:unit_detail", "unit_a", "get", row(404, office=200, leader=200, team=200, unit_users=200)),
+    ("rounds:unit_detail", "unit_b", "get", row(404, office=200, leader=200, other=200, other_unit=200)),
     ("rounds:unit_edit", "unit_a", "get", OFFICE_ONLY),
-    ("rounds:my_unit", None, "get", row(200, unit=302)),
+    # A unit's users are sent to their unit (they have one); anyone else gets the page listing none.
+    ("rounds:my_unit", None, "get", row(200, unit_users=302, other_unit=302)),
     ("rounds:term_list", None, "get", OFFICE_ONLY),
     ("rounds:term_create", None, "get", OFFICE_ONLY),
     ("rounds:term_edit", "term", "get", OFFICE_ONLY),
@@ -114,12 +119,12 @@ MATRIX = [
     ("rounds:coverage_export", "term", "get", OFFICE_AND_LEADER),
     ("rounds:round_list", None, "get", EVERYONE),
     ("rounds:round_create", None, "get", OFFICE_ONLY),
-    ("rounds:round_detail", "round", "get", row(404, office=200, leader=200, member=200, other=200)),
+    ("rounds:round_detail", "round", "get", row(404, office=200, leader=200, team=200, other=200)),
     ("rounds:round_edit", "round", "get", OFFICE_ONLY),
     ("rounds:milestone_edit", "round", "get", OFFICE_ONLY),
     ("rounds:assignment_create", "round", "get", OFFICE_ONLY),
     ("rounds:assignment_list", None, "get", EVERYONE),
-    ("rounds:assignment_detail", "assignment_a", "get", row(404, office=200, leader=200, member=200)),
+    ("rounds:assignment_detail", "assignment_a", "get", row(404, office=200, leader=200, team=200)),
     ("rounds:assignment_detail", "assignment_b", "get", row(404, office=200, leader=200, other=200)),
     ("rounds:assignment_edit", "assignment_a", "get", OFFICE_ONLY),
     ("rounds:announcement_edit", "assignment_a", "get", OFFICE_ONLY),
@@ -128,40 +133,62 @@ MATRIX = [
     ("teams:cadre_detail", "cadre", "get", row(404, office=200, leader=200)),
     ("teams:cadre_edit", "cadre", "get", OFFICE_ONLY),
     ("teams:team_create", "round", "get", OFFICE_ONLY),
-    ("teams:team_detail", "team_a", "get", row(404, office=200, leader=200, member=200)),
+    ("teams:team_detail", "team_a", "get", row(404, office=200, leader=200, team=200)),
     ("teams:team_detail", "team_b", "get", row(404, office=200, leader=200, other=200)),
     ("teams:team_edit", "team_a", "get", OFFICE_ONLY),
     ("teams:team_member_edit", "member", "get", OFFICE_ONLY),
-    # Leads: the office and the lead's team; nobody else learns that a lead exists (404).
-    ("clues:lead_list", None, "get", row(404, office=200, member=200, other=200)),
-    ("clues:lead_detail", "lead", "get", row(404, office=200, member=200)),
-    ("clues:lead_edit", "lead", "get", row(404, office=200, member=200)),
-    ("clues:lead_triage", "lead", "get", row(404, office=200, member=200)),
-    ("clues:lead_create", "assignment_a", "get", row(404, office=200, leader=403, member=200)),
-    ("clues:disposition_queue", None, "get", row(403, office=200, member=200, other=200)),
-    ("clues:disposition_propose", "lead", "get", row(404, office=403, member=200)),
+    # Leads: the office and the lead's team; nobody else learns that a lead exists (404). Any member of the
+    # team records, corrects and triages; only the 组长 proposes a disposition or sees who reported it.
+    ("clues:lead_list", None, "get", row(404, office=200, team=200, other=200)),
+    ("clues:lead_detail", "lead", "get", row(404, office=200, team=200)),
+    ("clues:lead_edit", "lead", "get", row(404, office=200, team=200)),
+    ("clues:lead_triage", "lead", "get", row(404, office=200, team=200)),
+    ("clues:lead_create", "assignment_a", "get", row(404, office=200, leader=403, team=200)),
+    # An empty reason: whoever sees the lead is sent back to it with a message, before any identity is shown.
+    ("clues:lead_reveal", "lead", "post", row(404, office=302, team=302)),
+    ("clues:lead_reveal", "lead", "get", POST_ONLY),
+    # The reply to an online reporter is the office's and the 组长's: the 副组长 and the 组员 are refused; this
+    # lead came by letter, so there is no reply to give (404) even for them.
+    ("clues:lead_reply", "lead", "get", row(404, deputy=403, member=403)),
+    ("clues:disposition_queue", None, "get", row(403, office=200, team=200, other=200)),
+    ("clues:disposition_propose", "lead", "get", row(404, office=403, team_leader=200, deputy=403, member=403)),
+    ("clues:disposition_confirm", "lead", "get", row(403, office=200)),
     ("clues:public_report", "announcement_a", "get", PUBLIC),
     ("clues:public_receipt", None, "get", PUBLIC),
+    # A petition out of scope, handed by team A to the department (归口办理): the office and team A see the lead,
+    # the department its handover page (sent there from the lead), with the attachment; nobody else.
+    ("clues:lead_detail", "handed_lead", "get", row(404, office=200, team=200, department=302)),
+    ("clues:handover_detail", "handed_lead", "get", row(404, office=200, department=200)),
+    ("clues:lead_attachment", "attachment", "get", row(404, office=200, team=200, department=200)),
     # Findings: the office, the leadership and the teams; for anyone else the ledger does not exist.
-    ("clues:finding_list", None, "get", row(404, office=200, leader=200, member=200, other=200)),
-    ("clues:finding_export", None, "get", row(404, office=200, leader=200, member=200, other=200)),
-    ("clues:finding_detail", "finding", "get", row(404, office=200, leader=200, member=200)),
-    ("clues:finding_docx", "finding", "get", row(404, office=200, leader=200, member=200)),
-    ("clues:finding_create", "assignment_a", "get", row(404, office=200, leader=403, member=200)),
-    ("clues:finding_edit", "finding", "get", row(404, office=200, leader=403, member=200)),
+    ("clues:finding_list", None, "get", row(404, office=200, leader=200, team=200, other=200)),
+    ("clues:finding_export", None, "get", row(404, office=200, leader=200, team=200, other=200)),
+    ("clues:finding_detail", "finding", "get", row(404, office=200, leader=200, team=200)),
+    ("clues:finding_docx", "finding", "get", row(404, office=200, leader=200, team=200)),
+    ("clues:finding_evidence", "finding_evidence", "get", row(404, office=200, leader=200, team=200)),
+    ("clues:finding_create", "assignment_a", "get", row(404, office=200, leader=403, team=200)),
+    ("clues:finding_edit", "finding", "get", row(404, office=200, leader=403, team=200)),
+    ("clues:finding_review", ("finding", "submit"), "get", POST_ONLY),
     ("clues:category_list", None, "get", OFFICE_ONLY),
+    ("clues:category_create", None, "get", OFFICE_ONLY),
+    ("clues:category_edit", "category", "get", OFFICE_ONLY),
     # Transfers: the office, and the receiver's staff for what was sent to it.
-    ("clues:batch_list", None, "get", row(403, office=200, jiwei=200, zuzhibu=200)),
+    ("clues:batch_list", None, "get", row(403, office=200, jiwei=200, zuzhibu=200, department=200)),
     ("clues:batch_create", None, "get", OFFICE_ONLY),
     ("clues:batch_detail", "batch", "get", row(404, office=200, jiwei=200)),
+    # A lead sent in the batch: its team's, and the receiver's (纪委监委), not another receiver's.
+    ("clues:lead_detail", "sent_lead", "get", row(404, office=200, team=200, jiwei=200)),
+    ("clues:item_result", "item", "get", row(404, office=403, jiwei=200)),
     ("core:document_download", "document", "get", row(404, office=200, jiwei=200)),
+    ("core:document_status", "document", "get", row(404, office=200, jiwei=200)),
+    ("core:document_retry", "document", "get", POST_ONLY),
     ("clues:transfer_figures", None, "get", OFFICE_AND_LEADER),
-    ("clues:handover_list", None, "get", row(404, office=200, jiwei=200, zuzhibu=200)),
+    ("clues:handover_list", None, "get", row(404, office=200, jiwei=200, zuzhibu=200, department=200)),
     # Rectification (整改) of A's unit: fed back, plan approved (整改中). Feedback (反馈).
     ("rectification:rect_list", None, "get", EVERYONE),
     ("rectification:rect_detail", "rect", "get", READ),
     # A's rectification exists: the office is sent to it; B's assignment has none yet.
-    ("rectification:rect_create", "assignment_a", "get", row(404, office=302, leader=403, member=403)),
+    ("rectification:rect_create", "assignment_a", "get", row(404, office=302, leader=403, team=403)),
     ("rectification:rect_create", "assignment_b", "get", row(404, office=200, leader=403, other=403)),
     ("rectification:feedback_edit", "rect", "get", RECT_OFFICE),
     ("rectification:problem_edit", ("rect", "problem"), "get", RECT_OFFICE),
@@ -188,13 +215,13 @@ MATRIX = [
     ("rectification:version_sign", ("rect", "report"), "get", POST_ONLY),
     ("rectification:comment_add", ("rect", "report", 1), "get", POST_ONLY),
     ("rectification:evidence_download", "evidence", "get", READ),
-    ("rectification:evidence_download", "draft_evidence", "get", row(404, unit=200)),
+    ("rectification:evidence_download", "draft_evidence", "get", row(404, unit_users=200)),
     ("rectification:meeting_add", ("rect", "hearing"), "get", RECT_OFFICE),
     (
         "rectification:meeting_add",
         ("rect", "democratic_life"),
         "get",
-        row(403, office=200, unit=200, other=404),
+        row(403, office=200, unit_users=200, **NOT_A),
     ),
     ("rectification:meeting_add", ("rect", "party"), "get", row(404)),
     ("rectification:supervision", None, "get", row(403, office=200, jiwei=200, zuzhibu=200)),
@@ -208,12 +235,12 @@ MATRIX = [
     ("rectification:publication_new", "rect", "get", RECT_OFFICE),
     ("rectification:publication_edit", ("rect", "draft_publication"), "get", RECT_OFFICE),
     # Only a draft is edited: the office is sent back from a published one.
-    ("rectification:publication_edit", ("rect", "publication"), "get", row(403, office=302, other=404)),
+    ("rectification:publication_edit", ("rect", "publication"), "get", row(403, office=302, **NOT_A)),
     ("rectification:publication_publish", ("rect", "draft_publication"), "get", POST_ONLY),
     # 回头看: those who see the assignment (the office, the leadership, its team); A's is no lookback (a
-    # message), the lookback round's shows A's earlier rectification to its team (team A's member serves).
-    ("rectification:lookback", "assignment_a", "get", row(404, office=200, leader=200, member=200)),
-    ("rectification:lookback", "assignment_lookback", "get", row(404, office=200, leader=200, member=200)),
+    # message), the lookback round's shows A's earlier rectification to its team (team A's 组长 serves).
+    ("rectification:lookback", "assignment_a", "get", row(404, office=200, leader=200, team=200)),
+    ("rectification:lookback", "assignment_lookback", "get", row(404, office=200, leader=200, team_leader=200)),
     # 双公开: 党内公开 for every logged-in user, 社会公开 for anyone; a draft or a party-only text is not public.
     ("rectification:publications", None, "get", EVERYONE),
     ("rectification:public_rectifications", None, "get", PUBLIC),
@@ -223,7 +250,7 @@ MATRIX = [
     # The documents: the 反馈意见 for whoever sees the rectification, the 巡察报告 never for the unit or the
     # supervisors, the signed report's PDF for whoever sees the rectification; one not yet rendered for nobody.
     ("core:document_download", "feedback_pdf", "get", READ),
-    ("core:document_download", "report_pdf", "get", row(404, office=200, leader=200, member=200)),
+    ("core:document_download", "report_pdf", "get", row(404, office=200, leader=200, team=200)),
     ("core:document_download", "version_pdf", "get", READ),
     ("core:document_download", "queued_docx", "get", row(404)),
     # The dashboards: the county's (the current term, or the one named) and a round's, its PDF, the
@@ -240,14 +267,14 @@ MATRIX = [
         "dashboards:drilldown",
         ("problems", {"term": "term", "team": "team_a"}),
         "get",
-        row(403, office=200, leader=200, member=200),
+        row(403, office=200, leader=200, team=200),
     ),
     ("dashboards:drilldown", ("measures_open", {"round": "lookback_round"}), "get", LOOKBACK_FIGURES),
     (
         "dashboards:drilldown",
         ("units_to_cover", {"term": "term"}),
         "get",
-        row(403, office=200, leader=200, member=404, other=404),
+        row(403, office=200, leader=200, team=404, other=404),
     ),
     ("dashboards:drilldown", ("to_jiwei", {"term": "term", "export": "xlsx"}), "get", TEAM_FIGURES),
     ("dashboards:drilldown", ("persons", {"round": "round", "export": "xlsx"}), "get", TEAM_FIGURES),
@@ -262,6 +289,27 @@ MATRIX = [
     ("dashboards:common_problems", None, "get", OFFICE_AND_LEADER),
     ("dashboards:common_problems", {"round": "round"}, "get", OFFICE_AND_LEADER),
     ("dashboards:thematic_report", None, "get", POST_ONLY),
+    # The office's writes of rounds, teams and clues (empty forms; each request is undone after it). The
+    # office acts or is refused by the state (sent back with a message), or gets the form again with its
+    # errors (200); everyone else is refused.
+    ("rounds:round_transition", ("round", "mobilize"), "post", row(403, office=302)),
+    ("rounds:assignment_delete", "assignment_a", "post", row(403, office=302)),
+    ("rounds:announcement_publish", "assignment_a", "post", row(403, office=302)),
+    ("rounds:announcement_withdraw", "assignment_a", "post", row(403, office=302)),
+    ("teams:team_delete", "team_a", "post", row(403, office=302)),
+    ("teams:team_member_add", "team_a", "post", row(403, office=200)),
+    ("teams:team_member_remove", "member", "post", row(403, office=302)),
+    ("clues:disposition_confirm", "lead", "post", row(403, office=200)),
+    ("clues:category_delete", "category", "post", row(403, office=302)),
+    ("clues:batch_send", "batch", "post", row(403, office=302)),
+    ("clues:batch_delete", "batch", "post", row(403, office=302)),
+    # The receiver signs for a batch and reports on an item; the office sees both but may not. A document's
+    # retry: whoever sees it is sent back (a rendered one is not rendered again).
+    ("clues:batch_acknowledge", "batch", "post", row(404, office=403, jiwei=302)),
+    ("clues:item_result", "item", "post", row(404, office=403, jiwei=200)),
+    ("core:document_retry", "document", "post", row(404, office=302, jiwei=302)),
+    # A finding's review step: the team writes (sent back to the finding); the leadership reads only.
+    ("clues:finding_review", ("finding", "submit"), "post", row(404, office=302, leader=403, team=302)),
     # Last, the rectification's write-only endpoints (empty forms): refused by the state or the form, or
     # harmless (a PDF queued, the office's documents queued, the office closes the measure at the very end).
     ("rectification:problems_sync", "rect", "post", OFFICE_POST),
@@ -269,17 +317,22 @@ MATRIX = [
     ("rectification:plan_approve", "rect", "post", OFFICE_POST),
     ("rectification:plan_return", "rect", "post", OFFICE_POST),
     ("rectification:measure_delete", ("rect", "measure"), "post", UNIT_WRITE),
-    ("rectification:commitment_sign", ("rect", CommitmentKind.LEADERSHIP.value), "post", UNIT_WRITE),
+    ("rectification:commitment_sign", ("rect", CommitmentKind.LEADERSHIP.value), "post", UNIT_SIGN),
     ("rectification:version_new", ("rect", "report"), "post", UNIT_WRITE),
     ("rectification:version_submit", ("rect", "report"), "post", UNIT_WRITE),
-    ("rectification:version_sign", ("rect", "report"), "post", UNIT_WRITE),
-    ("rectification:version_pdf", ("rect", "report", 1), "post", row(302, leader=403, member=403, other=404)),
+    ("rectification:version_sign", ("rect", "report"), "post", UNIT_SIGN),
+    (
+        "rectification:version_pdf",
+        ("rect", "report", 1),
+        "post",
+        row(302, leader=403, team=403, **NOT_A),
+    ),
     # An empty comment: the office and the supervisors get the page again with the error.
     (
         "rectification:comment_add",
         ("rect", "report", 1),
         "post",
-        row(403, office=200, jiwei=200, zuzhibu=200, other=404),
+        row(403, office=200, jiwei=200, zuzhibu=200, **NOT_A),
     ),
     ("rectification:measure_return", ("rect", "measure"), "post", OFFICE_POST),
     ("rectification:measure_reopen", ("rect", "measure"), "post", OFFICE_POST),
@@ -292,6 +345,8 @@ MATRIX = [
     ("dashboards:quality_settings", None, "post", OFFICE_ONLY),
     ("dashboards:team_scores", "team_a", "post", row(403, office=302)),
     ("dashboards:thematic_report", None, "post", row(403, office=302)),
+    # Logging out, for the very last (anyone, logged in or not, is sent on).
+    ("logout", None, "post", row(302)),
 ]
 
 # Writes: everyone but the office is refused and nothing changes (the office's writes are tested per app).
@@ -311,166 +366,64 @@ WRITES = [
 ]
 
 
+def _named_urls(resolver=None, namespace=()) -> set[str]:
+    """Every named URL pattern of the project, as "namespace:name", walking included resolvers."""
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            names |= _named_urls(pattern, namespace + ((pattern.namespace,) if pattern.namespace else ()))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(":".join((*namespace, pattern.name)))
+    return names
+
+
+def test_every_named_url_has_a_row_and_every_row_a_url():
+    # Django's admin is left out: every admin page is guarded by is_staff (no role of the project has it),
+    # and Django tests its own admin.
+    urls = {name for name in _named_urls() if not name.startswith("admin:")}
+    rows = {name for name, *_ in MATRIX}
+    missing, stale = sorted(urls - rows), sorted(rows - urls)
+    assert not (missing or stale), (
+        f"named URLs without a row in the matrix: {missing}; rows naming a URL that no longer exists: {stale}"
+    )
+    incomplete = [(name, key) for name, key, _, expected in MATRIX if set(expected) != set(ROLES)]
+    assert not incomplete, f"rows without an answer for every role: {incomplete}"
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world for the module, made once in a transaction that is rolled back at the end; each test
+    runs in a savepoint inside it (pytest-django's `db`), so what one test writes the next does not see."""
+    media = tmp_path_factory.mktemp("media")
+    fast = override_settings(
+        MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    with django_db_blocker.unblock(), fast:
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            cache.clear()
+            users, objects = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield users, objects, media
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+        cache.clear()
+
+
 @pytest.fixture
-def world(db, django_capture_on_commit_callbacks):
-    term = TermFactory()
-    round = RoundFactory(term=term, status=RoundStatus.PREPARING)
-    team_a, team_b = TeamFactory(round=round, number=1), TeamFactory(round=round, number=2)
-    users = {
-        "office": UserFactory(roles=[Role.OFFICE]),
-        "leader": UserFactory(roles=[Role.LEADER]),
-        "member": UserFactory(roles=[Role.TEAM]),
-        "other": UserFactory(roles=[Role.TEAM]),
-        "unit": UserFactory(roles=[Role.UNIT]),
-        "jiwei": UserFactory(roles=[Role.JIWEI]),
-        "zuzhibu": UserFactory(roles=[Role.ZUZHIBU]),
-    }
-    member = TeamMemberFactory(team=team_a, role=MemberRole.LEADER, cadre=CadreFactory(user=users["member"]))
-    TeamMemberFactory(team=team_b, role=MemberRole.LEADER, cadre=CadreFactory(user=users["other"]))
-    unit_a = UnitFactory()
-    unit_a.principal_user = users["unit"]
-    unit_save(unit=unit_a)
-    assignment_a = AssignmentFactory(team=team_a, unit=unit_a)
-    assignment_b = AssignmentFactory(team=team_b)
-    announcement_a = AnnouncementFactory(assignment=assignment_a)
-    announcement_publish(announcement=announcement_a, by=users["office"])
-    AnnouncementFactory(assignment=assignment_b)
-    notify(recipients=[users["office"]], title="提醒", link="/")
-    # A lead and a finding of team A; a batch of another lead of team A sent to the discipline commission.
-    jiwei_unit = UnitFactory(name="县纪委监委")
-    unit_set_staff(unit=jiwei_unit, users=[users["jiwei"]])
-    unit_set_staff(unit=UnitFactory(name="县委组织部"), users=[users["zuzhibu"]])
-    lead = LeadFactory(assignment=assignment_a, reporter_named=True, reporter_name="举报人甲")
-    finding = FindingFactory(assignment=assignment_a)
-    sent = LeadFactory(assignment=assignment_a, scope="in_scope", status="confirmed", disposition="to_jiwei")
-    batch = batch_create(receiver=jiwei_unit, leads=[sent], by=users["office"])
-    with django_capture_on_commit_callbacks(execute=True):  # renders the letter and the list
-        batch = batch_send(batch=batch, by=users["office"])
-    objects = {
-        "term": term,
-        "round": round,
-        "team_a": team_a,
-        "team_b": team_b,
-        "member": member,
-        "cadre": member.cadre,
-        "unit_a": unit_a,
-        "unit_b": assignment_b.unit,
-        "assignment_a": assignment_a,
-        "assignment_b": assignment_b,
-        "announcement_a": announcement_a,
-        "notification": users["office"].notifications.get(),
-        "lead": lead,
-        "finding": finding,
-        "batch": batch,
-        "document": GeneratedDocument.objects.filter(object_id=batch.pk).first(),
-    }
-    objects |= _rectification(users, assignment_a, member.cadre)
+def world(_world, _test_settings, settings, db):
+    """(users by role, objects by key); the files the world stored stay where it stored them."""
+    users, objects, media = _world
+    settings.MEDIA_ROOT = media
     return users, objects
-
-
-PDF = b"%PDF-1.4\n% minutes of the party group meeting\n"
-
-
-def _document(subject, kind, *, fmt="pdf", rendered=True):
-    """A document as the renderer leaves it (done, with its file), or still queued."""
-    document = GeneratedDocument.objects.create(
-        kind=kind,
-        title=kind,
-        content_type=ContentType.objects.get_for_model(type(subject)),
-        object_id=subject.pk,
-        fmt=fmt,
-        status=DocumentStatus.DONE if rendered else DocumentStatus.QUEUED,
-    )
-    if rendered:
-        document.file.save(f"{kind}.{fmt}", ContentFile(PDF))
-    return document
-
-
-def _rectification(users, assignment, cadre) -> dict:
-    """A's rectification, through the services: fed back 40 days ago; a problem and its measure; both
-    commitments signed by the principal; the plan submitted and approved (整改中). The first half-monthly
-    report submitted with evidence and signed, commented on by the discipline commission; the next one a
-    draft with evidence. An accountability; publications: public and published, party-only and published,
-    a draft. The feedback documents. A 回头看 round revisiting A's round, assigning A's unit to a team on which
-    team A's member serves."""
-    office, principal = users["office"], users["unit"]
-    today = timezone.localdate()
-    rect = RectificationFactory(
-        assignment=assignment,
-        meeting_date=today - timedelta(days=40),
-        deadline=today + timedelta(days=60),
-    )
-    problem = ProblemFactory(rectification=rect, seq=1, title="会议记录不全")
-    measure = MeasureFactory(problem=problem, seq=1)
-    for kind, members in (
-        (CommitmentKind.PRINCIPAL, ""),
-        (CommitmentKind.LEADERSHIP, "班子成员甲、班子成员乙"),
-    ):
-        commitment = plan_services.commitment_save(
-            rect=rect, kind=kind, text="坚决扛起整改主体责任。", members=members, by=principal
-        )
-        plan_services.commitment_sign(commitment=commitment, user=principal, password=PASSWORD)
-    plan_services.plan_submit(rect=rect, by=principal)
-    rect = plan_services.plan_approve(rect=rect, by=office)
-    first, second = rect.reports.filter(kind=ReportKind.HALF_MONTHLY).order_by("due_date")[:2]
-    version = report_services.version_start(report=first, by=principal)
-    report_services.version_update(
-        version=version,
-        summary="本期召开党组会议两次。",
-        principal_report="本人主持召开整改专题会议。",
-        entries={measure.pk: (ProgressLevel.ONGOING, "已印发会议记录制度。")},
-        by=principal,
-    )
-    upload = SimpleUploadedFile("会议纪要.pdf", PDF, content_type="application/pdf")
-    [evidence] = report_services.evidence_add(entry=version.entries.get(), files=[upload], by=principal)
-    report_services.version_submit(version=version, by=principal)
-    version = report_services.version_sign(version=version, user=principal, password=PASSWORD)
-    report_services.comment_add(version=version, author=users["jiwei"], body="请补充制度执行情况。")
-    draft = report_services.version_start(report=second, by=principal)
-    upload = SimpleUploadedFile("草稿佐证.pdf", PDF, content_type="application/pdf")
-    [draft_evidence] = report_services.evidence_add(entry=draft.entries.get(), files=[upload], by=principal)
-    accountability = accountability_add(
-        rect=rect,
-        accountability=Accountability(
-            target=Accountability.Target.UNIT,
-            target_name=rect.unit.name,
-            reason=AccountabilityReason.INEFFECTIVE,
-            facts="整改进度滞后。",
-            action="通报批评",
-            decided_on=today,
-        ),
-        by=office,
-    )
-
-    def publication(scope, title, publish=True):
-        pub = publication_save(
-            rect=rect, publication=Publication(scope=scope, title=title, text="已完成销号一条。"), by=office
-        )
-        return publication_publish(publication=pub, by=office) if publish else pub
-
-    lookback_round = RoundFactory(
-        term=assignment.round.term, kind=RoundKind.LOOKBACK, revisit_of=assignment.round
-    )
-    lookback_team = TeamFactory(round=lookback_round, number=1)
-    TeamMemberFactory(team=lookback_team, role=MemberRole.LEADER, cadre=cadre)
-    return {
-        "rect": rect,
-        "problem": problem,
-        "measure": measure,
-        "report": first,
-        "evidence": evidence,
-        "draft_evidence": draft_evidence,
-        "accountability": accountability,
-        "publication": publication("public", "整改进展情况的通报"),
-        "party_publication": publication("party", "党内通报"),
-        "draft_publication": publication("public", "待审核的通报", publish=False),
-        "feedback_pdf": _document(rect, KIND_FEEDBACK_PDF),
-        "report_pdf": _document(rect, KIND_REPORT_PDF),
-        "version_pdf": _document(version, KIND_VERSION_PDF),
-        "queued_docx": _document(rect, KIND_FEEDBACK_DOCX, fmt="docx", rendered=False),
-        "assignment_lookback": AssignmentFactory(team=lookback_team, unit=assignment.unit),
-        "lookback_round": lookback_round,
-    }
 
 
 def _url(name, key, objects, extra=None):
@@ -494,12 +447,80 @@ def test_every_page_answers_each_role_as_the_matrix_says(world, client, role):
     got, wanted = {}, {}
     for name, key, method, expected in MATRIX:
         url = _url(name, key, objects)
-        response = getattr(client, method)(url)
+        with transaction.atomic():  # each row on the same world: what a request writes is undone
+            response = getattr(client, method)(url)
+            transaction.set_rollback(True)
         label = f"{method.upper()} {name} {key or ''}"
         got[label] = response.status_code
         wanted[label] = expected[role]
     mismatches = {k: (got[k], wanted[k]) for k in got if got[k] != wanted[k]}
     assert not mismatches, f"{role}: (got, wanted) {mismatches}"
+
+
+# Who may see which object of the world (the product rules; an object not named here is no secret). A
+# refusal (403) of an object the role may not see must not tell that it exists: the same URL with a pk that
+# exists nowhere must be refused alike.
+_RECT = {"office", "leader", *TEAM_A, *UNIT_A, "jiwei", "zuzhibu"}
+SEES = {
+    "round": {"office", "leader", *TEAM_A, "other"},
+    "lookback_round": {"office", "leader", "team_leader"},
+    "unit_a": {"office", "leader", *TEAM_A, *UNIT_A},
+    "unit_b": {"office", "leader", "other", "other_unit"},
+    "assignment_a": {"office", "leader", *TEAM_A},
+    "assignment_b": {"office", "leader", "other"},
+    "assignment_lookback": {"office", "leader", "team_leader"},
+    "team_a": {"office", "leader", *TEAM_A},
+    "team_b": {"office", "leader", "other"},
+    "member": {"office", "leader", *TEAM_A},
+    "cadre": {"office", "leader"},
+    "notification": {"office"},
+    "lead": {"office", *TEAM_A},
+    "sent_lead": {"office", *TEAM_A, "jiwei"},
+    "handed_lead": {"office", *TEAM_A, "department"},
+    "attachment": {"office", *TEAM_A, "department"},
+    "finding": {"office", "leader", *TEAM_A},
+    "finding_evidence": {"office", "leader", *TEAM_A},
+    "batch": {"office", "jiwei"},
+    "item": {"office", "jiwei"},
+    "document": {"office", "jiwei"},
+    "report_pdf": {"office", "leader", *TEAM_A},
+    "draft_evidence": set(UNIT_A),
+    "draft_publication": _RECT,
+    **dict.fromkeys(
+        ("rect", "problem", "measure", "report", "accountability", "publication", "party_publication"), _RECT
+    ),
+    **dict.fromkeys(("evidence", "feedback_pdf", "version_pdf", "queued_docx"), _RECT),
+}
+
+
+def _keys(key) -> set[str]:
+    keys = key if isinstance(key, tuple) else (key,) if key else ()
+    return {k for k in keys if isinstance(k, str)} | {
+        v for k in keys if isinstance(k, dict) for v in k.values() if isinstance(v, str)
+    }
+
+
+class _Ghost:
+    pk = 987654321
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_refusal_does_not_tell_that_an_object_exists(world, client, role):
+    users, objects = world
+    if role != "anon":
+        client.force_login(users[role])
+    leaks = {}
+    for name, key, method, expected in MATRIX:
+        unseen = {k for k in _keys(key) if k in SEES and role not in SEES[k]}
+        if expected[role] != 403 or not unseen:
+            continue
+        ghosts = objects | dict.fromkeys(unseen, _Ghost())
+        with transaction.atomic():
+            response = getattr(client, method)(_url(name, key, ghosts))
+            transaction.set_rollback(True)
+        if response.status_code != 403:
+            leaks[f"{method.upper()} {name} {key}"] = response.status_code
+    assert not leaks, f"{role}: refused (403) for what he may not see, but a missing one answers {leaks}"
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "office"])
@@ -595,11 +616,61 @@ def test_the_dashboards_posts_of_the_matrix_change_only_what_the_office_may(worl
     assert _dashboards_state() == before
 
 
-@pytest.mark.parametrize("role", ["office", "leader", "member", "unit", "jiwei", "zuzhibu"])
+@pytest.mark.parametrize(
+    "role", ["office", "leader", "team_leader", "deputy", "member", "unit", "liaison", "jiwei", "zuzhibu"]
+)
 def test_the_overview_links_the_inspection_report_only_for_the_team_side(world, client, role):
     users, objects = world
     client.force_login(users[role])
     page = client.get(reverse("rectification:rect_detail", args=[objects["rect"].pk])).content.decode()
     assert reverse("core:document_download", args=[objects["feedback_pdf"].pk]) in page
     internal = reverse("core:document_download", args=[objects["report_pdf"].pk]) in page
-    assert internal == (role in ("office", "leader", "member"))
+    assert internal == (role in ("office", "leader", *TEAM_A))
+
+
+# The pages that list things, each as the role gets it (after any redirect).
+LISTS = [
+    "home",
+    "notifications:inbox",
+    "rounds:unit_list",
+    "rounds:my_unit",
+    "rounds:round_list",
+    "rounds:assignment_list",
+    "clues:lead_list",
+    "clues:disposition_queue",
+    "clues:finding_list",
+    "clues:batch_list",
+    "clues:handover_list",
+    "rectification:rect_list",
+    "rectification:supervision",
+    "rectification:publications",
+    "dashboards:county",
+]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
+def test_the_lists_name_a_lead_a_finding_or_a_unit_only_to_who_sees_it(world, client, role):
+    users, objects = world
+    client.force_login(users[role])
+    text = "".join(client.get(reverse(page), follow=True).content.decode() for page in LISTS)
+    named = {
+        "lead": objects["lead"].number,
+        "handed_lead": objects["handed_lead"].number,
+        "finding": objects["finding"].number,
+        "unit_b": objects["unit_b"].name,
+    }
+    wrong = {key: value in text for key, value in named.items() if (value in text) != (role in SEES[key])}
+    assert not wrong, f"{role}: named on a list (True) or missing from it (False): {wrong}"
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anon"])
+def test_no_page_names_the_reporter(world, client, role):
+    """Who reported a lead is shown only through the logged reveal (a POST with a reason), never on a page."""
+    users, objects = world
+    client.force_login(users[role])
+    pages = [reverse(page) for page in LISTS] + [
+        reverse(name, args=[objects["lead"].pk])
+        for name in ("clues:lead_detail", "clues:lead_edit", "clues:lead_triage", "clues:disposition_propose")
+    ]
+    named = [url for url in pages if "举报人甲" in client.get(url, follow=True).content.decode()]
+    assert not named, f"{role}: the reporter is named on {named}"
