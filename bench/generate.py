@@ -672,7 +672,6 @@ class Generator:
 
     def rectifications(self) -> None:
         from clues.models import FindingStatus
-        from rectification.deadlines import half_month_due_dates
         from rectification.models import (
             Commitment,
             CommitmentKind,
@@ -691,6 +690,7 @@ class Generator:
             ReportVersion,
             VersionStatus,
         )
+        from rectification.models.deadlines import half_month_due_dates
         from rounds.models import RoundStatus
 
         rng = self.rng

@@ -83,11 +83,9 @@ POST_ONLY = row(405)
 # part, in the rounds his teams served in (both teams serve in the round); the units, the supervisors and
 # the departments none.
 TEAM_FIGURES = row(403, office=200, leader=200, team=200, other=200)
-# The 回头看 round: only team A's 组长 serves in it. Team A's 副组长 and 组员 do not see that round (nor does
-# team B's member): they must get 404, as for a round that does not exist. KNOWN LEAK, left failing for the
-# access rule to be fixed: the dashboards answer them 403 (404 for a missing round). Team B's member keeps
-# the 403 the matrix has always asserted for him, until the rule is fixed for all three.
-LOOKBACK_FIGURES = row(403, office=200, leader=200, team_leader=200, deputy=404, member=404)
+# The 回头看 round: only team A's 组长 serves in it. Team A's 副组长 and 组员 and team B's member do not see
+# that round: 404, as for a round that does not exist, so that the answer does not tell it exists.
+LOOKBACK_FIGURES = row(403, office=200, leader=200, team_leader=200, deputy=404, member=404, other=404)
 
 # (url name, object key for its argument or None, method, expected per role)
 MATRIX = [
@@ -267,7 +265,8 @@ MATRIX = [
         "dashboards:drilldown",
         ("problems", {"term": "term", "team": "team_a"}),
         "get",
-        row(403, office=200, leader=200, team=200),
+        # Team B's member may not filter on team A, which is not his to see: 404, not 403.
+        row(403, office=200, leader=200, team=200, other=404),
     ),
     ("dashboards:drilldown", ("measures_open", {"round": "lookback_round"}), "get", LOOKBACK_FIGURES),
     (

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.core.context_processors.navigation",
+                "xuncha.notifications.context_processors.inbox",
             ],
         },
     },

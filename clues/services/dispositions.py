@@ -14,13 +14,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xuncha.core.errors import DomainError
+from xuncha import access
 from xuncha.core.services import office_users
 from xuncha.core.transitions import transition
+from xuncha.errors import DomainError
 from xuncha.notifications.services import notify
 
 from ..models import Channel, Disposition, Lead, LeadStatus, ScopeStatus
-from . import require
 from .intake import LEAD_FLOW  # noqa: F401  the leads' workflow (propose, confirm, return)
 
 RETURN_PREFIX = "退回："
@@ -57,7 +57,7 @@ def _locked(lead: Lead) -> Lead:
 def disposition_propose(*, lead: Lead, disposition: str, reason: str, by) -> Lead:
     """The 组长 of the lead's team proposes how to dispose of it, with a reason."""
     reason = (reason or "").strip()
-    require(by, "propose", lead, message=f"只有{lead.team.name}组长可以提出线索处置意见")
+    access.check(by, "propose", lead, message=f"只有{lead.team.name}组长可以提出线索处置意见")
     if disposition not in Disposition.values:
         raise DomainError("请选择处置方式")
     if not reason:
@@ -90,7 +90,7 @@ def disposition_confirm(*, lead: Lead, by, disposition: str | None = None) -> Le
 
     了结 closes the lead; the others leave it confirmed: 移交 waits for a transfer batch, 核实 for the
     team's finding, 暂存待查 for later."""
-    require(by, "confirm", lead, message="只有巡察办可以确认线索处置意见")
+    access.check(by, "confirm", lead, message="只有巡察办可以确认线索处置意见")
     with transaction.atomic():
         current = _locked(lead)
         if current.status != LeadStatus.PROPOSED:
@@ -130,7 +130,7 @@ def disposition_confirm(*, lead: Lead, by, disposition: str | None = None) -> Le
 def disposition_return(*, lead: Lead, reason: str, by) -> Lead:
     """The office sends a proposal back to the 组长, saying why; he proposes again."""
     reason = (reason or "").strip()
-    require(by, "confirm", lead, message="只有巡察办可以退回线索处置意见")
+    access.check(by, "confirm", lead, message="只有巡察办可以退回线索处置意见")
     if not reason:
         raise DomainError("请填写退回理由")
     with transaction.atomic():

@@ -19,14 +19,13 @@ from django.utils import timezone
 from rounds.models import RoundStatus
 from teams.models import MemberRole, Team, TeamMember
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
+from xuncha.errors import DomainError
 from xuncha.notifications.services import notify
 
 from ..models import Category, Finding, FindingEvidence, FindingReview, FindingStatus, Lead
-from . import require
 
 Action = FindingReview.Action
 
@@ -146,7 +145,7 @@ def _next_serial(team: Team, year: int) -> int:
 def finding_create(*, assignment, data: dict, leads: Iterable[Lead] = (), evidence_files: Iterable = (), by) -> Finding:
     """A new working paper on an assignment, in 起草中, numbered next in its team's year."""
     team = assignment.team
-    require(by, "write_finding", assignment, message=_writer_refusal(team))
+    access.check(by, "write_finding", assignment, message=_writer_refusal(team))
     if assignment.round.status == RoundStatus.DONE:
         raise DomainError(f"{assignment.round}已完成，不能再撰写问题底稿")
     values = _clean_data(data)
@@ -184,7 +183,7 @@ def finding_update(
 ) -> Finding:
     """Change what a draft or returned finding says; with `leads`, its linked leads become those; with
     `evidence_files`, they are added. All or nothing. Approved or in-review findings are refused."""
-    require(by, "change", finding, message=_writer_refusal(finding.team))
+    access.check(by, "change", finding, message=_writer_refusal(finding.team))
     checked = _check_files(evidence_files)
     with transaction.atomic():
         current = _locked_for_edit(finding)
@@ -213,7 +212,7 @@ def _locked_for_edit(finding: Finding) -> Finding:
 
 def finding_add_evidence(*, finding: Finding, files: Iterable, by) -> list[FindingEvidence]:
     """Attach evidence (a SHA-256 of each file is kept) to a finding that is still being written."""
-    require(by, "change", finding, message=_writer_refusal(finding.team))
+    access.check(by, "change", finding, message=_writer_refusal(finding.team))
     checked = _check_files(files)
     with transaction.atomic():
         current = _locked_for_edit(finding)
@@ -222,7 +221,7 @@ def finding_add_evidence(*, finding: Finding, files: Iterable, by) -> list[Findi
 
 def finding_link_leads(*, finding: Finding, leads: Iterable[Lead], by) -> Finding:
     """The finding's linked leads become exactly these; each must be a lead of the same assignment."""
-    require(by, "change", finding, message=_writer_refusal(finding.team))
+    access.check(by, "change", finding, message=_writer_refusal(finding.team))
     with transaction.atomic():
         current = _locked_for_edit(finding)
         leads = _check_leads(current.assignment_id, leads)

@@ -29,11 +29,12 @@ from django.utils import timezone
 
 from rounds.models import Announcement, AnnouncementStatus, Assignment, RoundStatus, Unit
 from teams.models import Team
+from xuncha import access
 from xuncha.access.grants import sync_lead
-from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user
 from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
+from xuncha.errors import DomainError
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -46,7 +47,6 @@ from ..models import (
     RevealLog,
     ScopeStatus,
 )
-from . import require
 
 # What the recorder types; number, unit, team and status are the service's.
 LEAD_FIELDS = (
@@ -241,7 +241,7 @@ def lead_record(
 
     `data` holds LEAD_FIELDS; `identity` the reporter's name, phone, ID number and work unit (all optional:
     an anonymous report has none). The reporter counts as named when a name is given."""
-    require(by, "record_lead", assignment, message=_recorder_refusal(assignment.team))
+    access.check(by, "record_lead", assignment, message=_recorder_refusal(assignment.team))
     if assignment.round.status == RoundStatus.DONE:
         raise DomainError(f"{assignment.round}已完成，不能再登记问题线索")
     lead = Lead(
@@ -277,7 +277,7 @@ def lead_update(
 ) -> Lead:
     """Correct a lead still being registered or triaged. Identity fields are write-only: a blank keeps
     what is stored (the form never shows it). The words of a public report are the citizen's and stay."""
-    require(by, "change", lead, message=_recorder_refusal(lead.team))
+    access.check(by, "change", lead, message=_recorder_refusal(lead.team))
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round").get(pk=lead.pk)
         if current.status not in EDITABLE_STATUSES:
@@ -314,7 +314,7 @@ def lead_triage(
     (归口管理) with the explanation given to the petitioner (答复). Both are required for out of scope.
 
     The department's staff are granted the lead and told; a change of mind takes the grant back."""
-    require(by, "change", lead, message=_recorder_refusal(lead.team))
+    access.check(by, "change", lead, message=_recorder_refusal(lead.team))
     explanation = (explanation or "").strip()
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round", "unit").get(pk=lead.pk)
@@ -382,7 +382,7 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
             .select_related("team__round", "unit", "handed_to")
             .get(pk=lead.pk)
         )
-        require(by, "record_outcome", current, message="只有承办部门的经办人或巡察办可以反馈办理结果")
+        access.check(by, "record_outcome", current, message="只有承办部门的经办人或巡察办可以反馈办理结果")
         if current.status != LeadStatus.HANDED_OVER:
             raise DomainError(f"该件当前状态为“{current.get_status_display()}”，不能反馈办理结果")
         if not outcome:
@@ -403,7 +403,7 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
 
 def lead_reveal_identity(*, lead: Lead, reason: str, by) -> dict:
     """The reporter's identity, for the office or the team's 组长, with a reason; every reveal is logged."""
-    require(by, "reveal", lead, message="举报人身份信息只有本组组长和巡察办可以查看")
+    access.check(by, "reveal", lead, message="举报人身份信息只有本组组长和巡察办可以查看")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写查看举报人信息的事由")
@@ -553,7 +553,7 @@ def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str
 
 def lead_set_public_reply(*, lead: Lead, reply: str, by) -> Lead:
     """The reply the team chooses to give an online reporter; he reads it with his receipt code."""
-    require(by, "reply", lead, message="答复举报人须由本组组长或巡察办作出")
+    access.check(by, "reply", lead, message="答复举报人须由本组组长或巡察办作出")
     if not lead.is_public_report:
         raise DomainError("只有网上举报件可以通过查询码答复举报人")
     reply = (reply or "").strip()

@@ -26,9 +26,9 @@ from simple_history.utils import bulk_create_with_history
 from rounds.models import Unit
 from xuncha import access
 from xuncha.core.documents import document_request
-from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import Transition, Workflow, transition, transition_each
+from xuncha.errors import DomainError
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -43,7 +43,6 @@ from ..models import (
     TransferStatus,
 )
 from ..models.intake import TRANSFER_DISPOSITIONS
-from . import require
 from .intake import LEAD_FLOW  # noqa: F401  the leads' workflow (transfer, the receiver's result)
 
 DEFAULT_DEADLINE_DAYS = 30
@@ -162,7 +161,7 @@ def batch_delete(*, batch: TransferBatch, by) -> None:
     """A draft that was put together wrongly is discarded; its leads wait for another batch."""
     with transaction.atomic():
         current = _locked_batch(batch)
-        require(by, "delete", current, message="只有巡察办可以删除移交批次")
+        access.check(by, "delete", current, message="只有巡察办可以删除移交批次")
         if current.status != TransferStatus.DRAFT:
             raise DomainError("已移交的批次不能删除")
         current.items.all().delete()
@@ -174,7 +173,7 @@ def batch_send(*, batch: TransferBatch, by) -> TransferBatch:
     """Send a draft: deadline set, leads transferred, the receiver's staff granted and told, documents asked."""
     with transaction.atomic():
         current = _locked_batch(batch)
-        require(by, "send", current, message="只有巡察办可以移交问题线索")
+        access.check(by, "send", current, message="只有巡察办可以移交问题线索")
         if current.status != TransferStatus.DRAFT:
             raise DomainError(f"批次当前状态为“{current.get_status_display()}”，不能再次移交")
         leads = list(Lead.objects.select_for_update(of=("self",)).filter(transfer__batch=current).order_by("pk"))
@@ -227,7 +226,7 @@ def batch_acknowledge(*, batch: TransferBatch, by) -> TransferBatch:
     """签收: the receiver's staff confirm they have the batch."""
     with transaction.atomic():
         current = _locked_batch(batch)
-        require(by, "acknowledge", current, message=_receiver_refusal(current, "签收移交批次"))
+        access.check(by, "acknowledge", current, message=_receiver_refusal(current, "签收移交批次"))
         if current.status != TransferStatus.SENT:
             raise DomainError(f"批次当前状态为“{current.get_status_display()}”，无需签收")
         _acknowledge(current, by)
@@ -293,7 +292,7 @@ def item_report_result(*, item: TransferItem, result: str, note: str, persons=()
         reasons.insert(0, "请填写办理情况")
     with transaction.atomic():
         batch = _locked_batch(item.batch)
-        require(by, "report_result", batch, message=_receiver_refusal(batch, "反馈办理结果"))
+        access.check(by, "report_result", batch, message=_receiver_refusal(batch, "反馈办理结果"))
         if batch.status not in (*OPEN_STATUSES, TransferStatus.REPORTED):
             raise DomainError("批次尚未移交，不能反馈结果")
         if reasons:

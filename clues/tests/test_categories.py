@@ -7,7 +7,7 @@ from clues.models import Category
 from clues.services.findings import category_delete, category_save, finding_update
 from clues.tests.factories import CategoryFactory, FindingFactory
 from clues.tests.test_findings import build_world, data, write
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from teams.services import team_member_add
 from teams.tests.factories import CadreFactory, TeamFactory
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

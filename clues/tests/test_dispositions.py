@@ -9,7 +9,7 @@ from clues.models import Channel, Disposition, LeadStatus, PartnerDepartment, Sc
 from clues.services.dispositions import disposition_confirm, disposition_propose, disposition_return
 from clues.tests.factories import LeadFactory
 from clues.tests.test_transfers import in_scope_lead, make_world
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 
 

@@ -8,7 +8,7 @@ from clues.tests.factories import CategoryFactory
 from rounds.models import Round, RoundStatus
 from rounds.tests.factories import AssignmentFactory
 from xuncha.accounts.roles import Role
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

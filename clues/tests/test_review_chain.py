@@ -18,7 +18,7 @@ from teams.models import MemberRole
 from teams.tests.factories import TeamFactory
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -40,8 +40,8 @@ from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
 from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
-from xuncha.core.errors import DomainError
 from xuncha.core.models import DocumentStatus, GeneratedDocument
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 
 # --- shared helpers -----------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from clues.services.findings import FINDING_FLOW, TRANSITIONS
 from clues.services.intake import LEAD_FLOW, SCOPE_FLOW
 from clues.services.transfers import BATCH_FLOW, item_report_result
 from clues.tests.test_transfers import confirmed_lead, make_world, sent_batch
-from xuncha.core.errors import DomainError
 from xuncha.core.transitions import workflow_of
+from xuncha.errors import DomainError
 
 APP = pathlib.Path(__file__).resolve().parents[1]
 STATUS_FIELDS = {"status", "scope"}

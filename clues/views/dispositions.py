@@ -26,9 +26,9 @@ from clues.services.dispositions import (
     is_disposable,
 )
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin
+from xuncha.errors import DomainError
 
 PAGE_SIZE = 20
 

@@ -27,9 +27,9 @@ from clues.selectors import findings as selectors
 from rounds.models import Assignment
 from xuncha import access
 from xuncha.core import aggregates
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
+from xuncha.errors import DomainError
 
 from ..models import Category, Finding, FindingReview, FindingStatus
 from ..services.findings import (

@@ -24,9 +24,9 @@ from clues.selectors import intake as selectors
 from clues.services.dispositions import awaits_proposal
 from xuncha import access
 from xuncha.core import aggregates
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.pagination import LedgerPaginator
+from xuncha.errors import DomainError
 
 from ..models import Channel, Lead, LeadStatus, ScopeStatus
 from ..services.intake import (
@@ -398,7 +398,8 @@ class HandoverDetailView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         lead = selectors.handover_get(request.user, pk)
-        return self.render_page(lead, OutcomeForm() if self.can_report(lead) else None)
+        open_for_outcome = lead.status == LeadStatus.HANDED_OVER and access.allows(request.user, "record_outcome", lead)
+        return self.render_page(lead, OutcomeForm() if open_for_outcome else None)
 
     def post(self, request, pk):
         lead = selectors.handover_get(request.user, pk)
@@ -413,9 +414,6 @@ class HandoverDetailView(LoginRequiredMixin, View):
                 messages.success(request, "已反馈办理结果，该件已办结。")
                 return redirect("clues:handover_detail", lead.pk)
         return self.render_page(lead, form)
-
-    def can_report(self, lead) -> bool:
-        return lead.status == LeadStatus.HANDED_OVER and access.allows(self.request.user, "record_outcome", lead)
 
     def render_page(self, lead, form):
         return render(

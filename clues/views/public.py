@@ -10,8 +10,8 @@ from django.views.decorators.csrf import csrf_protect
 
 from clues.forms.intake import PublicReportForm, ReceiptQueryForm
 from rounds.selectors.rounds import announcement_title, published_announcement_get
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
+from xuncha.errors import DomainError
 
 from ..services.intake import accepts_reports, new_receipt_code, public_receipt_lookup, public_report_submit
 

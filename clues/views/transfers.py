@@ -22,9 +22,9 @@ from clues.forms.transfers import (
 )
 from clues.selectors import transfers as selectors
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin, run_service
+from xuncha.errors import DomainError
 
 from ..models import HandlingResult, TransferStatus
 from ..services.transfers import (

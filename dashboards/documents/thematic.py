@@ -22,7 +22,6 @@ from docx.shared import Pt
 
 from dashboards.selectors.common_problems import Analysis, Scope, Threshold, analyse
 from rounds.models import Round, Term
-from xuncha import access
 from xuncha.core import documents
 from xuncha.core.docx_style import (
     BODY_FONT,
@@ -330,10 +329,5 @@ def reports_of(scope: Scope) -> list[GeneratedDocument]:
     return list(documents.documents_of(scope.subject).filter(kind=KIND))
 
 
-def may_view(user, subject) -> bool:
-    """A report of a term or a round, for whom `xuncha.access` lets read the 专题报告 (the office and the
-    leadership: the report names units and their problems)."""
-    return isinstance(subject, Term | Round) and access.allows(user, "dashboards.thematic_reports")
-
-
-documents.register(KIND, label=LABEL, render=render_thematic_document, can_view=may_view)
+# A report of a term or a round is for whom may read the 专题报告 (xuncha.access.rules.dashboards).
+documents.register(KIND, label=LABEL, render=render_thematic_document, view_action="view_thematic")

@@ -44,12 +44,10 @@ def team_restriction(user) -> frozenset[int] | None:
 
 
 def round_scope(user, pk: int) -> Scope:
-    """A round's dashboard: 404 if there is no such round; a team member none of whose teams served in it
-    is refused (403, as tests/test_permission_matrix.py holds: see the report of issue #11)."""
+    """A round's dashboard: 404 if there is no such round, or if it is not his to see (a team member none
+    of whose teams served in it): the answer is the same, so that it does not tell the round exists."""
     team_ids = team_restriction(user)
-    round = get_object_or_404(Round.objects.select_related("term"), pk=pk)
-    if team_ids is not None and not access.restrict(user, Round.objects.filter(pk=round.pk), "figures").exists():
-        raise access.Forbidden()
+    round = access.get_visible(user, access.restrict(user, Round.objects.select_related("term"), "figures"), pk=pk)
     return Scope(round.term, round, team_ids)
 
 

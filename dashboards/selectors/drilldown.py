@@ -143,13 +143,14 @@ def list_rows(source: str, user, objects: list) -> list[dict]:
 
 
 def drill_filters(params, scope: Scope) -> tuple[Filters, list[tuple[str, str]]]:
-    """The filters of ?team=&unit_type=&category=, with their labels for the title. A team member may not
-    filter on another team (403); a team of another term, an unknown type or category is 404."""
+    """The filters of ?team=&unit_type=&category=, with their labels for the title. Another team than a
+    team member's own, a team of another term, an unknown type or category is 404: whether another
+    team exists is not his to learn."""
     labels = []
     team_pk = parse_pk(params.get("team"))
     if team_pk is not None:
         if scope.team_ids is not None and team_pk not in scope.team_ids:
-            raise access.Forbidden()
+            raise access.NotFound("team")
         team = get_object_or_404(Team.objects.select_related("round"), pk=team_pk, round__term=scope.term)
         labels.append(("巡察组", f"{team.round.short_name}{team.name}"))
     unit_type = params.get("unit_type") or ""

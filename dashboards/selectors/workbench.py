@@ -10,7 +10,7 @@ from rounds.models import Milestone, RoundStatus
 from xuncha import access
 from xuncha.notifications.models import Notification
 
-# How far ahead the unit's workbench lists measures (the yellow mark's horizon, rectification.deadlines).
+# How far ahead the unit's workbench lists measures (the yellow mark's horizon, rectification.models.deadlines).
 MEASURES_AHEAD_DAYS = 7
 
 

@@ -5,8 +5,8 @@ from dashboards.documents.thematic import KIND, document_title
 from dashboards.selectors.common_problems import Scope, Threshold
 from xuncha import access
 from xuncha.core import documents
-from xuncha.core.errors import DomainError
 from xuncha.core.models import GeneratedDocument
+from xuncha.errors import DomainError
 
 
 def thematic_report_request(*, scope: Scope | None, threshold: Threshold, by) -> GeneratedDocument:

@@ -15,8 +15,8 @@ from dashboards.selectors.quality import EVALUABLE_STATUSES
 from rounds.models import Assignment, Unit
 from teams.models import Team
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user
+from xuncha.errors import DomainError
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")

@@ -262,7 +262,7 @@ def test_an_empty_report_says_so(db):
 
 
 def test_the_service_refuses_others_and_a_missing_scope(w, leader_user, office_user):
-    from xuncha.core.errors import DomainError
+    from xuncha.errors import DomainError
 
     with pytest.raises(DomainError):
         thematic_report_request(scope=Scope(term=w.term), threshold=Threshold(), by=leader_user)

@@ -102,14 +102,15 @@ def test_team_member_sees_his_teams_part(client_for, member, world):
     assert county["findings"] == own
     assert county == figures(Scope(world.term, None, frozenset({team.pk})))
 
-    # His list has his team's rows only; another team, or a round he did not serve in, is refused.
+    # His list has his team's rows only; another team, or a round he did not serve in, is not his to see:
+    # 404, as for one that does not exist, so that the answer does not tell it exists.
     drill = client.get(f"{reverse('dashboards:drilldown', args=['findings'])}?term={world.term.pk}")
     assert drill.context["total"] == own
     other = world.teams[world.rectifying.pk][1]
     url = f"{reverse('dashboards:drilldown', args=['findings'])}?term={world.term.pk}&team={other.pk}"
-    assert client.get(url).status_code == 403
-    assert client.get(reverse("dashboards:round", args=[world.done.pk])).status_code == 403
-    assert client.get(reverse("dashboards:round_pdf", args=[world.done.pk])).status_code == 403
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("dashboards:round", args=[world.done.pk])).status_code == 404
+    assert client.get(reverse("dashboards:round_pdf", args=[world.done.pk])).status_code == 404
     to_cover = reverse("dashboards:drilldown", args=["units_to_cover"])
     assert client.get(f"{to_cover}?term={world.term.pk}").status_code == 404
 

@@ -9,7 +9,7 @@ from dashboards.services.quality import score_clear, score_save, settings_save, 
 from rounds.models import RoundStatus
 from rounds.tests.factories import UnitFactory
 from xuncha.accounts.roles import Role
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 from .quality_world import build_world, set_status
 

@@ -26,7 +26,7 @@ from dashboards.selectors.common_problems import (
 )
 from dashboards.services.common_problems import thematic_report_request
 from xuncha import access
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 MAX_MIN_UNITS = 999
 

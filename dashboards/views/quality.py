@@ -23,9 +23,9 @@ from dashboards.services.quality import settings_save, team_scores_save
 from rounds.models import Round, Term
 from teams.models import Team
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import PageAccessMixin
+from xuncha.errors import DomainError
 
 from ..models import QualitySettings, ScoreSource
 

@@ -33,7 +33,6 @@ from rectification.services.feedback import (  # noqa: F401  the kinds are named
     group_by_area,
     report_title,
 )
-from xuncha import access
 from xuncha.core import documents
 from xuncha.core.docx_style import (
     BODY_FONT,
@@ -286,33 +285,28 @@ def render_feedback_pdf(document: GeneratedDocument) -> bytes:
     return outline_pdf("rectification/pdf/feedback.html", feedback_outline(_rect(document)))
 
 
-def may_view_report(user, rect: Rectification) -> bool:
-    """The team's report: the office, the leadership and the team — never the unit or the supervisors."""
-    return access.allows(user, "view_report_docs", rect)
-
-
-def may_view_feedback(user, rect: Rectification) -> bool:
-    """The feedback opinions: whoever sees the rectification, the unit once the meeting is held."""
-    return access.allows(user, "view_feedback_docs", rect)
-
-
-def may_view(user, kind: str, rect: Rectification) -> bool:
-    return may_view_report(user, rect) if kind in REPORT_KINDS else may_view_feedback(user, rect)
+# Who may see a document of each kind: the team's report is the office's, the leadership's and the team's,
+# never the unit's or the supervisors'; the feedback opinions are whoever sees the rectification's, the
+# unit's once the meeting is held (rules in xuncha.access.rules.rectification).
+VIEW_ACTION = {
+    **{kind: "view_report_docs" for kind in REPORT_KINDS},
+    **{kind: "view_feedback_docs" for kind in FEEDBACK_KINDS},
+}
 
 
 documents.register(
-    KIND_REPORT_DOCX, label="巡察报告（Word）", render=render_report_docx, can_view=may_view_report
+    KIND_REPORT_DOCX, label="巡察报告（Word）", render=render_report_docx, view_action="view_report_docs"
 )
 documents.register(
-    KIND_REPORT_PDF, label="巡察报告（PDF）", render=render_report_pdf, can_view=may_view_report, fmt="pdf"
+    KIND_REPORT_PDF, label="巡察报告（PDF）", render=render_report_pdf, view_action="view_report_docs", fmt="pdf"
 )
 documents.register(
-    KIND_FEEDBACK_DOCX, label="反馈意见（Word）", render=render_feedback_docx, can_view=may_view_feedback
+    KIND_FEEDBACK_DOCX, label="反馈意见（Word）", render=render_feedback_docx, view_action="view_feedback_docs"
 )
 documents.register(
     KIND_FEEDBACK_PDF,
     label="反馈意见（PDF）",
     render=render_feedback_pdf,
-    can_view=may_view_feedback,
+    view_action="view_feedback_docs",
     fmt="pdf",
 )

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from rectification.models import ReportVersion, VersionStatus
 from rectification.services.reports import KIND_VERSION_PDF, RECIPIENTS_LINE, report_title
-from xuncha import access
 from xuncha.core import documents
 from xuncha.core.docx_style import cn_date
 from xuncha.core.models import GeneratedDocument
@@ -54,15 +53,10 @@ def render_version_document(document: GeneratedDocument) -> bytes:
     return render_version_pdf(version)
 
 
-def may_view_version(user, version: ReportVersion) -> bool:
-    """Whoever sees the rectification (only submitted and signed versions are rendered)."""
-    return access.allows(user, "view", version.report.rectification)
-
-
 documents.register(
     KIND_VERSION_PDF,
     label="整改报告（签字背书）",
     render=render_version_document,
-    can_view=may_view_version,
+    view_action="view_document",
     fmt="pdf",
 )

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
 
-from ..deadlines import deadline_state
+from .deadlines import deadline_state
 
 
 class RectStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
 
-from ..deadlines import DUE_SOON_DAYS, deadline_state
+from .deadlines import DUE_SOON_DAYS, deadline_state
 from .feedback import Problem, Rectification
 
 

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
 
-from ..deadlines import deadline_state
+from .deadlines import deadline_state
 from .feedback import Rectification
 from .plan import Measure
 

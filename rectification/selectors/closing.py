@@ -16,6 +16,7 @@ from ..models import (
     Problem,
     Rating,
     Rectification,
+    RectStatus,
     ReportEntry,
     VersionStatus,
 )
@@ -150,3 +151,15 @@ def measures_then(rect: Rectification, cutoff) -> dict:
     for record in records:
         then[record.id] = None if record.history_type == "-" else record
     return then
+
+
+def rectifications_still_open(round) -> list[str]:
+    """The close guard of a round (registered with rounds in RectificationConfig.ready): a round is
+    complete only when every rectification of it is closed and rated."""
+    still_open = (
+        Rectification.objects.filter(round=round)
+        .exclude(status=RectStatus.CLOSED)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+    return [f"{rect.unit.name}的整改尚未完成销号和评估" for rect in still_open]

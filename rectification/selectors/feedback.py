@@ -70,7 +70,7 @@ def feedback_documents(user, rect: Rectification) -> list:
     return [
         latest[kind]
         for kind in docs_feedback.KINDS
-        if kind in latest and docs_feedback.may_view(user, kind, rect)
+        if kind in latest and access.allows(user, docs_feedback.VIEW_ACTION[kind], rect)
     ]
 
 

@@ -86,7 +86,7 @@ def version_documents(user, version) -> list:
     return [
         d
         for d in documents.documents_of(version).select_related("requested_by")
-        if documents.can_view(user, d)
+        if access.allows(user, "view", d)
     ]
 
 

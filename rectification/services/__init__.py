@@ -14,7 +14,6 @@ A refusal is a `DomainError` in Chinese (with every reason); a view shows it, ne
 - `reminders`  — the daily digest of reminders and escalations (Celery beat).
 - `workflows`  — the status tables (rectification, measure, report version, publication): every status
                  changes through `xuncha.core.transitions.transition` along one of them.
-- `guards`     — `access.require` in the service's own words (a refusal is always a DomainError).
 
 Who may do what is decided in `xuncha/access/rules/rectification.py`; the reads of the pages are in
 `rectification.selectors`.

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xuncha.core.errors import DomainError
+from xuncha import access
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import transition
+from xuncha.errors import DomainError
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -34,7 +35,6 @@ from ..models import (
     Report,
     ReportKind,
 )
-from . import guards
 from .workflows import MEASURE_FLOW, RECT_FLOW  # noqa: F401  the status tables
 
 REASON_MAX = 2000
@@ -69,7 +69,7 @@ def _reason(reason: str | None, what: str) -> str:
 
 def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
     """销号: the office found the measure done (against its evidence). From 整改中 or 退回重改."""
-    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以对整改措施销号")
+    access.check(by, "close_measures", measure.rectification, message="只有巡察办可以对整改措施销号")
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise DomainError(f"销号意见不能超过{REASON_MAX}字")
@@ -96,7 +96,7 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
     """退回: the office found the measure not done; the unit's principal and liaison are told why.
 
     A returned measure may be returned again (the unit reported once more and it is still not done)."""
-    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以退回整改措施")
+    access.check(by, "close_measures", measure.rectification, message="只有巡察办可以退回整改措施")
     reason = _reason(reason, "退回理由")
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
@@ -126,7 +126,7 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
 def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
     """反弹重开: a closed measure whose problem came back is open again. If the rectification had closed,
     it goes back to 整改中 (its earlier rating stays in the history). The unit and the office are told."""
-    guards.require(by, "close_measures", measure.rectification, message="只有巡察办可以反弹重开整改措施")
+    access.check(by, "close_measures", measure.rectification, message="只有巡察办可以反弹重开整改措施")
     reason = _reason(reason, "反弹重开的理由")
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
@@ -200,7 +200,7 @@ def close_problems(rect: Rectification) -> list[str]:
 
 def rectification_close(*, rect: Rectification, rating: str, note: str, by) -> Rectification:
     """整改评估并办结: every measure closed or long-term, the final report in; the office rates it."""
-    guards.require(by, "close", rect, message="只有巡察办可以评估并办结整改")
+    access.check(by, "close", rect, message="只有巡察办可以评估并办结整改")
     note = (note or "").strip()
     with transaction.atomic():
         current = _locked_rect(rect.pk)
@@ -260,7 +260,7 @@ def _check_rect_for_accountability(rect: Rectification) -> None:
 
 def accountability_add(*, rect: Rectification, accountability: Accountability, by) -> Accountability:
     """Record 问责 against the unit or a person of this rectification."""
-    guards.require(by, "record_accountability", rect, message="只有巡察办可以记录整改问责")
+    access.check(by, "record_accountability", rect, message="只有巡察办可以记录整改问责")
     _check_rect_for_accountability(rect)
     _validate_accountability(accountability)
     accountability.pk = None
@@ -273,7 +273,7 @@ def accountability_add(*, rect: Rectification, accountability: Accountability, b
 
 def accountability_update(*, accountability: Accountability, by) -> Accountability:
     """Correct a 问责 record; the history keeps what it said before."""
-    guards.require(by, "record_accountability", accountability.rectification, message="只有巡察办可以修改整改问责")
+    access.check(by, "record_accountability", accountability.rectification, message="只有巡察办可以修改整改问责")
     if accountability.pk is None:
         raise DomainError("问责记录不存在")
     _validate_accountability(accountability)

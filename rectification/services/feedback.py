@@ -23,15 +23,14 @@ from clues.models import Category, Finding, FindingStatus, area_of
 from rounds.models import Assignment, Milestone, MilestoneKind, RoundStatus
 from xuncha import access
 from xuncha.core.documents import document_request
-from xuncha.core.errors import DomainError
 from xuncha.core.models import GeneratedDocument
 from xuncha.core.numerals import cn_number
 from xuncha.core.services import as_history_user
 from xuncha.core.transitions import transition
+from xuncha.errors import DomainError
 from xuncha.notifications.services import notify
 
 from ..models import Problem, Rectification, RectStatus
-from . import guards
 from .schedule import report_schedule
 from .workflows import RECT_FLOW  # noqa: F401  the status table
 
@@ -244,7 +243,7 @@ def rectification_create(
 
 def rectification_sync_problems(*, rect: Rectification, by) -> int:
     """Add the findings approved since (or removed earlier) as problems at the end; returns how many."""
-    guards.require(by, "edit_feedback", rect, message="只有巡察办可以调整反馈问题")
+    access.check(by, "edit_feedback", rect, message="只有巡察办可以调整反馈问题")
     with transaction.atomic():
         current = _locked(rect)
         _check_preparing(current, "增加反馈问题")
@@ -257,7 +256,7 @@ def rectification_sync_problems(*, rect: Rectification, by) -> int:
 
 
 def _check_problem(problem: Problem, by, action: str) -> Rectification:
-    guards.require(by, "edit_feedback", problem.rectification, message="只有巡察办可以调整反馈问题")
+    access.check(by, "edit_feedback", problem.rectification, message="只有巡察办可以调整反馈问题")
     current = _locked(problem.rectification)
     _check_preparing(current, action)
     return current
@@ -304,7 +303,7 @@ def feedback_update(
 ) -> Rectification:
     """The texts of the report and the feedback, the demands and the deadline. After the meeting a new
     deadline moves the report schedule."""
-    guards.require(by, "edit_feedback", rect, message="只有巡察办可以修改反馈意见")
+    access.check(by, "edit_feedback", rect, message="只有巡察办可以修改反馈意见")
     demands = (demands or "").strip()
     with transaction.atomic():
         current = _locked(rect)
@@ -335,7 +334,7 @@ def feedback_update(
 
 def feedback_render(*, rect: Rectification, by) -> list[GeneratedDocument]:
     """Ask Celery for the 巡察报告 and the 反馈意见, each as Word and PDF."""
-    guards.require(by, "edit_feedback", rect, message="只有巡察办可以生成巡察报告和反馈意见")
+    access.check(by, "edit_feedback", rect, message="只有巡察办可以生成巡察报告和反馈意见")
     with transaction.atomic():
         current = _locked(rect)
         if not current.problems.exists():
@@ -374,7 +373,7 @@ def meeting_record(*, rect: Rectification, date: date, place: str, attendees: st
 
     Recorded once, from 反馈准备. While the plan is being drafted and no report has been submitted, the
     office may still correct the record (a wrong date moves the report schedule)."""
-    guards.require(by, "edit_feedback", rect, message="只有巡察办可以记录反馈会")
+    access.check(by, "edit_feedback", rect, message="只有巡察办可以记录反馈会")
     place, attendees = (place or "").strip(), (attendees or "").strip()
     with transaction.atomic():
         current = _locked(rect)

@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from rectification.documents import plan_excel
-from xuncha.core.errors import DomainError
+from rectification.services import plan_excel
+from xuncha import access
 from xuncha.core.numerals import cn_date
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import transition
+from xuncha.errors import DomainError
 from xuncha.notifications.services import notify
 
 from ..models import (
@@ -34,7 +35,7 @@ from ..models import (
     Rectification,
     RectStatus,
 )
-from . import guards, signing
+from . import signing
 from .workflows import RECT_FLOW  # noqa: F401  the status table
 
 # Text fields of a measure: (field, label, max length).
@@ -445,7 +446,7 @@ def plan_submit_problems(rect) -> list[str]:
 
 def plan_submit(*, rect, by) -> Rectification:
     """The unit submits its plan to the office for review."""
-    guards.require(by, "edit_plan", rect, message=f"只有{rect.unit.name}的主要负责人或联络员可以报送整改方案")
+    access.check(by, "edit_plan", rect, message=f"只有{rect.unit.name}的主要负责人或联络员可以报送整改方案")
     with transaction.atomic():
         current = _locked_rect(rect)
         if current.status == RectStatus.PLAN_SUBMITTED:
@@ -478,7 +479,7 @@ def plan_submit(*, rect, by) -> Rectification:
 
 def plan_approve(*, rect, by) -> Rectification:
     """The office approves the plan: the rectification is under way (整改中)."""
-    guards.require(by, "approve_plan", rect, message="只有巡察办可以审核整改方案")
+    access.check(by, "approve_plan", rect, message="只有巡察办可以审核整改方案")
     with transaction.atomic():
         current = _locked_rect(rect)
         if current.status != RectStatus.PLAN_SUBMITTED:
@@ -506,7 +507,7 @@ def plan_approve(*, rect, by) -> Rectification:
 
 def plan_return(*, rect, reason, by) -> Rectification:
     """The office sends the plan back with its reasons; the unit revises and submits again."""
-    guards.require(by, "return_plan", rect, message="只有巡察办可以退回整改方案")
+    access.check(by, "return_plan", rect, message="只有巡察办可以退回整改方案")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写退回理由")

@@ -14,10 +14,11 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from xuncha.core.errors import DomainError
+from xuncha import access
 from xuncha.core.numerals import cn_date
 from xuncha.core.services import as_history_user
 from xuncha.core.transitions import transition
+from xuncha.errors import DomainError
 
 from ..models import (
     Accountability,
@@ -29,7 +30,6 @@ from ..models import (
     Rectification,
     RectStatus,
 )
-from . import guards
 from .workflows import PUBLICATION_FLOW  # noqa: F401  the status table
 
 # Each kind of personal data, with how a refusal names it. The look-arounds keep a number from being
@@ -153,7 +153,7 @@ def _validate(publication: Publication, rect: Rectification) -> None:
 
 def publication_save(*, rect: Rectification, publication: Publication, by) -> Publication:
     """Save a draft publication of this rectification (new or edited). Only a draft can be edited."""
-    guards.require(by, "publish", rect, message="只有巡察办可以拟定整改公开内容")
+    access.check(by, "publish", rect, message="只有巡察办可以拟定整改公开内容")
     if publication.pk is not None:
         with transaction.atomic():
             stored = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -177,7 +177,7 @@ def publication_save(*, rect: Rectification, publication: Publication, by) -> Pu
 
 def publication_publish(*, publication: Publication, by) -> Publication:
     """Approve and publish a draft: 党内公开 shows it to every logged-in user, 社会公开 on the public page."""
-    guards.require(by, "publish", publication.rectification, message="只有巡察办可以审核公开整改情况")
+    access.check(by, "publish", publication.rectification, message="只有巡察办可以审核公开整改情况")
     with transaction.atomic():
         current = Publication.objects.select_for_update(of=("self",)).select_related(
             "rectification__unit", "rectification__round"
@@ -198,7 +198,7 @@ def publication_publish(*, publication: Publication, by) -> Publication:
 
 def publication_withdraw(*, publication: Publication, reason: str, by) -> Publication:
     """Withdraw a published text (it leaves the lists at once); the reason is kept."""
-    guards.require(by, "publish", publication.rectification, message="只有巡察办可以撤回整改公开内容")
+    access.check(by, "publish", publication.rectification, message="只有巡察办可以撤回整改公开内容")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写撤回理由")

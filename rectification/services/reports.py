@@ -30,13 +30,12 @@ from django.utils import timezone
 from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.core.documents import document_request
-from xuncha.core.errors import DomainError
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import transition
 from xuncha.core.uploads import check_upload
+from xuncha.errors import DomainError
 from xuncha.notifications.services import notify
 
-from ..deadlines import second_month_end
 from ..models import (
     MeetingKind,
     ProgressLevel,
@@ -50,7 +49,7 @@ from ..models import (
     ReportVersion,
     VersionStatus,
 )
-from . import guards
+from ..models.deadlines import second_month_end
 from .signing import content_sha256, verify_signer
 from .workflows import VERSION_FLOW  # noqa: F401  the status table
 
@@ -93,7 +92,7 @@ def _check_open(rect: Rectification) -> None:
 
 
 def _check_unit_user(by, rect: Rectification, action: str) -> None:
-    guards.require(by, "write_report", rect, message=f"只有{rect.unit.name}的主要负责人或联络员可以{action}")
+    access.check(by, "write_report", rect, message=f"只有{rect.unit.name}的主要负责人或联络员可以{action}")
 
 
 def _locked_version(version: ReportVersion) -> ReportVersion:
@@ -392,7 +391,7 @@ def version_pdf_request(*, version: ReportVersion, by):
     rect = report.rectification
     if not access.allows(by, "view", rect):
         raise access.Forbidden("无权生成该报告文件")
-    guards.require(by, "report_pdf", rect, message="只有巡察办、监督单位和被巡察单位可以生成报告文件")
+    access.check(by, "report_pdf", rect, message="只有巡察办、监督单位和被巡察单位可以生成报告文件")
     if version.status == VersionStatus.DRAFT:
         raise DomainError("草稿尚未报送，不生成报告文件")
     return _request_pdf(version, by=by)
@@ -461,7 +460,7 @@ def meeting_add(
         raise DomainError("会议类型无效")
     label = MeetingKind(kind).label
     who = "巡察办" if kind == MeetingKind.HEARING else "被巡察单位或巡察办"
-    guards.require(by, MEETING_ACTIONS[kind], rect, message=f"只有{who}可以登记{label}")
+    access.check(by, MEETING_ACTIONS[kind], rect, message=f"只有{who}可以登记{label}")
     if not rect.fed_back:
         raise DomainError("反馈会尚未召开，不能登记整改会议")
     if rect.is_closed:

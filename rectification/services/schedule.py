@@ -3,8 +3,8 @@ final report (整改情况报告) at the deadline."""
 
 from django.db import transaction
 
-from ..deadlines import half_month_due_dates
 from ..models import Rectification, Report, ReportKind
+from ..models.deadlines import half_month_due_dates
 
 
 def report_schedule(rect: Rectification) -> list[Report]:

@@ -7,7 +7,7 @@ same content always gives the same hash and anyone can recompute it from the ren
 import hashlib
 import json
 
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 
 def content_sha256(payload) -> str:

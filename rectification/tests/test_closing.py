@@ -42,7 +42,7 @@ from teams.tests.factories import CadreFactory, TeamMemberFactory
 from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 
 # --- the world every closing test shares ------------------------------------------------------------

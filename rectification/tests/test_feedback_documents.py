@@ -15,8 +15,8 @@ from docx.shared import Pt
 from rectification.documents import feedback as docs_feedback
 from rectification.services import feedback as services
 from rounds.models import RoundStatus
+from xuncha import access
 from xuncha.accounts.roles import Role
-from xuncha.core import documents
 from xuncha.core.docx_style import BODY_FONT, HEI_FONT, KAI_FONT, TITLE_FONT
 from xuncha.core.models import DocumentStatus
 
@@ -157,7 +157,7 @@ def test_who_may_see_which_document(rendered, leader_user, make_user):
     jiwei = make_user(Role.JIWEI)
     outsider = make_user(Role.TEAM)
     report, feedback = docs[docs_feedback.KIND_REPORT_PDF], docs[docs_feedback.KIND_FEEDBACK_PDF]
-    assert documents.can_view(leader_user, report) and documents.can_view(leader_user, feedback)
-    assert not documents.can_view(principal, report) and documents.can_view(principal, feedback)
-    assert not documents.can_view(jiwei, report) and documents.can_view(jiwei, feedback)
-    assert not documents.can_view(outsider, report) and not documents.can_view(outsider, feedback)
+    assert access.allows(leader_user, "view", report) and access.allows(leader_user, "view", feedback)
+    assert not access.allows(principal, "view", report) and access.allows(principal, "view", feedback)
+    assert not access.allows(jiwei, "view", report) and access.allows(jiwei, "view", feedback)
+    assert not access.allows(outsider, "view", report) and not access.allows(outsider, "view", feedback)

@@ -16,8 +16,8 @@ from rounds.models import MilestoneKind, Round, RoundStatus
 from rounds.tests.factories import AssignmentFactory, UnitFactory
 from xuncha.access.grants import sync_unit
 from xuncha.accounts.roles import Role
-from xuncha.core.errors import DomainError
 from xuncha.core.models import DocumentStatus
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from rectification.documents import plan_excel
 from rectification.models import Measure, MeasureKind, MeasureStatus, RectStatus
-from rectification.services import plan
-from xuncha.core.errors import DomainError
+from rectification.services import plan, plan_excel
+from xuncha.errors import DomainError
 
 from .test_plan_fixtures import make_world, new_measure
 

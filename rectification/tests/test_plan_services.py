@@ -7,7 +7,7 @@ import pytest
 from rectification.models import Commitment, CommitmentKind, Measure, MeasureKind, RectStatus
 from rectification.services import plan, signing
 from rectification.tests.factories import MeasureFactory, ProblemFactory
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 
 from .test_plan_fixtures import make_world, measure_values, new_measure

@@ -21,7 +21,7 @@ from rectification.services.publicity import (
     publication_withdraw,
 )
 from rectification.tests.test_closing import make_world
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 
 def _person(w, name="陈明"):

@@ -10,8 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from rectification.deadlines import second_month_end
-from rectification.documents.reports import may_view_version, render_version_pdf, version_context
+from rectification.documents.reports import render_version_pdf, version_context
 from rectification.models import (
     Measure,
     MeetingKind,
@@ -22,15 +21,17 @@ from rectification.models import (
     ReportVersion,
     VersionStatus,
 )
+from rectification.models.deadlines import second_month_end
 from rectification.services import reports as services
 from rectification.services.signing import content_sha256
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
 from rounds.services import unit_save
 from teams.tests.factories import TeamMemberFactory
+from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import PASSWORD, UserFactory
-from xuncha.core.errors import DomainError
 from xuncha.core.models import DocumentStatus, GeneratedDocument
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -530,5 +531,5 @@ def test_pdf_request_refusals_and_who_may_view_it(w):
     with pytest.raises(DomainError):
         services.version_pdf_request(version=version, by=w.stranger)
     for who in ("office", "leader", "member", "jiwei", "zuzhibu", "principal", "liaison"):
-        assert may_view_version(getattr(w, who), version), who
-    assert not may_view_version(w.stranger, version)
+        assert access.allows(getattr(w, who), "view_document", version), who
+    assert not access.allows(w.stranger, "view_document", version)

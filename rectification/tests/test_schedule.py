@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from rectification.deadlines import deadline_state, half_month_due_dates, second_month_end
 from rectification.models import ReportKind
+from rectification.models.deadlines import deadline_state, half_month_due_dates, second_month_end
 from rectification.services.schedule import report_schedule
 from rectification.tests.factories import MeasureFactory, RectificationFactory
 

@@ -18,10 +18,10 @@ from rectification.forms.closing import (
     WithdrawForm,
 )
 from rounds.models import RoundKind
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import run_service
+from xuncha.errors import DomainError
 
 from ..models import PublicationStatus, RectStatus
 from ..selectors import closing as selectors

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from rectification.forms.feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilter
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
+from xuncha.errors import DomainError
 
-from ..deadlines import deadline_state
 from ..models import RectStatus
+from ..models.deadlines import deadline_state
 from ..selectors import feedback as selectors
 from ..services import feedback as services
 from .common import get_rect, tab_context

@@ -23,9 +23,9 @@ from rectification.forms.plan import (
     PlanReturnForm,
 )
 from rounds.views.units import xlsx_response
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
+from xuncha.errors import DomainError
 
 from ..models import Commitment, CommitmentKind, Measure, RectStatus
 from ..selectors import plan as selectors

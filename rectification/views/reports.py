@@ -25,9 +25,9 @@ from rectification.forms.reports import (
     VersionForm,
 )
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
+from xuncha.errors import DomainError
 
 from ..models import MeetingKind, ReportVersion, VersionStatus
 from ..selectors import feedback as rect_selectors

@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
+from xuncha import access
 from xuncha.access.grants import sync_assignment
-from xuncha.core.errors import DomainError
 from xuncha.core.transitions import Transition, Workflow, transition
+from xuncha.errors import DomainError
 
 from ..models import (
     Announcement,
@@ -16,7 +17,6 @@ from ..models import (
     RoundStatus,
     UnitType,
 )
-from .guards import require_by
 from .units import recusal_reasons
 
 ONLY_OFFICE = "只有巡察办可以安排巡察任务"
@@ -54,7 +54,7 @@ def _validate(assignment: Assignment) -> None:
 
 
 def assignment_create(*, assignment: Assignment, by=None) -> Assignment:
-    require_by(by, "assign", assignment.round, message=ONLY_OFFICE)
+    access.check(by, "assign", assignment.round, message=ONLY_OFFICE)
     _validate(assignment)
     with transaction.atomic():
         assignment.save()
@@ -64,7 +64,7 @@ def assignment_create(*, assignment: Assignment, by=None) -> Assignment:
 
 def assignment_update(*, assignment: Assignment, by=None) -> Assignment:
     """Change mode, period or team of an assignment; the grants follow the team."""
-    require_by(by, "change", assignment, message=ONLY_OFFICE)
+    access.check(by, "change", assignment, message=ONLY_OFFICE)
     _validate(assignment)
     with transaction.atomic():
         assignment.save()
@@ -73,14 +73,14 @@ def assignment_update(*, assignment: Assignment, by=None) -> Assignment:
 
 
 def assignment_delete(*, assignment: Assignment, by=None) -> None:
-    require_by(by, "delete", assignment, message=ONLY_OFFICE)
+    access.check(by, "delete", assignment, message=ONLY_OFFICE)
     if assignment.round.status not in ASSIGNABLE_STATUSES:
         raise DomainError("进驻后不能取消巡察任务")
     assignment.delete()
 
 
 def announcement_save(*, announcement: Announcement, by=None) -> Announcement:
-    require_by(by, "edit_announcement", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
+    access.check(by, "edit_announcement", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
     if announcement.end_date < announcement.start_date:
         raise DomainError("受理截止日期不能早于受理开始日期")
     # A published announcement stays public while it is corrected; its history keeps every text.
@@ -101,7 +101,7 @@ ANNOUNCEMENT_FLOW = Workflow(
 
 
 def announcement_publish(*, announcement: Announcement, by) -> Announcement:
-    require_by(by, "publish", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
+    access.check(by, "publish", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
     if announcement.status == AnnouncementStatus.PUBLISHED:
         raise DomainError("公告已发布")
     if not announcement.phone.strip():
@@ -118,5 +118,5 @@ def announcement_publish(*, announcement: Announcement, by) -> Announcement:
 
 
 def announcement_withdraw(*, announcement: Announcement, by) -> Announcement:
-    require_by(by, "withdraw", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
+    access.check(by, "withdraw", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
     return transition(announcement, "withdraw", by=by, message="只有已发布的公告可以撤回")

@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from xuncha.core.errors import DomainError
+from xuncha import access
 from xuncha.core.transitions import Transition, Workflow, transition
+from xuncha.errors import DomainError
 
 from ..models import (
     AnnouncementStatus,
@@ -22,14 +23,13 @@ from ..models import (
     RoundTransition,
     Term,
 )
-from .guards import require_by
 
 ONLY_OFFICE = "只有巡察办可以管理巡察轮次"
 
 
 def term_save(*, term: Term, by=None) -> Term:
     """Save a term; marking it current unmarks the previous current term."""
-    require_by(by, "rounds.manage_terms", message="只有巡察办可以维护届次")
+    access.check(by, "rounds.manage_terms", message="只有巡察办可以维护届次")
     if term.end_date <= term.start_date:
         raise DomainError("届次的结束日期须晚于开始日期")
     with transaction.atomic():
@@ -63,7 +63,7 @@ def _validate_round(round: Round) -> None:
 
 def round_create(*, round: Round, by) -> Round:
     """Create a round in 筹备 with one empty milestone of each kind."""
-    require_by(by, "rounds.add_round", message=ONLY_OFFICE)
+    access.check(by, "rounds.add_round", message=ONLY_OFFICE)
     _validate_round(round)
     if round.status != RoundStatus.PREPARING:
         raise DomainError("新建的轮次须从“筹备”阶段开始")
@@ -77,7 +77,7 @@ def round_create(*, round: Round, by) -> Round:
 
 
 def round_update(*, round: Round, by) -> Round:
-    require_by(by, "change", round, message=ONLY_OFFICE)
+    access.check(by, "change", round, message=ONLY_OFFICE)
     if round.status == RoundStatus.DONE:
         raise DomainError("已完成的轮次不能修改")
     _validate_round(round)
@@ -88,7 +88,7 @@ def round_update(*, round: Round, by) -> Round:
 def milestone_update(
     *, milestone: Milestone, planned_date: date | None, actual_date: date | None, note: str = "", by
 ) -> Milestone:
-    require_by(by, "edit_milestones", milestone.round, message=ONLY_OFFICE)
+    access.check(by, "edit_milestones", milestone.round, message=ONLY_OFFICE)
     if milestone.round.status == RoundStatus.DONE:
         raise DomainError("已完成的轮次不能修改工作节点")
     if actual_date and actual_date > timezone.localdate():
@@ -265,7 +265,7 @@ def round_transition(*, round: Round, action: str, by, note: str = "") -> Round:
     spec = ROUND_ACTIONS.get(action)
     if spec is None:
         raise DomainError("未知的操作")
-    require_by(by, "transition", round, message=ONLY_OFFICE)
+    access.check(by, "transition", round, message=ONLY_OFFICE)
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.status != spec.source:

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from django.db import transaction
 from openpyxl import load_workbook
 
-from xuncha.core.errors import DomainError
+from xuncha import access
+from xuncha.errors import DomainError
 
 from ..models import Unit, UnitType
-from .guards import require_by
 from .units import ONLY_OFFICE, unit_save
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -317,7 +317,7 @@ def units_import(*, file, by) -> ImportResult:
     """Create or update units from an .xlsx sheet, matched by name. All rows or none.
 
     Raises UnitImportError listing every problem (by Excel row number) when any row is wrong."""
-    require_by(by, "rounds.import_units", message=ONLY_OFFICE)
+    access.check(by, "rounds.import_units", message=ONLY_OFFICE)
     rows = _read_file(file)
     if not rows:
         raise UnitImportError([ImportProblem(None, "表中没有数据：请从第2行起每行填写一个单位")])

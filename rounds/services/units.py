@@ -3,12 +3,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
+from xuncha import access
 from xuncha.access.grants import sync_unit, sync_unit_staff
 from xuncha.access.registry import model
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 from ..models import RoundStatus, Unit
-from .guards import require_by
 
 ONLY_OFFICE = "只有巡察办可以维护被巡察单位"
 
@@ -38,7 +38,7 @@ def unit_lineage(unit: Unit) -> Lineage:
 def unit_save(*, unit: Unit, staff=None, by=None) -> Unit:
     """Create or update a unit. Refuses a parent that would make a loop, or a move in the hierarchy
     that would put a serving cadre above or below a unit his team inspects (回避)."""
-    require_by(by, "rounds.manage_units", message=ONLY_OFFICE)
+    access.check(by, "rounds.manage_units", message=ONLY_OFFICE)
     old_parent_id = Unit.objects.filter(pk=unit.pk).values_list("parent_id", flat=True).first() if unit.pk else None
     if unit.pk and unit.parent_id:
         if unit.parent_id == unit.pk or unit.parent_id in unit_lineage(unit).descendants:
@@ -58,7 +58,7 @@ def unit_save(*, unit: Unit, staff=None, by=None) -> Unit:
 
 def unit_set_staff(*, unit: Unit, users, by=None) -> None:
     """Set a department's receiving accounts; what was sent or handed to it follows the new staff."""
-    require_by(by, "rounds.manage_units", message=ONLY_OFFICE)
+    access.check(by, "rounds.manage_units", message=ONLY_OFFICE)
     unit.staff.set(users)
     sync_unit_staff(unit)
 

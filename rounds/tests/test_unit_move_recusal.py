@@ -4,7 +4,7 @@ from rounds.models import UnitType
 from rounds.services import unit_save
 from rounds.tests.factories import AssignmentFactory, UnitFactory
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.views import View
 from rounds.forms.rounds import AnnouncementForm, AssignmentFilter, AssignmentForm
 from rounds.selectors import rounds as selectors
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
+from xuncha.errors import DomainError
 
 from ..models import Announcement, AnnouncementStatus, Assignment, Round
 from ..services import (

@@ -10,9 +10,9 @@ from django.views import View
 from rounds.forms.rounds import MilestoneFormSet, RoundFilter, RoundForm
 from rounds.selectors import rounds as selectors
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
+from xuncha.errors import DomainError
 
 from ..models import TEAM_EDITABLE_STATUSES, RoundStatus
 from ..services import milestone_update, round_action_checks, round_create, round_transition, round_update

@@ -9,8 +9,8 @@ from django.views import View
 from rounds.forms.units import CoverageFilter, TermForm
 from rounds.selectors import units as selectors
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.views import PageAccessMixin
+from xuncha.errors import DomainError
 
 from ..documents.terms import coverage_export_workbook
 from ..documents.xlsx import xlsx_response

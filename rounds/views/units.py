@@ -10,8 +10,8 @@ from django.views import View
 from rounds.forms.units import UnitFilter, UnitForm, UnitImportForm
 from rounds.selectors import units as selectors
 from xuncha import access
-from xuncha.core.errors import DomainError
 from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin
+from xuncha.errors import DomainError
 
 from ..documents.units import units_export_workbook, units_import_template
 from ..documents.xlsx import xlsx_response  # also sends rectification's sheets

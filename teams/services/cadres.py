@@ -3,9 +3,9 @@
 from django.db import transaction
 
 from rounds.models import RoundStatus
-from rounds.services.guards import require_by
+from xuncha import access
 from xuncha.access.grants import sync_team
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 from ..models import Cadre
 from .recusal import recusal_reasons, team_units
@@ -16,9 +16,9 @@ ONLY_OFFICE = "只有巡察办可以维护巡察干部库"
 
 def cadre_save(*, cadre: Cadre, by=None) -> Cadre:
     if cadre.pk:
-        require_by(by, "change", cadre, message=ONLY_OFFICE)
+        access.check(by, "change", cadre, message=ONLY_OFFICE)
     else:
-        require_by(by, "teams.add_cadre", message=ONLY_OFFICE)
+        access.check(by, "teams.add_cadre", message=ONLY_OFFICE)
     if cadre.user_id and Cadre.objects.filter(user_id=cadre.user_id).exclude(pk=cadre.pk).exists():
         raise DomainError("该登录账号已关联其他巡察干部")
     if cadre.pk:

@@ -3,9 +3,9 @@
 from django.db import IntegrityError, transaction
 
 from rounds.models import TEAM_EDITABLE_STATUSES, Round
-from rounds.services.guards import require_by
+from xuncha import access
 from xuncha.access.grants import sync_team
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 from ..models import Cadre, MemberRole, Team, TeamMember
 from .recusal import recusal_reasons, team_units
@@ -20,7 +20,7 @@ def _check_round_editable(round: Round) -> None:
 
 def team_create(*, round: Round, note: str = "", by=None) -> Team:
     """Create the next numbered team of the round (第一巡察组, 第二巡察组, …)."""
-    require_by(by, "form_teams", round, message=ONLY_OFFICE)
+    access.check(by, "form_teams", round, message=ONLY_OFFICE)
     _check_round_editable(round)
     with transaction.atomic():
         last = round.teams.select_for_update().order_by("-number").values_list("number", flat=True).first()
@@ -28,7 +28,7 @@ def team_create(*, round: Round, note: str = "", by=None) -> Team:
 
 
 def team_update(*, team: Team, note: str, by=None) -> Team:
-    require_by(by, "change", team, message=ONLY_OFFICE)
+    access.check(by, "change", team, message=ONLY_OFFICE)
     _check_round_editable(team.round)
     team.note = note
     team.save()
@@ -36,7 +36,7 @@ def team_update(*, team: Team, note: str, by=None) -> Team:
 
 
 def team_delete(*, team: Team, by=None) -> None:
-    require_by(by, "delete", team, message=ONLY_OFFICE)
+    access.check(by, "delete", team, message=ONLY_OFFICE)
     _check_round_editable(team.round)
     if team.assignments.exists():
         raise DomainError(f"{team.name}已分配被巡察单位，请先取消其巡察任务")
@@ -44,7 +44,7 @@ def team_delete(*, team: Team, by=None) -> None:
 
 
 def team_member_add(*, team: Team, cadre: Cadre, role: str, duty: str = "", by=None) -> TeamMember:
-    require_by(by, "change_members", team, message=ONLY_OFFICE)
+    access.check(by, "change_members", team, message=ONLY_OFFICE)
     _check_round_editable(team.round)
     if not cadre.is_available:
         raise DomainError(f"{cadre.name}目前不可抽调")
@@ -66,7 +66,7 @@ def team_member_add(*, team: Team, cadre: Cadre, role: str, duty: str = "", by=N
 
 
 def team_member_update(*, member: TeamMember, role: str, duty: str, by=None) -> TeamMember:
-    require_by(by, "change_members", member.team, message=ONLY_OFFICE)
+    access.check(by, "change_members", member.team, message=ONLY_OFFICE)
     _check_round_editable(member.team.round)
     if (
         role == MemberRole.LEADER
@@ -81,7 +81,7 @@ def team_member_update(*, member: TeamMember, role: str, duty: str, by=None) -> 
 
 def team_member_remove(*, member: TeamMember, by=None) -> None:
     team = member.team
-    require_by(by, "change_members", team, message=ONLY_OFFICE)
+    access.check(by, "change_members", team, message=ONLY_OFFICE)
     _check_round_editable(team.round)
     with transaction.atomic():
         member.delete()

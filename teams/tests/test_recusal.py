@@ -8,7 +8,7 @@ from rounds.tests.factories import AssignmentFactory, RoundFactory, UnitFactory
 from teams.models import MemberRole, TeamMember
 from teams.services import recusal_reasons, team_member_add
 from teams.tests.factories import CadreFactory, TeamFactory
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from teams.services import cadre_save, team_member_add
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
 from xuncha import access
 from xuncha.accounts.roles import Role
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

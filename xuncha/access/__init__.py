@@ -8,6 +8,8 @@
     allows(user, action, obj=None)        the same question as a bool (for buttons; never for guards)
     get_visible(user, Model, **lookup)    fetch one object through the scope: NotFound if not visible
     decisions(user, obj, *actions)        {action: bool} for a template, decided here
+    check(by, action, obj, message=…)     a service's guard: Forbidden(message) unless `by` may (by=None
+                                          is the system); a service answers with a reason, never a 404
 
 Views and services call these; templates receive the answers. The rules themselves live in
 `xuncha.access.rules`, one module per app, and the object grants (django-guardian rows) in
@@ -19,7 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from xuncha.core.errors import DomainError
+from xuncha.accounts.roles import roles_of
+from xuncha.errors import DomainError
 
 # Importing the rules registers them; they import no app, so this cannot make a cycle.
 from . import grants, registry, rules  # noqa: F401
@@ -28,6 +31,8 @@ from .rules.common import own_unit_ids, team_ids_of, team_role_of
 from .rules.rectification import rect_role, sees_internal
 
 __all__ = [
+    "check",
+    "decision_key",
     "grants",
     "own_units",
     "rect_role",
@@ -143,6 +148,16 @@ def require(user, action: str, obj: Model | None = None, *, message: str = "无�
     return obj
 
 
+def check(by, action: str, obj: Model | None = None, *, message: str) -> None:
+    """A service's guard: refuse with `Forbidden(message)` (a DomainError in the service's words) unless
+    `by` may do `action` (to `obj`), also when he may not even see the object — a service answers its
+    caller with a reason; the views have answered 404 before, fetching through `get_visible`.
+
+    `by=None` is the system (a Celery task, the demo, a data migration), which acts for nobody."""
+    if by is not None and not allows(by, action, obj):
+        raise Forbidden(message)
+
+
 def get_visible(user, model_or_qs, action: str = "view", **lookup):
     """One object fetched through the user's scope: NotFound if it does not exist or is not his to see."""
     qs = restrict(user, model_or_qs, "view")
@@ -158,6 +173,12 @@ def get_visible(user, model_or_qs, action: str = "view", **lookup):
 def decisions(user, obj: Model | None, *actions: str) -> dict[str, bool]:
     """What a template needs to know: {action: allowed}. Page rules when obj is None."""
     return {action: allows(user, action, obj) for action in actions}
+
+
+def decision_key(user) -> str:
+    """What a user's decisions rest on besides data (his object grants and team places are rows, which
+    the caches track): his roles. A cache of what a user may see keys on this."""
+    return ",".join(sorted(roles_of(user)))
 
 
 def own_units(user) -> QuerySet:

@@ -1,4 +1,5 @@
-"""Roles are Django groups. This module is the one place that names them."""
+"""Roles are Django groups. This module is the one place that names them; what a role may do is
+`xuncha.access`'s to decide (its `roles` module holds the predicates)."""
 
 from django.contrib.auth.models import Group
 from django.db import models
@@ -28,28 +29,3 @@ def roles_of(user) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._role_names = cached
     return cached
-
-
-# --- deprecated: role predicates outside `xuncha.access` ----------------------------------------------
-# The predicates below are `xuncha.access.roles`'s (the only module that should ask them). They stay here
-# only for the callers other apps still had when the refactor of issue #11 started (rounds, teams, clues,
-# rectification views/services/selectors); they cannot re-export `xuncha.access.roles`, which imports this
-# module. Remove them once `grep -rn "accounts.roles import" --include=*.py` finds none of them outside
-# `xuncha/access/`.
-
-
-def has_role(user, *roles: str) -> bool:
-    return bool(roles_of(user) & set(roles))
-
-
-def is_office(user) -> bool:
-    return has_role(user, Role.OFFICE) or getattr(user, "is_superuser", False)
-
-
-def is_leader(user) -> bool:
-    return has_role(user, Role.LEADER)
-
-
-def sees_all_rounds(user) -> bool:
-    """The office and the leadership see every round; the leadership only reads."""
-    return is_office(user) or is_leader(user)

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models
 
-from xuncha.accounts.roles import roles_of
+from xuncha import access
 
 T = TypeVar("T")
 
@@ -123,7 +123,7 @@ def visibility_key(user, filters: dict | None = None) -> tuple:
     withdrawn changes what he sees without any history row) and the filters (model instances by pk).
     His team memberships and object grants are data: the ledgers track their tables. Cheaper than the
     compiled SQL of the query as a key, and as exact."""
-    parts = [getattr(user, "pk", None), ",".join(sorted(roles_of(user)))]
+    parts = [getattr(user, "pk", None), access.decision_key(user)]
     for name, value in sorted((filters or {}).items()):
         parts.append(f"{name}={getattr(value, 'pk', value)!r}")
     return tuple(parts)

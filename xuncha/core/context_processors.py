@@ -1,4 +1,4 @@
-"""The left navigation and the inbox count in the top bar.
+"""The left navigation (the inbox count in the top bar is `xuncha.notifications.context_processors`).
 
 Which items a user sees is `xuncha.access`'s answer (the page rules "nav.<item>" in
 `xuncha.access.rules.core`); the menu built from those answers is kept once per process for each set
@@ -9,7 +9,6 @@ import functools
 from django.urls import reverse
 
 from xuncha import access
-from xuncha.notifications.models import Notification
 
 # (label, url name, active key, page rule or None for every user), in the order of the menu.
 NAV = (
@@ -45,10 +44,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     shown = frozenset(rule for *_, rule in NAV if rule is not None and access.allows(user, rule))
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return {
         "nav_items": _menu(shown),
-        "inbox_unread": unread,
         "can_manage": access.allows(user, "office"),
     }
 

@@ -5,8 +5,8 @@ its `tasks` imports: Celery's autodiscovery imports those in every worker, and t
 kind it has not seen yet by importing the apps' `tasks` modules once (`known`).
 
 Who may see a document of a kind is its subject's question: by default whoever may see the subject
-(`access.allows(user, "view", subject)`), or another action on the subject (`view_action=`), or the
-kind's own predicate (`can_view=`). The decision is the access rule of `core.generateddocument`
+(`access.allows(user, "view", subject)`), or another action on the subject (`view_action=`), an
+access rule of the subject's model. The decision is the access rule of `core.generateddocument`
 (`xuncha.access.rules.core`); this module only declares it.
 """
 
@@ -50,13 +50,11 @@ def register(
     *,
     label: str,
     render: Callable[[GeneratedDocument], bytes],
-    can_view: Callable[[object, object], bool] | None = None,
     view_action: str = "view",
     fmt: str = "docx",
 ) -> DocumentKind:
     """Declare a kind of document. Registering the same kind again replaces it (module reloads)."""
-    if can_view is None:
-        can_view = functools.partial(_subject_allows, view_action)
+    can_view = functools.partial(_subject_allows, view_action)
     entry = DocumentKind(kind=kind, label=label, render=render, can_view=can_view, fmt=fmt)
     _REGISTRY[kind] = entry
     document_viewers(kind, can_view)

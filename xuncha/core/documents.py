@@ -14,10 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 
-from xuncha import access
-
 from . import tasks
-from .document_kinds import CONTENT_TYPES, DocumentKind, kind_of, known, register
+from .document_kinds import CONTENT_TYPES, DocumentKind, kind_of, register
 from .models import DocumentStatus, GeneratedDocument
 from .rendering import (
     DOCUMENT_FLOW,
@@ -35,7 +33,6 @@ __all__ = [
     "STUCK_QUEUED_AFTER",
     "STUCK_RENDERING_AFTER",
     "DocumentKind",
-    "can_view",
     "document_render",
     "document_request",
     "document_retry",
@@ -44,13 +41,6 @@ __all__ = [
     "kind_of",
     "register",
 ]
-
-
-def can_view(user, document: GeneratedDocument) -> bool:
-    """Whoever may see the subject (a batch, a finding…) may see its documents; nobody else. Asked of
-    `xuncha.access` (the rule of `core.generateddocument`), once the document's kind is known here."""
-    known(document.kind)
-    return access.allows(user, "view", document)
 
 
 def documents_of(subject) -> QuerySet:

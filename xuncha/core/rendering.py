@@ -10,8 +10,9 @@ from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
 
+from xuncha.errors import DomainError
+
 from .document_kinds import kind_of
-from .errors import DomainError
 from .models import DocumentStatus, GeneratedDocument
 from .transitions import Transition, Workflow, transition, transition_each
 

@@ -28,8 +28,8 @@ from django.db import transaction
 from django.db.models import Model
 
 from xuncha import access
+from xuncha.errors import DomainError
 
-from .errors import DomainError
 from .services import as_history_user
 
 REASON_MAX = 100  # django-simple-history's history_change_reason column

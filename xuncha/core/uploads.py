@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .errors import DomainError
+from xuncha.errors import DomainError
 
 # Documents, images and archives an inspection team or a citizen may reasonably send.
 ALLOWED_EXTENSIONS = {

@@ -10,9 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from xuncha import access
+from xuncha.errors import DomainError
 
 from . import documents
-from .errors import DomainError
 from .models import DocumentStatus, GeneratedDocument
 
 
@@ -61,7 +61,7 @@ def run_service(request, func, *, success: str | None = None, **kwargs):
 
 def _visible_document(user, pk: int) -> GeneratedDocument:
     document = get_object_or_404(GeneratedDocument.objects.select_related("content_type"), pk=pk)
-    if not documents.can_view(user, document):
+    if not access.allows(user, "view", document):
         raise access.NotFound("core.generateddocument")
     return document
 

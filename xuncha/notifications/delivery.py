@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from xuncha.core.errors import DomainError
 from xuncha.core.transitions import Transition, Workflow, transition
+from xuncha.errors import DomainError
 
 from .models import EmailStatus, Notification
 

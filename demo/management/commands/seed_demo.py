@@ -22,7 +22,7 @@ from rounds.models import (
 )
 from teams.models import Cadre, Team, TeamMember
 from xuncha.accounts.models import User
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 
 def summary() -> dict[str, int]:

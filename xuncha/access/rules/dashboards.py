@@ -1,6 +1,6 @@
 """The leadership dashboards, quality evaluation and common-problem analysis, and the workbench."""
 
-from ..registry import model, page, scope
+from ..registry import model, page, rule, scope
 from ..roles import Role, has_role, is_office, is_supervisor, sees_all_rounds
 
 # --- 领导驾驶舱: the figures ---------------------------------------------------------------------------
@@ -72,3 +72,10 @@ def workbench_team(user) -> bool:
 def workbench_unit(user) -> bool:
     """An inspected unit's own users."""
     return has_role(user, Role.UNIT)
+
+
+@rule("rounds.term", "view_thematic")
+@rule("rounds.round", "view_thematic")
+def view_thematic(user, subject) -> bool:
+    """A 专题报告 of a term or a round: for whom may read the 专题报告 (it names units and their problems)."""
+    return evaluation(user)

@@ -250,3 +250,9 @@ def submit_version(user, version) -> bool:
 @rule("rectification.reportversion", "sign")
 def sign_version(user, version) -> bool:
     return sign(user, version.report.rectification)
+
+
+@rule("rectification.reportversion", "view_document")
+def view_version_document(user, version) -> bool:
+    """The PDF of a submitted or signed version (only those are rendered): whoever sees the rectification."""
+    return view_rect(user, version.report.rectification)

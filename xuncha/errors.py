@@ -1,3 +1,9 @@
+"""The refusal every layer shares: a rule of the work said no, in words the user reads.
+
+At the bottom of the layers (below `xuncha.access`, whose `Forbidden` is one), so that any module may
+raise it and any view may show it."""
+
+
 class DomainError(Exception):
     """A rule of the inspection work refused an action. The message is shown to the user as is."""
 

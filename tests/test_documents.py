@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rounds.tests.factories import UnitFactory
+from xuncha.access.registry import rule as access_rule
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.core import documents, tasks
-from xuncha.core.errors import DomainError
 from xuncha.core.models import DocumentStatus, GeneratedDocument
+from xuncha.errors import DomainError
 
 KIND = "test_note"
 BROKEN = {"on": False}
@@ -26,11 +27,13 @@ def render_note(document) -> bytes:
     return f"NOTE {document.subject.name}".encode()
 
 
+@access_rule("rounds.unit", "read_test_note")
 def may_see_unit(user, unit) -> bool:
     return user.username == "allowed"
 
 
-documents.register(KIND, label="测试文书", render=render_note, can_view=may_see_unit, fmt="docx")
+# Who may see a document of a kind is an access rule on its subject, named by the kind.
+documents.register(KIND, label="测试文书", render=render_note, view_action="read_test_note", fmt="docx")
 
 
 @pytest.fixture(autouse=True)

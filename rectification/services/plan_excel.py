@@ -1,4 +1,4 @@
-"""The rectification plan as a spreadsheet (整改台账): export, and the reading half of the import.
+"""The rectification plan as a spreadsheet (整改台账): the format the plan service exports and imports.
 
 One row per measure; several rows may share a problem number. A problem without measures gets one row
 with just its number and title, for the unit to fill in. The 状态 and 销号时间 columns on the right are
@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from rectification.models import Measure, MeasureKind
-from xuncha.core.errors import DomainError
+from xuncha.errors import DomainError
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_ROWS = 2000
