@@ -8,22 +8,17 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from clues.forms import ListFilter
+from clues.forms import ListFilter, with_blank
 from clues.models import Disposition, Lead
 from rounds.models import Round
 from teams.models import Team
 from xuncha.core.forms import style_fields
 
-
-def _any(label: str, choices) -> list:
-    return [("", label), *choices]
-
-
 # --- dispositions -------------------------------------------------------------------------------------
 
 
 class DispositionProposeForm(forms.Form):
-    disposition = forms.ChoiceField(label="处置方式", choices=_any("请选择", Disposition.choices))
+    disposition = forms.ChoiceField(label="处置方式", choices=with_blank("请选择", Disposition.choices))
     reason = forms.CharField(
         label="处置理由",
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from clues.forms import ListFilter
+from clues.forms import ListFilter, with_blank
 from clues.models import (
     Channel,
     Lead,
@@ -51,10 +51,6 @@ def _style(fields, *, small: bool = False) -> None:
             f.widget.attrs.setdefault("class", "form-check-input")
 
 
-def _any(label: str, choices) -> list:
-    return [("", label), *choices]
-
-
 # --- files ----------------------------------------------------------------------------------------------
 
 
@@ -62,10 +58,10 @@ def _any(label: str, choices) -> list:
 
 
 class LeadForm(forms.Form):
-    channel = forms.ChoiceField(label="来源渠道", choices=_any("请选择", Channel.choices))
+    channel = forms.ChoiceField(label="来源渠道", choices=with_blank("请选择", Channel.choices))
     partner_department = forms.ChoiceField(
         label="移送部门",
-        choices=_any("—", PartnerDepartment.choices),
+        choices=with_blank("—", PartnerDepartment.choices),
         required=False,
         help_text="来源为“部门移送”（情况通报）时必选",
     )
@@ -147,7 +143,7 @@ class TriageForm(forms.Form):
         widget=forms.RadioSelect,
     )
     category = forms.ChoiceField(
-        label="不属受理范围类别", choices=_any("请选择", OutOfScope.choices), required=False
+        label="不属受理范围类别", choices=with_blank("请选择", OutOfScope.choices), required=False
     )
     handed_to = DepartmentChoiceField(
         label="归口办理部门",

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 
-from clues.forms import ListFilter
+from clues.forms import ListFilter, with_blank
 from clues.models import (
     DisciplineForm,
     HandlingResult,
@@ -25,10 +25,6 @@ from clues.models.intake import TRANSFER_DISPOSITIONS
 from clues.services.transfers import DEFAULT_DEADLINE_DAYS, DUE_SOON_DAYS, MAX_DEADLINE_DAYS, OPEN_STATUSES
 from rounds.models import Round, Unit
 from xuncha.core.forms import style_fields
-
-
-def _any(label: str, choices) -> list:
-    return [("", label), *choices]
 
 
 def _round_label(round) -> str:
@@ -141,7 +137,7 @@ class BatchFilter(ListFilter):
 
 
 class ItemResultForm(forms.Form):
-    result = forms.ChoiceField(label="办理结果", choices=_any("请选择", HandlingResult.choices))
+    result = forms.ChoiceField(label="办理结果", choices=with_blank("请选择", HandlingResult.choices))
     note = forms.CharField(
         label="办理情况",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -166,9 +162,9 @@ class PersonForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=_any("请选择", FORM_CHOICES),
+        choices=with_blank("请选择", FORM_CHOICES),
     )
-    sanction = forms.ChoiceField(label="处理方式", required=False, choices=_any("请选择", Sanction.choices))
+    sanction = forms.ChoiceField(label="处理方式", required=False, choices=with_blank("请选择", Sanction.choices))
     detail = forms.CharField(label="具体处理", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):

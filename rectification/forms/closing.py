@@ -18,9 +18,8 @@ from rectification.models import (
     Rating,
     measure_deadline_q,
 )
+from xuncha.core.filters import ListFilter
 from xuncha.core.forms import style_fields
-
-from .lists import ListFilter
 
 
 def _any(label: str, choices) -> list:
@@ -33,7 +32,7 @@ DEADLINE_FILTERS = [("overdue", "已逾期"), ("due-soon", "7日内到期"), ("n
 class LedgerFilter(ListFilter):
     """The ledger's filter bar (对账销号)."""
 
-    placeholder = "措施、问题或责任部门"
+    placeholders = {"q": "措施、问题或责任部门"}
 
     q = django_filters.CharFilter(label="搜索", max_length=100, method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=MeasureStatus.choices, empty_label="全部状态")
@@ -119,7 +118,7 @@ class WithdrawForm(forms.Form):
 class PublicFilter(ListFilter):
     """社会公开: the public list's search box."""
 
-    placeholder = "标题、单位名称"
+    placeholders = {"q": "标题、单位名称"}
 
     q = django_filters.CharFilter(label="搜索", max_length=100, method="search")
 

@@ -9,9 +9,8 @@ from django import forms
 
 from rectification.models import Rectification, RectStatus
 from rounds.models import Round
+from xuncha.core.filters import ListFilter
 from xuncha.core.forms import style_fields
-
-from .lists import ListFilter
 
 
 class DateInput(forms.DateInput):
@@ -24,7 +23,7 @@ class DateInput(forms.DateInput):
 class RectFilter(ListFilter):
     """The rectification list's filter bar."""
 
-    placeholder = "被巡察单位名称"
+    placeholders = {"q": "被巡察单位名称"}
 
     q = django_filters.CharFilter(label="被巡察单位", max_length=100, method="search")
     round = django_filters.ModelChoiceFilter(

@@ -10,9 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rectification.models import Measure, MeasureKind, MeasureStatus, measure_deadline_q
+from xuncha.core.filters import ListFilter
 from xuncha.core.forms import style_fields
-
-from .lists import ListFilter
 
 DUE_CHOICES = [("", "全部时限"), ("soon", "7日内到期"), ("overdue", "已逾期")]
 
@@ -119,7 +118,7 @@ class PlanReturnForm(forms.Form):
 class MeasureFilter(ListFilter):
     """The plan page's filter bar (the measures; the problems follow them)."""
 
-    placeholder = "问题、措施、责任人"
+    placeholders = {"q": "问题、措施、责任人"}
 
     q = django_filters.CharFilter(label="搜索", max_length=100, method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=MeasureStatus.choices, empty_label="全部状态")

@@ -10,9 +10,8 @@ from django import forms
 
 from rectification.models import ProgressLevel, ReportVersion, VersionStatus
 from rounds.models import Round
+from xuncha.core.filters import ListFilter
 from xuncha.core.forms import MultipleFileField, style_fields
-
-from .lists import ListFilter
 
 
 class VersionForm(forms.Form):
@@ -142,7 +141,7 @@ class SupervisionFilter(ListFilter):
     """整改监督: the filter bar over the latest sent versions (the unit and the round also narrow the
     overdue reports and the count above the list, see `selectors.reports.supervision_rects`)."""
 
-    placeholder = "被巡察单位名称"
+    placeholders = {"q": "被巡察单位名称"}
 
     q = django_filters.CharFilter(label="单位", field_name="report__rectification__unit__name", lookup_expr="icontains")
     round = django_filters.ModelChoiceFilter(

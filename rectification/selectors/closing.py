@@ -47,7 +47,7 @@ def ledger_measures(rect, filters):
     # problems by index instead of hashing every problem of the county (EXPLAIN at volume L: a seq scan
     # of 16,945 problems, 15 ms; with it, an index scan of the rectification's own, 1 ms; BENCHMARKS.md).
     measures = rect.measures.filter(problem__rectification=rect).select_related("problem", "closed_by")
-    measures = filters.apply(measures)
+    measures = filters.narrow(measures)
     return measures.order_by("problem__seq", "seq")
 
 

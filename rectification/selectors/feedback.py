@@ -38,7 +38,7 @@ def rounds_of(rects):
 def rect_list(user, filters):
     """The rectifications the user may see, narrowed by the list's `RectFilter`, with their measure
     counts and next report due."""
-    rects = filters.apply(visible_rectifications(user).select_related("round__term", "unit", "team"))
+    rects = filters.narrow(visible_rectifications(user).select_related("round__term", "unit", "team"))
     return rects.annotate(
         measure_total=Count("measures", distinct=True),
         measure_closed=Count("measures", filter=Q(measures__status=MeasureStatus.CLOSED), distinct=True),

@@ -11,7 +11,7 @@ from ..models import Commitment, Measure, MeasureStatus, Problem, measure_deadli
 
 def plan_measures(rect, filters):
     """The rectification's measures narrowed by the plan page's `MeasureFilter`, in order."""
-    return filters.apply(rect.measures.select_related("problem")).order_by("problem__seq", "seq")
+    return filters.narrow(rect.measures.select_related("problem")).order_by("problem__seq", "seq")
 
 
 def plan_problems(rect, only=None):

@@ -34,11 +34,11 @@ def public():
 
 def publication_list(filters):
     """党内公开: what the office published, in both scopes, narrowed by the list's `PublicationFilter`."""
-    return filters.apply(published())
+    return filters.narrow(published())
 
 
 def public_list(filters):
-    return filters.apply(public())
+    return filters.narrow(public())
 
 
 def public_get(pk) -> Publication:

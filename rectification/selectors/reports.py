@@ -133,7 +133,7 @@ def supervision_versions(user, rects, filters):
         .select_related("report__rectification__unit", "report__rectification__round", "submitted_by")
         .order_by("-submitted_at", "-pk")
     )
-    versions = filters.apply(versions)
+    versions = filters.narrow(versions)
     return versions
 
 

@@ -67,7 +67,7 @@ def ledger(request, pk):
         measures,
         LEDGER_PAGE_SIZE,
         tracked=selectors.LEDGER_TRACKED,
-        key=("rect-ledger", rect.pk, *sorted(filters.values.items())),
+        key=("rect-ledger", rect.pk, *sorted(filters.chosen().items())),
         deferred_join=False,
     ).get_page(request.GET.get("page"))
     rows = selectors.ledger_rows(rect, list(page.object_list))
@@ -79,7 +79,7 @@ def ledger(request, pk):
     context = tab_context(rect, "ledger") | {
         "filter": filters,
         "page_obj": page,
-        "filtered": bool(filters.values),
+        "filtered": bool(filters.chosen()),
         "stats": stats,
         "office": office,
         "actionable": office and rect.status == RectStatus.IN_PROGRESS,

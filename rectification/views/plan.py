@@ -49,7 +49,7 @@ class PlanView(LoginRequiredMixin, View):
     def get(self, request, pk):
         rect = get_rect(request, pk)
         filters = MeasureFilter(request.GET)
-        filtered = bool(filters.values)
+        filtered = bool(filters.chosen())
         measures = list(selectors.plan_measures(rect, filters))
         by_problem: dict[int, list[Measure]] = {}
         for measure in measures:

@@ -20,7 +20,7 @@ def publications(request):
     return render(
         request,
         "rectification/publication_list.html",
-        {"filter": filters, "page_obj": page, "filtered": bool(filters.values), "nav_active": "publications"},
+        {"filter": filters, "page_obj": page, "filtered": bool(filters.chosen()), "nav_active": "publications"},
     )
 
 

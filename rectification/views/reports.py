@@ -410,7 +410,7 @@ class SupervisionView(LoginRequiredMixin, View):
         rounds = rect_selectors.rounds_of(rects).order_by("-planned_start")
         filters = SupervisionFilter(request.GET, rounds=rounds)
         versions = selectors.supervision_versions(user, rects, filters)
-        rects = selectors.supervision_rects(rects, filters.values)
+        rects = selectors.supervision_rects(rects, filters.chosen())
         page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
         overdue = selectors.overdue_reports(rects)
         return render(

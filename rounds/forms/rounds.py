@@ -30,6 +30,7 @@ from rounds.selectors.rounds import (
     round_search,
     team_filter_choices,
 )
+from xuncha.core.filters import ListFilter
 
 
 class DateInput(forms.DateInput):
@@ -229,22 +230,16 @@ class AnnouncementForm(ServiceModelForm):
 # apply: the way the hand-written filter forms behaved.
 
 
-class _Filter(django_filters.FilterSet):
-    placeholders: dict[str, str] = {}
+class _Filter(ListFilter):
+    widget_style = None  # full-size widgets, check boxes styled too (_style)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self.form.fields)
-        for name, text in self.placeholders.items():
-            self.form.fields[name].widget.attrs["placeholder"] = text
 
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(**{self.search_path: value}) if value else queryset
-
-    @property
-    def filtered(self) -> bool:
-        return any(self.data.get(name) for name in self.filters) if self.is_bound else False
 
 
 class RoundFilter(_Filter):

@@ -9,6 +9,7 @@ from rounds.selectors.units import COVERAGE_STATUSES, unit_parent_choices_for
 from rounds.services.unit_import import MAX_FILE_SIZE, phone_problem
 from rounds.services.units import unit_lineage
 from xuncha.access.rules.rounds import unit_accounts
+from xuncha.core.filters import ListFilter
 
 
 def bootstrap(form: forms.Form) -> None:
@@ -102,8 +103,11 @@ class UnitForm(forms.ModelForm):
         return self._clean_phone("office_phone")
 
 
-class UnitFilter(django_filters.FilterSet):
+class UnitFilter(ListFilter):
     """Search and filters above the unit list."""
+
+    widget_style = None  # styled by bootstrap() below
+    placeholders = {"q": "单位名称、负责人或联络员"}
 
     q = django_filters.CharFilter(method="search", label="关键词")
     unit_type = django_filters.ChoiceFilter(
@@ -124,7 +128,6 @@ class UnitFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget.attrs["placeholder"] = "单位名称、负责人或联络员"
         bootstrap(self.form)
 
     def search(self, queryset, name, value):
@@ -197,8 +200,11 @@ class TermForm(forms.ModelForm):
         return data
 
 
-class CoverageFilter(django_filters.FilterSet):
+class CoverageFilter(ListFilter):
     """Search and filters above a term's coverage list (the units annotated by `coverage_units`)."""
+
+    widget_style = None  # styled by bootstrap() below
+    placeholders = {"q": "单位或上级单位名称"}
 
     q = django_filters.CharFilter(method="search", label="关键词")
     unit_type = django_filters.ChoiceFilter(choices=UnitType.choices, empty_label="全部类型", label="单位类型")
@@ -212,7 +218,6 @@ class CoverageFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget.attrs["placeholder"] = "单位或上级单位名称"
         bootstrap(self.form)
 
     def filter_queryset(self, queryset):

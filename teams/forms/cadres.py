@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from rounds.models import Unit
+from xuncha.core.filters import ListFilter
 
 from ..models import Cadre
 from ..selectors import cadre_home_units, cadre_specialties, linkable_users
@@ -44,8 +45,11 @@ class CadreForm(forms.ModelForm):
         user_field.label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
 
 
-class CadreFilter(django_filters.FilterSet):
+class CadreFilter(ListFilter):
     """Search and filters above the cadre pool."""
+
+    widget_style = ""
+    placeholders = {"q": "姓名、专长或职务"}
 
     q = django_filters.CharFilter(method="search", label="关键词")
     home_unit = django_filters.ModelChoiceFilter(
@@ -62,12 +66,6 @@ class CadreFilter(django_filters.FilterSet):
         model = Cadre
         fields = ["q", "home_unit", "specialty", "available"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget.attrs["placeholder"] = "姓名、专长或职务"
-        for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -165,6 +165,9 @@ def get_visible(user, model_or_qs, action: str = "view", **lookup):
         obj = qs.get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise NotFound(qs.model._meta.label_lower) from None
+    # Fetched through the scope: seen. Later questions about it (a button's `allows`) need no query.
+    if _authenticated(user):
+        _cache(user)[(obj._meta.label_lower, obj.pk, "view")] = True
     if action != "view":
         require(user, action, obj)
     return obj

@@ -2,12 +2,15 @@
 
 import django_filters
 
-from xuncha.core.forms import style_fields
+from xuncha.core.filters import ListFilter
 
 from .models import Notification
 
 
-class InboxFilter(django_filters.FilterSet):
+class InboxFilter(ListFilter):
+    widget_style = ""
+    placeholders = {"q": "搜索标题"}
+
     q = django_filters.CharFilter(method="search", label="标题")
     show = django_filters.ChoiceFilter(
         choices=[("unread", "未读")], method="unread", empty_label="全部", label="状态"
@@ -16,11 +19,6 @@ class InboxFilter(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["q", "show"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget.attrs["placeholder"] = "搜索标题"
-        style_fields(self.form.fields)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -20,10 +20,12 @@ Who acts on what:
   report results (`acknowledge`, `report_result`).
 """
 
-from ..grants import granted
+from django.db.models import Q
+
+from ..grants import granted, granted_ids
 from ..registry import model, page, rule, scope
 from ..roles import Role, has_role, is_office, sees_all_rounds
-from .common import team_ids_of, team_role_of
+from .common import per_request, team_ids_of, team_role_of
 
 TEAM, DEPARTMENT, JIWEI, ZUZHIBU = Role.TEAM, Role.DEPARTMENT, Role.JIWEI, Role.ZUZHIBU
 LEADER, DEPUTY = "leader", "deputy"  # teams.MemberRole, read by value: this package imports no app
@@ -72,10 +74,16 @@ def batches(user, qs):
 def leads(user, qs):
     if is_office(user):
         return qs
-    handed = granted(user, "clues.view_lead", model("clues.Lead").objects.all()).values("pk")
-    sent = batches(user, model("clues.TransferBatch").objects.all())
-    transferred = model("clues.Lead").objects.filter(transfer__batch__in=sent).values("pk")
-    return qs.filter(team_id__in=team_ids_of(user)) | qs.filter(pk__in=handed) | qs.filter(pk__in=transferred)
+    return qs.filter(per_request(user, "clues.lead", lambda: _lead_filter(user)))
+
+
+def _lead_filter(user) -> Q:
+    """His teams' leads, the petitions handed to his department, the leads of batches sent to it."""
+    Lead = model("clues.Lead")
+    handed = granted_ids(user, "clues.view_lead", Lead)
+    sent = granted_ids(user, "clues.view_transferbatch", model("clues.TransferBatch"))
+    transferred = Lead.objects.filter(transfer__batch_id__in=sent).values("pk")
+    return Q(team_id__in=team_ids_of(user)) | Q(pk__in=handed) | Q(pk__in=transferred)
 
 
 @scope("clues.lead", "handover")

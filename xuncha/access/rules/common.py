@@ -1,7 +1,22 @@
 """Questions several apps' rules ask: which teams a user serves on, and in what role."""
 
-from ..grants import granted
+from collections.abc import Callable
+
+from django.db.models import Q
+
+from ..grants import granted_ids
 from ..registry import model
+
+
+def per_request(user, key: str, build: Callable[[], Q]) -> Q:
+    """A user's filter built once per request (kept on the user object, which lives that long).
+
+    Only the Q object is kept: its subqueries run in the database with each query, so a grant or a
+    team place written later in the same request still counts."""
+    memo = user.__dict__.setdefault("_access_filters", {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 def team_ids_of(user):
@@ -33,4 +48,5 @@ def serves_on(user, team_id) -> bool:
 
 def own_unit_ids(user):
     """The units whose principal or liaison this user is (a subquery of guardian grants)."""
-    return granted(user, "rounds.view_unit", model("rounds.Unit").objects.all()).values("pk")
+    Unit = model("rounds.Unit")
+    return Unit.objects.filter(pk__in=granted_ids(user, "rounds.view_unit", Unit)).values("pk")

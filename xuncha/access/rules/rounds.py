@@ -8,17 +8,20 @@ Writes are the office's; whether the round's stage still allows one is the servi
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from xuncha.accounts.roles import Role
 
-from ..grants import granted
+from ..grants import granted, granted_ids
 from ..registry import model, page, rule, scope
 from ..roles import is_office, sees_all_rounds
-from .common import own_unit_ids, serves_on
+from .common import own_unit_ids, per_request, serves_on
 
 
 def granted_assignments(user):
-    return granted(user, "rounds.view_assignment", model("rounds.Assignment").objects.all())
+    return model("rounds.Assignment").objects.filter(
+        pk__in=granted_ids(user, "rounds.view_assignment", model("rounds.Assignment"))
+    )
 
 
 @scope("rounds.assignment")
@@ -32,15 +35,25 @@ def assignments(user, qs):
 def rounds(user, qs):
     if sees_all_rounds(user):
         return qs
+    return qs.filter(per_request(user, "rounds.round", lambda: _round_filter(user)))
+
+
+def _round_filter(user) -> Q:
+    """The rounds of the assignments granted to him, and those his teams serve in."""
     served = model("rounds.Round").objects.filter(teams__members__cadre__user=user).values("pk")
-    return qs.filter(pk__in=granted_assignments(user).values("round_id")) | qs.filter(pk__in=served)
+    return Q(pk__in=granted_assignments(user).values("round_id")) | Q(pk__in=served)
 
 
 @scope("rounds.unit")
 def units(user, qs):
     if sees_all_rounds(user):
         return qs
-    return qs.filter(pk__in=own_unit_ids(user)) | qs.filter(pk__in=granted_assignments(user).values("unit_id"))
+    return qs.filter(per_request(user, "rounds.unit", lambda: _unit_filter(user)))
+
+
+def _unit_filter(user) -> Q:
+    """His own unit (a principal's or liaison's), and the units of the assignments granted to him."""
+    return Q(pk__in=own_unit_ids(user)) | Q(pk__in=granted_assignments(user).values("unit_id"))
 
 
 @scope("rounds.announcement")
@@ -89,7 +102,9 @@ def is_own_unit(user, unit) -> bool:
     return model("rounds.Unit").objects.filter(pk=unit.pk, pk__in=own_unit_ids(user)).exists()
 
 
-@page("rounds.add_unit", "rounds.manage_units", "rounds.import_units", "rounds.add_round", "rounds.manage_terms")
+@page(
+    "rounds.add_unit", "rounds.manage_units", "rounds.import_units", "rounds.add_round", "rounds.manage_terms"
+)
 def office_pages(user) -> bool:
     return is_office(user)
 
@@ -102,9 +117,13 @@ def sees_all_pages(user) -> bool:
 
 def round_team_leaders(round_id):
     """The active accounts of the 组长 of a round's teams: besides the office, who hear of its milestones."""
-    return get_user_model().objects.filter(
-        cadre__memberships__round_id=round_id, cadre__memberships__role="leader", is_active=True
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(
+            cadre__memberships__round_id=round_id, cadre__memberships__role="leader", is_active=True
+        )
+        .distinct()
+    )
 
 
 def unit_accounts():
