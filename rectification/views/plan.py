@@ -22,7 +22,7 @@ from rectification.forms.plan import (
     PlanImportForm,
     PlanReturnForm,
 )
-from rounds.views.units import xlsx_response
+from rounds.documents.xlsx import xlsx_response
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
 from xuncha.errors import DomainError

@@ -14,7 +14,7 @@ from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin
 from xuncha.errors import DomainError
 
 from ..documents.units import units_export_workbook, units_import_template
-from ..documents.xlsx import xlsx_response  # also sends rectification's sheets
+from ..documents.xlsx import xlsx_response
 from ..models import Unit
 from ..services import unit_save
 from ..services.unit_import import UnitImportError, units_import
