@@ -2,7 +2,6 @@
 
 from django.contrib.auth import get_user_model
 
-from xuncha import access
 from xuncha.accounts.roles import Role
 
 
@@ -17,7 +16,3 @@ def office_users() -> list:
     book, not an access decision: who may act is `xuncha.access`'s question)."""
     return list(get_user_model().objects.filter(groups__name=Role.OFFICE, is_active=True).distinct())
 
-
-def require_office(by, action: str) -> None:
-    """Refuse, in the office's words, what only the inspection office may do (the page rule "office")."""
-    access.require(by, "office", message=f"只有巡察办可以{action}")

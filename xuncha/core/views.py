@@ -35,10 +35,6 @@ class OfficeRequiredMixin(PageAccessMixin):
     page_rule = "office"
 
 
-def office_required(user) -> bool:
-    return access.allows(user, "office")
-
-
 def run_service(request, func, *, success: str | None = None, **kwargs):
     """Call a service; a refusal becomes an error message (with every reason), never a 500.
 
