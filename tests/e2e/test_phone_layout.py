@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from clues.models import TransferBatch
+from clues.models import TransferBatch, TransferStatus
 from demo.county import DEMO_PASSWORD
 from demo.data import UNIT_ACCOUNTS
 from rectification.models import Rectification, VersionStatus
@@ -131,7 +131,10 @@ def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_ser
         for r in rect.reports.order_by("due_date")
         if latest_version(r) is None or latest_version(r).status == VersionStatus.DRAFT
     )
-    batch = TransferBatch.objects.filter(receiver__name="县纪委监委").exclude(sent_at=None).latest("pk")
+    # A batch still to be signed for (签收) if the demo has one, else one awaiting results.
+    batches = TransferBatch.objects.filter(receiver__name="县纪委监委").exclude(status=TransferStatus.DRAFT)
+    batch = min(batches, key=lambda b: [TransferStatus.SENT, TransferStatus.ACKNOWLEDGED].index(b.status)
+                if b.status in (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED) else 9)
     today = timezone.localdate()
     announcement = Announcement.objects.filter(
         status=AnnouncementStatus.PUBLISHED, start_date__lte=today, end_date__gte=today
