@@ -52,8 +52,11 @@ BOXES = """(items) => {
 
 
 def _overlap(a, b):
-    return a["left"] < b["right"] - 0.5 and b["left"] < a["right"] - 0.5 and a["top"] < b["bottom"] - 0.5 and (
-        b["top"] < a["bottom"] - 0.5
+    return (
+        a["left"] < b["right"] - 0.5
+        and b["left"] < a["right"] - 0.5
+        and a["top"] < b["bottom"] - 0.5
+        and (b["top"] < a["bottom"] - 0.5)
     )
 
 
@@ -70,7 +73,9 @@ def _fits(page, name):
         for i, a in enumerate(names):
             box = boxes[a]
             assert box["left"] >= 0 and box["right"] <= width[1] + 0.5, (name, a, box)
-            assert box["top"] >= header["y"] - 0.5 and box["bottom"] <= header["y"] + header["height"] + 0.5, (
+            assert (
+                box["top"] >= header["y"] - 0.5 and box["bottom"] <= header["y"] + header["height"] + 0.5
+            ), (
                 name,
                 a,
                 box,
@@ -133,8 +138,14 @@ def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_ser
     )
     # A batch still to be signed for (签收) if the demo has one, else one awaiting results.
     batches = TransferBatch.objects.filter(receiver__name="县纪委监委").exclude(status=TransferStatus.DRAFT)
-    batch = min(batches, key=lambda b: [TransferStatus.SENT, TransferStatus.ACKNOWLEDGED].index(b.status)
-                if b.status in (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED) else 9)
+    batch = min(
+        batches,
+        key=lambda b: (
+            [TransferStatus.SENT, TransferStatus.ACKNOWLEDGED].index(b.status)
+            if b.status in (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED)
+            else 9
+        ),
+    )
     today = timezone.localdate()
     announcement = Announcement.objects.filter(
         status=AnnouncementStatus.PUBLISHED, start_date__lte=today, end_date__gte=today
@@ -167,7 +178,9 @@ def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_ser
 
     # The principal: his rectification.
     _login(page, live_server, UNIT_ACCOUNTS["principal"])
-    _visit(page, live_server, reverse("rectification:rect_detail", args=[rect.pk]), "04-principal-rectification")
+    _visit(
+        page, live_server, reverse("rectification:rect_detail", args=[rect.pk]), "04-principal-rectification"
+    )
     expect(page.get_by_test_id("rect-status")).to_be_visible()
 
     # 纪委监委: a transfer batch with its 签收 and result forms.
@@ -190,7 +203,12 @@ def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_ser
     # The public, logged out: the announcements, one announcement, the report form, the receipt lookup.
     page.context.clear_cookies()
     _visit(page, live_server, reverse("rounds:public_announcements"), "07-public-announcements")
-    _visit(page, live_server, reverse("rounds:public_announcement_detail", args=[announcement.pk]), "08-public-announcement")
+    _visit(
+        page,
+        live_server,
+        reverse("rounds:public_announcement_detail", args=[announcement.pk]),
+        "08-public-announcement",
+    )
     _visit(page, live_server, reverse("clues:public_report", args=[announcement.pk]), "09-public-report-form")
     _visit(page, live_server, reverse("clues:public_receipt"), "10-public-receipt")
     context.close()
