@@ -27,6 +27,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/phone-shots")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
+# A 1×1 PNG, as a phone's camera would send a (much larger) JPEG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 # The top bar's items, as (name, selector); a hidden one (the menu button on a desktop) is skipped.
 TOP_BAR = [
@@ -175,6 +180,19 @@ def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_ser
     expect(page.get_by_test_id("version-form")).to_be_visible()
     accept = page.locator("[data-testid=version-form] input[type=file]").first.get_attribute("accept")
     assert "image/jpeg" in accept and "application/pdf" in accept and ".docx" in accept, accept
+    # Fill it in on the phone: a summary, the first measure's progress and a photo as its evidence.
+    page.set_viewport_size(PHONE)
+    form = page.get_by_test_id("version-form")
+    form.locator("textarea").first.fill("本期召开专题会议研究整改工作，逐项推进整改措施。")
+    entry = page.get_by_test_id("entry-form").first
+    entry.locator("textarea").fill("已完成督导方案，正在分片包干推进。")
+    entry.locator("input[type=file]").set_input_files(
+        {"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    page.get_by_test_id("save-draft").click()
+    expect(page.locator(".app-messages .alert-success")).to_be_visible()
+    expect(page.get_by_role("link", name="现场照片.png").first).to_be_visible()
+    _fits(page, "the report form after saving")
 
     # The principal: his rectification.
     _login(page, live_server, UNIT_ACCOUNTS["principal"])
