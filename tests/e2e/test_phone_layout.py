@@ -200,10 +200,15 @@ def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_ser
         page, live_server, reverse("rectification:rect_detail", args=[rect.pk]), "04-principal-rectification"
     )
     expect(page.get_by_test_id("rect-status")).to_be_visible()
+    _visit(page, live_server, reverse("rectification:plan", args=[rect.pk]), "04b-principal-plan")
 
     # 纪委监委: a transfer batch with its 签收 and result forms.
     _login(page, live_server, "jiwei")
     _visit(page, live_server, reverse("clues:batch_detail", args=[batch.pk]), "05-jiwei-batch")
+    # The result form of a batch already signed for.
+    signed = [b for b in batches if b.status != TransferStatus.SENT]
+    item = min(signed, key=lambda b: b.status != TransferStatus.ACKNOWLEDGED).items.order_by("pk").first()
+    _visit(page, live_server, reverse("clues:item_result", args=[item.pk]), "05b-jiwei-result-form")
 
     # The leader's dashboard: the charts are drawn within the screen.
     _login(page, live_server, "leader")
