@@ -234,6 +234,7 @@ class PublicReportForm(forms.Form):
     attachments = MultipleFileField(
         label="附件",
         required=False,
+        public=True,
         help_text=f"最多{PUBLIC_MAX_ATTACHMENTS}个；支持PDF、Word、文本和JPG/PNG图片，单个文件不超过10MB",
     )
     # A trap for bots: hidden from people by CSS, filled in by scripts that fill in everything.

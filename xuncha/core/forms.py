@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from xuncha.errors import DomainError
 
 from . import aggregates
+from .uploads import upload_accept
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -62,10 +63,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input, cleaned to a list; each is checked (size, type, content) by the service."""
+    """Several files in one input, cleaned to a list; each is checked (size, type, content) by the service.
+    The input offers what check_upload accepts (`public` for a citizen's upload), photos from the camera
+    included."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+    def __init__(self, *args, public: bool = False, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": upload_accept(public=public)}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -14,6 +14,26 @@ ALLOWED_EXTENSIONS = {
 }
 PUBLIC_ALLOWED_EXTENSIONS = {".pdf", ".doc", ".docx", ".txt", ".jpg", ".jpeg", ".png"}
 
+# The MIME types a file picker should offer besides the extensions: the image types ask a phone for its
+# camera and photo library; naming them (not `image/*`) makes iOS hand over a JPEG instead of a HEIC,
+# which check_upload would refuse.
+_ACCEPT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".bmp": "image/bmp",
+}
+
+
+def upload_accept(*, public: bool = False) -> str:
+    """The `accept` attribute of a file input: what check_upload accepts, and nothing else."""
+    allowed = sorted(PUBLIC_ALLOWED_EXTENSIONS if public else ALLOWED_EXTENSIONS)
+    types = sorted({_ACCEPT_TYPES[ext] for ext in allowed if ext in _ACCEPT_TYPES})
+    return ",".join(types + allowed)
+
+
 # Magic numbers for the types a browser could be tricked into running or a viewer into parsing.
 _SIGNATURES = {
     ".pdf": [b"%PDF"],
