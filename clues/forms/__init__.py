@@ -9,7 +9,3 @@ class ListFilter(CoreListFilter):
 
     widget_style = None
 
-
-def with_blank(label: str, choices) -> list:
-    """Choices with an empty first option ("请选择", "全部…") for a select."""
-    return [("", label), *choices]

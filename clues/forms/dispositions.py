@@ -8,11 +8,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from clues.forms import ListFilter, with_blank
+from clues.forms import ListFilter
 from clues.models import Disposition, Lead
 from rounds.models import Round
 from teams.models import Team
-from xuncha.core.forms import style_fields
+from xuncha.core.forms import style_fields, with_blank
 
 # --- dispositions -------------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from clues.forms import ListFilter, with_blank
+from clues.forms import ListFilter
 from clues.models import (
     Channel,
     Lead,
@@ -26,7 +26,7 @@ from clues.models import (
 from clues.services.intake import IDENTITY_FIELDS, LEAD_FIELDS, PUBLIC_CONTENT_MAX, PUBLIC_MAX_ATTACHMENTS
 from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
-from xuncha.core.forms import MultipleFileField, cache_model_choices
+from xuncha.core.forms import MultipleFileField, cache_model_choices, with_blank
 
 
 class DateInput(forms.DateInput):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 
-from clues.forms import ListFilter, with_blank
+from clues.forms import ListFilter
 from clues.models import (
     DisciplineForm,
     HandlingResult,
@@ -24,7 +24,7 @@ from clues.models import (
 from clues.models.intake import TRANSFER_DISPOSITIONS
 from clues.services.transfers import DEFAULT_DEADLINE_DAYS, DUE_SOON_DAYS, MAX_DEADLINE_DAYS, OPEN_STATUSES
 from rounds.models import Round, Unit
-from xuncha.core.forms import style_fields
+from xuncha.core.forms import style_fields, with_blank
 
 
 def _round_label(round) -> str:

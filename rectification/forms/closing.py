@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from rectification.forms.plan import search_measures
 from rectification.models import (
     Accountability,
     Measure,
@@ -19,12 +20,7 @@ from rectification.models import (
     measure_deadline_q,
 )
 from xuncha.core.filters import ListFilter
-from xuncha.core.forms import style_fields
-
-
-def _any(label: str, choices) -> list:
-    return [("", label), *choices]
-
+from xuncha.core.forms import style_fields, with_blank
 
 DEADLINE_FILTERS = [("overdue", "已逾期"), ("due-soon", "7日内到期"), ("normal", "未到期或已销号")]
 
@@ -45,14 +41,7 @@ class LedgerFilter(ListFilter):
         fields = ["q", "status", "deadline"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(content__icontains=value)
-            | Q(goal__icontains=value)
-            | Q(problem__title__icontains=value)
-            | Q(responsible_branch__icontains=value)
-            | Q(responsible_leader__icontains=value)
-            | Q(responsible_person__icontains=value)
-        )
+        return search_measures(queryset, value)
 
     def deadline_in(self, queryset, name, value):
         return queryset.filter(measure_deadline_q(value, timezone.localdate()))
@@ -60,7 +49,7 @@ class LedgerFilter(ListFilter):
 class RectCloseForm(forms.Form):
     rating = forms.ChoiceField(
         label="整改评估",
-        choices=_any("请选择评估等次", Rating.choices),
+        choices=with_blank("请选择评估等次", Rating.choices),
         help_text="对照整改方案、整改情况报告和佐证材料，综合评定整改成效。",
     )
     note = forms.CharField(
@@ -90,8 +79,8 @@ class AccountabilityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = _any("请选择", Accountability.Target.choices)
-        self.fields["reason"].choices = _any("请选择", Accountability._meta.get_field("reason").choices)
+        self.fields["target"].choices = with_blank("请选择", Accountability.Target.choices)
+        self.fields["reason"].choices = with_blank("请选择", Accountability._meta.get_field("reason").choices)
         style_fields(self.fields)
 
 
@@ -107,7 +96,7 @@ class PublicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = _any("请选择", PublicationScope.choices)
+        self.fields["scope"].choices = with_blank("请选择", PublicationScope.choices)
         style_fields(self.fields)
 
 

@@ -115,6 +115,22 @@ class PlanReturnForm(forms.Form):
         style_fields(self.fields)
 
 
+def search_measures(queryset, value: str):
+    """Measures whose content, goal, problem or any responsible party contains the text (the plan page's
+    and the ledger's search box)."""
+    q = (value or "").strip()
+    if not q:
+        return queryset
+    return queryset.filter(
+        Q(content__icontains=q)
+        | Q(goal__icontains=q)
+        | Q(problem__title__icontains=q)
+        | Q(responsible_leader__icontains=q)
+        | Q(responsible_branch__icontains=q)
+        | Q(responsible_person__icontains=q)
+    )
+
+
 class MeasureFilter(ListFilter):
     """The plan page's filter bar (the measures; the problems follow them)."""
 
@@ -130,17 +146,7 @@ class MeasureFilter(ListFilter):
         fields = ["q", "status", "kind", "due"]
 
     def search(self, queryset, name, value):
-        q = value.strip()
-        if not q:
-            return queryset
-        return queryset.filter(
-            Q(content__icontains=q)
-            | Q(goal__icontains=q)
-            | Q(responsible_leader__icontains=q)
-            | Q(responsible_branch__icontains=q)
-            | Q(responsible_person__icontains=q)
-            | Q(problem__title__icontains=q)
-        )
+        return search_measures(queryset, value)
 
     def due_in(self, queryset, name, value):
         state = "due-soon" if value == "soon" else "overdue"

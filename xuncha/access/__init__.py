@@ -28,7 +28,7 @@ from xuncha.errors import DomainError
 from . import grants, registry, rules  # noqa: F401
 from .registry import model
 from .rules.common import own_unit_ids, team_ids_of, team_role_of
-from .rules.rectification import rect_role, sees_internal
+from .rules.rectification import rect_role
 
 __all__ = [
     "check",
@@ -36,7 +36,6 @@ __all__ = [
     "grants",
     "own_units",
     "rect_role",
-    "sees_internal",
     "team_ids_of",
     "team_role_of",
     "Forbidden",

@@ -138,3 +138,8 @@ def cache_model_choices(form: forms.BaseForm, names, *, tracked, key=None) -> No
             compute=compute,
         )
         field.widget = widget
+
+
+def with_blank(label: str, choices) -> list:
+    """Choices with an empty first option ("请选择", "全部…") for a select."""
+    return [("", label), *choices]
