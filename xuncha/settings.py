@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "xuncha.accounts",
+    "xuncha.audit",
     "xuncha.core",
     "xuncha.notifications",
     "rounds",
@@ -231,6 +232,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Cryptographic suite: "gm" (国密: SM4-GCM for identity fields, SM3 / HMAC-SM3 for digests and the audit
+# chain), the default for new installations, or "intl" (Fernet, SHA-256 / HMAC-SHA256).
+XUNCHA_CRYPTO = os.environ.get("XUNCHA_CRYPTO", "gm")
+# Key of the security audit log's HMAC chain; derived from SECRET_KEY when unset. Keep it apart from backups.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 
 # Encryption of reporters' identities at rest (see xuncha/core/crypto.py). Set in production.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")

@@ -7,6 +7,14 @@ class User(AbstractUser):
 
     name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号码", max_length=30, blank=True)
+    organization = models.CharField("工作单位", max_length=100, blank=True)
+    post = models.CharField("职务", max_length=100, blank=True)
+    # Login security (see xuncha.accounts and the README's 上线检查).
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="新开通或被重置密码的账号，登录后须先修改密码"
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    last_login_ip = models.GenericIPAddressField("上次登录地址", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"

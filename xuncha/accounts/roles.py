@@ -13,6 +13,14 @@ class Role(models.TextChoices):
     JIWEI = "纪委监委", "纪委监委"
     ZUZHIBU = "组织部", "组织部"
     DEPARTMENT = "职能部门", "职能部门"
+    # 三员分立 (GB/T 22239 level 3): three administrative roles with separate powers, none of which sees
+    # business data (leads, findings, reporter identities) by virtue of the role.
+    SYSADMIN = "系统管理员", "系统管理员"  # accounts and configuration
+    SECADMIN = "安全保密管理员", "安全保密管理员"  # roles and grants
+    AUDITOR = "安全审计员", "安全审计员"  # reads the security audit log, changes nothing
+
+
+ADMIN_ROLES = (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR)
 
 
 def role_group(role: str):
