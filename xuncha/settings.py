@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "guardian",
+    "axes",  # login failures and lockouts (wired into authentication by the login-security work)
     "simple_history",
     "xuncha.accounts",
     "xuncha.audit",
