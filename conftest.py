@@ -16,6 +16,10 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The real hasher costs half a second a user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # django-axes off, as axes documents for test suites: `authenticate()` without a request (and the
+    # test client's `login`) would be refused by its backend. The login-security tests turn it on
+    # (the `axes_on` fixture) and log in through the real login page.
+    settings.AXES_ENABLED = False
     # Cached aggregates and rate-limit counters must not leak from one test into the next (SQLite reuses
     # primary keys after a rollback, so a stale entry could even match).
     cache.clear()
@@ -48,3 +52,9 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def axes_on(settings):
+    """django-axes on, for a test of the lockout through the login page."""
+    settings.AXES_ENABLED = True

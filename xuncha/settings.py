@@ -6,6 +6,7 @@ server. DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "xuncha.accounts",
     "xuncha.audit",
     "xuncha.core",
+    "xuncha.security",
     "xuncha.notifications",
     "rounds",
     "teams",
@@ -70,6 +72,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "xuncha.core.aggregates.RequestScope",
+    # Idle and absolute session limits, the forced password change, permission denials to the audit log.
+    "xuncha.security.middleware.SessionSecurityMiddleware",
+    # django-axes: answers a locked-out login with the app's lockout page (last, as axes documents).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xuncha.urls"
@@ -90,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "xuncha.core.context_processors.navigation",
                 "xuncha.notifications.context_processors.inbox",
+                "xuncha.security.context_processors.password_expiry",
             ],
         },
     },
@@ -117,13 +124,47 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Password rules (等保 level 3): 8+ characters of three of four classes, not the login name, not one of
+# the last PASSWORD_HISTORY_COUNT passwords (xuncha/security/passwords.py; messages in Chinese).
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "xuncha.security.passwords.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {"NAME": "xuncha.security.passwords.UsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "xuncha.security.passwords.HistoryValidator"},
 ]
+# A password expires this many days after it was set (0: never); a banner warns PASSWORD_WARN_DAYS before,
+# and an expired password sends its user to the change page.
+PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "90"))
+PASSWORD_WARN_DAYS = int(os.environ.get("PASSWORD_WARN_DAYS", "7"))
+
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one login name lock it for
+# LOGIN_LOCKOUT_MINUTES; LOGIN_ADDRESS_FAILURE_LIMIT failures from one client address (whatever names
+# were tried) lock that address as long. A success does not reset the count (the office unlocks).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_HANDLER = "xuncha.security.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "xuncha.audit.log.client_ip"
+AXES_LOCKOUT_CALLABLE = "xuncha.security.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+# A try during the lockout is refused without counting (the lock ends 30 minutes after it began).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
+# Sessions: ended after SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS after login
+# (xuncha.security.middleware); the cookie itself never outlives the absolute limit.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -224,7 +265,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(SESSION_ABSOLUTE_HOURS * 3600)))
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
@@ -239,6 +280,27 @@ LOGGING = {
 XUNCHA_CRYPTO = os.environ.get("XUNCHA_CRYPTO", "gm")
 # Key of the security audit log's HMAC chain; derived from SECRET_KEY when unset. Keep it apart from backups.
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+# Days the security audit log is kept before `manage.py audit_purge` may delete it (never below 180).
+AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "365")))
+
+# Optional single sign-on (OIDC, mozilla-django-oidc): on only when OIDC_RP_CLIENT_ID is set. The
+# identity platform's user is mapped to an existing account (never created): by the claim
+# OIDC_USERNAME_CLAIM matched against the field OIDC_USERNAME_FIELD (login name by default).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+    OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+    OIDC_USERNAME_FIELD = os.environ.get("OIDC_USERNAME_FIELD", "username")
+    OIDC_CREATE_USER = False
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+    AUTHENTICATION_BACKENDS.insert(1, "xuncha.security.oidc.ExistingUserOIDCBackend")
 
 # Encryption of reporters' identities at rest (see xuncha/core/crypto.py). Set in production.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")

@@ -1,13 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dashboards.views import workbench
+from xuncha.security.views import LoginView
 
 urlpatterns = [
     path("", workbench.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("security/", include("xuncha.security.urls")),
     path("inbox/", include("xuncha.notifications.urls")),
     path("", include("rounds.urls")),
     path("", include("teams.urls")),
@@ -17,3 +20,7 @@ urlpatterns = [
     path("documents/", include("xuncha.core.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if getattr(settings, "OIDC_ENABLED", False):
+    # Single sign-on through the county's identity platform (off unless OIDC_RP_CLIENT_ID is set).
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -32,3 +32,9 @@ def is_supervisor(user) -> bool:
 def is_receiver(user) -> bool:
     """Those who receive leads and petitions: 纪委监委, 组织部 and the functional departments."""
     return has_role(user, Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT)
+
+
+def is_auditor(user) -> bool:
+    """安全审计员: reads the security audit log, changes nothing. Not the superuser: 三员分立 keeps the
+    audit log apart from those who administer the system."""
+    return has_role(user, Role.AUDITOR)

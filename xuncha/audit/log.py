@@ -1,12 +1,18 @@
 """Writing and checking the security audit log: `record(kind, ...)` appends one chained entry."""
 
+import datetime
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .chain import current_algorithm, mac_of
 from .models import ChainHead, EventKind, SecurityEvent
 
-__all__ = ["EventKind", "record", "client_ip"]
+__all__ = ["EventKind", "record", "client_ip", "verify", "purge", "retention_days", "MIN_RETENTION_DAYS"]
+
+# GB/T 22239-2019 level 3 asks for audit records kept at least six months.
+MIN_RETENTION_DAYS = 180
 
 
 def client_ip(request) -> str | None:
@@ -47,9 +53,11 @@ def record(kind, *, request=None, actor=None, username="", target="", detail="",
 
 
 def verify():
-    """Walk the chain from the first entry. Returns a list of problems (empty when intact)."""
+    """Walk the chain from the first kept entry (which chains to the anchor a purge left). Returns a
+    list of problems (empty when intact)."""
     problems = []
-    prev = ""
+    head = ChainHead.objects.filter(pk=1).first()
+    prev = head.anchor_mac if head is not None else ""
     count = 0
     for event in SecurityEvent.objects.order_by("id").iterator():
         count += 1
@@ -58,7 +66,42 @@ def verify():
         if event.algorithm not in ("hmac-sm3", "hmac-sha256") or mac_of(event) != event.mac:
             problems.append(f"#{event.pk}: 校验值不符（记录被修改）")
         prev = event.mac
-    head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.mac != prev or head.count != count):
         problems.append("链尾与最新记录不符（最新的记录被删除）")
     return problems
+
+
+def retention_days() -> int:
+    """How long entries are kept: AUDIT_RETENTION_DAYS, never below MIN_RETENTION_DAYS."""
+    return max(MIN_RETENTION_DAYS, int(getattr(settings, "AUDIT_RETENTION_DAYS", 365)))
+
+
+def purge(*, before: datetime.datetime | None = None) -> int:
+    """Delete the oldest entries, those written before `before` (default: older than the retention),
+    keeping the chain verifiable: the MAC of the last deleted entry becomes the chain's anchor.
+
+    Refuses (ValueError) a date within the retention period. Returns how many entries were deleted;
+    the purge itself is recorded as an entry."""
+    limit = timezone.now() - datetime.timedelta(days=retention_days())
+    if before is None:
+        before = limit
+    if before > limit:
+        raise ValueError(f"审计日志至少保留 {retention_days()} 天，只能清理 {limit:%Y-%m-%d %H:%M} 之前的记录")
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        # A prefix of the chain: everything up to the newest entry written before the date.
+        last = SecurityEvent.objects.filter(at__lt=before).order_by("-id").first()
+        if last is None:
+            return 0
+        doomed = SecurityEvent.objects.filter(id__lte=last.id)
+        deleted = doomed.count()
+        doomed._raw_delete(doomed.db)
+        ChainHead.objects.filter(pk=1).update(
+            anchor_mac=last.mac, count=head.count - deleted, purged=head.purged + deleted
+        )
+    record(
+        EventKind.CONFIG,
+        target="安全审计日志",
+        detail=f"清理 {before:%Y-%m-%d %H:%M} 之前的审计日志 {deleted} 条（保留期 {retention_days()} 天）",
+    )
+    return deleted

@@ -77,3 +77,10 @@ class ChainHead(models.Model):
 
     mac = models.CharField(max_length=64, blank=True)
     count = models.BigIntegerField(default=0)
+    # After a purge (manage.py audit_purge): the MAC of the last purged entry, which the oldest kept
+    # entry chains to, and how many entries were purged in all. `count` counts the kept entries.
+    anchor_mac = models.CharField(max_length=64, blank=True)
+    purged = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.count} {self.mac[:12]}"

@@ -33,6 +33,7 @@ NAV = (
     ("届次管理", "rounds:term_list", "terms", "nav.terms"),
     ("本单位", "rounds:my_unit", "my_unit", "nav.my_unit"),
     ("反馈整改", "rectification:rect_list", "rectification", "nav.unit_rectification"),
+    ("安全审计日志", "security:audit_log", "audit_log", "nav.audit_log"),
     ("站内消息", "notifications:inbox", "inbox", None),
     ("整改公开", "rectification:publications", "publications", None),
     ("巡察公告（公开）", "rounds:public_announcements", "public", None),
