@@ -27,11 +27,12 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         self.fields["new_password2"].label = "再次输入新密码"
         style_fields(self.fields)
 
-    def clean_new_password2(self):
-        password = super().clean_new_password2()
-        if password and password == self.cleaned_data.get("old_password"):
-            raise forms.ValidationError("新密码不能与当前密码相同。", code="password_unchanged")
-        return password
+    def clean(self):
+        cleaned = super().clean()
+        new, old = cleaned.get("new_password1"), cleaned.get("old_password")
+        if new and old and new == old and "new_password2" not in self.errors:
+            self.add_error("new_password2", forms.ValidationError("新密码不能与当前密码相同。", code="password_unchanged"))
+        return cleaned
 
 
 class DateInput(forms.DateInput):
