@@ -9,6 +9,7 @@ hash in the history and sets `password_changed_at`, from which the expiry is cou
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -91,7 +92,7 @@ class HistoryValidator:
         PasswordHistory.objects.create(user=user, password=user.password)
         keep = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[: history_count()]
         PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
-        type(user).objects.filter(pk=user.pk).update(password_changed_at=now)
+        get_user_model().objects.filter(pk=user.pk).update(password_changed_at=now)
         user.password_changed_at = now
         # Logout everywhere: whoever changed it (the user on 修改密码, the office's reset) — the change
         # page then keeps the browser it was made in.

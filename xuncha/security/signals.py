@@ -33,7 +33,7 @@ def on_login(sender, request, user, **kwargs):
     ip = client_ip(request)
     previous_at, previous_ip = user.last_login, user.last_login_ip
     user.last_login, user.last_login_ip = now, ip
-    type(user).objects.filter(pk=user.pk).update(last_login=now, last_login_ip=ip)
+    get_user_model().objects.filter(pk=user.pk).update(last_login=now, last_login_ip=ip)
     if request is None:
         return
     session = getattr(request, "session", None)

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import password_validation, update_session_auth_hash
+from django.contrib.auth import get_user_model, password_validation, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -58,7 +58,7 @@ def password_change(request):
         update_session_auth_hash(request, user)  # and this keeps the current browser logged in.
         if user.must_change_password:
             user.must_change_password = False
-            type(user).objects.filter(pk=user.pk).update(must_change_password=False)
+            get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
         row = open_session(request, user)
         if old is not None and row is not None:  # the absolute limit still counts from the login
             UserSession.objects.filter(pk=row.pk).update(login_at=old.login_at)
