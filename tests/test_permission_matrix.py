@@ -96,6 +96,12 @@ MATRIX = [
     ("notifications:inbox", None, "get", EVERYONE),
     ("notifications:open", "notification", "get", row(404, office=302)),
     ("notifications:read_all", None, "post", row(302)),
+    # Login security: every user's own password and sessions; no session 987654321 is anyone's (404).
+    ("security:password_change", None, "get", EVERYONE),
+    ("security:sessions", None, "get", EVERYONE),
+    ("security:session_end", 987654321, "post", row(404)),
+    ("security:audit_log", None, "get", row(403)),  # auditor-only
+    ("security:audit_export", None, "get", row(403)),  # auditor-only
     ("rounds:public_announcements", None, "get", PUBLIC),
     ("rounds:public_announcement_detail", "announcement_a", "get", PUBLIC),
     # The list answers everyone but holds only what access.units_for gives them (tested in rounds).
