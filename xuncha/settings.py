@@ -135,7 +135,7 @@ PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "xuncha.security.passwords.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
     {"NAME": "xuncha.security.passwords.UsernameValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "xuncha.security.passwords.CommonValidator"},
     {"NAME": "xuncha.security.passwords.HistoryValidator"},
 ]
 # A password expires this many days after it was set (0: never); a banner warns PASSWORD_WARN_DAYS before,

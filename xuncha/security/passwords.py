@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
+from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -64,6 +65,19 @@ class UsernameValidator:
 
     def get_help_text(self):
         return "不能与登录名相同或包含登录名。"
+
+
+class CommonValidator(CommonPasswordValidator):
+    """Not one of the 20,000 most common passwords (Django's list), in the page's words."""
+
+    def validate(self, password, user=None):
+        try:
+            super().validate(password, user)
+        except ValidationError:
+            raise ValidationError("密码过于常见，容易被猜中，请换一个。", code="password_too_common") from None
+
+    def get_help_text(self):
+        return "不能是常见的弱密码。"
 
 
 def history_count() -> int:

@@ -38,6 +38,10 @@ def test_weak_passwords_are_refused_in_chinese(password, message):
     assert message in _errors(password)
 
 
+def test_a_common_password_is_refused():
+    assert "密码过于常见，容易被猜中，请换一个。" in _errors("Password123")
+
+
 @pytest.mark.parametrize("password", ["Xuncha#2026", "xuncha-2026-OK", "Qx7pz!mw"])
 def test_three_of_four_classes_and_eight_characters_pass(password):
     assert _errors(password, UserFactory(username="zhangsan")) == []
