@@ -65,5 +65,7 @@ def audit_xlsx(events) -> bytes:
 
 def xlsx_response(content: bytes, filename: str, ascii_name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response

@@ -31,7 +31,10 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         cleaned = super().clean()
         new, old = cleaned.get("new_password1"), cleaned.get("old_password")
         if new and old and new == old and "new_password2" not in self.errors:
-            self.add_error("new_password2", forms.ValidationError("新密码不能与当前密码相同。", code="password_unchanged"))
+            self.add_error(
+                "new_password2",
+                forms.ValidationError("新密码不能与当前密码相同。", code="password_unchanged"),
+            )
         return cleaned
 
 
@@ -53,7 +56,10 @@ class AuditFilter(ListFilter):
     who = django_filters.CharFilter(method="search_who", label="用户")
     ip = django_filters.CharFilter(method="search_ip", label="地址")
     success = django_filters.ChoiceFilter(
-        choices=[("yes", "成功"), ("no", "失败/拒绝")], method="by_result", empty_label="全部结果", label="结果"
+        choices=[("yes", "成功"), ("no", "失败/拒绝")],
+        method="by_result",
+        empty_label="全部结果",
+        label="结果",
     )
 
     class Meta:

@@ -29,7 +29,9 @@ class LockoutHandler(AxesDatabaseHandler):
         per_user = user_limit()
         worst = 0
         parameters = get_lockout_parameters(request, credentials)
-        for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=False):
+        for parameter, attempts in zip(
+            parameters, self.get_user_attempts(request, credentials), strict=False
+        ):
             count = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
             if parameter == "ip_address":
                 # Scaled onto the login name's limit: the address is locked at its own limit.

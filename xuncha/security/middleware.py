@@ -49,6 +49,13 @@ def must_change_password(request, user) -> bool:
     return passwords.is_expired(user)
 
 
+def _htmx_redirect(url: str) -> HttpResponse:
+    """An htmx request is sent to a whole page, not answered with one swapped into a fragment."""
+    answer = HttpResponse(status=204)
+    answer["HX-Redirect"] = url
+    return answer
+
+
 class SessionSecurityMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,7 +77,9 @@ class SessionSecurityMiddleware:
                     target=f"{request.method} {request.path}"[:200],
                     detail=getattr(request, DENIAL, "") or "拒绝访问（403）",
                 )
-            elif response.status_code == 200 and response.get("Content-Disposition", "").startswith("attachment"):
+            elif response.status_code == 200 and response.get("Content-Disposition", "").startswith(
+                "attachment"
+            ):
                 self._record_file(request, response)
         return response
 
@@ -99,13 +108,13 @@ class SessionSecurityMiddleware:
             row = open_session(request, user)
         elif reason := expired_reason(row, now):
             setattr(request, ENDED, True)
-            record(EventKind.SESSION_END, request=request, actor=user, target=user.get_username(), detail=reason)
+            record(
+                EventKind.SESSION_END, request=request, actor=user, target=user.get_username(), detail=reason
+            )
             logout(request)
             messages.warning(request, f"{reason}，已自动退出，请重新登录。")
             if getattr(request, "htmx", False):
-                answer = HttpResponse(status=204)
-                answer["HX-Redirect"] = reverse(settings.LOGIN_URL)
-                return answer
+                return _htmx_redirect(reverse(settings.LOGIN_URL))
             return redirect_to_login(request.get_full_path())
         else:
             touch(row, now)
@@ -113,7 +122,9 @@ class SessionSecurityMiddleware:
             target = reverse("security:password_change")
             exempt = (target, reverse("logout"), "/" + settings.STATIC_URL.lstrip("/"), "/favicon")
             if not request.path.startswith(exempt):
-                if request.method == "GET" and not getattr(request, "htmx", False):
+                if getattr(request, "htmx", False):
+                    return _htmx_redirect(target)
+                if request.method == "GET":
                     return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
                 return redirect(target)
         return None

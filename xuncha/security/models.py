@@ -8,7 +8,10 @@ class PasswordHistory(models.Model):
     """A password a user had (its hash only), so that none of the last few is chosen again."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="password_history",
+        verbose_name="用户",
     )
     password = models.CharField("密码摘要", max_length=128)
     changed_at = models.DateTimeField("设置时间", auto_now_add=True)

@@ -49,7 +49,9 @@ class ComplexityValidator:
             raise ValidationError(errors)
 
     def get_help_text(self):
-        return f"至少 {self.min_length} 位，包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类。"
+        return (
+            f"至少 {self.min_length} 位，包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类。"
+        )
 
 
 class UsernameValidator:
@@ -74,7 +76,9 @@ class CommonValidator(CommonPasswordValidator):
         try:
             super().validate(password, user)
         except ValidationError:
-            raise ValidationError("密码过于常见，容易被猜中，请换一个。", code="password_too_common") from None
+            raise ValidationError(
+                "密码过于常见，容易被猜中，请换一个。", code="password_too_common"
+            ) from None
 
     def get_help_text(self):
         return "不能是常见的弱密码。"
@@ -91,7 +95,9 @@ class HistoryValidator:
     def validate(self, password, user=None):
         if user is None or user.pk is None:
             return
-        hashes = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: history_count()])
+        hashes = list(
+            PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: history_count()]
+        )
         if user.password and user.password not in hashes:
             hashes.append(user.password)  # a password set before the history was kept
         if any(check_password(password, encoded) for encoded in hashes if encoded):

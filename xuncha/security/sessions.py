@@ -94,9 +94,9 @@ def sessions_of(user):
     now = timezone.now()
     rows = list(UserSession.objects.filter(user=user).order_by("-login_at"))
     alive = set(
-        Session.objects.filter(session_key__in=[r.session_key for r in rows], expire_date__gt=now).values_list(
-            "session_key", flat=True
-        )
+        Session.objects.filter(
+            session_key__in=[r.session_key for r in rows], expire_date__gt=now
+        ).values_list("session_key", flat=True)
     )
     stale = [r.pk for r in rows if r.session_key not in alive or expired_reason(r, now)]
     if stale:

@@ -39,7 +39,10 @@ def on_login(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     backend = ""
     if session is not None:
-        session[PREVIOUS_LOGIN] = {"at": previous_at.isoformat() if previous_at else "", "ip": previous_ip or ""}
+        session[PREVIOUS_LOGIN] = {
+            "at": previous_at.isoformat() if previous_at else "",
+            "ip": previous_ip or "",
+        }
         backend = session.get(BACKEND_SESSION_KEY, "")
         open_session(request, user)
     if previous_at:
@@ -75,7 +78,9 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     else:
         known = get_user_model().objects.filter(username=username).values_list("is_active", flat=True).first()
         reason = {None: "登录名不存在", False: "账号已停用"}.get(known, "密码错误")
-    record(EventKind.LOGIN_FAILED, request=request, actor=None, username=username, success=False, detail=reason)
+    record(
+        EventKind.LOGIN_FAILED, request=request, actor=None, username=username, success=False, detail=reason
+    )
     if fresh_lockout:
         failures = request.axes_failures_since_start
         record(

@@ -41,7 +41,9 @@ class LoginView(auth_views.LoginView):
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return ""
 
@@ -154,4 +156,6 @@ def audit_export(request):
     access.require(request.user, "audit.export_log")
     _, qs = _audit_events(request)
     content = documents.audit_xlsx(qs)
-    return documents.xlsx_response(content, f"安全审计日志_{timezone.localdate():%Y%m%d}.xlsx", "audit-log.xlsx")
+    return documents.xlsx_response(
+        content, f"安全审计日志_{timezone.localdate():%Y%m%d}.xlsx", "audit-log.xlsx"
+    )

@@ -52,6 +52,12 @@ def test_a_user_who_must_change_his_password_is_sent_to_the_change_page():
     assert client.get(INBOX).status_code == 200
 
 
+def test_an_htmx_request_is_sent_to_the_whole_change_page():
+    user = UserFactory(must_change_password=True)
+    response = _browser(user).get(INBOX, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == CHANGE
+
+
 def test_logout_stays_open_during_the_forced_change():
     user = UserFactory(must_change_password=True)
     client = _browser(user)
