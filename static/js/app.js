@@ -88,7 +88,9 @@ document.addEventListener("click", function (event) {
     if (url !== window.location.href) {
       window.history.pushState(null, "", url);
     }
+    // The new page's scripts may still be loading: scroll to its top now, and again once it is whole.
     window.scrollTo(0, 0);
+    window.addEventListener("load", function () { window.scrollTo(0, 0); }, {once: true});
   }
 
   document.addEventListener("submit", function (event) {
