@@ -5,7 +5,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import Cadre, MemberRole, Team, TeamMember
-from ..selectors import cadres_to_add, earlier_inspections, noted_cadre_ids, recusal_unit_ids, team_assignments
+from ..selectors import (
+    cadres_to_add,
+    earlier_inspections,
+    noted_cadre_ids,
+    recusal_unit_ids,
+    team_assignments,
+)
 
 
 class CadreChoiceField(forms.ModelChoiceField):

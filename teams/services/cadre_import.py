@@ -68,6 +68,7 @@ LABELS = {
     "note": "备注",
 }
 
+
 class CadreImportError(SheetImportError):
     """The sheet was refused; nothing was saved. `errors` lists every problem found."""
 
@@ -234,7 +235,9 @@ def cadres_import(*, file, by, dry_run: bool = False) -> CadreImportResult:
             result.rows.append(PlannedRow(c["number"], c["name"], c["unit_name"], CREATE))
         else:
             changes = _changes(cadre, values)
-            result.rows.append(PlannedRow(c["number"], c["name"], c["unit_name"], UPDATE if changes else SAME, changes))
+            result.rows.append(
+                PlannedRow(c["number"], c["name"], c["unit_name"], UPDATE if changes else SAME, changes)
+            )
         plan.append((c, cadre))
     if dry_run:
         return result

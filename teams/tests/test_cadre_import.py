@@ -47,13 +47,30 @@ def xlsx(rows, headers=HEADERS, name="干部库.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def row(name, unit, *, gender="男", birth="1980-05", post="科员", specialties="", available="是", past="", phone=""):
+def row(
+    name,
+    unit,
+    *,
+    gender="男",
+    birth="1980-05",
+    post="科员",
+    specialties="",
+    available="是",
+    past="",
+    phone="",
+):
     return [name, gender, birth, unit, post, specialties, available, past, phone, ""]
 
 
 GOOD = [
-    row("王纪检", "县纪委监委", birth="1979.03", post="第一纪检监察室主任", specialties="纪检、法律",
-        past="2023年第一轮第二巡察组组员（县财政局）"),
+    row(
+        "王纪检",
+        "县纪委监委",
+        birth="1979.03",
+        post="第一纪检监察室主任",
+        specialties="纪检、法律",
+        past="2023年第一轮第二巡察组组员（县财政局）",
+    ),
     row("李审计", "县审计局", gender="女", birth=date(1985, 11, 20), specialties="财务审计"),
     row("赵财务", "县财政局", birth="1990年7月", specialties="财务", available="否"),
 ]

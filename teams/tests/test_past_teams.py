@@ -27,7 +27,9 @@ def world():
     AssignmentFactory(team=old_team, unit=finance)
     wang = CadreFactory(name="王纪检", home_unit=jiwei, specialty="纪检监察")
     TeamMemberFactory(team=old_team, cadre=wang, role=MemberRole.LEADER)
-    li = CadreFactory(name="李审计", home_unit=jiwei, past_teams_note="2022年第二轮第三巡察组组员（县交通运输局）")
+    li = CadreFactory(
+        name="李审计", home_unit=jiwei, past_teams_note="2022年第二轮第三巡察组组员（县交通运输局）"
+    )
     zhou = CadreFactory(name="周新人", home_unit=jiwei)
     team = TeamFactory(round=r2, number=1)
     AssignmentFactory(team=team, unit=finance)

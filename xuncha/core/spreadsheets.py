@@ -69,7 +69,9 @@ def check_xlsx_file(file, *, max_size: int, error=SheetImportError) -> None:
     size = getattr(file, "size", None)
     if name and not name.lower().endswith(".xlsx"):
         if name.lower().endswith(".xls"):
-            raise error([ImportProblem(None, "不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 格式后再上传")])
+            raise error(
+                [ImportProblem(None, "不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 格式后再上传")]
+            )
         raise error([ImportProblem(None, "请上传 Excel 文件（.xlsx 格式），可先下载导入模板")])
     if size is not None and size > max_size:
         limit = max_size // (1024 * 1024)
