@@ -25,7 +25,7 @@ def _team_page(request, team, *, add_form=None):
         add_form = TeamMemberAddForm(team=team, assigned_units=[a.unit for a in assignments])
     sees_all = access.allows(request.user, "sees_all")
     rotation = {}
-    if sees_all:
+    if sees_all and editable:  # a hint for forming the team; moot once the team is fixed
         rotation = selectors.rotation_notes(
             cadres=[m.cadre for m in members], units=[a.unit for a in assignments], exclude_round_id=team.round_id
         )
