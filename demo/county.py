@@ -40,7 +40,7 @@ from rounds.services import (
     term_save,
     unit_save,
 )
-from teams.models import Cadre, MemberRole, TeamMember
+from teams.models import Cadre, MemberRole, TeamMember, parse_specialties
 from teams.services import cadre_save, team_create, team_member_add
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import role_group
@@ -291,6 +291,7 @@ class DemoBuilder:
                     phone=phone,
                     user=user,
                 )
+                cadre.specialty_list = parse_specialties(specialty)[0]
                 cadre_save(cadre=cadre, by=self.office)
                 cadre.demo_level = level
                 self.cadres.append(cadre)

@@ -9,9 +9,9 @@ from .models import Cadre, Team, TeamMember
 
 @admin.register(Cadre)
 class CadreAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "gender", "home_unit", "post", "specialty", "is_available", "user")
+    list_display = ("name", "gender", "home_unit", "post", "specialties", "is_available", "user")
     list_filter = ("is_available", "gender")
-    search_fields = ("name", "post", "specialty", "home_unit__name")
+    search_fields = ("name", "post", "specialty", "specialties", "past_teams_note", "home_unit__name")
     list_select_related = ("home_unit", "user")
     autocomplete_fields = ("home_unit", "user")
 

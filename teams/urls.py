@@ -6,6 +6,8 @@ app_name = "teams"
 urlpatterns = [
     # the cadre pool
     path("cadres/", cadres.cadre_list, name="cadre_list"),
+    path("cadres/import/", cadres.CadreImportView.as_view(), name="cadre_import"),
+    path("cadres/import/template/", cadres.CadreImportTemplateView.as_view(), name="cadre_import_template"),
     path("cadres/new/", cadres.CadreFormView.as_view(), name="cadre_create"),
     path("cadres/<int:pk>/", cadres.cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/edit/", cadres.CadreFormView.as_view(), name="cadre_edit"),

@@ -134,6 +134,8 @@ MATRIX = [
     ("rounds:announcement_edit", "assignment_a", "get", OFFICE_ONLY),
     ("teams:cadre_list", None, "get", OFFICE_AND_LEADER),
     ("teams:cadre_create", None, "get", OFFICE_ONLY),
+    ("teams:cadre_import", None, "get", OFFICE_ONLY),
+    ("teams:cadre_import_template", None, "get", OFFICE_ONLY),
     ("teams:cadre_detail", "cadre", "get", row(404, office=200, leader=200)),
     ("teams:cadre_edit", "cadre", "get", OFFICE_ONLY),
     ("teams:team_create", "round", "get", OFFICE_ONLY),

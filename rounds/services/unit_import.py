@@ -6,12 +6,11 @@ updates the same units (matched by name) instead of creating copies.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.db import transaction
-from openpyxl import load_workbook
 
 from xuncha import access
+from xuncha.core.spreadsheets import NO, YES, ImportProblem, SheetImportError, SheetRow, read_sheet
 from xuncha.errors import DomainError
 
 from ..models import Unit, UnitType
@@ -48,7 +47,6 @@ TEXT_FIELDS = [
 ]
 PHONE_FIELDS = {"principal_phone", "liaison_phone", "office_phone"}
 TYPE_BY_LABEL = {str(label): value for value, label in UnitType.choices}
-YES, NO = "是", "否"
 EXAMPLE_ROW = [
     "县财政局",
     UnitType.DEPARTMENT.label,
@@ -76,22 +74,8 @@ def phone_problem(value: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    row: int | None  # the Excel row number; None for a problem of the whole file
-    message: str
-    column: str = ""
-
-    def __str__(self) -> str:
-        return f"第{self.row}行：{self.message}" if self.row else self.message
-
-
-class UnitImportError(DomainError):
+class UnitImportError(SheetImportError):
     """The sheet was refused; nothing was saved. `errors` lists every problem found."""
-
-    def __init__(self, errors: list[ImportProblem]):
-        self.errors = list(errors)
-        super().__init__("导入失败，未保存任何数据", reasons=[str(e) for e in self.errors])
 
 
 @dataclass
@@ -106,97 +90,15 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
 
-@dataclass
-class _Row:
-    number: int
-    values: dict  # model field -> cleaned value (parent as a name)
+_Row = SheetRow
 
 
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def _cell_text(value) -> str:
-    """A cell as the text a person typed: 13800000000 stays 13800000000, not 1.38e10."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-CORRUPT = "文件无法读取：不是有效的 Excel（.xlsx）文件，或文件已损坏"
-
-
-def _check_file(file) -> None:
-    name = getattr(file, "name", "") or ""
-    size = getattr(file, "size", None)
-    if name and not name.lower().endswith(".xlsx"):
-        if name.lower().endswith(".xls"):
-            raise UnitImportError(
-                [ImportProblem(None, "不支持旧版 .xls 文件，请在 Excel 中“另存为” .xlsx 格式后再上传")]
-            )
-        raise UnitImportError([ImportProblem(None, "请上传 Excel 文件（.xlsx 格式），可先下载导入模板")])
-    if size is not None and size > MAX_FILE_SIZE:
-        raise UnitImportError(
-            [ImportProblem(None, f"文件过大（{size / 1024 / 1024:.1f} MB），不能超过 5 MB")]
-        )
-    if size == 0:
-        raise UnitImportError([ImportProblem(None, "上传的文件是空的")])
-
-
 def _read_file(file) -> list[_Row]:
-    """The data rows of the first sheet. Whatever a broken upload makes openpyxl raise (bad zip,
-    malformed XML, odd cell types) becomes one friendly error, never a 500."""
-    _check_file(file)
-    if hasattr(file, "seek"):
-        file.seek(0)
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:
-        raise UnitImportError([ImportProblem(None, CORRUPT)]) from None
-    try:
-        return _read_rows(workbook.worksheets[0])
-    except UnitImportError:
-        raise
-    except Exception:
-        raise UnitImportError([ImportProblem(None, CORRUPT)]) from None
-    finally:
-        workbook.close()
-
-
-def _read_rows(sheet) -> list[_Row]:
-    rows_iter = sheet.iter_rows(values_only=True)
-    header = next(rows_iter, None)
-    headers = [_cell_text(h).rstrip("*＊").strip() for h in (header or [])]
-    missing = [h for h, _, required in COLUMNS if required and h not in headers]
-    if missing:
-        raise UnitImportError(
-            [
-                ImportProblem(
-                    1,
-                    f"第1行须为表头，缺少“{'”“'.join(missing)}”列。请使用导入模板，表头依次为：{'、'.join(HEADERS)}",
-                )
-            ]
-        )
-    index = {h: headers.index(h) for h in HEADERS if h in headers}
-    rows: list[_Row] = []
-    for number, cells in enumerate(rows_iter, start=2):
-        texts = {
-            fname: _cell_text(cells[index[h]]) if h in index and index[h] < len(cells) else ""
-            for h, fname, _ in COLUMNS
-        }
-        if not any(texts.values()):
-            continue  # a blank line
-        if len(rows) >= MAX_ROWS:
-            raise UnitImportError([ImportProblem(None, f"一次最多导入 {MAX_ROWS} 行，请分批导入")])
-        rows.append(_Row(number, texts))
-    return rows
+    """The data rows of the first sheet (see `xuncha.core.spreadsheets.read_sheet`)."""
+    return read_sheet(file, COLUMNS, max_rows=MAX_ROWS, max_size=MAX_FILE_SIZE, error=UnitImportError)
 
 
 # --- checking ----------------------------------------------------------------------------------------

@@ -5,7 +5,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import Cadre, MemberRole, Team, TeamMember
-from ..selectors import cadres_to_add, recusal_unit_ids, team_assignments
+from ..selectors import (
+    cadres_to_add,
+    earlier_inspections,
+    noted_cadre_ids,
+    recusal_unit_ids,
+    team_assignments,
+)
 
 
 class CadreChoiceField(forms.ModelChoiceField):
@@ -53,15 +59,20 @@ class TeamMemberAddForm(forms.Form):
         recused = recusal_unit_ids(assigned_units)
         field = self.fields["cadre"]
         field.queryset = cadres_to_add(team)
+        inspected_before = set(
+            earlier_inspections(assigned_units, exclude_round_id=team.round_id).values_list("cadre_id", flat=True)
+        ) | set(noted_cadre_ids(assigned_units))
 
         def label(cadre: Cadre) -> str:
             text = f"{cadre.name}（{cadre.home_unit.name}）"
             if cadre.post:
                 text += f" {cadre.post}"
-            if cadre.specialty:
-                text += f" · {cadre.specialty}"
+            if cadre.specialty_list or cadre.specialty:
+                text += f" · {'、'.join(cadre.specialty_list) or cadre.specialty}"
             # in front, so a narrow select still shows it
-            return f"〔须回避〕{text}" if cadre.home_unit_id in recused else text
+            if cadre.home_unit_id in recused:
+                return f"〔须回避〕{text}"
+            return f"〔曾巡察〕{text}" if cadre.pk in inspected_before else text
 
         field.label_from_instance = label
 

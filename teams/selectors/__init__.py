@@ -9,7 +9,7 @@ from .cadres import (
     cadres_for,
     linkable_users,
 )
-from .recusal import recusal_unit_ids
+from .recusal import earlier_inspections, noted_cadre_ids, recusal_unit_ids, rotation_notes
 from .teams import (
     ROLE_ORDER,
     cadres_to_add,
@@ -35,7 +35,10 @@ __all__ = [
     "linkable_users",
     "member_get",
     "next_team_name",
+    "earlier_inspections",
+    "noted_cadre_ids",
     "recusal_unit_ids",
+    "rotation_notes",
     "round_teams",
     "team_assignments",
     "team_get",

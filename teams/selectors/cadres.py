@@ -1,6 +1,6 @@
 """Reads for the cadre pool (巡察干部库), already filtered to what the user may see."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from rounds.models import Unit
 from xuncha import access
@@ -21,7 +21,19 @@ def cadre_get(*, user, pk: int, action: str = "view") -> Cadre:
 
 def cadre_list(*, user) -> QuerySet:
     """The pool, each cadre with the rounds he has served (filtered by `CadreFilter` in the view)."""
-    return cadres_for(user).annotate(rounds_served=Count("memberships")).order_by("home_unit__name", "name", "pk")
+    return (
+        cadres_for(user)
+        .annotate(rounds_served=Count("memberships"))
+        .prefetch_related(Prefetch("memberships", queryset=_served(), to_attr="served"))
+        .order_by("home_unit__name", "name", "pk")
+    )
+
+
+def _served() -> QuerySet:
+    """Memberships newest round first, archival rounds included: a cadre's past teams."""
+    return TeamMember.objects.select_related("team__round__term").order_by(
+        "-team__round__term__start_date", "-team__round__number"
+    )
 
 
 def cadre_home_units() -> QuerySet:
@@ -36,11 +48,7 @@ def cadre_specialties() -> QuerySet:
 
 def cadre_memberships(cadre: Cadre) -> QuerySet:
     """The rounds a cadre has served on, newest first, with team, role and duty."""
-    return (
-        TeamMember.objects.filter(cadre=cadre)
-        .select_related("team__round__term")
-        .order_by("-team__round__term__start_date", "-team__round__number")
-    )
+    return _served().filter(cadre=cadre).prefetch_related("team__assignments__unit")
 
 
 def linkable_users(cadre: Cadre | None = None) -> QuerySet:

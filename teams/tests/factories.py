@@ -1,7 +1,7 @@
 import factory
 
 from rounds.tests.factories import RoundFactory, UnitFactory
-from teams.models import Cadre, MemberRole, Team, TeamMember
+from teams.models import Cadre, MemberRole, Team, TeamMember, parse_specialties
 
 
 class CadreFactory(factory.django.DjangoModelFactory):
@@ -12,6 +12,8 @@ class CadreFactory(factory.django.DjangoModelFactory):
     home_unit = factory.SubFactory(UnitFactory)
     post = "科员"
     specialty = "财务审计"
+    # the structured list, as the migration derives it from the text
+    specialties = factory.LazyAttribute(lambda c: "、".join(parse_specialties(c.specialty)[0]))
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -3,17 +3,24 @@
 The office writes; the leadership reads. A cadre the user may not see answers 404; a write by anyone
 but the office answers 403."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views import View
 
+from rounds.documents.xlsx import xlsx_response
+from rounds.forms.units import UnitImportForm
 from xuncha import access
+from xuncha.core.spreadsheets import stage_upload, staged_upload, unstage_upload
 from xuncha.core.views import PageAccessMixin, run_service
 
 from .. import selectors, services
+from ..documents.cadres import cadres_import_template
 from ..forms import CadreFilter, CadreForm
-from ..models import Cadre
+from ..models import Cadre, Specialty
+from ..services.cadre_import import CadreImportError, cadres_import
 
 
 @login_required
@@ -81,3 +88,60 @@ class CadreFormView(PageAccessMixin, View):
             if ok:
                 return redirect("teams:cadre_detail", cadre.pk)
         return self.render_form(form)
+
+
+class CadreImportView(PageAccessMixin, View):
+    """Import the pool from Excel in two steps: the upload shows what each row would do (nothing saved
+    yet; the file is staged), and 确认导入 imports the staged file, all rows or none."""
+
+    page_rule = "teams.import_cadres"
+    template_name = "teams/cadre_import.html"
+
+    def render_page(self, form, **context):
+        context = {"form": form, "nav_active": "cadres", "specialty_choices": Specialty.values, **context}
+        return render(self.request, self.template_name, context)
+
+    def get(self, request):
+        return self.render_page(UnitImportForm())
+
+    def post(self, request):
+        if "token" in request.POST:
+            return self.confirm(request)
+        form = UnitImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(form)
+        upload = form.cleaned_data["file"]
+        try:
+            preview = cadres_import(file=upload, by=request.user, dry_run=True)
+        except CadreImportError as exc:
+            return self.render_page(form, problems=exc.errors)
+        upload.seek(0)
+        token = stage_upload(user=request.user, content=upload.read())
+        return self.render_page(
+            UnitImportForm(), preview=preview, token=token, filename=upload.name
+        )
+
+    def confirm(self, request):
+        token = request.POST.get("token", "")
+        content = staged_upload(user=request.user, token=token)
+        if content is None:
+            messages.error(request, "预览已过期或文件不存在，请重新上传")
+            return redirect("teams:cadre_import")
+        upload = SimpleUploadedFile(request.POST.get("filename") or "cadres.xlsx", content)
+        try:
+            result = cadres_import(file=upload, by=request.user)
+        except CadreImportError as exc:  # the pool changed since the preview
+            return self.render_page(UnitImportForm(), problems=exc.errors)
+        unstage_upload(user=request.user, token=token)
+        text = f"导入完成：新增 {result.created} 名干部，更新 {result.updated} 名"
+        if result.unchanged:
+            text += f"，{result.unchanged} 名无变化"
+        messages.success(request, text + "。")
+        return redirect("teams:cadre_list")
+
+
+class CadreImportTemplateView(PageAccessMixin, View):
+    page_rule = "teams.import_cadres"
+
+    def get(self, request):
+        return xlsx_response(cadres_import_template(), "巡察干部库导入模板.xlsx", "cadres-template.xlsx")

@@ -24,6 +24,11 @@ def _team_page(request, team, *, add_form=None):
     if can_edit and add_form is None:
         add_form = TeamMemberAddForm(team=team, assigned_units=[a.unit for a in assignments])
     sees_all = access.allows(request.user, "sees_all")
+    rotation = {}
+    if sees_all and editable:  # a hint for forming the team; moot once the team is fixed
+        rotation = selectors.rotation_notes(
+            cadres=[m.cadre for m in members], units=[a.unit for a in assignments], exclude_round_id=team.round_id
+        )
     return render(
         request,
         "teams/team_detail.html",
@@ -37,6 +42,7 @@ def _team_page(request, team, *, add_form=None):
             "can_edit": can_edit,
             "add_form": add_form if can_edit else None,
             "sees_all": sees_all,
+            "rotation_notes": [note for m in members for note in rotation.get(m.cadre_id, [])],
             "history_rows": selectors.team_history_rows(team),
             "nav_active": "rounds" if sees_all else "assignments",
         },

@@ -56,6 +56,29 @@ BOXES = """(items) => {
 }"""
 
 
+# Remembers, on the page, whether an upload progress bar ever appeared (it may last a moment only).
+SEE_PROGRESS = """() => {
+  window.sawUploadProgress = false;
+  new MutationObserver(() => {
+    if (document.querySelector("[data-testid=upload-progress]")) { window.sawUploadProgress = true; }
+  }).observe(document.body, {childList: true, subtree: true});
+}"""
+
+
+def _failing_post(answer):
+    """A route handler: GETs go through; a POST is cut off ("abort") or answered with that status."""
+
+    def handle(route):
+        if route.request.method != "POST":
+            route.continue_()
+        elif answer == "abort":
+            route.abort("internetdisconnected")
+        else:
+            route.fulfill(status=answer, body="Request Entity Too Large")
+
+    return handle
+
+
 def _overlap(a, b):
     return (
         a["left"] < b["right"] - 0.5
@@ -133,7 +156,7 @@ def _charts_drawn(page):
     page.wait_for_timeout(400)
 
 
-def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_server):
+def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_server, settings):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     rect = Rectification.objects.filter(assignment__unit__name=UNIT_ACCOUNTS["unit"]).latest("pk")
     report = next(
@@ -194,6 +217,50 @@ def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_ser
     expect(page.get_by_role("link", name="现场照片.png").first).to_be_visible()
     _fits(page, "the report form after saving")
 
+    # A failed upload keeps what was typed. The page records whether the progress bar ever showed.
+    page.evaluate(SEE_PROGRESS)
+    settings.UPLOAD_MAX_BYTES = 64 * 1024
+    typed = "第二次填写：现场照片过大，被服务器拒收后文字仍在。"
+    page.get_by_test_id("entry-form").first.locator("textarea").fill(typed)
+    page.get_by_test_id("entry-form").first.locator("input[type=file]").set_input_files(
+        {"name": "大照片.png", "mimeType": "image/png", "buffer": PNG + bytes(100 * 1024)}
+    )
+    page.get_by_test_id("save-draft").click()
+    # The server's refusal comes back as the form with its error and the text as typed.
+    expect(page.get_by_test_id("version-form").locator(".alert-danger")).to_contain_text("超过")
+    expect(page.get_by_test_id("entry-form").first.locator("textarea")).to_have_value(typed)
+    _fits(page, "the report form with a refused photo")
+    page.screenshot(path=str(SHOTS / "03b-liaison-photo-refused-390.png"), full_page=True)
+    settings.UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+    # The connection drops, then a proxy answers 413: the page stays, with the text, and says so.
+    page.evaluate(SEE_PROGRESS)
+    for answer, message in (("abort", "网络中断"), (413, "413")):
+        page.route("**/reports/*/edit/", _failing_post(answer))
+        entry = page.get_by_test_id("entry-form").first
+        entry.locator("input[type=file]").set_input_files(
+            {"name": "现场照片2.png", "mimeType": "image/png", "buffer": PNG}
+        )
+        page.get_by_test_id("save-draft").click()
+        status = page.get_by_test_id("upload-status")
+        expect(status).to_contain_text(message)
+        expect(status).to_contain_text("已填写的内容仍保留")
+        expect(entry.locator("textarea")).to_have_value(typed)
+        expect(page.get_by_test_id("save-draft")).to_be_enabled()
+        page.unroute("**/reports/*/edit/")
+    assert page.evaluate("window.sawUploadProgress === true"), "no progress bar was shown"
+    _fits(page, "the report form after a failed upload")
+    page.screenshot(path=str(SHOTS / "03c-liaison-upload-failed-390.png"), full_page=True)
+
+    # Now it goes through: everything filled in, saved and submitted (报送) from the phone.
+    for box in page.get_by_test_id("version-form").locator("textarea").all():
+        if not box.input_value().strip():
+            box.fill("已按方案推进，详见佐证材料。")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("save-submit").click()
+    expect(page.locator(".app-messages .alert-success")).to_contain_text("已报送")
+    expect(page.get_by_role("link", name="现场照片2.png").first).to_be_visible()
+
     # The principal: his rectification.
     _login(page, live_server, UNIT_ACCOUNTS["principal"])
     _visit(
@@ -201,6 +268,28 @@ def test_a_phone_shows_every_page_of_the_move_within_its_width(browser, live_ser
     )
     expect(page.get_by_test_id("rect-status")).to_be_visible()
     _visit(page, live_server, reverse("rectification:plan", args=[rect.pk]), "04b-principal-plan")
+    # He signs the submitted report (签字背书) on the phone, re-entering his password.
+    detail = reverse("rectification:report_detail", args=[rect.pk, report.pk])
+    _visit(page, live_server, detail, "04c-principal-report-to-sign")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}{detail}")
+    sign = page.get_by_test_id("sign-card")
+    expect(sign).to_be_visible()
+    # A mistyped password is refused, and the card is still there to try again.
+    sign.locator("input[type=password]").fill("not-his-password")
+    page.once("dialog", lambda dialog: dialog.accept())
+    sign.get_by_test_id("sign").click()
+    expect(page.locator(".app-messages .alert-danger")).to_be_visible()
+    expect(sign).to_be_visible()
+    _fits(page, "the report after a wrong password")
+    page.screenshot(path=str(SHOTS / "04c-principal-wrong-password-390.png"), full_page=True)
+    sign.locator("input[type=password]").fill(DEMO_PASSWORD)
+    page.once("dialog", lambda dialog: dialog.accept())
+    sign.get_by_test_id("sign").click()
+    expect(page.locator(".app-messages .alert-success")).to_be_visible()
+    expect(page.get_by_test_id("sign-card")).to_have_count(0)
+    _fits(page, "the signed report")
+    page.screenshot(path=str(SHOTS / "04d-principal-signed-390.png"), full_page=True)
 
     # 纪委监委: a transfer batch with its 签收 and result forms.
     _login(page, live_server, "jiwei")

@@ -40,7 +40,7 @@ def cadre_pool(user) -> bool:
     return sees_all_rounds(user)
 
 
-@page("teams.add_cadre")
+@page("teams.add_cadre", "teams.import_cadres")
 def add_cadre(user) -> bool:
     return is_office(user)
 
