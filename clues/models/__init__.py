@@ -34,3 +34,4 @@ from .transfers import (  # noqa: F401
     TransferItem,
     TransferStatus,
 )
+from .archive import TransferOutcome  # noqa: F401
