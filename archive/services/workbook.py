@@ -287,7 +287,6 @@ def _read_rounds(wb, plan: Plan, lk: Lookups) -> None:
     sheet = L.ROUNDS
     existing = {(r.term_id, r.number): r for r in Round.objects.select_related("archive_import")}
     for number, row in _rows(wb, sheet, plan):
-        errors_before = len(plan.errors)
         term_name = text_of(row.get("届次"))
         term = lk.terms.get(term_name)
         if term is None:
@@ -321,7 +320,9 @@ def _read_rounds(wb, plan: Plan, lk: Lookups) -> None:
         found = existing.get((term.pk, n)) if term and n else None
         if found is not None and not found.is_archival:
             plan.add(sheet, number, "轮次", f"{found}是在系统中办理的轮次，不能用导入覆盖")
-        if len(plan.errors) == errors_before:
+        # A round with errors is still known to the other sheets, so that their rows are checked against
+        # it and do not each repeat that the round is missing (nothing is imported while errors remain).
+        if term is not None and n and n > 0 and n not in plan.rounds and (found is None or found.is_archival):
             plan.rounds[n] = RoundPlan(number, term, n, kind, start, end, theme, revisit, found)
     for rp in plan.rounds.values():
         if rp.revisit_number is None:
@@ -346,27 +347,24 @@ def _read_teams(wb, plan: Plan, lk: Lookups) -> None:
             plan.add(sheet, number, "组名", f"第{cn_number(team_number)}巡察组在{rp.label}中出现两次")
             continue
         places: dict[str, list[Cadre]] = {"组长": [], "副组长": [], "组员": []}
-        ok = True
         for column in places:
             names = names_of(row.get(column))
             if column == "组长" and len(names) != 1:
                 plan.add(sheet, number, column, "每组须有且只有一名组长")
-                ok = False
             for name in names:
                 cadre, problem = lk.cadre(name)
                 if cadre is None:
                     plan.add(sheet, number, column, problem)
-                    ok = False
                     continue
                 where = seen.get((rp.number, cadre.pk))
                 if where:
                     plan.add(sheet, number, column, f"{cadre.name}在{rp.label}已是{where}成员，同一轮只能参加一个巡察组")
-                    ok = False
                     continue
                 seen[(rp.number, cadre.pk)] = f"第{cn_number(team_number)}巡察组"
                 places[column].append(cadre)
-        if ok:
-            rp.teams[team_number] = TeamPlan(number, team_number, places["组长"][0], places["副组长"], places["组员"])
+        leader = places["组长"][0] if places["组长"] else None
+        # Kept even with errors (nothing is imported then), so the units' rows are checked against it.
+        rp.teams[team_number] = TeamPlan(number, team_number, leader, places["副组长"], places["组员"])
 
 
 def _read_units(wb, plan: Plan, lk: Lookups) -> None:
@@ -451,7 +449,7 @@ def _read_measures(wb, plan: Plan, lk: Lookups) -> None:
             plan.add(sheet, number, "完成日期", "完成日期不是日期")
         if state == L.CLOSED and done_on is None and not text_of(done_raw):
             plan.add(sheet, number, "完成日期", "已销号的措施须填写完成日期")
-        if rp is not None and done_on is not None and done_on < rp.start:
+        if rp is not None and done_on is not None and rp.start and done_on < rp.start:
             plan.add(sheet, number, "完成日期", f"完成日期早于{rp.label}的开始日期")
         if up is None:
             continue
