@@ -5,14 +5,14 @@ from archive import layout as L
 from archive.documents.workbook import export_rounds
 from archive.services.imports import archive_confirm, archive_upload
 from archive.tests.world import World, sheets_two_rounds, upload, workbook_bytes
-from dashboards.selectors.figures import Scope, breakdown, figures, metric_queryset
 from clues.models import Finding, TransferOutcome
+from dashboards.selectors.figures import Scope, breakdown, figures, metric_queryset
 from rectification.models import Measure, MeasureStatus, Problem
+from rectification.services import closing  # noqa: F401  (registers the measures' workflow)
 from rounds.models import ArchiveImport, ArchiveImportStatus, Assignment, Round, RoundStatus
 from rounds.tests.factories import RoundFactory
 from teams.models import Team, TeamMember
 from xuncha import access
-from rectification.services import closing  # noqa: F401  (registers the measures' workflow)
 from xuncha.core.transitions import transition
 from xuncha.errors import DomainError
 
