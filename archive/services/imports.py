@@ -150,7 +150,7 @@ def _delete(sheet: str, tally: Tally, objs, *, count: bool = True) -> None:
         tally.add(sheet, "deleted", len(objs))
 
 
-def _apply_round(rp: RoundPlan, record: ArchiveImport, by, tally: Tally, done: dict) -> Round:
+def _apply_round(rp: RoundPlan, record: ArchiveImport, by, tally: Tally, done: dict, dry: bool) -> Round:
     # The round, created directly in its final state (see the module's docstring).
     revisit = None
     if rp.revisit_number:
@@ -324,8 +324,12 @@ def _apply_round(rp: RoundPlan, record: ArchiveImport, by, tally: Tally, done: d
     _delete(L.PROBLEMS, tally, [r for uid, r in rects_before.items() if uid not in wanted_rects], count=False)
     _delete(L.UNITS, tally, [a for uid, a in assignments_before.items() if uid not in rp.units])
     _delete(L.TEAMS, tally, [t for n, t in teams_before.items() if n not in rp.teams])
-    for team in teams.values():
-        access.grants.sync_team(team)
+    # Team members with a login see their teams' assignments (guardian rows). Skipped in a dry run (rolled
+    # back anyway), and for a team nobody of which has a login that had no assignment before.
+    if not dry:
+        for number, team in teams.items():
+            if number in teams_before or access.grants.team_user_ids(team.pk):
+                access.grants.sync_team(team)
     return round
 
 
@@ -334,12 +338,12 @@ def _title(text: str) -> str:
     return first if len(first) <= 200 else first[:199] + "…"
 
 
-def apply_plan(plan: Plan, record: ArchiveImport, by) -> dict:
+def apply_plan(plan: Plan, record: ArchiveImport, by, *, dry: bool = False) -> dict:
     """Write the plan's rounds (the caller holds the transaction); returns the tally per sheet."""
     tally = Tally.new()
     done: dict = {}
     for number in sorted(plan.rounds):
-        _apply_round(plan.rounds[number], record, by, tally, done)
+        _apply_round(plan.rounds[number], record, by, tally, done, dry)
     return tally.as_dict()
 
 
@@ -365,7 +369,7 @@ def dry_run(plan: Plan, record: ArchiveImport, by) -> dict:
     terms = _terms_of(plan)
     with transaction.atomic():
         before = term_figures(terms)
-        tally = apply_plan(plan, record, by)
+        tally = apply_plan(plan, record, by, dry=True)
         after = term_figures(terms)
         transaction.set_rollback(True)
     return {
