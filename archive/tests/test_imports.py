@@ -5,8 +5,10 @@ from archive import layout as L
 from archive.documents.workbook import export_rounds
 from archive.services.imports import archive_confirm, archive_upload
 from archive.tests.world import World, sheets_two_rounds, upload, workbook_bytes
-from clues.models import Finding, TransferOutcome
+from clues.models import Category, Finding, TransferOutcome
+from dashboards.selectors.common_problems import _recurring, resolve_scope
 from dashboards.selectors.figures import Scope, breakdown, figures, metric_queryset
+from dashboards.selectors.quality import team_quality
 from rectification.models import Measure, MeasureStatus, Problem
 from rectification.services import closing  # noqa: F401  (registers the measures' workflow)
 from rounds.models import ArchiveImport, ArchiveImportStatus, Assignment, Round, RoundStatus
@@ -186,3 +188,26 @@ def test_the_pages(world, office_user, client):
     # A bad file is a message, never a 500.
     response = client.post(reverse("archive:import"), {"file": upload(b"not a workbook")})
     assert response.status_code == 200 and "不是 Excel 工作簿" in response.content.decode()
+
+
+def test_quality_says_which_rates_an_archival_round_cannot_have(world, office_user):
+    _import(world, office_user)
+    rows = {(r.round.number, r.team.number): r for r in team_quality(term=world.term)}
+    row = rows[(1, 1)]
+    assert row.archival and row.findings_per_unit == 2 and row.completion_rate == 100
+    assert row.return_rate is None and row.transfer_rate is None
+
+
+def test_common_and_recurring_problems_use_the_archival_rounds(world, office_user):
+    _import(world, office_user)
+    finance = set(Finding.objects.filter(unit=world.finance, category=world.money).values_list("round__number", flat=True))
+    assert finance == {1, 2}  # the same unit and category in two rounds: a recurring problem
+    scope = resolve_scope(term_id=world.term.pk)
+    recurring = _recurring(scope, Category.objects.in_bulk())
+    assert any(r.unit.pk == world.finance.pk for r in recurring)
+
+
+def test_the_cadres_past_teams_include_archival_rounds(world, office_user):
+    _import(world, office_user)
+    teams = TeamMember.objects.filter(cadre=world.cadres["张三"]).values_list("round__number", flat=True)
+    assert sorted(teams) == [1, 2]

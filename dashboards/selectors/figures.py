@@ -246,7 +246,7 @@ ARCHIVED = {
 ARCHIVED_PERSONS = [f"form{value}" for value in DisciplineForm.values]
 
 
-def archived_queryset(scope: "Scope", filters: "Filters" = None) -> QuerySet:
+def archived_queryset(scope: Scope, filters: Filters = None) -> QuerySet:
     """The transfer figures of archival rounds within the scope and the filters (no category applies)."""
     filters = filters or NO_FILTERS
     qs = TransferOutcome.objects.filter(round__term=scope.term)
@@ -277,7 +277,7 @@ def add_archived(values: dict, row: dict) -> None:
         values["persons"] += sum(row.get(f"a_{f}") or 0 for f in ARCHIVED_PERSONS)
 
 
-def archived_count(metric_key: str, scope: "Scope", filters: "Filters" = None) -> int:
+def archived_count(metric_key: str, scope: Scope, filters: Filters = None) -> int:
     """What archival rounds add to a figure (0 for a metric they do not feed): the drill-down says so."""
     if metric_key not in ARCHIVED and metric_key != "persons":
         return 0
