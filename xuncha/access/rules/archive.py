@@ -19,6 +19,7 @@ READ_ACTIONS = frozenset(
         "reveal",
         "own",
         "see_inspections",
+        "see_history",
         "see_drafts",
         "see_internal",
         "see_publication_drafts",
