@@ -125,7 +125,7 @@ def allows(user, action: str, obj: Model | None = None) -> bool:
         return True
     if not _authenticated(user):
         return False
-    if archival_refusal(obj, action):  # an archival round's objects are read-only, whoever asks
+    if archival_refusal(obj, action, _cache(user)):  # an archival round's objects are read-only, whoever asks
         return False
     fn = registry.rule_for(obj._meta.label_lower, action)
     if fn is None:

@@ -39,50 +39,69 @@ _MEMO = "_archival_import_id"
 MESSAGE = "该轮次为历史录入的轮次（来源：{source}），只读，不能在系统中修改；如需更正，请修改原 Excel 后重新导入。"
 
 
-def _field_names(obj) -> set[str]:
-    return {f.name for f in obj._meta.concrete_fields if f.is_relation}
+def _relations(obj) -> dict[str, type]:
+    return {f.name: f.related_model for f in obj._meta.concrete_fields if f.is_relation}
 
 
-def archive_import_id(obj) -> int | None:
-    """The id of the import an object's round came from (None: not an archival round's object)."""
+def _round_id(obj, memo: dict) -> int | None:
+    """The id of the round an object belongs to, through the first of `_PARENTS` it has. A parent loaded
+    with the object is used as it is; else its round is read once per request (`memo`)."""
+    if obj._meta.label_lower == "rounds.round":
+        return obj.pk
+    relations = _relations(obj)
+    for name in _PARENTS:
+        related = relations.get(name)
+        if related is None:
+            continue
+        if related._meta.label_lower == "rounds.round":
+            return getattr(obj, f"{name}_id")
+        parent = obj._state.fields_cache.get(name)
+        if parent is not None:
+            return _round_id(parent, memo)
+        parent_id = getattr(obj, f"{name}_id")
+        if parent_id is None:
+            return None
+        key = ("archival_parent", related._meta.label_lower, parent_id)
+        if key not in memo:
+            parent = related._default_manager.filter(pk=parent_id).first()
+            memo[key] = _round_id(parent, memo) if parent is not None else None
+        return memo[key]
+    return None
+
+
+def archive_import_id(obj, memo: dict | None = None) -> int | None:
+    """The id of the import an object's round came from (None: not an archival round's object). `memo`
+    (the user's per-request decisions) keeps what was read, so a list asks once per round."""
     if obj is None or not hasattr(obj, "_meta"):
         return None
     if _MEMO in obj.__dict__:
         return obj.__dict__[_MEMO]
-    found = None
+    memo = {} if memo is None else memo
     if obj._meta.label_lower == "rounds.round":
         found = obj.archive_import_id
     else:
-        names = _field_names(obj)
-        for name in _PARENTS:
-            if name not in names:
-                continue
-            related = obj._meta.get_field(name).related_model._meta.label_lower
-            if related == "rounds.round":
-                if name in obj._state.fields_cache:
-                    parent = obj._state.fields_cache[name]
-                    found = parent.archive_import_id if parent is not None else None
-                else:
-                    round_id = getattr(obj, f"{name}_id")
-                    found = (
-                        model("rounds.Round").objects.filter(pk=round_id).values_list("archive_import_id", flat=True).first()
-                        if round_id
-                        else None
-                    )
-                break
-            parent = getattr(obj, name, None)
-            if parent is not None:
-                found = archive_import_id(parent)
-                break
+        round_id = _round_id(obj, memo)
+        round = obj._state.fields_cache.get("round") if "round" in _relations(obj) else None
+        if round is not None and round.pk == round_id:
+            found = round.archive_import_id
+        elif round_id is None:
+            found = None
+        else:
+            key = ("archival_round", round_id)
+            if key not in memo:
+                memo[key] = (
+                    model("rounds.Round").objects.filter(pk=round_id).values_list("archive_import_id", flat=True).first()
+                )
+            found = memo[key]
     obj.__dict__[_MEMO] = found
     return found
 
 
-def archival_refusal(obj, action: str = "change") -> str | None:
+def archival_refusal(obj, action: str = "change", memo: dict | None = None) -> str | None:
     """Why `action` may not be done to `obj` because it belongs to an archival round, or None."""
     if action in READ_ACTIONS:
         return None
-    import_id = archive_import_id(obj)
+    import_id = archive_import_id(obj, memo)
     if import_id is None:
         return None
     source = (
