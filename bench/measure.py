@@ -350,10 +350,17 @@ def explain() -> list[dict]:
     ]
 
 
+def archive() -> dict:
+    """The dry run and the import of a generated 5,000-row workbook of past rounds (bench/archive.py)."""
+    from bench.archive import run_import
+
+    return run_import()
+
+
 def main(argv: list[str]) -> None:
     setup_django()
     what = argv[1] if len(argv) > 1 else "targets"
-    result = {"targets": targets, "queries": queries, "tasks": tasks, "explain": explain}[what]()
+    result = {"targets": targets, "queries": queries, "tasks": tasks, "explain": explain, "archive": archive}[what]()
     print("@@JSON@@" + json.dumps(result, ensure_ascii=False, default=str))
 
 

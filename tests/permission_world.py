@@ -47,7 +47,7 @@ from rectification.services.closing import accountability_add
 from rectification.services.publicity import publication_publish, publication_save
 from rectification.services.reports import KIND_VERSION_PDF
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
-from rounds.models import RoundKind, RoundStatus
+from rounds.models import ArchiveImport, RoundKind, RoundStatus
 from rounds.services import unit_save, unit_set_staff
 from rounds.services.assignments import announcement_publish
 from rounds.tests.factories import (
@@ -187,6 +187,11 @@ def build_world():
         "attachment": handed.attachments.get(),
     }
     objects |= _rectification(users, assignment_a, team_member.cadre)
+    # An uploaded workbook of past rounds (历史轮次录入), dry-run and waiting for the office's confirmation.
+    objects["archive_import"] = ArchiveImport.objects.create(
+        file=SimpleUploadedFile("past.xlsx", b"PK\x03\x04"), file_name="历史轮次.xlsx", sha256="0" * 64, size=4,
+        uploaded_by=users["office"], token="t",
+    )
     return users, objects
 
 

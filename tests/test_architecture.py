@@ -25,8 +25,8 @@ from django.db import models
 from xuncha.core.transitions import WORKFLOWS
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["xuncha", "rounds", "teams", "clues", "rectification", "dashboards"]
-OUR_APP_LABELS = {"accounts", "core", "notifications", "rounds", "teams", "clues", "rectification", "dashboards"}
+APPS = ["xuncha", "rounds", "teams", "clues", "rectification", "dashboards", "archive"]
+OUR_APP_LABELS = {"accounts", "core", "notifications", "rounds", "teams", "clues", "rectification", "dashboards", "archive"}
 
 ROLE_PREDICATES = {"is_office", "is_leader", "has_role", "sees_all_rounds", "is_supervisor", "is_receiver"}
 

@@ -119,6 +119,13 @@ MATRIX = [
     ("rounds:term_create", None, "get", OFFICE_ONLY),
     ("rounds:term_edit", "term", "get", OFFICE_ONLY),
     ("rounds:coverage", None, "get", OFFICE_AND_LEADER),
+    # 历史轮次录入: the office imports; the leadership reads the records, the files and the exports.
+    ("archive:import", None, "get", OFFICE_AND_LEADER),
+    ("archive:template", None, "get", OFFICE_AND_LEADER),
+    ("archive:detail", "archive_import", "get", OFFICE_AND_LEADER),
+    ("archive:confirm", "archive_import", "post", row(403, office=302)),
+    ("archive:file", "archive_import", "get", OFFICE_AND_LEADER),
+    ("archive:round_export", "round", "get", row(404, office=200, leader=200, team=403, other=403)),
     ("rounds:term_coverage", "term", "get", OFFICE_AND_LEADER),
     ("rounds:coverage_export", "term", "get", OFFICE_AND_LEADER),
     ("rounds:round_list", None, "get", EVERYONE),

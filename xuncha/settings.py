@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "clues",
     "rectification",
     "dashboards",
+    # 历史轮次录入: past rounds imported from the office's workbook (reads the dashboards' figures).
+    "archive",
     # Development data (manage.py seed_demo); the top layer, imported by nothing in production code.
     "demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("clues.urls")),
     path("", include("rectification.urls")),
     path("", include("dashboards.urls")),
+    path("", include("archive.urls")),
     path("documents/", include("xuncha.core.urls")),
     path("admin/", admin.site.urls),
 ]

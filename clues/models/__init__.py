@@ -1,5 +1,6 @@
 """Petitions and leads, the issue taxonomy and ledger, transfers and their outcomes."""
 
+from .archive import TransferOutcome  # noqa: F401
 from .findings import (  # noqa: F401
     Category,
     Finding,

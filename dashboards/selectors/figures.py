@@ -22,7 +22,9 @@ Definitions (统计口径), shown on the pages as well:
 - 移交纪委监委 / 移交其他单位: leads in sent transfer batches, by their confirmed disposition (the rule of
   the 移交与查处情况 page, `clues.selectors_transfers`): to_jiwei; to_zuzhibu or to_other.
   立案: transferred leads whose receiver reported 立案. 处理人数: persons dealt with reported on those
-  leads, and by the four forms (四种形态).
+  leads, and by the four forms (四种形态). Archival rounds (历史录入) have no leads in the system, only the
+  counts the office's workbook gives per unit (`clues.TransferOutcome`): they are added to 移交纪委监委,
+  立案, 处理人数 and the four forms (`ARCHIVED`), and the drill-down list says how many.
 - 全覆盖: active units; covered = inspected (as above) in a round of the term — on a round's dashboard,
   in that round or an earlier one of the term; the share still to cover is 未覆盖 ÷ 在用单位.
 
@@ -36,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -51,6 +53,7 @@ from clues.models import (
     PersonDealt,
     TransferBatch,
     TransferItem,
+    TransferOutcome,
 )
 from rectification.models import Measure, MeasureKind, MeasureStatus, Problem, Rectification, RectStatus
 from rounds.models import INSPECTED_STATUSES, Assignment, AssignmentMode, Round, Term, Unit, UnitType
@@ -234,6 +237,57 @@ METRICS: dict[str, Metric] = {
 
 FORM_METRICS = [f"persons_form{value}" for value in DisciplineForm.values]
 
+# The counts of archival rounds (历史录入, `clues.TransferOutcome`) added to these metrics: metric → field.
+ARCHIVED = {
+    "to_jiwei": "leads",
+    "cases": "cases",
+    **{f"persons_form{value}": f"form{value}" for value in DisciplineForm.values},
+}
+ARCHIVED_PERSONS = [f"form{value}" for value in DisciplineForm.values]
+
+
+def archived_queryset(scope: Scope, filters: Filters = None) -> QuerySet:
+    """The transfer figures of archival rounds within the scope and the filters (no category applies)."""
+    filters = filters or NO_FILTERS
+    qs = TransferOutcome.objects.filter(round__term=scope.term)
+    if scope.round is not None:
+        qs = qs.filter(round=scope.round)
+    if scope.team_ids is not None:
+        qs = qs.filter(team_id__in=scope.team_ids)
+    if filters.round:
+        qs = qs.filter(round_id=filters.round)
+    if filters.team:
+        qs = qs.filter(team_id=filters.team)
+    if filters.unit_type:
+        qs = qs.filter(unit__unit_type=filters.unit_type)
+    return qs
+
+
+def _archived_sums() -> dict:
+    sums = {f"a_{field}": Sum(field) for field in {*ARCHIVED.values()}}
+    return sums
+
+
+def add_archived(values: dict, row: dict) -> None:
+    """Add an aggregate row of archived counts (keys a_<field>) to the metrics that apply (not None)."""
+    for key, field_name in ARCHIVED.items():
+        if values.get(key) is not None:
+            values[key] += row.get(f"a_{field_name}") or 0
+    if values.get("persons") is not None:
+        values["persons"] += sum(row.get(f"a_{f}") or 0 for f in ARCHIVED_PERSONS)
+
+
+def archived_count(metric_key: str, scope: Scope, filters: Filters = None) -> int:
+    """What archival rounds add to a figure (0 for a metric they do not feed): the drill-down says so."""
+    if metric_key not in ARCHIVED and metric_key != "persons":
+        return 0
+    if (filters or NO_FILTERS).category:
+        return 0
+    row = archived_queryset(scope, filters).order_by().aggregate(**_archived_sums())
+    if metric_key == "persons":
+        return sum(row.get(f"a_{f}") or 0 for f in ARCHIVED_PERSONS)
+    return row.get(f"a_{ARCHIVED[metric_key]}") or 0
+
 
 def _metrics_of(source: str) -> list[Metric]:
     return [m for m in METRICS.values() if m.source == source]
@@ -342,6 +396,8 @@ def figures(scope: Scope, filters: Filters = NO_FILTERS, today: date | None = No
         row = source_queryset(key, scope, filters).order_by().aggregate(**_counts(wanted, today))
         for m in _metrics_of(key):
             values[m.key] = (row.get(_alias(m)) or 0) if m in wanted else None
+    if not filters.category:
+        add_archived(values, archived_queryset(scope, filters).order_by().aggregate(**_archived_sums()))
     values.update(derived(values))
     return values
 
@@ -411,6 +467,15 @@ def _breakdown_values(scope: Scope, by: str, today: date) -> dict[object, dict]:
             values = out.setdefault(group, {})
             for m in metrics:
                 values[m.key] = row.get(_alias(m)) or 0
+    if by in ("round", "team", "unit_type"):
+        path = {"round": "round_id", "team": "team_id", "unit_type": "unit__unit_type"}[by]
+        wanted = {k for k in [*ARCHIVED, "persons"] if applies(METRICS[k], scope, filt)}
+        grouped = archived_queryset(scope).order_by().values(group=F(path)).annotate(**_archived_sums())
+        for row in grouped:
+            values = out.setdefault(row["group"], {})
+            for key in wanted:
+                values.setdefault(key, 0)
+            add_archived(values, row)
     return out
 
 
@@ -655,7 +720,8 @@ DEFINITIONS = [
     ("整改完成率", "（已销号措施 + 长期坚持措施）÷ 整改措施总数；未销号 = 既未销号也非长期坚持；"
                    "逾期 = 未销号且已过完成时限。反弹重开的措施计为未销号。"),
     ("移交线索", "已移交批次中的问题线索，按确认的处置方式区分移交纪委监委与移交其他单位（组织部等）；"
-                 "立案按接收单位反馈“立案”计；处理人数按反馈的处理人员计，并按“四种形态”分列。"),
+                 "立案按接收单位反馈“立案”计；处理人数按反馈的处理人员计，并按“四种形态”分列。"
+                 "历史录入的轮次没有线索明细，按导入的各单位移交纪委监委线索数、立案数和“四种形态”人数计入。"),
     ("全覆盖", "在用单位中本届已巡察（巡察组已进驻）的单位；轮次看板为截至本轮（含）的累计覆盖。"
                "尚未覆盖占比 = 尚未覆盖 ÷ 在用单位。"),
     ("整改进度图", "自反馈会所在周起，每周末仍未销号的措施数（不含长期坚持）；措施以销号时间计入已销号，"
@@ -707,7 +773,7 @@ def dashboard(scope: Scope, today: date | None = None) -> Dashboard:
 # Every model a dashboard's figures read (each keeps its history, see xuncha.core.aggregates).
 FIGURE_MODELS = (
     Assignment, Category, Finding, Lead, Measure, PersonDealt, Problem, Rectification, Round, Team, Term,
-    TransferBatch, TransferItem, Unit,
+    TransferBatch, TransferItem, TransferOutcome, Unit,
 )  # fmt: skip
 
 

@@ -7,7 +7,9 @@ A team belongs to one round, so "per team and round" is one row per `Team`. The 
 one query whatever the number of teams (correlated counts on the teams), the scores in one more, the
 weights in one: `team_quality()` costs the same for one team or a hundred.
 
-Indicators (a ratio whose denominator is 0 is None, shown "—"):
+Indicators (a ratio whose denominator is 0 is None, shown "—"; for a team of an archival round (历史录入)
+the workbook gives no leads and no review history, so only findings per unit and rectification completion
+are computed, and the page says so):
 - findings per unit: approved findings (已审定底稿) ÷ units assigned to the team;
 - leads transferred: the team's leads sent in a transfer batch ÷ the team's leads (a lead in a batch not
   yet sent is not transferred, as in clues' transfer figures);
@@ -134,7 +136,15 @@ class TeamQuality:
         return ratio(self.transferred_cases, self.leads_transferred)
 
     @property
+    def archival(self) -> bool:
+        """A team of an archival round (历史录入): no leads and no review history in the system, so the
+        rates that read them are not computed (the page says so)."""
+        return self.team.round.archive_import_id is not None
+
+    @property
     def return_rate(self) -> Decimal | None:
+        if self.archival:
+            return None
         return ratio(self.findings_returned, self.findings_total)
 
     @property

@@ -39,6 +39,7 @@ from dashboards.selectors.figures import (
     SOURCES,
     Scope,
     applies,
+    archived_count,
     cached_dashboard,
     definition_of,
     metric_queryset,
@@ -133,6 +134,7 @@ class DrilldownView(LoginRequiredMixin, View):
             )  # fmt: skip
             return exports.xlsx_response(content, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        archived = archived_count(metric, scope, filters)
         back = (
             reverse("dashboards:round", args=[scope.round.pk])
             if scope.round
@@ -152,7 +154,9 @@ class DrilldownView(LoginRequiredMixin, View):
                 "headers": spec["headers"],
                 "rows": list_rows(m.source, request.user, list(page.object_list)),
                 "page_obj": page,
-                "total": page.paginator.count,
+                # Archival rounds add counts without rows (历史录入): the number is the list plus them.
+                "total": page.paginator.count + archived,
+                "archived": archived,
                 "definition": definition_of(m.source),
                 "back_url": back,
                 "restricted": scope.restricted,

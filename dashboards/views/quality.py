@@ -68,6 +68,7 @@ class QualityView(LoginRequiredMixin, View):
                 "term": term,
                 "round": round,
                 "rows": rows,
+                "archival_rows": any(r.archival for r in rows),
                 "summary": quality.summary(rows),
                 "settings": settings,
                 "scope": _scope_label(term, round),

@@ -1,5 +1,6 @@
 """Terms, the unit registry, rounds and their milestones, assignments of teams to units, announcements."""
 
+from .archive import ArchiveImport, ArchiveImportStatus
 from .assignments import (
     DEFAULT_ACCEPTED_SCOPE,
     Announcement,
@@ -24,6 +25,8 @@ from .terms import Term
 from .units import Unit, UnitGroupObjectPermission, UnitType, UnitUserObjectPermission
 
 __all__ = [
+    "ArchiveImport",
+    "ArchiveImportStatus",
     "DEFAULT_ACCEPTED_SCOPE",
     "INSPECTED_STATUSES",
     "MILESTONE_ORDER",

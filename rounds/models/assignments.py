@@ -16,6 +16,7 @@ class AssignmentMode(models.TextChoices):
     ELEVATED = "elevated", "提级"
     TARGETED = "targeted", "点穴式"
     EXTENDED = "extended", "延伸"
+    LOOKBACK = "lookback", "回头看"
 
 
 class Assignment(models.Model):

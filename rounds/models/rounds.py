@@ -71,6 +71,16 @@ class Round(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Set on a round imported from a workbook (历史录入): the import that last wrote it. Such a round was
+    # created in its final state and is read-only except by a re-import (rounds.models.archive).
+    archive_import = models.ForeignKey(
+        "rounds.ArchiveImport",
+        verbose_name="历史录入来源",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds",
+    )
 
     objects = RestrictedManager()
     history = HistoricalRecords()
@@ -92,6 +102,11 @@ class Round(models.Model):
     @property
     def short_name(self) -> str:
         return f"第{cn_number(self.number)}轮"
+
+    @property
+    def is_archival(self) -> bool:
+        """Imported from the office's workbook (历史录入): read-only, shown with its source."""
+        return self.archive_import_id is not None
 
 
 class RoundTransition(models.Model):

@@ -101,6 +101,7 @@ class RoundDetailView(LoginRequiredMixin, View):
             "can_edit": manage and round.status != RoundStatus.DONE,
             "can_form_teams": access.allows(user, "form_teams", round) and round.status in TEAM_EDITABLE_STATUSES,
             "can_assign": access.allows(user, "assign", round) and round.status in ASSIGNABLE_STATUSES,
+            "can_export_workbook": access.allows(user, "export_workbook", round),
             "nav_active": "rounds",
         }
         return render(request, "rounds/round_detail.html", context)

@@ -27,10 +27,12 @@ from xuncha.errors import DomainError
 # Importing the rules registers them; they import no app, so this cannot make a cycle.
 from . import grants, registry, rules  # noqa: F401
 from .registry import model
+from .rules.archive import archival_refusal
 from .rules.common import own_unit_ids, team_ids_of, team_role_of
 from .rules.rectification import rect_role
 
 __all__ = [
+    "archival_refusal",
     "check",
     "decision_key",
     "grants",
@@ -123,6 +125,8 @@ def allows(user, action: str, obj: Model | None = None) -> bool:
         return True
     if not _authenticated(user):
         return False
+    if archival_refusal(obj, action, _cache(user)):  # an archival round's objects are read-only, whoever asks
+        return False
     fn = registry.rule_for(obj._meta.label_lower, action)
     if fn is None:
         label = obj._meta.label_lower
@@ -143,7 +147,7 @@ def require(user, action: str, obj: Model | None = None, *, message: str = "æ— æ
     if not _sees(user, obj):
         raise NotFound(f"{obj._meta.label_lower} {obj.pk}")
     if action != "view" and not allows(user, action, obj):
-        raise Forbidden(message)
+        raise Forbidden(archival_refusal(obj, action) or message)
     return obj
 
 
@@ -154,7 +158,7 @@ def check(by, action: str, obj: Model | None = None, *, message: str) -> None:
 
     `by=None` is the system (a Celery task, the demo, a data migration), which acts for nobody."""
     if by is not None and not allows(by, action, obj):
-        raise Forbidden(message)
+        raise Forbidden((archival_refusal(obj, action) if obj is not None else None) or message)
 
 
 def get_visible(user, model_or_qs, action: str = "view", **lookup):

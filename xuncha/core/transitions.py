@@ -124,6 +124,11 @@ def transition(
     wording when the current status does not allow the action."""
     wf = workflow_of(obj, field)
     reason = (reason or "").strip()
+    # An archival round (历史录入) was created in its final state and is read-only: no status of it or of
+    # anything under it changes, not even by the system.
+    refusal = access.archival_refusal(obj, "transition")
+    if refusal:
+        raise DomainError(refusal)
     with transaction.atomic():
         model = type(obj)
         current = model._default_manager.select_for_update().filter(pk=obj.pk).values_list(field, flat=True).first()

@@ -111,6 +111,14 @@ def findings(user, qs):
     return qs.filter(team_id__in=team_ids_of(user))
 
 
+@scope("clues.transferoutcome")
+def transfer_outcomes(user, qs):
+    """An archival round's transfer figures (counts, no lead): seen like the round's findings."""
+    if sees_all_rounds(user):
+        return qs
+    return qs.filter(team_id__in=team_ids_of(user))
+
+
 # --- pages ------------------------------------------------------------------------------------------------
 
 
