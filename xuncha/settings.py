@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "xuncha.notifications",
     "rounds",
     "teams",
+    "people",
     "clues",
     "rectification",
     "dashboards",

@@ -32,3 +32,13 @@ def is_supervisor(user) -> bool:
 def is_receiver(user) -> bool:
     """Those who receive leads and petitions: 纪委监委, 组织部 and the functional departments."""
     return has_role(user, Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT)
+
+
+def is_sysadmin(user) -> bool:
+    """系统管理员: accounts and configuration, no business data (三员分立)."""
+    return has_role(user, Role.SYSADMIN)
+
+
+def is_secadmin(user) -> bool:
+    """安全保密管理员: grants and revokes the privileged roles, no business data (三员分立)."""
+    return has_role(user, Role.SECADMIN)
