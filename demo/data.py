@@ -145,6 +145,10 @@ ACCOUNTS = {
     "zuyuan2": ("黄磊", ["巡察组"]),
     "unit1": ("吴志刚", ["被巡察单位"]),
     "unit1lx": ("何丽萍", ["被巡察单位"]),
+    # 三员分立: accounts and configuration, roles and grants, the audit log; none sees business data.
+    "sysadmin": ("钱学斌", ["系统管理员"]),
+    "secadmin": ("冯雅琴", ["安全保密管理员"]),
+    "auditor": ("卫建国", ["安全审计员"]),
 }
 # The unit whose principal and liaison log in (inspected in round 5, now rectifying).
 UNIT_ACCOUNTS = {"unit": "县农业农村局", "principal": "unit1", "liaison": "unit1lx"}

@@ -62,6 +62,12 @@ def safe_next(request, fallback: str = "") -> str:
     return fallback
 
 
+def _mobile(phone: str) -> str:
+    """A registry phone as a mobile number, or "" (an office line is no login)."""
+    phone = "".join((phone or "").split())
+    return phone if phone.isdigit() and len(phone) == 11 else ""
+
+
 def _account(request, pk, action: str | None = None):
     account = selectors.account_detail_for(request.user, pk)
     if action:
@@ -105,6 +111,11 @@ class AccountCreateView(PageAccessMixin, View):
         if unit is not None:
             initial["unit"] = unit.pk
             initial["organization"] = unit.name
+            # The registry often knows the person already (主要负责人, 联络员 and their phones).
+            if kind == Kind.PRINCIPAL and not unit.principal_user_id:
+                initial.update(name=unit.principal_name, phone=_mobile(unit.principal_phone), post=unit.principal_post)
+            elif kind == Kind.LIAISON and not unit.liaison_user_id:
+                initial.update(name=unit.liaison_name, phone=_mobile(unit.liaison_phone))
         cadre = (
             Cadre.objects.filter(pk=request.GET["cadre"]).select_related("home_unit").first()
             if request.GET.get("cadre", "").isdigit()

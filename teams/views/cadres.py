@@ -39,7 +39,12 @@ def cadre_detail(request, pk):
     return render(
         request,
         "teams/cadre_detail.html",
-        {"cadre": cadre, "memberships": list(selectors.cadre_memberships(cadre)), "nav_active": "cadres"},
+        {
+            "cadre": cadre,
+            "memberships": list(selectors.cadre_memberships(cadre)),
+            "accounts": access.decisions(request.user, None, "accounts.manage", "accounts.list"),
+            "nav_active": "cadres",
+        },
     )
 
 
