@@ -106,7 +106,7 @@ class AccountCreateForm(RoleScopeMixin, PersonForm):
     def clean(self):
         data = super().clean()
         username = (data.get("username") or "").strip() or data.get("phone") or ""
-        if "phone" in data:
+        if username or "phone" in data:
             problem = username_problem(username)
             if problem:
                 self.add_error("username", problem)

@@ -89,7 +89,7 @@ class AccountListView(PageAccessMixin, View):
                 "page_obj": page,
                 "accounts": selectors.with_scopes(page.object_list),
                 "filtered": any(request.GET.get(k) for k in ("q", "role", "status")),
-                "may": access.decisions(request.user, None, "accounts.manage"),
+                "may_manage": access.allows(request.user, "accounts.manage"),
                 "nav_active": NAV,
             },
         )
@@ -181,11 +181,12 @@ class AccountCreateView(PageAccessMixin, View):
         return self.render_form(request, form, transfer)
 
 
-def _run(request, func, **kwargs):
+def _run(http_request, func, **kwargs):
+    """Call a service; its refusal becomes an error message. (ok, result)."""
     try:
         return True, func(**kwargs)
     except DomainError as exc:
-        messages.error(request, exc.full_message())
+        messages.error(http_request, exc.full_message())
         return False, None
 
 

@@ -42,7 +42,8 @@ def cadre_detail(request, pk):
         {
             "cadre": cadre,
             "memberships": list(selectors.cadre_memberships(cadre)),
-            "accounts": access.decisions(request.user, None, "accounts.manage", "accounts.list"),
+            "open_accounts": access.allows(request.user, "accounts.manage"),
+            "read_accounts": access.allows(request.user, "accounts.list"),
             "nav_active": "cadres",
         },
     )
