@@ -328,15 +328,20 @@ class AccountUnlockView(PageAccessMixin, View):
         return redirect("people:account_detail", account.pk)
 
 
+def _require_some_role_power(user, account) -> None:
+    """Forbidden (403) unless the user may change some of the account's roles (business or privileged)."""
+    if not access.allows(user, "grant_privileged", account):
+        access.require(user, "bind", account)
+
+
 class RoleAddView(PageAccessMixin, View):
     page_rule = "accounts.list"
 
     def post(self, request, pk):
         account = _account(request, pk)
+        _require_some_role_power(request.user, account)
         business = access.allows(request.user, "bind", account)
         privileged = access.allows(request.user, "grant_privileged", account)
-        if not (business or privileged):
-            access.require(request.user, "bind", account)
         form = RoleAddForm(request.POST, account=account, business=business, privileged=privileged)
         if form.is_valid():
             data = form.cleaned_data
@@ -355,6 +360,7 @@ class RoleRemoveView(PageAccessMixin, View):
 
     def post(self, request, pk):
         account = _account(request, pk)
+        _require_some_role_power(request.user, account)
         try:
             binding = binding_from_key(account, request.POST.get("binding", ""))
         except DomainError as exc:
@@ -384,6 +390,7 @@ class RoleTransferView(PageAccessMixin, View):
 
     def get(self, request, pk):
         account = _account(request, pk)
+        _require_some_role_power(request.user, account)
         try:
             binding = self._binding(request, account)
         except DomainError as exc:
@@ -394,6 +401,7 @@ class RoleTransferView(PageAccessMixin, View):
 
     def post(self, request, pk):
         account = _account(request, pk)
+        _require_some_role_power(request.user, account)
         try:
             binding = self._binding(request, account)
         except DomainError as exc:
