@@ -16,7 +16,9 @@ urlpatterns = [
     path("<int:pk>/edit/", accounts.AccountEditView.as_view(), name="account_edit"),
     path("<int:pk>/disable/", accounts.AccountDisableView.as_view(), name="account_disable"),
     path("<int:pk>/enable/", accounts.AccountEnableView.as_view(), name="account_enable"),
-    path("<int:pk>/reset-password/", accounts.AccountResetPasswordView.as_view(), name="account_reset_password"),
+    path(
+        "<int:pk>/reset-password/", accounts.AccountResetPasswordView.as_view(), name="account_reset_password"
+    ),
     path("<int:pk>/unlock/", accounts.AccountUnlockView.as_view(), name="account_unlock"),
     path("<int:pk>/roles/add/", accounts.RoleAddView.as_view(), name="role_add"),
     path("<int:pk>/roles/remove/", accounts.RoleRemoveView.as_view(), name="role_remove"),

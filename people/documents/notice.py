@@ -44,7 +44,9 @@ def render_notice(entries: list[dict], *, login_url: str, today) -> bytes:
         if not first:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         first = False
-        paragraph(document, "账号开通通知单", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=TITLE_SIZE)
+        paragraph(
+            document, "账号开通通知单", align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=TITLE_SIZE
+        )
         paragraph(document, "")
         paragraph(document, f"{unit or '各有关人员'}：")
         paragraph(
@@ -60,8 +62,14 @@ def render_notice(entries: list[dict], *, login_url: str, today) -> bytes:
             _cell(cell, label, bold=True, center=True)
         for index, entry in enumerate(rows, start=1):
             cells = table.add_row().cells
-            values = [index, entry["name"], entry.get("post", ""), entry.get("role", ""), entry["username"],
-                      entry["password"]]
+            values = [
+                index,
+                entry["name"],
+                entry.get("post", ""),
+                entry.get("role", ""),
+                entry["username"],
+                entry["password"],
+            ]
             for cell, value in zip(cells, values, strict=True):
                 _cell(cell, value, center=cell is cells[0])
         table.autofit = False

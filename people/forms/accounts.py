@@ -42,16 +42,24 @@ class RoleScopeMixin:
     def _add_scope_fields(self, kinds):
         choices = [("", "请选择角色")] if self.kind_required else [("", "暂不授予角色")]
         self.fields["kind"] = forms.ChoiceField(
-            label="角色", choices=choices + [(k.value, k.label) for k in kinds], required=self.kind_required,
+            label="角色",
+            choices=choices + [(k.value, k.label) for k in kinds],
+            required=self.kind_required,
             error_messages={"required": "请选择角色", "invalid_choice": "请从列表中选择角色"},
         )
         self.fields["unit"] = UnitChoiceField(
-            label="所在单位（部门）", queryset=scope_units(), required=False, empty_label="请选择单位",
+            label="所在单位（部门）",
+            queryset=scope_units(),
+            required=False,
+            empty_label="请选择单位",
             help_text="单位主要负责人、联络员须选所在单位；经办人须选所在的部门或受理单位（纪委监委、组织部、信访局等）",
             error_messages={"invalid_choice": "所选单位不存在或已停用，请重新选择"},
         )
         self.fields["cadre"] = CadreChoiceField(
-            label="干部库中的干部", queryset=scope_cadres(), required=False, empty_label="请选择干部",
+            label="干部库中的干部",
+            queryset=scope_cadres(),
+            required=False,
+            empty_label="请选择干部",
             help_text="巡察干部的账号与干部库中的一名干部对应，编入巡察组后即可查看本组任务",
             error_messages={"invalid_choice": "所选干部不存在，请重新选择"},
         )
@@ -73,7 +81,9 @@ class RoleScopeMixin:
 
 class PersonForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名"})
-    phone = forms.CharField(label="手机", max_length=30, required=False, help_text="同一手机号码只能开通一个账号")
+    phone = forms.CharField(
+        label="手机", max_length=30, required=False, help_text="同一手机号码只能开通一个账号"
+    )
     organization = forms.CharField(label="工作单位", max_length=100, required=False)
     post = forms.CharField(label="职务", max_length=100, required=False)
 
@@ -94,7 +104,10 @@ class PersonForm(forms.Form):
 
 class AccountCreateForm(RoleScopeMixin, PersonForm):
     username = forms.CharField(
-        label="登录名", max_length=150, required=False, help_text="英文字母、数字和 @ . + - _；不填则以手机号码作为登录名"
+        label="登录名",
+        max_length=150,
+        required=False,
+        help_text="英文字母、数字和 @ . + - _；不填则以手机号码作为登录名",
     )
     kind_required = False
 
@@ -124,7 +137,9 @@ class RoleAddForm(RoleScopeMixin, forms.Form):
     def __init__(self, *args, account, business: bool, privileged: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.account = account
-        kinds = (BUSINESS_KINDS if business else []) + ([k for k in Kind if k in PRIVILEGED_KINDS] if privileged else [])
+        kinds = (BUSINESS_KINDS if business else []) + (
+            [k for k in Kind if k in PRIVILEGED_KINDS] if privileged else []
+        )
         self._add_scope_fields(kinds)
         style_fields(self.fields)
 
@@ -134,7 +149,9 @@ class RoleAddForm(RoleScopeMixin, forms.Form):
 
 class TransferForm(forms.Form):
     to = AccountChoiceField(
-        label="接收人员", queryset=User.objects.none(), empty_label="请选择已有账号的人员",
+        label="接收人员",
+        queryset=User.objects.none(),
+        empty_label="请选择已有账号的人员",
         error_messages={"required": "请选择接收该角色的人员", "invalid_choice": "所选人员不存在或已停用"},
     )
 
@@ -171,7 +188,12 @@ class AccountImportForm(forms.Form):
         return file
 
 
-STATUS_CHOICES = [("active", "在用"), ("disabled", "已停用"), ("locked", "已锁定"), ("first_login", "待首次登录改密")]
+STATUS_CHOICES = [
+    ("active", "在用"),
+    ("disabled", "已停用"),
+    ("locked", "已锁定"),
+    ("first_login", "待首次登录改密"),
+]
 
 
 class AccountFilter(ListFilter):

@@ -21,7 +21,9 @@ def account_list_for(user):
 def with_scopes(accounts) -> list:
     """The accounts of a page, each with `.bindings` (roles and scopes) and `.locked`, in a few queries."""
     accounts = list(accounts)
-    locked = set(User.objects.filter(locked_usernames(), pk__in=[a.pk for a in accounts]).values_list("pk", flat=True))
+    locked = set(
+        User.objects.filter(locked_usernames(), pk__in=[a.pk for a in accounts]).values_list("pk", flat=True)
+    )
     for account in accounts:
         account.bindings = bindings_of(account)
         account.locked = account.pk in locked
@@ -39,7 +41,9 @@ def account_history(account, *, limit: int = 100) -> list[dict]:
     """Who changed what of the account: its own fields (simple-history, as readable diffs) and its
     roles, resets, unlocks (the security audit log), newest first."""
     rows = []
-    records = list(account.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    records = list(
+        account.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+    )
     for newer, older in zip(records, records[1:] + [None], strict=False):
         changes = []
         if older is not None:
@@ -52,7 +56,9 @@ def account_history(account, *, limit: int = 100) -> list[dict]:
             {
                 "when": newer.history_date,
                 "who": newer.history_user,
-                "what": "开通账号" if newer.history_type == "+" else (newer.history_change_reason or "修改账号信息"),
+                "what": "开通账号"
+                if newer.history_type == "+"
+                else (newer.history_change_reason or "修改账号信息"),
                 "changes": changes,
             }
         )
@@ -85,7 +91,9 @@ def _shown(value):
 def accounts_for_kind(kind: str):
     """The active accounts a picker offers for a role: those already holding its role group."""
     return (
-        User.objects.filter(is_active=True, groups__name=GROUP_OF[kind]).order_by("name", "username").distinct()
+        User.objects.filter(is_active=True, groups__name=GROUP_OF[kind])
+        .order_by("name", "username")
+        .distinct()
     )
 
 
@@ -129,4 +137,3 @@ def search(qs, text: str):
         | Q(pk__in=units.values("liaison_user"))
         | Q(pk__in=units.values("staff"))
     )
-

@@ -91,13 +91,19 @@ def _read(file) -> list[_Row]:
         missing = [h for h, _, required in COLUMNS if required and h not in headers]
         if missing:
             raise AccountImportError(
-                [ImportProblem(1, f"第1行须为表头，缺少“{'”“'.join(missing)}”列。请使用导入模板：{'、'.join(HEADERS)}")]
+                [
+                    ImportProblem(
+                        1,
+                        f"第1行须为表头，缺少“{'”“'.join(missing)}”列。请使用导入模板：{'、'.join(HEADERS)}",
+                    )
+                ]
             )
         index = {h: headers.index(h) for h in HEADERS if h in headers}
         rows = []
         for number, cells in enumerate(rows_iter, start=2):
             values = {
-                key: _text(cells[index[h]]) if h in index and index[h] < len(cells) else "" for h, key, _ in COLUMNS
+                key: _text(cells[index[h]]) if h in index and index[h] < len(cells) else ""
+                for h, key, _ in COLUMNS
             }
             if not any(values.values()):
                 continue
@@ -178,7 +184,10 @@ def _check(rows: list[_Row]) -> tuple[list[ImportProblem], dict]:
             elif kind not in STAFF_KINDS:
                 key = (kind, unit.pk)
                 if key in first_scope:
-                    bad("角色", f"{unit.name}的{Kind(kind).label}与第{first_scope[key]}行重复，一个单位只能有一名")
+                    bad(
+                        "角色",
+                        f"{unit.name}的{Kind(kind).label}与第{first_scope[key]}行重复，一个单位只能有一名",
+                    )
                 else:
                     first_scope[key] = n
         plan[n] = (kind, unit, phone, username)
@@ -199,7 +208,12 @@ def accounts_import(*, file, by, request=None) -> list[dict]:
     with transaction.atomic():
         for row in rows:
             kind, unit, phone, username = plan[row.number]
-            person = {"name": row.values["name"], "phone": phone, "organization": unit.name, "post": row.values["post"]}
+            person = {
+                "name": row.values["name"],
+                "phone": phone,
+                "organization": unit.name,
+                "post": row.values["post"],
+            }
             try:
                 user, password = account_create(
                     person=person, username=username, roles=[(kind, unit, None)], by=by, request=request

@@ -64,7 +64,9 @@ def phone_problem(phone: str, *, exclude_pk=None) -> str | None:
         return "手机号码应为7至20位数字"
     holder = User.objects.filter(phone=phone).exclude(pk=exclude_pk).first()
     if holder is not None:
-        return f"手机号码{phone}已登记在{holder.display_name}（{holder.username}）的账号上，同一人请勿重复开通"
+        return (
+            f"手机号码{phone}已登记在{holder.display_name}（{holder.username}）的账号上，同一人请勿重复开通"
+        )
     return None
 
 
@@ -87,7 +89,13 @@ def account_create(*, person: dict, username: str = "", roles=(), by, request=No
         if by is not None:
             user._history_user = by
         user.save()
-        record(EventKind.ACCOUNT_CREATE, request=request, actor=by, target=audit_target(user), detail=person["name"])
+        record(
+            EventKind.ACCOUNT_CREATE,
+            request=request,
+            actor=by,
+            target=audit_target(user),
+            detail=person["name"],
+        )
         for kind, unit, cadre in roles:
             binding_add(account=user, kind=kind, unit=unit, cadre=cadre, by=by, request=request)
     return user, password
@@ -116,7 +124,9 @@ def account_update(*, account, person: dict, by, request=None):
         if by is not None:
             account._history_user = by
         account.save()
-        record(EventKind.ACCOUNT_CHANGE, request=request, actor=by, target=audit_target(account), detail=detail)
+        record(
+            EventKind.ACCOUNT_CHANGE, request=request, actor=by, target=audit_target(account), detail=detail
+        )
     return account
 
 
@@ -145,7 +155,9 @@ def account_disable(*, account, by, reason: str = "", request=None):
             account._history_user = by
         account._change_reason = (reason or "停用账号")[:100]
         account.save()
-        record(EventKind.ACCOUNT_DISABLE, request=request, actor=by, target=audit_target(account), detail=reason)
+        record(
+            EventKind.ACCOUNT_DISABLE, request=request, actor=by, target=audit_target(account), detail=reason
+        )
     end_sessions(account)
     return account
 
@@ -204,6 +216,11 @@ def is_locked(account) -> bool:
 def account_unlock(*, account, by, request=None) -> int:
     access.check(by, "unlock", account, message=ONLY_THIS_ACCOUNT)
     cleared = axes_reset(username=account.username)
-    record(EventKind.UNLOCK, request=request, actor=by, target=audit_target(account), detail=f"清除{cleared}条失败记录")
+    record(
+        EventKind.UNLOCK,
+        request=request,
+        actor=by,
+        target=audit_target(account),
+        detail=f"清除{cleared}条失败记录",
+    )
     return cleared
-

@@ -157,7 +157,11 @@ def scope_problem(kind: str, unit: Unit | None, cadre: Cadre | None) -> str | No
 
 def taken_problem(kind: str, unit: Unit | None, cadre: Cadre | None, account=None) -> str | None:
     """Why the scope is already held by another account (a move is a transfer), or None."""
-    if kind == Kind.PRINCIPAL and unit.principal_user_id and unit.principal_user_id != getattr(account, "pk", None):
+    if (
+        kind == Kind.PRINCIPAL
+        and unit.principal_user_id
+        and unit.principal_user_id != getattr(account, "pk", None)
+    ):
         return f"{unit.name}已有主要负责人账号（{unit.principal_user.display_name}），如人员变动请使用“移交”"
     if kind == Kind.LIAISON and unit.liaison_user_id and unit.liaison_user_id != getattr(account, "pk", None):
         return f"{unit.name}已有联络员账号（{unit.liaison_user.display_name}），如人员变动请使用“移交”"
@@ -203,7 +207,9 @@ def last_active_sysadmin(account) -> bool:
     return account.groups.filter(name=Role.SYSADMIN).exists() and not others.exists()
 
 
-def binding_add(*, account, kind: str, unit: Unit | None = None, cadre: Cadre | None = None, by, request=None):
+def binding_add(
+    *, account, kind: str, unit: Unit | None = None, cadre: Cadre | None = None, by, request=None
+):
     """Give the account one role with its scope."""
     _check_may(by, account, kind)
     if not account.is_active:
@@ -219,7 +225,13 @@ def binding_add(*, account, kind: str, unit: Unit | None = None, cadre: Cadre | 
     with transaction.atomic():
         account.groups.add(role_group(GROUP_OF[kind]))
         _write(account, kind, unit, cadre, add=True)
-        record(EventKind.ROLE_GRANT, request=request, actor=by, target=audit_target(account), detail=binding.label)
+        record(
+            EventKind.ROLE_GRANT,
+            request=request,
+            actor=by,
+            target=audit_target(account),
+            detail=binding.label,
+        )
     account.__dict__.pop("_role_names", None)
     return binding
 
@@ -234,7 +246,13 @@ def binding_remove(*, account, binding: Binding, by, request=None) -> None:
             _write(account, binding.kind, binding.unit, binding.cadre, add=False)
         if not _needs_group(account, binding.role, without=binding):
             account.groups.remove(role_group(binding.role))
-        record(EventKind.ROLE_REVOKE, request=request, actor=by, target=audit_target(account), detail=binding.label)
+        record(
+            EventKind.ROLE_REVOKE,
+            request=request,
+            actor=by,
+            target=audit_target(account),
+            detail=binding.label,
+        )
     account.__dict__.pop("_role_names", None)
 
 
@@ -262,7 +280,9 @@ def binding_transfer(*, account, binding: Binding, to, by, request=None) -> Bind
         if not _needs_group(account, binding.role, without=binding):
             account.groups.remove(role_group(binding.role))
         detail = f"{binding.label}：由{account.display_name}（{account.username}）移交{to.display_name}（{to.username}）"
-        record(EventKind.ROLE_TRANSFER, request=request, actor=by, target=audit_target(account), detail=detail)
+        record(
+            EventKind.ROLE_TRANSFER, request=request, actor=by, target=audit_target(account), detail=detail
+        )
         record(EventKind.ROLE_TRANSFER, request=request, actor=by, target=audit_target(to), detail=detail)
     for user in (account, to):
         user.__dict__.pop("_role_names", None)

@@ -46,7 +46,12 @@ def auditor():
 
 
 def person(name="王大明", phone="13900000001", **kw):
-    return {"name": name, "phone": phone, "organization": kw.get("organization", ""), "post": kw.get("post", "")}
+    return {
+        "name": name,
+        "phone": phone,
+        "organization": kw.get("organization", ""),
+        "post": kw.get("post", ""),
+    }
 
 
 def test_initial_passwords_meet_the_rules_and_differ():
@@ -60,7 +65,10 @@ def test_initial_passwords_meet_the_rules_and_differ():
 def test_the_office_opens_a_principal_account_which_sees_its_unit(office_user):
     unit = UnitFactory(name="青石镇")
     user, password = account_create(
-        person=person(organization="青石镇"), username="", roles=[(Kind.PRINCIPAL, unit, None)], by=office_user
+        person=person(organization="青石镇"),
+        username="",
+        roles=[(Kind.PRINCIPAL, unit, None)],
+        by=office_user,
     )
     unit.refresh_from_db()
     assert user.username == "13900000001"  # the mobile when no login name is given
@@ -96,7 +104,10 @@ def test_a_unit_with_a_principal_is_a_move_not_a_second_principal(office_user):
     account_create(person=person(), username="first", roles=[(Kind.PRINCIPAL, unit, None)], by=office_user)
     with pytest.raises(DomainError, match="已有主要负责人账号"):
         account_create(
-            person=person(phone="13900000002"), username="second", roles=[(Kind.PRINCIPAL, unit, None)], by=office_user
+            person=person(phone="13900000002"),
+            username="second",
+            roles=[(Kind.PRINCIPAL, unit, None)],
+            by=office_user,
         )
     assert not User.objects.filter(username="second").exists()
 
@@ -189,8 +200,13 @@ def test_unlock_clears_the_lockout(settings, office_user):
     settings.AXES_FAILURE_LIMIT = 5
     user = UserFactory(username="locked")
     AccessAttempt.objects.create(
-        username="locked", ip_address="10.0.0.1", user_agent="t", get_data="", post_data="",
-        failures_since_start=5, attempt_time=timezone.now(),
+        username="locked",
+        ip_address="10.0.0.1",
+        user_agent="t",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+        attempt_time=timezone.now(),
     )
     assert is_locked(user)
     account_unlock(account=user, by=office_user)
@@ -200,7 +216,9 @@ def test_unlock_clears_the_lockout(settings, office_user):
 
 def test_a_move_takes_the_role_and_its_grants_from_the_old_account(office_user):
     unit = UnitFactory()
-    old, _ = account_create(person=person(), username="old", roles=[(Kind.PRINCIPAL, unit, None)], by=office_user)
+    old, _ = account_create(
+        person=person(), username="old", roles=[(Kind.PRINCIPAL, unit, None)], by=office_user
+    )
     new, _ = account_create(person=person(phone="13900000002"), username="new", by=office_user)
     binding_transfer(account=old, binding=bindings_of(old)[0], to=new, by=office_user)
     unit.refresh_from_db()
@@ -216,13 +234,17 @@ def test_a_cadre_link_and_staff_are_bound_through_their_owners(office_user):
     cadre = CadreFactory()
     receiver = UnitFactory(name="县自然资源局")
     user, _ = account_create(
-        person=person(), username="both",
-        roles=[(Kind.CADRE, None, cadre), (Kind.STAFF, receiver, None)], by=office_user,
+        person=person(),
+        username="both",
+        roles=[(Kind.CADRE, None, cadre), (Kind.STAFF, receiver, None)],
+        by=office_user,
     )
     cadre.refresh_from_db()
     assert cadre.user == user and list(receiver.staff.all()) == [user]
     assert {b.kind for b in bindings_of(user)} == {Kind.CADRE, Kind.STAFF}
-    binding_remove(account=user, binding=next(b for b in bindings_of(user) if b.kind == Kind.STAFF), by=office_user)
+    binding_remove(
+        account=user, binding=next(b for b in bindings_of(user) if b.kind == Kind.STAFF), by=office_user
+    )
     assert not receiver.staff.exists()
     assert not user.groups.filter(name=Role.DEPARTMENT).exists()
     assert user.groups.filter(name=Role.TEAM).exists()

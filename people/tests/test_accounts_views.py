@@ -39,7 +39,9 @@ def xlsx(rows, headers=HEADERS) -> SimpleUploadedFile:
 
 
 def test_the_unit_page_offers_the_principal_account_and_the_form_comes_preset(client_for, office_user):
-    unit = UnitFactory(name="新塘镇", principal_name="李四", principal_phone="13812345678", principal_post="党委书记")
+    unit = UnitFactory(
+        name="新塘镇", principal_name="李四", principal_phone="13812345678", principal_post="党委书记"
+    )
     client = client_for(office_user)
     page = client.get(reverse("rounds:unit_detail", args=[unit.pk])).content.decode()
     assert "开通主要负责人账号" in page and "开通联络员账号" in page and "开通经办人账号" in page
@@ -49,14 +51,23 @@ def test_the_unit_page_offers_the_principal_account_and_the_form_comes_preset(cl
     assert form.initial["name"] == "李四" and form.initial["phone"] == "13812345678"
     response = client.post(
         url,
-        {"name": "李四", "phone": "13812345678", "organization": "新塘镇", "post": "党委书记", "username": "lisi",
-         "kind": "principal", "unit": unit.pk, "cadre": "", "next": f"/units/{unit.pk}/"},
+        {
+            "name": "李四",
+            "phone": "13812345678",
+            "organization": "新塘镇",
+            "post": "党委书记",
+            "username": "lisi",
+            "kind": "principal",
+            "unit": unit.pk,
+            "cadre": "",
+            "next": f"/units/{unit.pk}/",
+        },
     )
     assert response.status_code == 302 and reverse("people:account_created") in response["Location"]
     shown = client.get(response["Location"])
     password = shown.context["entries"][0]["password"]
     assert password and password in shown.content.decode()
-    assert f'/units/{unit.pk}/' in shown.content.decode()  # 返回 to the unit's page
+    assert f"/units/{unit.pk}/" in shown.content.decode()  # 返回 to the unit's page
     # Shown once: a second look does not show it, the notice still has it, once.
     again = client.get(response["Location"]).content.decode()
     assert password not in again
@@ -78,7 +89,9 @@ def test_the_unit_page_offers_the_principal_account_and_the_form_comes_preset(cl
 
 def test_the_session_never_holds_the_password_in_clear(client_for, office_user):
     client = client_for(office_user)
-    client.post(reverse("people:account_create"), {"name": "王五", "phone": "13800000005", "username": "wangwu"})
+    client.post(
+        reverse("people:account_create"), {"name": "王五", "phone": "13800000005", "username": "wangwu"}
+    )
     token = client.session[SESSION_KEY]
     password = client.get(reverse("people:account_created")).context["entries"][0]["password"]
     assert password not in token
@@ -97,10 +110,14 @@ def test_bad_input_gets_form_errors_in_chinese(client_for, office_user):
     assert "已登记" in errors["phone"][0]
     assert "已被使用" in errors["username"][0]
     assert "须选择所在的单位" in errors["unit"][0]
-    response = client.post(reverse("people:account_create"), {"name": "甲", "kind": "cadre", "unit": unit.pk,
-                                                              "phone": "13800000002"})
+    response = client.post(
+        reverse("people:account_create"),
+        {"name": "甲", "kind": "cadre", "unit": unit.pk, "phone": "13800000002"},
+    )
     assert "须选择干部库中的干部" in response.context["form"].errors["cadre"][0]
-    response = client.post(reverse("people:account_create"), {"name": "甲", "phone": "abc", "kind": "nonsense"})
+    response = client.post(
+        reverse("people:account_create"), {"name": "甲", "phone": "abc", "kind": "nonsense"}
+    )
     assert response.status_code == 200 and "kind" in response.context["form"].errors
     assert User.objects.count() == 2
 
@@ -109,13 +126,15 @@ def test_the_import_is_all_or_nothing_with_row_errors_and_close_names(client_for
     UnitFactory(name="县财政局")
     UnitFactory(name="青山镇")
     client = client_for(office_user)
-    bad = xlsx([
-        ["张三", "13800000011", "县财政局", "主要负责人", "局长", ""],
-        ["李四", "13800000012", "县财政", "联络员", "", ""],
-        ["王五", "13800000011", "青山镇", "书记", "", ""],
-        ["赵六", "13800000014", "青山镇", "主要负责人", "", ""],
-        ["钱七", "13800000015", "青山镇", "主要负责人", "", ""],
-    ])
+    bad = xlsx(
+        [
+            ["张三", "13800000011", "县财政局", "主要负责人", "局长", ""],
+            ["李四", "13800000012", "县财政", "联络员", "", ""],
+            ["王五", "13800000011", "青山镇", "书记", "", ""],
+            ["赵六", "13800000014", "青山镇", "主要负责人", "", ""],
+            ["钱七", "13800000015", "青山镇", "主要负责人", "", ""],
+        ]
+    )
     response = client.post(reverse("people:account_import"), {"file": bad})
     messages = [str(p) for p in response.context["problems"]]
     assert any("第3行" in m and "县财政局" in m and "不存在" in m for m in messages), messages
@@ -123,11 +142,13 @@ def test_the_import_is_all_or_nothing_with_row_errors_and_close_names(client_for
     assert any("第4行" in m and "无法识别" in m for m in messages)
     assert any("第6行" in m and "与第5行重复" in m for m in messages)
     assert User.objects.count() == 1
-    good = xlsx([
-        ["张三", "13800000011", "县财政局", "主要负责人", "局长", "zhangsan"],
-        ["李四", "13800000012", "县财政局", "联络员", "", ""],
-        ["赵六", "13800000014", "青山镇", "主要负责人", "", ""],
-    ])
+    good = xlsx(
+        [
+            ["张三", "13800000011", "县财政局", "主要负责人", "局长", "zhangsan"],
+            ["李四", "13800000012", "县财政局", "联络员", "", ""],
+            ["赵六", "13800000014", "青山镇", "主要负责人", "", ""],
+        ]
+    )
     response = client.post(reverse("people:account_import"), {"file": good})
     assert response.status_code == 302
     assert set(User.objects.values_list("username", flat=True)) >= {"zhangsan", "13800000012", "13800000014"}
@@ -137,7 +158,9 @@ def test_the_import_is_all_or_nothing_with_row_errors_and_close_names(client_for
 
 def test_a_broken_file_is_a_message_not_a_500(client_for, office_user):
     client = client_for(office_user)
-    response = client.post(reverse("people:account_import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")})
+    response = client.post(
+        reverse("people:account_import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")}
+    )
     assert response.status_code == 200 and response.context["problems"]
     response = client.post(reverse("people:account_import"), {"file": xlsx([], headers=["名字"])})
     assert "缺少" in str(response.context["problems"][0])
@@ -169,8 +192,14 @@ def test_the_auditor_reads_and_is_refused_every_write(client_for):
     assert client.get(reverse("people:account_list")).status_code == 200
     page = client.get(reverse("people:account_detail", args=[target.pk]))
     assert page.status_code == 200 and "重置密码" not in page.content.decode()
-    for name in ("account_disable", "account_enable", "account_reset_password", "account_unlock", "role_add",
-                 "account_edit"):
+    for name in (
+        "account_disable",
+        "account_enable",
+        "account_reset_password",
+        "account_unlock",
+        "role_add",
+        "account_edit",
+    ):
         assert client.post(reverse(f"people:{name}", args=[target.pk])).status_code == 403
     assert client.get(reverse("people:account_create")).status_code == 403
 
@@ -178,11 +207,15 @@ def test_the_auditor_reads_and_is_refused_every_write(client_for):
 def test_the_detail_shows_readable_history_with_who(client_for, office_user):
     unit = UnitFactory(name="河口乡")
     client = client_for(office_user)
-    client.post(reverse("people:account_create"), {"name": "孙八", "phone": "13800000008", "username": "sunba",
-                                                   "kind": "liaison", "unit": unit.pk})
+    client.post(
+        reverse("people:account_create"),
+        {"name": "孙八", "phone": "13800000008", "username": "sunba", "kind": "liaison", "unit": unit.pk},
+    )
     user = User.objects.get(username="sunba")
-    client.post(reverse("people:account_edit", args=[user.pk]), {"name": "孙八", "phone": "13800000009",
-                                                                 "organization": "河口乡", "post": "干事"})
+    client.post(
+        reverse("people:account_edit", args=[user.pk]),
+        {"name": "孙八", "phone": "13800000009", "organization": "河口乡", "post": "干事"},
+    )
     client.post(reverse("people:account_disable", args=[user.pk]), {"reason": "调离"})
     page = client.get(reverse("people:account_detail", args=[user.pk])).content.decode()
     assert "手机号码：</span>13800000008 → 13800000009" in page

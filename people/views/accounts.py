@@ -79,7 +79,9 @@ class AccountListView(PageAccessMixin, View):
     page_rule = "accounts.list"
 
     def get(self, request):
-        filters = AccountFilter(request.GET, queryset=selectors.account_list_for(request.user), request=request)
+        filters = AccountFilter(
+            request.GET, queryset=selectors.account_list_for(request.user), request=request
+        )
         page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
@@ -107,13 +109,19 @@ class AccountCreateView(PageAccessMixin, View):
         kind = request.GET.get("kind", "")
         if kind in Kind.values and kind not in PRIVILEGED_KINDS:
             initial["kind"] = kind
-        unit = Unit.objects.filter(pk=request.GET.get("unit") or 0).first() if request.GET.get("unit", "").isdigit() else None
+        unit = (
+            Unit.objects.filter(pk=request.GET.get("unit") or 0).first()
+            if request.GET.get("unit", "").isdigit()
+            else None
+        )
         if unit is not None:
             initial["unit"] = unit.pk
             initial["organization"] = unit.name
             # The registry often knows the person already (主要负责人, 联络员 and their phones).
             if kind == Kind.PRINCIPAL and not unit.principal_user_id:
-                initial.update(name=unit.principal_name, phone=_mobile(unit.principal_phone), post=unit.principal_post)
+                initial.update(
+                    name=unit.principal_name, phone=_mobile(unit.principal_phone), post=unit.principal_post
+                )
             elif kind == Kind.LIAISON and not unit.liaison_user_id:
                 initial.update(name=unit.liaison_name, phone=_mobile(unit.liaison_phone))
         cadre = (
@@ -122,12 +130,21 @@ class AccountCreateView(PageAccessMixin, View):
             else None
         )
         if cadre is not None:
-            initial.update(cadre=cadre.pk, kind=Kind.CADRE, name=cadre.name, phone="".join(cadre.phone.split()),
-                           organization=cadre.home_unit.name, post=cadre.post)
+            initial.update(
+                cadre=cadre.pk,
+                kind=Kind.CADRE,
+                name=cadre.name,
+                phone="".join(cadre.phone.split()),
+                organization=cadre.home_unit.name,
+                post=cadre.post,
+            )
         return initial
 
     def _transfer(self, request):
-        pk, key = request.GET.get("transfer") or request.POST.get("transfer"), request.GET.get("binding") or request.POST.get("binding")
+        pk, key = (
+            request.GET.get("transfer") or request.POST.get("transfer"),
+            request.GET.get("binding") or request.POST.get("binding"),
+        )
         if not (pk and str(pk).isdigit() and key):
             return None, None
         account = _account(request, pk, "bind")
@@ -140,8 +157,13 @@ class AccountCreateView(PageAccessMixin, View):
         return render(
             request,
             "people/account_form.html",
-            {"form": form, "next": safe_next(request), "transfer_from": transfer[0], "binding": transfer[1],
-             "nav_active": NAV},
+            {
+                "form": form,
+                "next": safe_next(request),
+                "transfer_from": transfer[0],
+                "binding": transfer[1],
+                "nav_active": NAV,
+            },
         )
 
     def get(self, request):
@@ -167,8 +189,15 @@ class AccountCreateView(PageAccessMixin, View):
             else:
                 role, unit = "", user.organization
                 if transfer[0] is not None:
-                    ok, moved = _run(request, binding_transfer, account=transfer[0], binding=transfer[1], to=user,
-                                     by=request.user, request=request)
+                    ok, moved = _run(
+                        request,
+                        binding_transfer,
+                        account=transfer[0],
+                        binding=transfer[1],
+                        to=user,
+                        by=request.user,
+                        request=request,
+                    )
                     if ok:
                         role, unit = moved.kind_label, moved.unit.name if moved.unit else unit
                 elif kind:
@@ -210,15 +239,23 @@ class NoticeDownloadView(PageAccessMixin, View):
     def post(self, request):
         entries = handoff_take(request.session)
         if not entries:
-            messages.error(request, "通知单已下载过或已超过10分钟有效期，初始密码不再保存；如需可重置密码后重新下载")
+            messages.error(
+                request, "通知单已下载过或已超过10分钟有效期，初始密码不再保存；如需可重置密码后重新下载"
+            )
             return redirect("people:account_list")
         login_url = request.build_absolute_uri(reverse("login"))
         content = render_notice(entries, login_url=login_url, today=timezone.localdate())
-        record(EventKind.DOWNLOAD, request=request, target="账号开通通知单",
-               detail="、".join(f"{e['name']}（{e['username']}）" for e in entries)[:500])
+        record(
+            EventKind.DOWNLOAD,
+            request=request,
+            target="账号开通通知单",
+            detail="、".join(f"{e['name']}（{e['username']}）" for e in entries)[:500],
+        )
         response = HttpResponse(content, content_type=DOCX)
         name = f"账号开通通知单_{timezone.localdate():%Y%m%d}.docx"
-        response["Content-Disposition"] = f"attachment; filename=\"notice.docx\"; filename*=UTF-8''{quote(name)}"
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"notice.docx\"; filename*=UTF-8''{quote(name)}"
+        )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -228,8 +265,17 @@ class AccountDetailView(PageAccessMixin, View):
 
     def get(self, request, pk):
         account = _account(request, pk)
-        may = access.decisions(request.user, account, "change", "disable", "enable", "reset_password", "unlock",
-                               "bind", "grant_privileged")
+        may = access.decisions(
+            request.user,
+            account,
+            "change",
+            "disable",
+            "enable",
+            "reset_password",
+            "unlock",
+            "bind",
+            "grant_privileged",
+        )
         role_form = None
         if may["bind"] or may["grant_privileged"]:
             role_form = RoleAddForm(account=account, business=may["bind"], privileged=may["grant_privileged"])
@@ -237,8 +283,14 @@ class AccountDetailView(PageAccessMixin, View):
         return render(
             request,
             "people/account_detail.html",
-            {"account": account, "roles": roles, "may": may, "role_form": role_form, "history": selectors.account_history(account),
-             "nav_active": NAV},
+            {
+                "account": account,
+                "roles": roles,
+                "may": may,
+                "role_form": role_form,
+                "history": selectors.account_history(account),
+                "nav_active": NAV,
+            },
         )
 
 
@@ -247,21 +299,29 @@ class AccountEditView(PageAccessMixin, View):
 
     def get(self, request, pk):
         account = _account(request, pk, "change")
-        form = AccountEditForm(account=account, initial={f: getattr(account, f) for f in services.PERSON_FIELDS})
-        return render(request, "people/account_edit.html", {"form": form, "account": account, "nav_active": NAV})
+        form = AccountEditForm(
+            account=account, initial={f: getattr(account, f) for f in services.PERSON_FIELDS}
+        )
+        return render(
+            request, "people/account_edit.html", {"form": form, "account": account, "nav_active": NAV}
+        )
 
     def post(self, request, pk):
         account = _account(request, pk, "change")
         form = AccountEditForm(request.POST, account=account)
         if form.is_valid():
             try:
-                services.account_update(account=account, person=form.cleaned_data, by=request.user, request=request)
+                services.account_update(
+                    account=account, person=form.cleaned_data, by=request.user, request=request
+                )
             except DomainError as exc:
                 form.add_error(None, exc.full_message())
             else:
                 messages.success(request, "已保存")
                 return redirect("people:account_detail", account.pk)
-        return render(request, "people/account_edit.html", {"form": form, "account": account, "nav_active": NAV})
+        return render(
+            request, "people/account_edit.html", {"form": form, "account": account, "nav_active": NAV}
+        )
 
 
 class AccountDisableView(PageAccessMixin, View):
@@ -271,15 +331,24 @@ class AccountDisableView(PageAccessMixin, View):
 
     def get(self, request, pk):
         account = _account(request, pk, "disable")
-        return render(request, "people/account_disable.html",
-                      {"account": account, "form": DisableForm(), "nav_active": NAV})
+        return render(
+            request,
+            "people/account_disable.html",
+            {"account": account, "form": DisableForm(), "nav_active": NAV},
+        )
 
     def post(self, request, pk):
         account = _account(request, pk, "disable")
         form = DisableForm(request.POST)
         if form.is_valid():
-            ok, _ = _run(request, services.account_disable, account=account, by=request.user,
-                         reason=form.cleaned_data["reason"], request=request)
+            ok, _ = _run(
+                request,
+                services.account_disable,
+                account=account,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
             if ok:
                 messages.success(request, f"已停用{account.display_name}的账号，其登录会话已全部结束")
         return redirect("people:account_detail", account.pk)
@@ -305,8 +374,9 @@ class AccountResetPasswordView(PageAccessMixin, View):
 
     def post(self, request, pk):
         account = _account(request, pk, "reset_password")
-        ok, password = _run(request, services.account_reset_password, account=account, by=request.user,
-                            request=request)
+        ok, password = _run(
+            request, services.account_reset_password, account=account, by=request.user, request=request
+        )
         if not ok:
             return redirect("people:account_detail", account.pk)
         bindings = bindings_of(account)
@@ -314,7 +384,10 @@ class AccountResetPasswordView(PageAccessMixin, View):
         unit = main.unit.name if main and main.unit else account.organization
         handoff_put(request.session, [notice_entry(account, password, main.kind_label if main else "", unit)])
         messages.success(request, f"已重置{account.display_name}的密码，原密码已失效")
-        return redirect(reverse("people:account_created") + f"?next={quote(reverse('people:account_detail', args=[account.pk]))}")
+        return redirect(
+            reverse("people:account_created")
+            + f"?next={quote(reverse('people:account_detail', args=[account.pk]))}"
+        )
 
 
 class AccountUnlockView(PageAccessMixin, View):
@@ -345,8 +418,16 @@ class RoleAddView(PageAccessMixin, View):
         form = RoleAddForm(request.POST, account=account, business=business, privileged=privileged)
         if form.is_valid():
             data = form.cleaned_data
-            ok, binding = _run(request, binding_add, account=account, kind=data["kind"], unit=data.get("unit"),
-                               cadre=data.get("cadre"), by=request.user, request=request)
+            ok, binding = _run(
+                request,
+                binding_add,
+                account=account,
+                kind=data["kind"],
+                unit=data.get("unit"),
+                cadre=data.get("cadre"),
+                by=request.user,
+                request=request,
+            )
             if ok:
                 messages.success(request, f"已授予“{binding.label}”")
         else:
@@ -367,7 +448,9 @@ class RoleRemoveView(PageAccessMixin, View):
             messages.error(request, exc.message)
             return redirect("people:account_detail", account.pk)
         access.require(request.user, "grant_privileged" if binding.privileged else "bind", account)
-        ok, _ = _run(request, binding_remove, account=account, binding=binding, by=request.user, request=request)
+        ok, _ = _run(
+            request, binding_remove, account=account, binding=binding, by=request.user, request=request
+        )
         if ok:
             messages.success(request, f"已撤销“{binding.label}”")
         return redirect("people:account_detail", account.pk)
@@ -385,8 +468,11 @@ class RoleTransferView(PageAccessMixin, View):
         return binding
 
     def _render(self, request, account, binding, form):
-        return render(request, "people/role_transfer.html",
-                      {"account": account, "binding": binding, "form": form, "nav_active": NAV})
+        return render(
+            request,
+            "people/role_transfer.html",
+            {"account": account, "binding": binding, "form": form, "nav_active": NAV},
+        )
 
     def get(self, request, pk):
         account = _account(request, pk)
@@ -440,7 +526,9 @@ class AccountImportView(PageAccessMixin, View):
                 handoff_put(request.session, entries)
                 messages.success(request, f"导入完成：开通账号 {len(entries)} 个。请下载账号开通通知单。")
                 return redirect("people:account_created")
-        return render(request, "people/account_import.html", {"form": form, "problems": problems, "nav_active": NAV})
+        return render(
+            request, "people/account_import.html", {"form": form, "problems": problems, "nav_active": NAV}
+        )
 
 
 class AccountImportTemplateView(PageAccessMixin, View):
