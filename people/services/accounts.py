@@ -18,7 +18,7 @@ from xuncha import access
 from xuncha.audit.log import EventKind, record
 from xuncha.errors import DomainError
 
-from .bindings import audit_target, binding_add, last_active_sysadmin
+from .bindings import Binding, audit_target, binding_add, binding_transfer, last_active_sysadmin
 
 User = get_user_model()
 
@@ -99,6 +99,15 @@ def account_create(*, person: dict, username: str = "", roles=(), by, request=No
         for kind, unit, cadre in roles:
             binding_add(account=user, kind=kind, unit=unit, cadre=cadre, by=by, request=request)
     return user, password
+
+
+def account_create_taking(*, person: dict, username: str = "", account, binding: Binding, by, request=None):
+    """Open an account for the successor and move one role of `account` to it, both or neither.
+    Returns (user, password, the moved binding)."""
+    with transaction.atomic():
+        user, password = account_create(person=person, username=username, by=by, request=request)
+        moved = binding_transfer(account=account, binding=binding, to=user, by=by, request=request)
+    return user, password, moved
 
 
 def account_update(*, account, person: dict, by, request=None):

@@ -221,3 +221,42 @@ def test_the_detail_shows_readable_history_with_who(client_for, office_user):
     assert "手机号码：</span>13800000008 → 13800000009" in page
     assert "授予角色" in page and "单位联络员 · 河口乡" in page
     assert "调离" in page and office_user.display_name in page
+
+
+def test_a_successor_gets_a_new_account_and_the_role_in_one_step(client_for, office_user):
+    unit = UnitFactory(name="白沙镇")
+    client = client_for(office_user)
+    client.post(
+        reverse("people:account_create"),
+        {"name": "老书记", "phone": "13800000020", "username": "old", "kind": "principal", "unit": unit.pk},
+    )
+    old = User.objects.get(username="old")
+    key = f"principal:{unit.pk}:"
+    page = client.get(reverse("people:role_transfer", args=[old.pk]) + f"?binding={key}")
+    assert page.status_code == 200 and "开通新账号并移交" in page.content.decode()
+    url = reverse("people:account_create") + f"?transfer={old.pk}&binding={key}"
+    taken = client.post(url, {"name": "新书记", "phone": "13800000020", "username": "new2"})
+    assert taken.status_code == 200 and not User.objects.filter(username="new2").exists()  # duplicate mobile
+    response = client.post(url, {"name": "新书记", "phone": "13800000021", "username": "new"})
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.principal_user.username == "new"
+    assert not User.objects.get(username="old").groups.exists()
+    assert "单位主要负责人" in client.get(reverse("people:account_created")).content.decode()
+
+
+def test_moving_a_role_to_an_existing_account(client_for, office_user):
+    unit = UnitFactory(name="黄土镇")
+    old = UserFactory(username="liaison_old")
+    new = UserFactory(username="liaison_new", organization="黄土镇")
+    client = client_for(office_user)
+    client.post(reverse("people:role_add", args=[old.pk]), {"kind": "liaison", "unit": unit.pk})
+    unit.refresh_from_db()
+    assert unit.liaison_user == old
+    page = client.get(reverse("people:role_transfer", args=[old.pk]) + f"?binding=liaison:{unit.pk}:")
+    assert f"{new.display_name}（黄土镇）" in page.content.decode()  # the picker: 姓名（单位）
+    client.post(reverse("people:role_transfer", args=[old.pk]), {"binding": f"liaison:{unit.pk}:", "to": new.pk})
+    unit.refresh_from_db()
+    assert unit.liaison_user == new
+    history = client.get(reverse("people:account_detail", args=[old.pk])).content.decode()
+    assert "角色移交" in history and "移交" in history

@@ -181,25 +181,29 @@ class AccountCreateView(PageAccessMixin, View):
             kind = data.get("kind")
             roles = [(kind, data.get("unit"), data.get("cadre"))] if kind and transfer[0] is None else []
             try:
-                user, password = services.account_create(
-                    person=person, username=data["username"], roles=roles, by=request.user, request=request
-                )
+                if transfer[0] is not None:
+                    user, password, moved = services.account_create_taking(
+                        person=person,
+                        username=data["username"],
+                        account=transfer[0],
+                        binding=transfer[1],
+                        by=request.user,
+                        request=request,
+                    )
+                else:
+                    user, password = services.account_create(
+                        person=person,
+                        username=data["username"],
+                        roles=roles,
+                        by=request.user,
+                        request=request,
+                    )
             except DomainError as exc:
                 form.add_error(None, exc.full_message())
             else:
                 role, unit = "", user.organization
                 if transfer[0] is not None:
-                    ok, moved = _run(
-                        request,
-                        binding_transfer,
-                        account=transfer[0],
-                        binding=transfer[1],
-                        to=user,
-                        by=request.user,
-                        request=request,
-                    )
-                    if ok:
-                        role, unit = moved.kind_label, moved.unit.name if moved.unit else unit
+                    role, unit = moved.kind_label, moved.unit.name if moved.unit else unit
                 elif kind:
                     role = Kind(kind).label
                     unit = data["unit"].name if kind in UNIT_KINDS else unit
