@@ -258,3 +258,14 @@ def test_the_three_administrators_see_no_business_data():
         assert not access.visible(user, unit.__class__).exists()
         assert not access.visible(user, "clues.lead").exists()
         assert not access.allows(user, "nav.leads")
+
+
+def test_a_login_is_no_change_in_the_account_history(client, office_user):
+    user, password = account_create(person=person(), username="wang", by=office_user)
+    before = user.history.count()
+    assert client.login(username="wang", password=password)
+    user.refresh_from_db()
+    assert user.last_login is not None and user.history.count() == before
+    account_update(account=user, person=person(name="王小明"), by=office_user)
+    assert user.history.count() == before + 1
+    assert user.history.first().history_user == office_user
