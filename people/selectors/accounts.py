@@ -9,13 +9,13 @@ from xuncha import access
 from xuncha.audit.models import SecurityEvent
 
 from ..services.accounts import is_locked, locked_usernames
-from ..services.bindings import GROUP_OF, audit_target, bindings_of
+from ..services.bindings import GROUP_OF, audit_target, bindings_for, bindings_of
 
 User = get_user_model()
 
 
 def account_list_for(user):
-    return access.visible(user, User).prefetch_related("groups").order_by("-is_active", "name", "username")
+    return access.visible(user, User).order_by("-is_active", "name", "username")
 
 
 def with_scopes(accounts) -> list:
@@ -24,8 +24,9 @@ def with_scopes(accounts) -> list:
     locked = set(
         User.objects.filter(locked_usernames(), pk__in=[a.pk for a in accounts]).values_list("pk", flat=True)
     )
+    bindings = bindings_for(accounts)
     for account in accounts:
-        account.bindings = bindings_of(account)
+        account.bindings = bindings[account.pk]
         account.locked = account.pk in locked
     return accounts
 

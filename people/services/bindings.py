@@ -102,27 +102,40 @@ class Binding:
 
 def bindings_of(account) -> list[Binding]:
     """Every role the account holds, with its scope, in the order of `Kind`."""
-    groups = set(account.groups.values_list("name", flat=True))
-    found: list[Binding] = []
-    for unit in Unit.objects.filter(principal_user=account).order_by("name"):
-        found.append(Binding(Kind.PRINCIPAL, Role.UNIT, unit=unit))
-    for unit in Unit.objects.filter(liaison_user=account).order_by("name"):
-        found.append(Binding(Kind.LIAISON, Role.UNIT, unit=unit))
-    staff_groups = [g for g in (Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT) if g in groups]
-    for unit in Unit.objects.filter(staff=account).order_by("name"):
-        group = staff_groups[0] if staff_groups else Role.DEPARTMENT
-        found.append(Binding(KIND_OF_STAFF_GROUP.get(group, Kind.STAFF), group, unit=unit))
-    cadre = Cadre.objects.filter(user=account).select_related("home_unit").first()
-    if cadre is not None:
-        found.append(Binding(Kind.CADRE, Role.TEAM, cadre=cadre))
-    for kind in PRIVILEGED_KINDS:
-        if GROUP_OF[kind] in groups:
-            found.append(Binding(kind, GROUP_OF[kind]))
-    covered = {b.role for b in found}
-    for group in sorted(groups - covered):
-        found.append(Binding("", group))
+    return bindings_for([account])[account.pk]
+
+
+def bindings_for(accounts) -> dict[int, list[Binding]]:
+    """{account pk: its bindings} for many accounts in five queries (the account list's page)."""
+    ids = [a.pk for a in accounts]
+    groups: dict[int, set[str]] = {pk: set() for pk in ids}
+    for user_id, name in User.groups.through.objects.filter(user_id__in=ids).values_list(
+        "user_id", "group__name"
+    ):
+        groups[user_id].add(name)
+    found: dict[int, list[Binding]] = {pk: [] for pk in ids}
+    units = Unit.objects.order_by("name")
+    for unit in units.filter(principal_user_id__in=ids):
+        found[unit.principal_user_id].append(Binding(Kind.PRINCIPAL, Role.UNIT, unit=unit))
+    for unit in units.filter(liaison_user_id__in=ids):
+        found[unit.liaison_user_id].append(Binding(Kind.LIAISON, Role.UNIT, unit=unit))
+    staff = Unit.staff.through.objects.filter(user_id__in=ids).select_related("unit").order_by("unit__name")
+    for row in staff:
+        held = [g for g in (Role.JIWEI, Role.ZUZHIBU, Role.DEPARTMENT) if g in groups[row.user_id]]
+        group = held[0] if held else Role.DEPARTMENT
+        found[row.user_id].append(Binding(KIND_OF_STAFF_GROUP.get(group, Kind.STAFF), group, unit=row.unit))
+    for cadre in Cadre.objects.filter(user_id__in=ids).select_related("home_unit"):
+        found[cadre.user_id].append(Binding(Kind.CADRE, Role.TEAM, cadre=cadre))
     order = {k: i for i, k in enumerate(Kind)}
-    return sorted(found, key=lambda b: (order.get(b.kind, 99), b.unit.name if b.unit else ""))
+    for pk in ids:
+        for kind in PRIVILEGED_KINDS:
+            if GROUP_OF[kind] in groups[pk]:
+                found[pk].append(Binding(kind, GROUP_OF[kind]))
+        covered = {b.role for b in found[pk]}
+        for group in sorted(groups[pk] - covered):
+            found[pk].append(Binding("", group))
+        found[pk].sort(key=lambda b: (order.get(b.kind, 99), b.unit.name if b.unit else ""))
+    return found
 
 
 def binding_from_key(account, key: str) -> Binding:

@@ -255,7 +255,9 @@ def test_moving_a_role_to_an_existing_account(client_for, office_user):
     assert unit.liaison_user == old
     page = client.get(reverse("people:role_transfer", args=[old.pk]) + f"?binding=liaison:{unit.pk}:")
     assert f"{new.display_name}（黄土镇）" in page.content.decode()  # the picker: 姓名（单位）
-    client.post(reverse("people:role_transfer", args=[old.pk]), {"binding": f"liaison:{unit.pk}:", "to": new.pk})
+    client.post(
+        reverse("people:role_transfer", args=[old.pk]), {"binding": f"liaison:{unit.pk}:", "to": new.pk}
+    )
     unit.refresh_from_db()
     assert unit.liaison_user == new
     history = client.get(reverse("people:account_detail", args=[old.pk])).content.decode()
