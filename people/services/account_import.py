@@ -155,7 +155,8 @@ def _check(rows: list[_Row]) -> tuple[list[ImportProblem], dict]:
             if problem:
                 bad("手机", problem)
         username = v["username"] or phone
-        if username:
+        # A login name taken from a mobile already reported as a duplicate is not reported twice.
+        if username and (v["username"] or not any(p.row == n and p.column == "手机" for p in problems)):
             if username.lower() in first_username:
                 bad("登录名", f"登录名“{username}”与第{first_username[username.lower()]}行重复")
             else:
