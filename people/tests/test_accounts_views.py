@@ -262,3 +262,15 @@ def test_moving_a_role_to_an_existing_account(client_for, office_user):
     assert unit.liaison_user == new
     history = client.get(reverse("people:account_detail", args=[old.pk])).content.decode()
     assert "角色移交" in history and "移交" in history
+
+
+@pytest.mark.parametrize("role", [Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR])
+def test_the_administrators_workbench_is_their_accounts_and_their_menu_holds_no_business(client_for, role):
+    client = client_for(UserFactory(roles=[role]))
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="workbench-accounts"' in page
+    labels = [label for label, *_ in response.context["nav_items"]]
+    assert "人员账号" in labels
+    assert not {"问题线索", "问题台账", "巡察轮次", "被巡察单位", "反馈整改"} & set(labels)
+    assert ("开通账号" in page) == (role == Role.SYSADMIN)
