@@ -274,3 +274,19 @@ def test_the_administrators_workbench_is_their_accounts_and_their_menu_holds_no_
     assert "人员账号" in labels
     assert not {"问题线索", "问题台账", "巡察轮次", "被巡察单位", "反馈整改"} & set(labels)
     assert ("开通账号" in page) == (role == Role.SYSADMIN)
+
+
+def test_garbage_in_the_query_never_gives_a_500(client_for, office_user):
+    client = client_for(office_user)
+    for url in (
+        "/people/?status=nonsense&role=nonsense&page=abc&q=%00",
+        "/people/new/?kind=office&unit=abc&cadre=-1&transfer=x&binding=zz",
+        "/people/new/?transfer=999999&binding=principal:1:",
+        f"/people/{office_user.pk}/roles/transfer/?binding=nonsense",
+        "/people/created/?next=https://evil.example/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+        assert b"evil.example" not in response.content
+    response = client.post(f"/people/{office_user.pk}/roles/remove/", {"binding": "nonsense"})
+    assert response.status_code in (302, 403)
