@@ -275,6 +275,7 @@ class ClueBuilder:
             user = User.objects.create(
                 username=username, name=cadre.name, email=D.USER_EMAIL.format(username=username),
                 phone=cadre.phone, password=self.office.password,  # the demo password's hash, made once
+                organization=cadre.home_unit.name, post=cadre.post,
             )  # fmt: skip
             user.groups.add(group)
             cadre.user = user

@@ -155,6 +155,7 @@ class DemoBuilder:
                 name=name,
                 email=D.USER_EMAIL.format(username=username),
                 phone=self.people.mobile(),
+                organization=D.ACCOUNT_ORGANIZATIONS.get(username, ""),
                 password=password,
             )
             for role in roles:
@@ -278,6 +279,8 @@ class DemoBuilder:
                     user = self.users[username]
                     name, gender = user.name, D.CADRE_ACCOUNTS[username][2]
                     phone = user.phone
+                    user.organization, user.post = home, post
+                    user.save(update_fields=["organization", "post"])
                 else:
                     user = None
                     name, gender = self.people.name()

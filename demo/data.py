@@ -145,6 +145,17 @@ ACCOUNTS = {
     "zuyuan2": ("黄磊", ["巡察组"]),
     "unit1": ("吴志刚", ["被巡察单位"]),
     "unit1lx": ("何丽萍", ["被巡察单位"]),
+    # 三员分立: accounts and configuration, roles and grants, the audit log; none sees business data.
+    "sysadmin": ("钱学斌", ["系统管理员"]),
+    "secadmin": ("冯雅琴", ["安全保密管理员"]),
+    "auditor": ("卫建国", ["安全审计员"]),
+}
+# Where each account's person works (工作单位): the account pickers show 姓名（单位）. The team cadres'
+# accounts take their home unit from the cadre pool.
+ACCOUNT_ORGANIZATIONS = {
+    "office": "县委巡察办", "office2": "县委巡察办", "leader": "县委", "jiwei": "县纪委监委",
+    "zuzhibu": "县委组织部", "xinfang": "县信访局", "unit1": "县农业农村局", "unit1lx": "县农业农村局",
+    "sysadmin": "县委巡察办", "secadmin": "县委巡察办", "auditor": "县委巡察办",
 }
 # The unit whose principal and liaison log in (inspected in round 5, now rectifying).
 UNIT_ACCOUNTS = {"unit": "县农业农村局", "principal": "unit1", "liaison": "unit1lx"}

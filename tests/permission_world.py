@@ -17,6 +17,8 @@ Roles (the matrix's columns):
 - other_unit: principal of the unit team B inspects (B's unit)
 - jiwei, zuzhibu: staff of 纪委监委 and 组织部 (the discipline commission receives a batch of team A's leads)
 - department: staff of a functional department (职能部门) to which team A handed a petition (归口办理)
+- sysadmin, secadmin, auditor: the three administrators (三员分立): accounts, privileged roles, the audit
+  log; none of them sees rounds, leads, findings or reporter identities
 """
 
 from datetime import timedelta
@@ -78,6 +80,9 @@ ROLES = [
     "jiwei",
     "zuzhibu",
     "department",
+    "sysadmin",
+    "secadmin",
+    "auditor",
 ]
 
 PDF = b"%PDF-1.4\n% minutes of the party group meeting\n"
@@ -105,6 +110,9 @@ def build_world():
         "jiwei": UserFactory(roles=[Role.JIWEI]),
         "zuzhibu": UserFactory(roles=[Role.ZUZHIBU]),
         "department": UserFactory(roles=[Role.DEPARTMENT]),
+        "sysadmin": UserFactory(roles=[Role.SYSADMIN]),
+        "secadmin": UserFactory(roles=[Role.SECADMIN]),
+        "auditor": UserFactory(roles=[Role.AUDITOR]),
     }
     # Team members join before the assignments, which grant the team its units.
     team_member = TeamMemberFactory(
@@ -185,6 +193,8 @@ def build_world():
         "document": GeneratedDocument.objects.filter(object_id=batch.pk).first(),
         "handed_lead": handed,
         "attachment": handed.attachments.get(),
+        # An account without a privileged role (A's principal): the office and the 系统管理员 run it.
+        "account": users["unit"],
     }
     objects |= _rectification(users, assignment_a, team_member.cadre)
     # An uploaded workbook of past rounds (历史轮次录入), dry-run and waiting for the office's confirmation.

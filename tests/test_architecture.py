@@ -25,10 +25,31 @@ from django.db import models
 from xuncha.core.transitions import WORKFLOWS
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["xuncha", "rounds", "teams", "clues", "rectification", "dashboards", "archive"]
-OUR_APP_LABELS = {"accounts", "core", "notifications", "rounds", "teams", "clues", "rectification", "dashboards", "archive"}
+APPS = ["xuncha", "rounds", "teams", "people", "clues", "rectification", "dashboards", "archive"]
+OUR_APP_LABELS = {
+    "accounts",
+    "core",
+    "notifications",
+    "rounds",
+    "teams",
+    "people",
+    "clues",
+    "rectification",
+    "dashboards",
+    "archive",
+}
 
-ROLE_PREDICATES = {"is_office", "is_leader", "has_role", "sees_all_rounds", "is_supervisor", "is_receiver"}
+ROLE_PREDICATES = {
+    "is_office",
+    "is_leader",
+    "has_role",
+    "sees_all_rounds",
+    "is_supervisor",
+    "is_receiver",
+    "is_sysadmin",
+    "is_secadmin",
+    "is_auditor",
+}
 
 
 def _is_exempt(path: Path) -> bool:
@@ -64,7 +85,17 @@ def test_layers_and_cycles_hold():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-PROJECT_PACKAGES = ("xuncha", "rounds", "teams", "clues", "rectification", "dashboards", "demo", "bench")
+PROJECT_PACKAGES = (
+    "xuncha",
+    "rounds",
+    "teams",
+    "people",
+    "clues",
+    "rectification",
+    "dashboards",
+    "demo",
+    "bench",
+)
 
 
 def test_no_project_import_hides_inside_a_function():
@@ -95,7 +126,9 @@ def test_no_project_import_hides_inside_a_function():
 def test_role_checks_live_only_in_the_access_package():
     found = []
     for path in production_sources():
-        if path.is_relative_to(ROOT / "xuncha" / "access") or path.is_relative_to(ROOT / "xuncha" / "accounts"):
+        if path.is_relative_to(ROOT / "xuncha" / "access") or path.is_relative_to(
+            ROOT / "xuncha" / "accounts"
+        ):
             continue
         for node in ast.walk(_parse(path)):
             if isinstance(node, ast.Name) and node.id in ROLE_PREDICATES:
@@ -109,7 +142,9 @@ def test_role_checks_live_only_in_the_access_package():
     assert not found, "access decisions outside xuncha.access:\n" + "\n".join(found)
 
 
-TEMPLATE_ROLE_LOGIC = re.compile(r"user\.groups|user\.is_superuser|user\.is_staff|\bperms\.|request\.user\.role")
+TEMPLATE_ROLE_LOGIC = re.compile(
+    r"user\.groups|user\.is_superuser|user\.is_staff|\bperms\.|request\.user\.role"
+)
 
 
 def test_templates_receive_decisions_and_make_none():
@@ -139,8 +174,10 @@ def status_fields() -> dict[str, set[str]]:
                 continue
             if field.name in ("from_status", "to_status"):
                 continue
-            if field.name == "status" or field.name.endswith("_status") or (
-                model._meta.label_lower == "clues.lead" and field.name == "scope"
+            if (
+                field.name == "status"
+                or field.name.endswith("_status")
+                or (model._meta.label_lower == "clues.lead" and field.name == "scope")
             ):
                 fields.setdefault(field.name, set()).add(model._meta.label_lower)
     return fields

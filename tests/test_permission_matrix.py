@@ -60,8 +60,9 @@ def row(default, *, team=None, unit_users=None, **overrides):
     return answers | {"anon": overrides.get("anon", LOGIN)}
 
 
-# Who sees nothing of A's rectification (team B, B's unit, a department with nothing to do with it): 404.
-NOT_A = {"other": 404, "other_unit": 404, "department": 404}
+# Who sees nothing of A's rectification (team B, B's unit, a department with nothing to do with it, and
+# the three administrators, who see no business data): 404.
+NOT_A = {"other": 404, "other_unit": 404, "department": 404, "sysadmin": 404, "secadmin": 404, "auditor": 404}
 
 EVERYONE = row(200)
 OFFICE_ONLY = row(403, office=200)
@@ -79,6 +80,8 @@ OFFICE_POST = row(403, office=302, **NOT_A)
 UNIT_WRITE = row(403, unit_users=302, **NOT_A)
 UNIT_SIGN = row(403, unit=302, **NOT_A)
 POST_ONLY = row(405)
+ACCOUNT_READERS = row(403, office=200, sysadmin=200, secadmin=200, auditor=200)
+ACCOUNT_MANAGERS = row(403, office=200, sysadmin=200)
 # The dashboards (领导驾驶舱): the office and the leadership see every team's figures, a team member his teams'
 # part, in the rounds his teams served in (both teams serve in the round); the units, the supervisors and
 # the departments none.
@@ -115,6 +118,24 @@ MATRIX = [
     ("rounds:unit_edit", "unit_a", "get", OFFICE_ONLY),
     # A unit's users are sent to their unit (they have one); anyone else gets the page listing none.
     ("rounds:my_unit", None, "get", row(200, unit_users=302, other_unit=302)),
+    # 人员账号 (三员分立): the office and the 系统管理员 open and run accounts (the office those without a
+    # privileged role, such as A's principal); the 安全保密管理员 only grants privileged roles; the 安全审计员
+    # reads. Writes with nothing to do send back to the page with a message (302).
+    ("people:account_list", None, "get", ACCOUNT_READERS),
+    ("people:account_create", None, "get", ACCOUNT_MANAGERS),
+    ("people:account_created", None, "get", ACCOUNT_MANAGERS),
+    ("people:notice_download", None, "post", row(403, office=302, sysadmin=302)),
+    ("people:account_import", None, "get", ACCOUNT_MANAGERS),
+    ("people:account_import_template", None, "get", ACCOUNT_MANAGERS),
+    ("people:account_detail", "account", "get", ACCOUNT_READERS),
+    ("people:account_edit", "account", "get", ACCOUNT_MANAGERS),
+    ("people:account_disable", "account", "get", ACCOUNT_MANAGERS),
+    ("people:account_enable", "account", "post", row(403, office=302, sysadmin=302)),
+    ("people:account_reset_password", "account", "get", ACCOUNT_MANAGERS),
+    ("people:account_unlock", "account", "post", row(403, office=302, sysadmin=302)),
+    ("people:role_add", "account", "post", row(403, office=302, sysadmin=302, secadmin=302)),
+    ("people:role_remove", "account", "post", row(403, office=302, sysadmin=302, secadmin=302)),
+    ("people:role_transfer", "account", "get", row(403, office=302, sysadmin=302, secadmin=302)),
     ("rounds:term_list", None, "get", OFFICE_ONLY),
     ("rounds:term_create", None, "get", OFFICE_ONLY),
     ("rounds:term_edit", "term", "get", OFFICE_ONLY),

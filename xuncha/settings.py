@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xuncha.notifications",
     "rounds",
     "teams",
+    "people",
     "clues",
     "rectification",
     "dashboards",

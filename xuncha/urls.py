@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/", include("xuncha.notifications.urls")),
     path("", include("rounds.urls")),
     path("", include("teams.urls")),
+    path("people/", include("people.urls")),
     path("", include("clues.urls")),
     path("", include("rectification.urls")),
     path("", include("dashboards.urls")),

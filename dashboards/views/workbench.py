@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from dashboards.selectors.workbench import workbench_for
+from people.selectors.accounts import account_counts
 from xuncha import access
 
 
@@ -13,4 +14,7 @@ def home(request):
     context["nav_active"] = "home"
     context["is_team"] = access.allows(request.user, "workbench.team")
     context["is_unit"] = access.allows(request.user, "workbench.unit")
+    if access.allows(request.user, "workbench.accounts"):
+        context["account_counts"] = account_counts(request.user)
+        context["may_manage_accounts"] = access.allows(request.user, "accounts.manage")
     return render(request, "dashboards/workbench.html", context)

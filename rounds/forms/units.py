@@ -2,13 +2,14 @@
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from rounds.models import Term, Unit, UnitType
 from rounds.selectors.units import COVERAGE_STATUSES, unit_parent_choices_for
 from rounds.services.unit_import import MAX_FILE_SIZE, phone_problem
 from rounds.services.units import unit_lineage
-from xuncha.access.rules.rounds import unit_accounts
+from xuncha.access.rules.rounds import staff_accounts, unit_accounts
 from xuncha.core.filters import ListFilter
 
 
@@ -25,9 +26,19 @@ def bootstrap(form: forms.Form) -> None:
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
 
+def account_label(user) -> str:
+    """An account in a picker: 姓名（单位）, the login name when no work unit is recorded."""
+    return f"{user.display_name}（{user.organization or user.username}）"
+
+
 class UnitAccountChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return f"{user.display_name}（{user.username}）" if user.name else user.username
+        return account_label(user)
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return account_label(user)
 
 
 class UnitForm(forms.ModelForm):
@@ -50,7 +61,11 @@ class UnitForm(forms.ModelForm):
             "is_active",
             "note",
         ]
-        field_classes = {"principal_user": UnitAccountChoiceField, "liaison_user": UnitAccountChoiceField}
+        field_classes = {
+            "principal_user": UnitAccountChoiceField,
+            "liaison_user": UnitAccountChoiceField,
+            "staff": StaffChoiceField,
+        }
         widgets = {"note": forms.Textarea(attrs={"rows": 3}), "staff": forms.SelectMultiple(attrs={"size": 4})}
         help_texts = {
             "name": "单位全称，例如：县财政局、青山镇、青山镇石门村",
@@ -81,6 +96,12 @@ class UnitForm(forms.ModelForm):
         for name in ("principal_user", "liaison_user"):
             self.fields[name].queryset = accounts
             self.fields[name].empty_label = "（不关联账号）"
+        # Staff: the accounts of a receiving role, and whoever is staff already (kept on a save).
+        current = self.instance.staff.values("pk") if self.instance.pk else []
+        self.fields["staff"].queryset = (
+            get_user_model().objects.filter(Q(pk__in=staff_accounts().values("pk")) | Q(pk__in=current))
+            .order_by("name", "username")
+        )
         bootstrap(self)
 
     def clean_name(self):

@@ -67,6 +67,10 @@ class UnitDetailView(LoginRequiredMixin, View):
                 "sees_all": sees_all,
                 "is_own": own,
                 "can_manage": access.allows(request.user, "change", unit),
+                # Open the accounts the unit needs from its page (人员账号), or open the ones it has.
+                "open_accounts": access.allows(request.user, "accounts.manage"),
+                "read_accounts": access.allows(request.user, "accounts.list"),
+                "staff": list(unit.staff.order_by("name")) if sees_all else [],
                 "nav_active": "my_unit" if own else "units",
             },
         )

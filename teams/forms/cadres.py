@@ -79,7 +79,7 @@ class CadreForm(forms.ModelForm):
         user_field = self.fields["user"]
         user_field.queryset = linkable_users(self.instance if self.instance.pk else None)
         user_field.empty_label = "不关联登录账号"
-        user_field.label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
+        user_field.label_from_instance = lambda u: f"{u.display_name}（{u.organization or u.username}）"
 
     def clean_birth_month(self):
         month = self.cleaned_data.get("birth_month")

@@ -46,7 +46,13 @@ def cadre_detail(request, pk):
     return render(
         request,
         "teams/cadre_detail.html",
-        {"cadre": cadre, "memberships": list(selectors.cadre_memberships(cadre)), "nav_active": "cadres"},
+        {
+            "cadre": cadre,
+            "memberships": list(selectors.cadre_memberships(cadre)),
+            "open_accounts": access.allows(request.user, "accounts.manage"),
+            "read_accounts": access.allows(request.user, "accounts.list"),
+            "nav_active": "cadres",
+        },
     )
 
 

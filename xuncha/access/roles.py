@@ -38,3 +38,13 @@ def is_auditor(user) -> bool:
     """安全审计员: reads the security audit log, changes nothing. Not the superuser: 三员分立 keeps the
     audit log apart from those who administer the system."""
     return has_role(user, Role.AUDITOR)
+
+
+def is_sysadmin(user) -> bool:
+    """系统管理员: accounts and configuration, no business data (三员分立)."""
+    return has_role(user, Role.SYSADMIN)
+
+
+def is_secadmin(user) -> bool:
+    """安全保密管理员: grants and revokes the privileged roles, no business data (三员分立)."""
+    return has_role(user, Role.SECADMIN)

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -15,6 +16,10 @@ class User(AbstractUser):
     )
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     last_login_ip = models.GenericIPAddressField("上次登录地址", null=True, blank=True)
+
+    # Who changed what of an account (the account pages show it). The password hash is never copied
+    # into the history, and a save that only notes a login is not a change (see `apps.py`).
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "last_login_ip"])
 
     class Meta:
         verbose_name = "用户"

@@ -31,6 +31,7 @@ NAV = (
     ("共性问题分析", "dashboards:common_problems", "common_problems", "nav.common_problems"),
     ("问题类别", "clues:category_list", "categories", "nav.categories"),
     ("届次管理", "rounds:term_list", "terms", "nav.terms"),
+    ("人员账号", "people:account_list", "accounts", "nav.accounts"),
     ("本单位", "rounds:my_unit", "my_unit", "nav.my_unit"),
     ("反馈整改", "rectification:rect_list", "rectification", "nav.unit_rectification"),
     ("安全审计日志", "security:audit_log", "audit_log", "nav.audit_log"),

@@ -1,3 +1,3 @@
 """The rules, one module per app. Importing this package registers them all."""
 
-from . import archive, audit, clues, core, dashboards, rectification, rounds, teams  # noqa: F401
+from . import accounts, archive, audit, clues, core, dashboards, rectification, rounds, teams  # noqa: F401

@@ -129,3 +129,10 @@ def round_team_leaders(round_id):
 def unit_accounts():
     """The accounts a unit's principal or liaison may be linked to: active, with the unit role."""
     return get_user_model().objects.filter(groups__name=Role.UNIT, is_active=True)
+
+
+def staff_accounts():
+    """The accounts a department's or receiver's staff (经办人) may be: active, with a receiving role."""
+    return get_user_model().objects.filter(
+        groups__name__in=(Role.DEPARTMENT, Role.JIWEI, Role.ZUZHIBU), is_active=True
+    ).distinct()
