@@ -12,8 +12,9 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from rounds.models import Unit
-from rounds.services.unit_import import CORRUPT, MAX_FILE_SIZE, ImportProblem
+from rounds.services.unit_import import MAX_FILE_SIZE
 from xuncha import access
+from xuncha.core.spreadsheets import CORRUPT, ImportProblem
 from xuncha.errors import DomainError
 
 from .accounts import ONLY_MANAGERS, account_create, normalize_phone, phone_problem, username_problem
