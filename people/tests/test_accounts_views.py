@@ -84,6 +84,14 @@ def test_the_unit_page_offers_the_principal_account_and_the_form_comes_preset(cl
     # The new principal logs in with the initial password and sees his unit.
     client.logout()
     assert client.login(username="lisi", password=password)
+    # The initial password is changed first; then he sees his unit.
+    forced = client.get(reverse("rounds:unit_detail", args=[unit.pk]))
+    assert forced.status_code == 302 and forced["Location"].startswith(reverse("security:password_change"))
+    changed = client.post(
+        reverse("security:password_change"),
+        {"old_password": password, "new_password1": "Xincun#2026a", "new_password2": "Xincun#2026a"},
+    )
+    assert changed.status_code == 302
     assert client.get(reverse("rounds:unit_detail", args=[unit.pk])).status_code == 200
 
 

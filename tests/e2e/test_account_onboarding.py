@@ -58,8 +58,22 @@ def test_office_opens_a_principal_account_from_the_unit_page_and_the_principal_s
     expect(page.locator("body")).to_contain_text("chenxt")
     page.locator(".app-user form button").click()
 
-    _login(page, live_server, "chenxt", password)
+    # The principal logs in with the initial password and must change it before anything else.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "chenxt")
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/security/password/"))
+    assert User.objects.get(username="chenxt").must_change_password
+    page.goto(f"{live_server.url}/my-unit/")
+    expect(page).to_have_url(re.compile(r"/security/password/"))
+    shot(page, "accounts-first-login")
+    page.fill("#id_old_password", password)
+    page.fill("#id_new_password1", "Xintang#2026")
+    page.fill("#id_new_password2", "Xintang#2026")
+    page.get_by_role("button", name="确认修改").click()
+    expect(page.locator(".app-user .user-name")).to_be_visible()
+    assert not User.objects.get(username="chenxt").must_change_password
     page.goto(f"{live_server.url}/my-unit/")
     expect(page).to_have_url(re.compile(rf"/units/{town.pk}/$"))
     expect(page.locator("h1")).to_contain_text("新塘镇")
-    assert User.objects.get(username="chenxt").must_change_password
