@@ -32,7 +32,8 @@ COPY . .
 
 RUN groupadd --system --gid 10001 xuncha \
  && useradd --system --uid 10001 --gid xuncha --create-home --home-dir /home/xuncha xuncha \
- && DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only CELERY_BROKER_URL=memory:// \
+ && DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only FIELD_ENCRYPTION_KEY=collectstatic-only \
+      CELERY_BROKER_URL=memory:// \
       python manage.py collectstatic --noinput \
  && mkdir -p /app/var/media /app/var/mail /app/var/beat \
  && chown xuncha:xuncha /app/var /app/var/media /app/var/mail /app/var/beat

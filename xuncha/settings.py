@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("XUNCHA_VAR_DIR", BASE_DIR / "var"))
@@ -240,8 +241,17 @@ XUNCHA_CRYPTO = os.environ.get("XUNCHA_CRYPTO", "gm")
 # Key of the security audit log's HMAC chain; derived from SECRET_KEY when unset. Keep it apart from backups.
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 
-# Encryption of reporters' identities at rest (see xuncha/core/crypto.py). Set in production.
+# Encryption of reporters' identities at rest (see xuncha/core/crypto.py): one or more keys, newest first.
+# Required in production (DEBUG off); the embedded set-up derives one from SECRET_KEY and `check` says so.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+if not DEBUG and not FIELD_ENCRYPTION_KEY.strip():
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEY is required when DJANGO_DEBUG is off: generate one with "
+        '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"` '
+        "and keep it apart from the database backups."
+    )
+# Key of the HMAC-SM3 digests of receipt codes (国密); derived from SECRET_KEY when unset.
+XUNCHA_DIGEST_KEY = os.environ.get("XUNCHA_DIGEST_KEY", "")
 
 # Uploads: evidence and report attachments.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
