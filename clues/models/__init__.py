@@ -20,6 +20,7 @@ from .intake import (  # noqa: F401
     OutOfScope,
     PartnerDepartment,
     PublicStatus,
+    RevealAction,
     RevealLog,
     ScopeStatus,
 )

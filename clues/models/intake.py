@@ -195,12 +195,18 @@ class LeadAttachment(models.Model):
         return self.name
 
 
+class RevealAction(models.TextChoices):
+    REVEAL = "reveal", "查看"
+    CHANGE = "change", "修改"
+
+
 class RevealLog(models.Model):
-    """Every time somebody saw a reporter's identity: who, when, which lead."""
+    """Every time somebody saw or changed a reporter's identity: who, when, which lead, why."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="reveals")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField("操作", max_length=10, choices=RevealAction.choices, default=RevealAction.REVEAL)
     reason = models.CharField("查看事由", max_length=200)
 
     class Meta:

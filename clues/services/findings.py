@@ -424,7 +424,11 @@ def category_save(*, category: Category, by) -> Category:
         category.save()
         if category.pk and not parent:
             # An area's sub-categories follow it into a renamed scheme.
-            category.children.exclude(scheme=category.scheme).update(scheme=category.scheme)
+            # One by one, so each sub-category's history records the move.
+            for child in category.children.exclude(scheme=category.scheme):
+                child.scheme = category.scheme
+                as_history_user(child, by)
+                child.save(update_fields=["scheme"])
     return category
 
 
