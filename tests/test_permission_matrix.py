@@ -135,6 +135,9 @@ MATRIX = [
     ("teams:team_detail", "team_b", "get", row(404, office=200, leader=200, other=200)),
     ("teams:team_edit", "team_a", "get", OFFICE_ONLY),
     ("teams:team_member_edit", "member", "get", OFFICE_ONLY),
+    # The health check needs no login; without a worker and beat heartbeat in this world it is failing (503),
+    # the same answer for everyone.
+    ("healthz", None, "get", row(503, anon=503)),
     # Leads: the office and the lead's team; nobody else learns that a lead exists (404). Any member of the
     # team records, corrects and triages; only the 组长 proposes a disposition or sees who reported it.
     ("clues:lead_list", None, "get", row(404, office=200, team=200, other=200)),

@@ -206,12 +206,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xuncha.core.tasks.requeue_stuck_documents",
         "schedule": crontab(minute="*/5"),
     },
+    "heartbeat": {
+        # /healthz: beat sent this (the "beat" heartbeat) and a worker ran it (the "worker" heartbeat).
+        "task": "xuncha.core.tasks.heartbeat",
+        "schedule": float(os.environ.get("XUNCHA_HEARTBEAT_EVERY", "60")),
+    },
     "deliver-pending-mail": {
         # A mail that could not go out (SMTP down) stays pending in the database and goes on a later run.
         "task": "xuncha.notifications.tasks.deliver_pending_emails",
         "schedule": crontab(minute="*/10"),
     },
 }
+
+# /healthz reports the worker or beat as failing when its heartbeat is older than this (seconds).
+XUNCHA_HEARTBEAT_MAX_AGE = int(os.environ.get("XUNCHA_HEARTBEAT_MAX_AGE", "300"))
 
 MESSAGE_TAGS = {40: "danger"}
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dashboards.views import workbench
+from xuncha.core.health import healthz
 
 urlpatterns = [
     path("", workbench.home, name="home"),
@@ -15,5 +16,6 @@ urlpatterns = [
     path("", include("rectification.urls")),
     path("", include("dashboards.urls")),
     path("documents/", include("xuncha.core.urls")),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -47,3 +47,18 @@ class GeneratedDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Heartbeat(models.Model):
+    """When the Celery beat last sent its heartbeat task ("beat") and a worker last ran it ("worker"):
+    `/healthz` reports either as failing when it is older than XUNCHA_HEARTBEAT_MAX_AGE."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "心跳"
+        verbose_name_plural = "心跳"
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
