@@ -135,6 +135,7 @@ def test_with_a_wrong_key_nothing_can_overwrite_the_identity(world, settings, cl
         client = client_for(world[who])
         detail = client.get(reverse("clues:lead_detail", args=[lead.pk]))
         assert detail.status_code == 200 and UNDECRYPTABLE_MESSAGE in detail.content.decode()
+        assert reverse("clues:lead_edit", args=[lead.pk]) not in detail.content.decode()
         edit = client.get(reverse("clues:lead_edit", args=[lead.pk]), follow=True)
         assert edit.status_code == 200 and UNDECRYPTABLE_MESSAGE in edit.content.decode()
         posted = _post_edit(client, lead)

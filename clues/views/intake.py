@@ -236,7 +236,7 @@ class LeadDetailView(LoginRequiredMixin, View):
             "undecryptable": UNDECRYPTABLE_MESSAGE if team_view and undecryptable_fields(lead) else "",
             "reveals": selectors.reveal_log(lead) if revealer else [],
             "reveal_form": RevealForm() if revealer else None,
-            "can_edit": recorder and lead.status in EDITABLE_STATUSES,
+            "can_edit": recorder and lead.status in EDITABLE_STATUSES and not undecryptable_fields(lead),
             "triage_form": _triage_form(lead) if recorder and _can_triage(lead) else None,
             "reply_form": (
                 PublicReplyForm(initial={"reply": lead.public_reply})

@@ -31,6 +31,7 @@ class GeneratedDocument(models.Model):
     )
     file = models.FileField("文件", upload_to="documents/%Y/%m/", blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    sm3 = models.CharField("SM3", max_length=64, blank=True)  # 国密 digest of the same bytes
     error = models.TextField("错误信息", blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(
