@@ -79,7 +79,10 @@ def _pg_env_args() -> tuple[dict, list[str]]:
 
 
 def _run(command: list[str], env: dict) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+    except FileNotFoundError as exc:
+        raise BackupError(f"找不到 {command[0]}：请安装与数据库同一主版本的 PostgreSQL 客户端（postgresql-client）") from exc
     if result.returncode != 0:
         raise BackupError(f"{command[0]} 失败：{result.stderr.strip()[-2000:]}")
 
