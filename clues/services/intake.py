@@ -35,7 +35,7 @@ from teams.models import Team
 from xuncha import access
 from xuncha.access.grants import sync_lead
 from xuncha.audit.log import EventKind, record
-from xuncha.core.crypto import UndecryptableError, keyed_digest, undecryptable_fields
+from xuncha.core.crypto import UndecryptableError, keyed_digest, sm3_of_upload, undecryptable_fields
 from xuncha.core.services import as_history_user
 from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
@@ -204,6 +204,7 @@ def _store_attachments(lead: Lead, checked: list[tuple[Any, str]], by) -> list[L
             name=Path(upload.name or "").name[:200],
             size=upload.size,
             sha256=digest,
+            sm3=sm3_of_upload(upload),
             uploaded_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
         )
         attachment.file.save(Path(upload.name or "file").name, upload, save=False)

@@ -8,11 +8,11 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from clues.models import Lead, RevealAction, RevealLog
+from clues.models import Lead, LeadAttachment, RevealAction, RevealLog
 from clues.services.intake import lead_change_identity, lead_reveal_identity, lead_update
 from clues.tests.test_confidentiality import IDENTITY, NAME, PHONE, world  # noqa: F401 -- the shared fixture
 from xuncha.audit.models import EventKind, SecurityEvent
-from xuncha.core.crypto import UNDECRYPTABLE_MESSAGE, Undecryptable, UndecryptableError
+from xuncha.core.crypto import UNDECRYPTABLE_MESSAGE, Undecryptable, UndecryptableError, sm3_hex
 from xuncha.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,10 @@ def test_with_a_wrong_key_nothing_can_overwrite_the_identity(world, settings, cl
     # The right key brings everything back.
     settings.FIELD_ENCRYPTION_KEY = right_key
     assert Lead.objects.get(pk=lead.pk).reporter_name == NAME
+
+
+def test_an_attachment_keeps_an_sm3_beside_its_sha256(world):  # noqa: F811
+    attachment = LeadAttachment.objects.get(lead=world["lead"])
+    assert attachment.sm3 == sm3_hex(b"%PDF-1.4 test") and len(attachment.sha256) == 64
+    with attachment.file.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.4 test"  # the digest read the file without consuming it

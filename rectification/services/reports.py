@@ -30,6 +30,7 @@ from simple_history.utils import bulk_update_with_history
 
 from xuncha import access
 from xuncha.accounts.roles import Role
+from xuncha.core.crypto import sm3_of_upload
 from xuncha.core.documents import document_request
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import transition
@@ -178,6 +179,7 @@ def version_start(*, report: Report, by, correction_note: str = "") -> ReportVer
                             name=ev.name,
                             size=ev.size,
                             sha256=ev.sha256,
+                            sm3=ev.sm3,
                             uploaded_by=ev.uploaded_by,
                         )
                         for ev in old.evidence.all()
@@ -235,7 +237,9 @@ def evidence_add(*, entry: ReportEntry, files: Iterable, by) -> list[ReportEvide
         rows = []
         for upload, digest in digests:
             name = Path(upload.name or "").name[:200]
-            evidence = ReportEvidence(entry=entry, name=name, size=upload.size, sha256=digest, uploaded_by=by)
+            evidence = ReportEvidence(
+                entry=entry, name=name, size=upload.size, sha256=digest, sm3=sm3_of_upload(upload), uploaded_by=by
+            )
             evidence.file.save(name, upload, save=False)
             evidence.save()
             rows.append(evidence)

@@ -31,6 +31,7 @@ from teams.tests.factories import TeamMemberFactory
 from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import PASSWORD, UserFactory
+from xuncha.core.crypto import sm3_hex as content_sm3_of_bytes
 from xuncha.core.models import DocumentStatus, GeneratedDocument
 from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
@@ -265,6 +266,7 @@ def test_the_principal_signs_and_the_hash_covers_the_canonical_content(w):
     assert canonical["signer"] == "王局长"
     assert canonical["entries"][0]["measure"] == "1.1"
     assert canonical["entries"][0]["evidence"] == [ReportEvidence.objects.get().sha256]
+    assert ReportEvidence.objects.get().sm3 == content_sm3_of_bytes(PDF)
     assert canonical["report"]["kind"] == ReportKind.HALF_MONTHLY and canonical["unit"] == w.rect.unit.name
     # A change to the content would not match the stored hash.
     sealed.summary += "（改）"

@@ -112,6 +112,15 @@ def sm3_hex(data: bytes) -> str:
     return h.finalize().hex()
 
 
+def sm3_of_upload(upload) -> str:
+    """SM3 of an uploaded file's bytes (read in chunks, then rewound), beside the SHA-256 `check_upload` gives."""
+    h = hashes.Hash(hashes.SM3())
+    for chunk in upload.chunks():
+        h.update(chunk)
+    upload.seek(0)
+    return h.finalize().hex()
+
+
 def derived_key_in_use() -> bool:
     """True when FIELD_ENCRYPTION_KEY is unset and the key is derived from SECRET_KEY (demo only)."""
     return not _raw_keys_setting()
