@@ -10,10 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     XUNCHA_VAR_DIR=/app/var \
     WEB_CONCURRENCY=3
 
-# Pango for WeasyPrint (PDF), Noto CJK for Chinese text in PDFs, Node/npm for the front-end assets.
+# Pango for WeasyPrint (PDF), Noto CJK for Chinese text in PDFs, Node/npm for the front-end assets,
+# pg_dump/pg_restore for `manage.py backup` and `restore` (bookworm's 15, the major version of the db service).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk nodejs npm make \
+      libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk nodejs npm make postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 RUN pip install --no-cache-dir uv
@@ -32,7 +33,8 @@ COPY . .
 
 RUN groupadd --system --gid 10001 xuncha \
  && useradd --system --uid 10001 --gid xuncha --create-home --home-dir /home/xuncha xuncha \
- && DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only CELERY_BROKER_URL=memory:// \
+ && DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only FIELD_ENCRYPTION_KEY=collectstatic-only \
+      CELERY_BROKER_URL=memory:// \
       python manage.py collectstatic --noinput \
  && mkdir -p /app/var/media /app/var/mail /app/var/beat \
  && chown xuncha:xuncha /app/var /app/var/media /app/var/mail /app/var/beat

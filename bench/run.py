@@ -12,6 +12,7 @@ Environment: BENCH_VOLUMES="S L", BENCH_REQUESTS=200, BENCH_WARMUP=5, BENCH_LOAD
 BENCH_LOAD_USERS=50, BENCH_WORKERS=4 (gunicorn), BENCH_KEEP_DB=1 (keep the databases afterwards).
 """
 
+import base64
 import json
 import os
 import platform
@@ -87,6 +88,7 @@ def django_env(db: str, var_dir: Path) -> dict:
         XUNCHA_VAR_DIR=str(var_dir),
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SECURE_COOKIES="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("leads/<int:pk>/edit/", intake.LeadEditView.as_view(), name="lead_edit"),
     path("leads/<int:pk>/triage/", intake.LeadTriageView.as_view(), name="lead_triage"),
     path("leads/<int:pk>/reveal/", intake.LeadRevealView.as_view(), name="lead_reveal"),
+    path("leads/<int:pk>/identity/", intake.LeadIdentityView.as_view(), name="lead_identity"),
     path("leads/<int:pk>/reply/", intake.LeadReplyView.as_view(), name="lead_reply"),
     path("leads/attachments/<int:pk>/", intake.LeadAttachmentView.as_view(), name="lead_attachment"),
     path("handover/", intake.HandoverListView.as_view(), name="handover_list"),

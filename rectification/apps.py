@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RectificationConfig(AppConfig):
@@ -12,5 +13,8 @@ class RectificationConfig(AppConfig):
         from rounds.services.rounds import register_close_guard
 
         from .selectors.closing import rectifications_still_open
+        from .services.digests import backfill_after_migrate
 
         register_close_guard(rectifications_still_open)
+        # After migrate (the schema then matches the models): rows sealed before 国密 gain their SM3.
+        post_migrate.connect(backfill_after_migrate, sender=self, dispatch_uid="rectification-backfill-sm3")

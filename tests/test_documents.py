@@ -14,6 +14,7 @@ from xuncha.access.registry import rule as access_rule
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.core import documents, tasks
+from xuncha.core.crypto import sm3_hex
 from xuncha.core.models import DocumentStatus, GeneratedDocument
 from xuncha.errors import DomainError
 
@@ -76,6 +77,7 @@ def test_the_task_renders_the_file_with_its_sha256(unit, django_capture_on_commi
         content = handle.read()
     assert content == "NOTE 县档案馆".encode()
     assert document.sha256 == hashlib.sha256(content).hexdigest()
+    assert document.sm3 == sm3_hex(content) and len(document.sm3) == 64
     assert document.attempts == 1 and document.finished_at is not None and document.error == ""
 
 

@@ -171,6 +171,9 @@ MATRIX = [
     ("teams:team_detail", "team_b", "get", row(404, office=200, leader=200, other=200)),
     ("teams:team_edit", "team_a", "get", OFFICE_ONLY),
     ("teams:team_member_edit", "member", "get", OFFICE_ONLY),
+    # The health check needs no login; without a worker and beat heartbeat in this world it is failing (503),
+    # the same answer for everyone.
+    ("healthz", None, "get", row(503, anon=503)),
     # Leads: the office and the lead's team; nobody else learns that a lead exists (404). Any member of the
     # team records, corrects and triages; only the 组长 proposes a disposition or sees who reported it.
     ("clues:lead_list", None, "get", row(404, office=200, team=200, other=200)),
@@ -181,6 +184,8 @@ MATRIX = [
     # An empty reason: whoever sees the lead is sent back to it with a message, before any identity is shown.
     ("clues:lead_reveal", "lead", "post", row(404, office=302, team=302)),
     ("clues:lead_reveal", "lead", "get", POST_ONLY),
+    # The reporter's identity is corrected by those who may reveal it: the office and the 组长.
+    ("clues:lead_identity", "lead", "get", row(404, office=200, team_leader=200, deputy=403, member=403)),
     # The reply to an online reporter is the office's and the 组长's: the 副组长 and the 组员 are refused; this
     # lead came by letter, so there is no reply to give (404) even for them.
     ("clues:lead_reply", "lead", "get", row(404, deputy=403, member=403)),

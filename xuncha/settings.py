@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("XUNCHA_VAR_DIR", BASE_DIR / "var"))
@@ -249,12 +250,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xuncha.core.tasks.requeue_stuck_documents",
         "schedule": crontab(minute="*/5"),
     },
+    "heartbeat": {
+        # /healthz: beat sent this (the "beat" heartbeat) and a worker ran it (the "worker" heartbeat).
+        "task": "xuncha.core.tasks.heartbeat",
+        "schedule": float(os.environ.get("XUNCHA_HEARTBEAT_EVERY", "60")),
+    },
     "deliver-pending-mail": {
         # A mail that could not go out (SMTP down) stays pending in the database and goes on a later run.
         "task": "xuncha.notifications.tasks.deliver_pending_emails",
         "schedule": crontab(minute="*/10"),
     },
 }
+
+# /healthz reports the worker or beat as failing when its heartbeat is older than this (seconds).
+XUNCHA_HEARTBEAT_MAX_AGE = int(os.environ.get("XUNCHA_HEARTBEAT_MAX_AGE", "300"))
 
 MESSAGE_TAGS = {40: "danger"}
 
@@ -305,8 +314,17 @@ if OIDC_ENABLED:
     LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
     AUTHENTICATION_BACKENDS.insert(1, "xuncha.security.oidc.ExistingUserOIDCBackend")
 
-# Encryption of reporters' identities at rest (see xuncha/core/crypto.py). Set in production.
+# Encryption of reporters' identities at rest (see xuncha/core/crypto.py): one or more keys, newest first.
+# Required in production (DEBUG off); the embedded set-up derives one from SECRET_KEY and `check` says so.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+if not DEBUG and not FIELD_ENCRYPTION_KEY.strip():
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEY is required when DJANGO_DEBUG is off: generate one with "
+        '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"` '
+        "and keep it apart from the database backups."
+    )
+# Key of the HMAC-SM3 digests of receipt codes (国密); derived from SECRET_KEY when unset.
+XUNCHA_DIGEST_KEY = os.environ.get("XUNCHA_DIGEST_KEY", "")
 
 # Uploads: evidence and report attachments.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -96,9 +96,9 @@ class LeadForm(forms.Form):
         if not self.is_bound and not editing:
             self.initial.setdefault("received_on", timezone.localdate())
         if editing:
-            # Write-only: the stored identity is never put back into a page.
+            # The identity is changed only through LeadIdentityForm, by those who may reveal it, with a reason.
             for name in IDENTITY_FIELDS:
-                self.fields[name].help_text = "留空则保持原登记内容不变"
+                del self.fields[name]
         if public_report:
             # The citizen's own words and channel stay as he sent them.
             self.fields["content"].disabled = True
@@ -120,6 +120,56 @@ class LeadForm(forms.Form):
 
     def subject_fields(self):
         return [self[n] for n in ("subject_name", "subject_post", "subject_rank")]
+
+    def identity_fields(self):
+        return [self[n] for n in IDENTITY_FIELDS if n in self.fields]
+
+
+class LeadIdentityForm(forms.Form):
+    """Correcting the reporter's identity (office and 组长 only): write-only, with a reason."""
+
+    reporter_name = forms.CharField(label="姓名", max_length=50, required=False)
+    reporter_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    reporter_id_number = forms.CharField(label="身份证号", max_length=18, required=False)
+    reporter_work_unit = forms.CharField(label="工作单位", max_length=100, required=False)
+    clear = forms.MultipleChoiceField(
+        label="清空",
+        required=False,
+        choices=[
+            ("reporter_name", "姓名"),
+            ("reporter_phone", "联系电话"),
+            ("reporter_id_number", "身份证号"),
+            ("reporter_work_unit", "工作单位"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾选的项目将被清空（例如登记有误的信息）",
+    )
+    reason = forms.CharField(
+        label="修改事由",
+        max_length=150,
+        widget=forms.TextInput(attrs={"placeholder": "例如：举报人来电更正联系电话"}),
+        help_text="修改记录查看人、时间、修改的项目和事由（不记录内容）",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in IDENTITY_FIELDS:
+            self.fields[name].help_text = "原登记内容不在此显示；留空则保持不变，填写即覆盖"
+        _style(self.fields)
+        self.fields["clear"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        data = super().clean()
+        clear = set(data.get("clear") or ())
+        if not clear and not any((data.get(name) or "").strip() for name in IDENTITY_FIELDS):
+            raise forms.ValidationError("请填写要修改的举报人信息，或勾选要清空的项目")
+        for name in clear:
+            if (data.get(name) or "").strip():
+                self.add_error(name, "同一项目不能既填写又勾选清空")
+        return data
+
+    def identity(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in IDENTITY_FIELDS}
 
     def identity_fields(self):
         return [self[n] for n in IDENTITY_FIELDS]

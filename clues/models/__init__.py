@@ -21,6 +21,7 @@ from .intake import (  # noqa: F401
     OutOfScope,
     PartnerDepartment,
     PublicStatus,
+    RevealAction,
     RevealLog,
     ScopeStatus,
 )

@@ -184,6 +184,7 @@ class LeadAttachment(models.Model):
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveBigIntegerField("大小")
     sha256 = models.CharField("SHA-256", max_length=64)
+    sm3 = models.CharField("SM3", max_length=64, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -195,12 +196,18 @@ class LeadAttachment(models.Model):
         return self.name
 
 
+class RevealAction(models.TextChoices):
+    REVEAL = "reveal", "查看"
+    CHANGE = "change", "修改"
+
+
 class RevealLog(models.Model):
-    """Every time somebody saw a reporter's identity: who, when, which lead."""
+    """Every time somebody saw or changed a reporter's identity: who, when, which lead, why."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="reveals")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField("操作", max_length=10, choices=RevealAction.choices, default=RevealAction.REVEAL)
     reason = models.CharField("查看事由", max_length=200)
 
     class Meta:

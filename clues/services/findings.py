@@ -19,6 +19,7 @@ from django.utils import timezone
 from rounds.models import RoundStatus
 from teams.models import MemberRole, Team, TeamMember
 from xuncha import access
+from xuncha.core.crypto import sm3_of_upload
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
@@ -126,7 +127,12 @@ def _store_evidence(finding: Finding, checked: list[tuple[object, str]], by) -> 
     for upload, digest in checked:
         name = Path(upload.name or "").name[:200]
         evidence = FindingEvidence(
-            finding=finding, name=name, size=upload.size, sha256=digest, uploaded_by=by if by else None
+            finding=finding,
+            name=name,
+            size=upload.size,
+            sha256=digest,
+            sm3=sm3_of_upload(upload),
+            uploaded_by=by if by else None,
         )
         evidence.file.save(name, upload, save=False)
         evidence.save()
@@ -424,7 +430,11 @@ def category_save(*, category: Category, by) -> Category:
         category.save()
         if category.pk and not parent:
             # An area's sub-categories follow it into a renamed scheme.
-            category.children.exclude(scheme=category.scheme).update(scheme=category.scheme)
+            # One by one, so each sub-category's history records the move.
+            for child in category.children.exclude(scheme=category.scheme):
+                child.scheme = category.scheme
+                as_history_user(child, by)
+                child.save(update_fields=["scheme"])
     return category
 
 

@@ -6,10 +6,13 @@ Rules kept here and nowhere else:
   in its team. Every attachment is checked (size, type, content) before anything is stored.
 - The reporter's identity is encrypted at rest (the model's fields) and leaves this module only through
   `lead_reveal_identity`, which the office or the team's 组长 call with a reason, and which logs the reveal.
+  It is set when the lead is recorded and changed afterwards only by `lead_change_identity` (the same
+  people, with a reason, logged in the reveal log and the security audit log).
 - An out-of-scope petition (个人诉求, 征地拆迁, 涉法涉诉 …) is handed to the competent department with the
   explanation to the petitioner (答复): both are required. The department's staff are granted the lead
   and record the outcome.
-- A public report (开门巡察) gets a receipt code that is shown once and stored only as its SHA-256.
+- A public report (开门巡察) gets a receipt code that is shown once and stored only as its digest (HMAC-SM3
+  under 国密, SHA-256 otherwise).
 """
 
 import hashlib
@@ -31,6 +34,8 @@ from rounds.models import Announcement, AnnouncementStatus, Assignment, RoundSta
 from teams.models import Team
 from xuncha import access
 from xuncha.access.grants import sync_lead
+from xuncha.audit.log import EventKind, record
+from xuncha.core.crypto import UndecryptableError, keyed_digest, sm3_of_upload, undecryptable_fields
 from xuncha.core.services import as_history_user
 from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
@@ -44,6 +49,7 @@ from ..models import (
     LeadStatus,
     OutOfScope,
     PublicStatus,
+    RevealAction,
     RevealLog,
     ScopeStatus,
 )
@@ -63,6 +69,7 @@ LEAD_FIELDS = (
 )
 # The reporter's identity: encrypted at rest, never shown except through a logged reveal.
 IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_id_number", "reporter_work_unit")
+IDENTITY_REFUSAL = "举报人身份信息只有本组组长和巡察办可以查看"
 
 # A lead's content may be corrected until the team has decided what to do with it.
 EDITABLE_STATUSES = (LeadStatus.REGISTERED, LeadStatus.TRIAGED)
@@ -197,6 +204,7 @@ def _store_attachments(lead: Lead, checked: list[tuple[Any, str]], by) -> list[L
             name=Path(upload.name or "").name[:200],
             size=upload.size,
             sha256=digest,
+            sm3=sm3_of_upload(upload),
             uploaded_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
         )
         attachment.file.save(Path(upload.name or "file").name, upload, save=False)
@@ -271,17 +279,18 @@ def lead_update(
     *,
     lead: Lead,
     data: Mapping[str, Any],
-    identity: Mapping[str, str] | None = None,
     attachments: Iterable = (),
     by,
 ) -> Lead:
-    """Correct a lead still being registered or triaged. Identity fields are write-only: a blank keeps
-    what is stored (the form never shows it). The words of a public report are the citizen's and stay."""
+    """Correct a lead still being registered or triaged. The reporter's identity is not changed here (see
+    `lead_change_identity`). The words of a public report are the citizen's and stay."""
     access.check(by, "change", lead, message=_recorder_refusal(lead.team))
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round").get(pk=lead.pk)
         if current.status not in EDITABLE_STATUSES:
             raise DomainError(f"线索已{current.get_status_display()}，不能再修改")
+        if undecryptable_fields(current):
+            raise UndecryptableError()
         values = _clean_lead_data(data)
         if current.is_public_report:
             if "content" in values and values["content"] != current.content:
@@ -289,7 +298,6 @@ def lead_update(
             values.pop("channel", None)  # always 网络/邮箱
         for name, value in values.items():
             setattr(current, name, value)
-        _set_identity(current, identity or {}, keep_blank=True)
         _validate_lead(current)
         checked = _check_files(attachments)
         as_history_user(current, by)
@@ -401,22 +409,78 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
 # --- the reporter's identity ------------------------------------------------------------------------------
 
 
-def lead_reveal_identity(*, lead: Lead, reason: str, by) -> dict:
-    """The reporter's identity, for the office or the team's 组长, with a reason; every reveal is logged."""
-    access.check(by, "reveal", lead, message="举报人身份信息只有本组组长和巡察办可以查看")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("请填写查看举报人信息的事由")
-    identity = {
+def _identity_of(lead: Lead) -> dict:
+    if undecryptable_fields(lead):
+        raise UndecryptableError()
+    return {
         "name": lead.reporter_name,
         "phone": lead.reporter_phone,
         "id_number": lead.reporter_id_number,
         "work_unit": lead.reporter_work_unit,
     }
+
+
+def lead_reveal_identity(*, lead: Lead, reason: str, by, request=None) -> dict:
+    """The reporter's identity, for the office or the team's 组长, with a reason; every reveal is logged
+    (the lead's reveal log and the security audit log)."""
+    access.check(by, "reveal", lead, message=IDENTITY_REFUSAL)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写查看举报人信息的事由")
+    identity = _identity_of(lead)
     if not any(identity.values()):
         raise DomainError("该件为匿名反映，没有登记举报人信息")
     RevealLog.objects.create(lead=lead, user=by, reason=reason[:200])
+    record(EventKind.IDENTITY_REVEAL, request=request, actor=by, target=lead.number, detail=f"事由：{reason[:200]}")
     return {"named": lead.reporter_named, **identity}
+
+
+IDENTITY_LABELS = {
+    "reporter_name": "姓名",
+    "reporter_phone": "联系电话",
+    "reporter_id_number": "身份证号",
+    "reporter_work_unit": "工作单位",
+}
+
+
+def lead_change_identity(
+    *, lead: Lead, identity: Mapping[str, str], clear: Iterable[str] = (), reason: str, by, request=None
+) -> Lead:
+    """Correct the reporter's identity: only those who may reveal it (the office, the team's 组长), with a
+    reason. A blank value keeps what is stored; the fields named in `clear` are emptied. The change is kept
+    in the lead's reveal log and the security audit log (which fields, never their values)."""
+    access.check(by, "reveal", lead, message="举报人身份信息只有本组组长和巡察办可以修改")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写修改举报人信息的事由")
+    clear = set(clear) & set(IDENTITY_FIELDS)
+    with transaction.atomic():
+        current = Lead.objects.select_for_update(of=("self",)).select_related("team__round").get(pk=lead.pk)
+        if undecryptable_fields(current):
+            raise UndecryptableError()
+        changed = []
+        for name in IDENTITY_FIELDS:
+            value = "" if name in clear else (identity.get(name) or "").strip()
+            if (value or name in clear) and value != getattr(current, name):
+                setattr(current, name, value)
+                changed.append(name)
+        if not changed:
+            raise DomainError("没有需要修改的举报人信息")
+        current.reporter_named = bool(current.reporter_name)
+        as_history_user(current, by)
+        current.save(update_fields=[*changed, "reporter_named"])
+        labels = "、".join(IDENTITY_LABELS[name] for name in changed)
+        RevealLog.objects.create(
+            lead=current, user=by, action=RevealAction.CHANGE, reason=f"修改{labels}：{reason}"[:200]
+        )
+        record(
+            EventKind.IDENTITY_CHANGE,
+            request=request,
+            actor=by,
+            target=current.number,
+            detail=f"修改：{labels}；事由：{reason[:200]}",
+        )
+    return current
 
 
 # --- public reporting (开门巡察) ---------------------------------------------------------------------------
@@ -452,7 +516,18 @@ def normalise_receipt_code(code: str) -> str:
 
 
 def receipt_hash(code: str) -> str:
-    return hashlib.sha256(normalise_receipt_code(code).encode()).hexdigest()
+    """What is stored of a receipt code: HMAC-SM3 under the digest key (国密, XUNCHA_CRYPTO="gm"), or its
+    SHA-256 ("intl")."""
+    normalised = normalise_receipt_code(code).encode()
+    if getattr(settings, "XUNCHA_CRYPTO", "gm") == "gm":
+        return keyed_digest(b"receipt:" + normalised)
+    return hashlib.sha256(normalised).hexdigest()
+
+
+def receipt_hashes(code: str) -> list[str]:
+    """Every digest a stored code may have: codes given before a change of XUNCHA_CRYPTO keep working."""
+    normalised = normalise_receipt_code(code).encode()
+    return [keyed_digest(b"receipt:" + normalised), hashlib.sha256(normalised).hexdigest()]
 
 
 def accepts_reports(announcement: Announcement, *, today=None) -> bool:
@@ -502,7 +577,7 @@ def public_report_submit(
 
     assignment = announcement.assignment
     code = new_receipt_code()
-    while Lead.objects.filter(receipt_hash=receipt_hash(code)).exists():  # 80 bits: never, in practice
+    while Lead.objects.filter(receipt_hash__in=receipt_hashes(code)).exists():  # 80 bits: never, in practice
         code = new_receipt_code()
     lead = Lead(
         assignment=assignment,
@@ -542,7 +617,7 @@ def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str
     if len(normalised) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in normalised):
         return None
     lead = (
-        Lead.objects.filter(receipt_hash=receipt_hash(normalised), is_public_report=True)
+        Lead.objects.filter(receipt_hash__in=receipt_hashes(normalised), is_public_report=True)
         .only("status", "public_reply")
         .first()
     )

@@ -140,3 +140,16 @@ def test_a_finding_filed_before_deactivation_still_saves_unchanged(world):
     category_save(category=world.category, by=world.office)
     updated = finding_update(finding=finding, data=data(world, title="补充说明"), by=world.writer)
     assert updated.title == "补充说明" and updated.category == world.category
+
+
+def test_sub_categories_moved_with_a_renamed_scheme_keep_a_history_row(world):
+    area = category_save(category=Category(scheme="旧体系", name="领域甲"), by=world.office)
+    child = category_save(category=Category(scheme="旧体系", name="类别乙", parent=area), by=world.office)
+    before = child.history.count()
+    area.scheme = "新体系"
+    category_save(category=area, by=world.office)
+    child.refresh_from_db()
+    assert child.scheme == "新体系"
+    assert child.history.count() == before + 1
+    latest = child.history.first()
+    assert latest.scheme == "新体系" and latest.history_user == world.office

@@ -27,6 +27,7 @@ from teams.services import team_member_add
 from teams.tests.factories import CadreFactory, TeamFactory
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
+from xuncha.core.crypto import sm3_hex
 from xuncha.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +196,7 @@ def test_evidence_keeps_the_sha256_of_its_bytes(world):
     )
     evidence = finding.evidence.get()
     assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    assert evidence.sm3 == sm3_hex(content)
     assert evidence.name == "发放明细.pdf" and evidence.size == len(content)
     assert evidence.uploaded_by == world.writer
     with evidence.file.open("rb") as stored:

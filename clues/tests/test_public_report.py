@@ -22,6 +22,7 @@ from teams.services import team_member_add
 from teams.tests.factories import CadreFactory
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
+from xuncha.core.crypto import keyed_digest
 from xuncha.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,8 @@ def test_the_form_is_public_but_only_for_a_published_announcement(client, announ
     assert not Lead.objects.exists()
 
 
-def test_a_citizen_reports_and_gets_a_code_of_which_only_the_hash_is_kept(client, announcement, team):
+def test_a_citizen_reports_and_gets_a_code_of_which_only_the_hash_is_kept(client, announcement, team, settings):
+    settings.XUNCHA_CRYPTO = "intl"  # SHA-256; 国密 (HMAC-SM3) below
     response = _report(client, announcement, name="王群众", phone="13700001111")
     assert response.status_code == 200
     code = _code(response)
@@ -264,3 +266,18 @@ def test_html_in_a_public_report_is_text_for_the_team(client, announcement, team
     page = client_for(team["member"]).get(reverse("clues:lead_detail", args=[lead.pk])).content.decode()
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
     assert '<img src=x onerror="alert(1)">' not in page
+
+
+def test_under_gm_the_receipt_code_is_kept_as_hmac_sm3_and_old_sha256_codes_still_work(
+    client, announcement, team, settings
+):
+    settings.XUNCHA_CRYPTO = "gm"
+    code = _code(_report(client, announcement))
+    lead = Lead.objects.get()
+    normalised = code.replace("-", "")
+    assert lead.receipt_hash == keyed_digest(b"receipt:" + normalised.encode())
+    assert lead.receipt_hash != hashlib.sha256(normalised.encode()).hexdigest()
+    assert public_receipt_lookup(code) is not None
+    # A code given under "intl" (SHA-256) is still found after the switch to 国密.
+    Lead.objects.filter(pk=lead.pk).update(receipt_hash=hashlib.sha256(normalised.encode()).hexdigest())
+    assert public_receipt_lookup(code) is not None

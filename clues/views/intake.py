@@ -15,6 +15,7 @@ from clues.forms.intake import (
     HandoverFilter,
     LeadFilter,
     LeadForm,
+    LeadIdentityForm,
     OutcomeForm,
     PublicReplyForm,
     RevealForm,
@@ -24,6 +25,7 @@ from clues.selectors import intake as selectors
 from clues.services.dispositions import awaits_proposal
 from xuncha import access
 from xuncha.core import aggregates
+from xuncha.core.crypto import UNDECRYPTABLE_MESSAGE, undecryptable_fields
 from xuncha.core.forms import add_domain_error
 from xuncha.core.pagination import LedgerPaginator
 from xuncha.errors import DomainError
@@ -34,6 +36,7 @@ from ..services.intake import (
     LEAD_FIELDS,
     TRIAGE_STATUSES,
     handover_record_outcome,
+    lead_change_identity,
     lead_record,
     lead_reveal_identity,
     lead_set_public_reply,
@@ -163,6 +166,9 @@ class LeadEditView(LoginRequiredMixin, View):
         if lead.status not in EDITABLE_STATUSES:
             messages.error(request, f"线索已{lead.get_status_display()}，不能再修改。")
             return redirect("clues:lead_detail", lead.pk)
+        if undecryptable_fields(lead):
+            messages.error(request, UNDECRYPTABLE_MESSAGE + "。")
+            return redirect("clues:lead_detail", lead.pk)
         initial = {name: getattr(lead, name) for name in LEAD_FIELDS}
         form = LeadForm(initial=initial, editing=True, public_report=lead.is_public_report)
         return self.render_form(form, lead)
@@ -178,7 +184,6 @@ class LeadEditView(LoginRequiredMixin, View):
                 lead_update(
                     lead=lead,
                     data=form.lead_data(),
-                    identity=form.identity(),
                     attachments=form.cleaned_data["attachments"],
                     by=request.user,
                 )
@@ -227,9 +232,11 @@ class LeadDetailView(LoginRequiredMixin, View):
             and any(
                 (lead.reporter_name, lead.reporter_phone, lead.reporter_id_number, lead.reporter_work_unit)
             ),
+            # A wrong or missing encryption key: the row is kept as it is and nothing may save it.
+            "undecryptable": UNDECRYPTABLE_MESSAGE if team_view and undecryptable_fields(lead) else "",
             "reveals": selectors.reveal_log(lead) if revealer else [],
             "reveal_form": RevealForm() if revealer else None,
-            "can_edit": recorder and lead.status in EDITABLE_STATUSES,
+            "can_edit": recorder and lead.status in EDITABLE_STATUSES and not undecryptable_fields(lead),
             "triage_form": _triage_form(lead) if recorder and _can_triage(lead) else None,
             "reply_form": (
                 PublicReplyForm(initial={"reply": lead.public_reply})
@@ -300,7 +307,9 @@ class LeadRevealView(LoginRequiredMixin, View):
             messages.error(request, "请填写查看举报人信息的事由。")
             return redirect("clues:lead_detail", lead.pk)
         try:
-            identity = lead_reveal_identity(lead=lead, reason=form.cleaned_data["reason"], by=request.user)
+            identity = lead_reveal_identity(
+                lead=lead, reason=form.cleaned_data["reason"], by=request.user, request=request
+            )
         except DomainError as exc:
             messages.error(request, exc.full_message())
             return redirect("clues:lead_detail", lead.pk)
@@ -315,6 +324,48 @@ class LeadRevealView(LoginRequiredMixin, View):
             },
         )
         # Shown once: not kept by the browser's cache or back button.
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class LeadIdentityView(LoginRequiredMixin, View):
+    """Correct the reporter's identity: the office and the 组长, with a reason, logged."""
+
+    def get_lead(self, pk) -> Lead:
+        lead = selectors.lead_get(self.request.user, pk)
+        return access.require(self.request.user, "reveal", lead)
+
+    def get(self, request, pk):
+        lead = self.get_lead(pk)
+        if undecryptable_fields(lead):
+            messages.error(request, UNDECRYPTABLE_MESSAGE + "。")
+            return redirect("clues:lead_detail", lead.pk)
+        return self.render_form(LeadIdentityForm(), lead)
+
+    def post(self, request, pk):
+        lead = self.get_lead(pk)
+        form = LeadIdentityForm(request.POST)
+        if form.is_valid():
+            try:
+                lead_change_identity(
+                    lead=lead,
+                    identity=form.identity(),
+                    clear=form.cleaned_data["clear"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    request=request,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, "已修改举报人信息，修改已记录。")
+                return redirect("clues:lead_detail", lead.pk)
+        return self.render_form(form, lead)
+
+    def render_form(self, form, lead):
+        response = render(
+            self.request, "clues/lead_identity_form.html", {"form": form, "lead": lead, "nav_active": "leads"}
+        )
         response["Cache-Control"] = "no-store"
         return response
 

@@ -132,6 +132,7 @@ class Commitment(models.Model):
     signer_name = models.CharField("签署人姓名", max_length=50, blank=True)
     signed_at = models.DateTimeField("签署时间", null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    sm3 = models.CharField("SM3", max_length=64, blank=True)
 
     objects = RestrictedManager()
     history = HistoricalRecords()

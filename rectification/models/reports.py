@@ -30,6 +30,7 @@ class Report(models.Model):
     submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True, db_index=True)
 
     objects = RestrictedManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "整改报告"
@@ -79,8 +80,11 @@ class ReportVersion(models.Model):
     signer_name = models.CharField("签字人姓名", max_length=50, blank=True)
     signed_at = models.DateTimeField("签字时间", null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    # 国密: the SM3 of the same canonical content (versions signed before it existed gain one by backfill).
+    sm3 = models.CharField("SM3", max_length=64, blank=True)
 
     objects = RestrictedManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "报告版本"
@@ -116,6 +120,8 @@ class ReportEntry(models.Model):
     measure_number = models.CharField("措施序号（报送时）", max_length=12, blank=True)
     measure_text = models.TextField("整改措施（报送时）", blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "措施进展"
         verbose_name_plural = "措施进展"
@@ -134,6 +140,7 @@ class ReportEvidence(models.Model):
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveBigIntegerField("大小")
     sha256 = models.CharField("SHA-256", max_length=64)
+    sm3 = models.CharField("SM3", max_length=64, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

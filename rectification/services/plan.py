@@ -420,6 +420,7 @@ def commitment_sign(*, commitment, user, password) -> Commitment:
         current.signer_name = (getattr(user, "name", "") or user.get_username())[:50]
         current.signed_at = timezone.now()
         current.sha256 = signing.content_sha256(commitment_payload(current))
+        current.sm3 = signing.content_sm3(commitment_payload(current))
         as_history_user(current, user)
         current.save()
     return current

@@ -26,9 +26,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from xuncha import access
 from xuncha.accounts.roles import Role
+from xuncha.core.crypto import sm3_of_upload
 from xuncha.core.documents import document_request
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import transition
@@ -50,7 +52,7 @@ from ..models import (
     VersionStatus,
 )
 from ..models.deadlines import second_month_end
-from .signing import content_sha256, verify_signer
+from .signing import content_sha256, content_sm3, verify_signer
 from .workflows import VERSION_FLOW  # noqa: F401  the status table
 
 KIND_VERSION_PDF = "report_version_pdf"
@@ -177,6 +179,7 @@ def version_start(*, report: Report, by, correction_note: str = "") -> ReportVer
                             name=ev.name,
                             size=ev.size,
                             sha256=ev.sha256,
+                            sm3=ev.sm3,
                             uploaded_by=ev.uploaded_by,
                         )
                         for ev in old.evidence.all()
@@ -234,7 +237,9 @@ def evidence_add(*, entry: ReportEntry, files: Iterable, by) -> list[ReportEvide
         rows = []
         for upload, digest in digests:
             name = Path(upload.name or "").name[:200]
-            evidence = ReportEvidence(entry=entry, name=name, size=upload.size, sha256=digest, uploaded_by=by)
+            evidence = ReportEvidence(
+                entry=entry, name=name, size=upload.size, sha256=digest, sm3=sm3_of_upload(upload), uploaded_by=by
+            )
             evidence.file.save(name, upload, save=False)
             evidence.save()
             rows.append(evidence)
@@ -285,13 +290,18 @@ def version_submit(*, version: ReportVersion, by) -> ReportVersion:
         entries = list(_entries(current))
         for entry in entries:
             entry.measure_number, entry.measure_text = entry.measure.number, entry.measure.content
-        ReportEntry.objects.bulk_update(entries, ["measure_number", "measure_text"])
+        bulk_update_with_history(
+            entries, ReportEntry, ["measure_number", "measure_text"], default_user=by if by else None
+        )
         now = timezone.now()
 
         def submitted(version, _):
-            if report.submitted_at is None:
-                Report.objects.filter(pk=report.pk, submitted_at__isnull=True).update(submitted_at=now)
-                report.submitted_at = now
+            locked = Report.objects.select_for_update().get(pk=report.pk)
+            if locked.submitted_at is None:
+                locked.submitted_at = now
+                as_history_user(locked, by)
+                locked.save(update_fields=["submitted_at"])
+            report.submitted_at = locked.submitted_at
             again = f"（第{version.number}版，更正：{version.correction_note}）" if version.number > 1 else ""
             notify(
                 recipients=supervisors() + office_users(),
@@ -363,7 +373,9 @@ def version_sign(*, version: ReportVersion, user, password: str) -> ReportVersio
         signed = {"signed_by": user, "signer_name": user.display_name, "signed_at": timezone.now().replace(microsecond=0)}
         for name, value in signed.items():
             setattr(current, name, value)
-        signed["sha256"] = content_sha256(version_canonical(current))
+        canonical = version_canonical(current)
+        signed["sha256"] = content_sha256(canonical)
+        signed["sm3"] = content_sm3(canonical)
 
         def sealed(version, _):
             _request_pdf(version, by=user)

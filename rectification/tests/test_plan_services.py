@@ -189,6 +189,7 @@ def test_commitment_sign_records_signer_and_hash(w):
         }
     )
     assert signed.sha256 == expected and len(expected) == 64
+    assert signed.sm3 == signing.content_sm3(plan.commitment_payload(signed)) and len(signed.sm3) == 64
     with pytest.raises(DomainError, match="不能重复签署"):
         plan.commitment_sign(commitment=c, user=w.principal, password=w.password)
 

@@ -23,13 +23,15 @@ from rectification.models import (
 )
 from rectification.models.deadlines import second_month_end
 from rectification.services import reports as services
-from rectification.services.signing import content_sha256
+from rectification.services.digests import backfill_sm3
+from rectification.services.signing import content_sha256, content_sm3
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
 from rounds.services import unit_save
 from teams.tests.factories import TeamMemberFactory
 from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import PASSWORD, UserFactory
+from xuncha.core.crypto import sm3_hex as content_sm3_of_bytes
 from xuncha.core.models import DocumentStatus, GeneratedDocument
 from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
@@ -264,6 +266,7 @@ def test_the_principal_signs_and_the_hash_covers_the_canonical_content(w):
     assert canonical["signer"] == "王局长"
     assert canonical["entries"][0]["measure"] == "1.1"
     assert canonical["entries"][0]["evidence"] == [ReportEvidence.objects.get().sha256]
+    assert ReportEvidence.objects.get().sm3 == content_sm3_of_bytes(PDF)
     assert canonical["report"]["kind"] == ReportKind.HALF_MONTHLY and canonical["unit"] == w.rect.unit.name
     # A change to the content would not match the stored hash.
     sealed.summary += "（改）"
@@ -533,3 +536,46 @@ def test_pdf_request_refusals_and_who_may_view_it(w):
     for who in ("office", "leader", "member", "jiwei", "zuzhibu", "principal", "liaison"):
         assert access.allows(getattr(w, who), "view_document", version), who
     assert not access.allows(w.stranger, "view_document", version)
+
+
+# --- 国密: SM3 beside the SHA-256 -------------------------------------------------------------------------
+
+
+def test_a_signed_version_keeps_its_sha256_and_gains_an_sm3_and_old_ones_are_backfilled(w):
+    version = services.version_start(report=w.report, by=w.liaison)
+    fill(w, version)
+    services.version_submit(version=version, by=w.liaison)
+    sealed = ReportVersion.objects.get(pk=services.version_sign(version=version, user=w.principal, password=PASSWORD).pk)
+    canonical = services.version_canonical(sealed)
+    assert sealed.sha256 == content_sha256(canonical)
+    assert sealed.sm3 == content_sm3(canonical) and len(sealed.sm3) == 64 and sealed.sm3 != sealed.sha256
+    seal = render_to_string("rectification/_report_seal.html", {"version": sealed})
+    assert f'data-testid="seal-sm3">{sealed.sm3}<' in seal
+
+    # A version sealed before 国密 (no SM3) gains it, its SHA-256 untouched.
+    ReportVersion.objects.filter(pk=sealed.pk).update(sm3="")
+    result = backfill_sm3()
+    assert result.filled == 1 and not result.mismatched
+    again = ReportVersion.objects.get(pk=sealed.pk)
+    assert (again.sha256, again.sm3) == (sealed.sha256, sealed.sm3)
+    assert again.history.first().sm3 == sealed.sm3
+
+    # Content changed behind the seal: reported, no SM3 vouches for it.
+    ReportVersion.objects.filter(pk=sealed.pk).update(sm3="", summary="篡改后的内容")
+    result = backfill_sm3()
+    assert result.filled == 0 and result.mismatched == [f"整改报告版本 #{sealed.pk}"]
+    assert ReportVersion.objects.get(pk=sealed.pk).sm3 == ""
+
+
+def test_reports_versions_and_entries_keep_their_history(w):
+    version = services.version_start(report=w.report, by=w.liaison)
+    fill(w, version)
+    services.version_submit(version=version, by=w.liaison)
+    version = ReportVersion.objects.get(pk=version.pk)
+    assert version.history.count() >= 2  # created, then submitted
+    assert version.history.first().status == VersionStatus.SUBMITTED
+    entry = version.entries.first()
+    assert entry.history.exists()
+    assert w.report.history.filter(submitted_at__isnull=False, history_user=w.liaison).exists()
+    # Who did it is recorded.
+    assert version.history.filter(history_user=w.liaison).exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from xuncha import access
+from xuncha.core.services import as_history_user
 from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.errors import DomainError
 
@@ -34,7 +35,11 @@ def term_save(*, term: Term, by=None) -> Term:
         raise DomainError("届次的结束日期须晚于开始日期")
     with transaction.atomic():
         if term.is_current:
-            Term.objects.filter(is_current=True).exclude(pk=term.pk).update(is_current=False)
+            # One by one, so each term's history records the change.
+            for other in Term.objects.select_for_update().filter(is_current=True).exclude(pk=term.pk):
+                other.is_current = False
+                as_history_user(other, by)
+                other.save(update_fields=["is_current"])
         term.save()
     return term
 

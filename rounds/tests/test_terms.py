@@ -87,3 +87,15 @@ def test_terms_are_managed_by_the_office_only(client_for, make_user, role):
     assert response.status_code == 403
     term.refresh_from_db()
     assert term.name == "第十五届县委"
+
+
+def test_the_term_that_stops_being_current_keeps_a_history_row(client_for, office_user):
+    old = TermFactory()
+    before = old.history.count()
+    client_for(office_user).post(
+        reverse("rounds:term_create"),
+        {"name": "第十六届县委", "start_date": "2027-01-01", "end_date": "2031-12-31", "is_current": "on"},
+    )
+    latest = old.history.first()
+    assert old.history.count() == before + 1
+    assert latest.is_current is False and latest.history_user == office_user

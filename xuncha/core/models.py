@@ -31,6 +31,7 @@ class GeneratedDocument(models.Model):
     )
     file = models.FileField("文件", upload_to="documents/%Y/%m/", blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    sm3 = models.CharField("SM3", max_length=64, blank=True)  # 国密 digest of the same bytes
     error = models.TextField("错误信息", blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(
@@ -47,3 +48,18 @@ class GeneratedDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Heartbeat(models.Model):
+    """When the Celery beat last sent its heartbeat task ("beat") and a worker last ran it ("worker"):
+    `/healthz` reports either as failing when it is older than XUNCHA_HEARTBEAT_MAX_AGE."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "心跳"
+        verbose_name_plural = "心跳"
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from xuncha.errors import DomainError
 
+from .crypto import sm3_hex
 from .document_kinds import kind_of
 from .models import DocumentStatus, GeneratedDocument
 from .transitions import Transition, Workflow, transition, transition_each
@@ -69,6 +70,7 @@ def document_render(*, document_id: int) -> GeneratedDocument | None:
     changes = {
         "file": document.file,
         "sha256": hashlib.sha256(content).hexdigest(),
+        "sm3": sm3_hex(bytes(content)),
         "error": "",
         "finished_at": timezone.now(),
     }

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import rendering
+from . import health, rendering
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +35,9 @@ def sweep(*, now=None) -> int:
 def requeue_stuck_documents() -> int:
     """Every few minutes: documents whose task was lost (broker down, worker killed) are sent again."""
     return sweep()
+
+
+@shared_task(name=health.HEARTBEAT_TASK)
+def heartbeat() -> None:
+    """Every minute from beat: a worker ran it (`/healthz`'s worker check; beat's is written as it sends)."""
+    health.record_heartbeat("worker")
