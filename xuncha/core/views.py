@@ -98,6 +98,8 @@ def document_status(request, pk):
 @require_POST
 def document_retry(request, pk):
     document = _visible_document(request.user, pk)
+    # Generating it again is the generator's: one who only reads it is refused (403), not sent back.
+    access.require(request.user, "retry", document, message="只有可以生成该文书的人员可以重试")
     try:
         document = documents.document_retry(document=document, by=request.user)
     except DomainError as exc:
