@@ -228,6 +228,14 @@ if not DEBUG:
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 X_FRAME_OPTIONS = "DENY"
 
+# The reverse proxies in front of the application (comma-separated IPs or CIDRs, e.g. "127.0.0.1,10.0.0.0/8").
+# Only when the peer is one of them is the client's address taken from X-Forwarded-For (the right-most
+# address that is not a trusted proxy), for the audit log, the login lockouts and the public rate limits
+# (xuncha.audit.log.client_ip). Empty: the socket's address (REMOTE_ADDR) is the client.
+XUNCHA_TRUSTED_PROXIES = env_list("XUNCHA_TRUSTED_PROXIES", "")
+# django-axes counts login failures per client address: the same address as everything else.
+AXES_CLIENT_IP_CALLABLE = "xuncha.audit.log.client_ip"
+
 # Content-Security-Policy (django-csp), sent on every response, DEBUG or not: scripts only from this
 # site's own files (no inline script, no on*= handlers, no eval: ECharts and htmx need none as used
 # here, htmx's eval is switched off in base.html), no plugins, no framing, forms post only here.
