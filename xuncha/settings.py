@@ -235,6 +235,8 @@ X_FRAME_OPTIONS = "DENY"
 XUNCHA_TRUSTED_PROXIES = env_list("XUNCHA_TRUSTED_PROXIES", "")
 # django-axes counts login failures per client address: the same address as everything else.
 AXES_CLIENT_IP_CALLABLE = "xuncha.audit.log.client_ip"
+# A locked-out login gets the Chinese 429 page (axes answers 429).
+AXES_LOCKOUT_TEMPLATE = "429.html"
 
 # Content-Security-Policy (django-csp), sent on every response, DEBUG or not: scripts only from this
 # site's own files (no inline script, no on*= handlers, no eval: ECharts and htmx need none as used

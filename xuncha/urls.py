@@ -17,3 +17,7 @@ urlpatterns = [
     path("documents/", include("xuncha.core.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in Chinese, without debug detail (templates/400.html, 404.html, 500.html are Django's
+# defaults; 403 shows the access layer's message).
+handler403 = "xuncha.core.views.permission_denied"
