@@ -160,6 +160,21 @@
     sync();
   }
 
+  // A text over its limit is not sent (the server would refuse it anyway): the form stays as typed,
+  // the field is focused and its count says by how much. Capture phase: before the confirmations.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var over = Array.prototype.filter.call(
+      form.querySelectorAll("input[data-maxlength], textarea[data-maxlength]"),
+      function (field) { return length(field.value) > parseInt(field.getAttribute("data-maxlength"), 10); }
+    );
+    if (over.length) {
+      event.preventDefault();
+      event.stopPropagation();
+      over[0].focus();
+    }
+  }, true);
+
   function init(root) {
     each(root, "[data-show-if]", showIf);
     each(root, "[data-show-if-radio]", showIfRadio);

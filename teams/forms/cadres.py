@@ -6,12 +6,13 @@ from django.db.models import Q
 
 from rounds.models import Unit
 from xuncha.core.filters import ListFilter
+from xuncha.core.forms import BoundedFormMixin
 
 from ..models import Cadre
 from ..selectors import cadre_home_units, cadre_specialties, linkable_users
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Cadre
         fields = ["name", "gender", "home_unit", "post", "specialty", "phone", "is_available", "user", "note"]
