@@ -142,8 +142,11 @@
     note.className = "form-text char-count";
     note.setAttribute("aria-live", "polite");
     field.insertAdjacentElement("afterend", note);
+    var textarea = field.tagName === "TEXTAREA";
     function sync() {
       var used = length(field.value);
+      // Shown once it matters: a text area being written, a line near its limit.
+      note.hidden = !(used > limit * 0.8 || (textarea && used > 0));
       note.textContent = used > limit
         ? "已输入" + used + "字，超出上限" + limit + "字" + (used - limit) + "字，请删减后再保存"
         : "已输入" + used + "/" + limit + "字";

@@ -55,3 +55,22 @@ def test_hostile_category_names_never_become_html_in_the_charts(page, live_serve
         assert page.evaluate("document.querySelectorAll('#chart-category img').length") == 0
     assert dialogs == []
     assert violations == []  # the pages' own scripts run under the policy
+
+
+def test_over_long_text_is_counted_and_kept_never_cut(page, live_server):
+    office = User.objects.create_user("e2e_office", password=PASSWORD, name="巡察办", email="o@example.org")
+    office.groups.add(role_group(Role.OFFICE))
+    _login(page, live_server, "e2e_office")
+    page.goto(live_server.url + reverse("rounds:unit_create"))
+    name = page.locator("#id_name")
+    assert name.get_attribute("maxlength") is None and name.get_attribute("data-maxlength") == "100"
+    long_name = "青山县" + "很长的单位名称" * 20 + "管理分局"  # 147 characters, pasted
+    name.fill(long_name)
+    count = page.locator("#id_name + .char-count")
+    expect(count).to_contain_text("已输入147字，超出上限100字")
+    page.locator("main button[type=submit]").first.click()
+    page.wait_for_timeout(300)
+    assert page.url.endswith(reverse("rounds:unit_create"))  # not sent
+    assert name.input_value() == long_name  # and nothing cut
+    name.fill("青山县档案馆")
+    expect(count).to_have_text("已输入6/100字")
