@@ -295,12 +295,33 @@ VIEW_ACTION = {
 
 
 # All four are asked for by the office (services.feedback.feedback_render: "edit_feedback").
-for _kind, _label, _render, _fmt in (
-    (KIND_REPORT_DOCX, "巡察报告（Word）", render_report_docx, "docx"),
-    (KIND_REPORT_PDF, "巡察报告（PDF）", render_report_pdf, "pdf"),
-    (KIND_FEEDBACK_DOCX, "反馈意见（Word）", render_feedback_docx, "docx"),
-    (KIND_FEEDBACK_PDF, "反馈意见（PDF）", render_feedback_pdf, "pdf"),
-):
-    documents.register(
-        _kind, label=_label, render=_render, view_action=VIEW_ACTION[_kind], generate_action="edit_feedback", fmt=_fmt
-    )
+documents.register(
+    KIND_REPORT_DOCX,
+    label="巡察报告（Word）",
+    render=render_report_docx,
+    view_action="view_report_docs",
+    generate_action="edit_feedback",
+)
+documents.register(
+    KIND_REPORT_PDF,
+    label="巡察报告（PDF）",
+    render=render_report_pdf,
+    view_action="view_report_docs",
+    generate_action="edit_feedback",
+    fmt="pdf",
+)
+documents.register(
+    KIND_FEEDBACK_DOCX,
+    label="反馈意见（Word）",
+    render=render_feedback_docx,
+    view_action="view_feedback_docs",
+    generate_action="edit_feedback",
+)
+documents.register(
+    KIND_FEEDBACK_PDF,
+    label="反馈意见（PDF）",
+    render=render_feedback_pdf,
+    view_action="view_feedback_docs",
+    generate_action="edit_feedback",
+    fmt="pdf",
+)
