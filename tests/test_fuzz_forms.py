@@ -34,7 +34,8 @@ def corpus(token: str) -> list[tuple[str, str, str, str]]:
         ("long", token + "长" * 10_000, "9" * 26, "0001-01-01"),
         ("nul", token + "理由\x00", "-9" * 13, "9999-12-31"),
         ("emoji", token + "😀𠮷䶮鿏", "1e309", "1999-12-31"),
-        ("html", token + SCRIPT + ATTRIBUTE, "12abc", "2026-02-30"),
+        ("script", token + SCRIPT, "12abc", "2026-02-30"),
+        ("attribute", token + ATTRIBUTE, "7", "2026-05-01"),
         ("formula", "=HYPERLINK(\"http://evil.example\")+@SUM(1)-1+" + token, "3", "2101-01-01"),
     ]
 
@@ -90,14 +91,20 @@ def _payload(form, text: str, number: str, date: str) -> tuple[dict, int]:
             continue
         if kind == "select":
             options = [o.get("value", o.text_content()) for o in element.iter("option")]
-            chosen = [o.get("value", o.text_content()) for o in element.iter("option") if o.get("selected") is not None]
+            chosen = [
+                v for v in (o.get("value", o.text_content()) for o in element.iter("option") if o.get("selected") is not None) if v
+            ]
             value = chosen or [next((o for o in options if o), "")]
             data.setdefault(name, []).extend(value)
             continue
         if kind == "hidden":
             data.setdefault(name, []).append(element.get("value") or "")
             continue
-        if kind in TEXT_TYPES or tag == "textarea":
+        if kind in ("tel", "email") or any(w in name for w in ("phone", "email", "password")):
+            # Formatted fields would refuse any hostile text and with it the whole form: a valid value,
+            # so that the other fields' hostile text is stored (or refused for itself).
+            data.setdefault(name, []).append("a@example.org" if "email" in (kind, name) else "0731-8321234")
+        elif kind in TEXT_TYPES or tag == "textarea":
             data.setdefault(name, []).append(text)
             hostile += 1
         elif kind == "number":
@@ -158,7 +165,7 @@ def test_hostile_values_in_every_form(world, client, role):  # noqa: F811 - the 
                     if SCRIPT in body or ATTRIBUTE in body:
                         problems.append(f"{label}: the HTML is shown unescaped")
                     token = text[:6] if text.startswith("ZQX") else text[-6:]
-                    if what in ("long", "emoji", "formula"):
+                    if what in ("long", "emoji", "script", "attribute", "formula"):
                         stored = _stored(fields, token)
                         stored_count += bool(stored)
                         if stored and text.strip() not in stored:
