@@ -34,7 +34,9 @@ def may_see_unit(user, unit) -> bool:
 
 
 # Who may see a document of a kind is an access rule on its subject, named by the kind.
-documents.register(KIND, label="测试文书", render=render_note, view_action="read_test_note", fmt="docx")
+documents.register(
+    KIND, label="测试文书", render=render_note, view_action="read_test_note", generate_action="read_test_note", fmt="docx"
+)
 
 
 @pytest.fixture(autouse=True)

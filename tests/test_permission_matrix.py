@@ -344,10 +344,15 @@ MATRIX = [
     ("clues:batch_send", "batch", "post", row(403, office=302)),
     ("clues:batch_delete", "batch", "post", row(403, office=302)),
     # The receiver signs for a batch and reports on an item; the office sees both but may not. A document's
-    # retry: whoever sees it is sent back (a rendered one is not rendered again).
+    # retry is generating it again: whoever may generate that kind for its subject is sent back (a rendered
+    # one is not rendered again); whoever only sees it is refused (the receiver of a transfer letter, the
+    # leadership, the team, the unit for the feedback).
     ("clues:batch_acknowledge", "batch", "post", row(404, office=403, jiwei=302)),
     ("clues:item_result", "item", "post", row(404, office=403, jiwei=200)),
-    ("core:document_retry", "document", "post", row(404, office=302, jiwei=302)),
+    ("core:document_retry", "document", "post", row(404, office=302, jiwei=403)),
+    ("core:document_retry", "feedback_pdf", "post", OFFICE_POST),
+    ("core:document_retry", "report_pdf", "post", row(404, office=302, leader=403, team=403)),
+    ("core:document_retry", "version_pdf", "post", row(403, office=302, unit_users=302, jiwei=302, zuzhibu=302, **NOT_A)),
     # A finding's review step: the team writes (sent back to the finding); the leadership reads only.
     ("clues:finding_review", ("finding", "submit"), "post", row(404, office=302, leader=403, team=302)),
     # Last, the rectification's write-only endpoints (empty forms): refused by the state or the form, or

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "xuncha.core.aggregates.RequestScope",
@@ -279,6 +280,41 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(SESSION_ABSOLUTE_HOURS * 3600)))
 X_FRAME_OPTIONS = "DENY"
+
+# The reverse proxies in front of the application (comma-separated IPs or CIDRs, e.g. "127.0.0.1,10.0.0.0/8").
+# Only when the peer is one of them is the client's address taken from X-Forwarded-For (the right-most
+# address that is not a trusted proxy), for the audit log, the login lockouts and the public rate limits
+# (xuncha.audit.log.client_ip). Empty: the socket's address (REMOTE_ADDR) is the client.
+XUNCHA_TRUSTED_PROXIES = env_list("XUNCHA_TRUSTED_PROXIES", "")
+# django-axes counts login failures per client address: the same address as everything else.
+AXES_CLIENT_IP_CALLABLE = "xuncha.audit.log.client_ip"
+# A locked-out login gets the Chinese 429 page (axes answers 429).
+AXES_LOCKOUT_TEMPLATE = "429.html"
+
+# Content-Security-Policy (django-csp), sent on every response, DEBUG or not: scripts only from this
+# site's own files (no inline script, no on*= handlers, no eval: ECharts and htmx need none as used
+# here, htmx's eval is switched off in base.html), no plugins, no framing, forms post only here.
+# Styles keep 'unsafe-inline': templates use style attributes and ECharts/Bootstrap set inline styles.
+# Images allow data: URIs (Bootstrap's form icons, ECharts). Extra sources per directive can be added
+# with XUNCHA_CSP_EXTRA="img-src https://maps.example.cn; connect-src https://sso.example.cn".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+for _part in os.environ.get("XUNCHA_CSP_EXTRA", "").split(";"):
+    _words = _part.split()
+    if len(_words) > 1:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"].setdefault(_words[0], ["'self'"]).extend(_words[1:])
 
 LOGGING = {
     "version": 1,

@@ -25,6 +25,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# Error pages in Chinese, without debug detail (templates/400.html, 404.html, 500.html are Django's
+# defaults; 403 shows the access layer's message).
+handler403 = "xuncha.core.views.permission_denied"
+
 if getattr(settings, "OIDC_ENABLED", False):
     # Single sign-on through the county's identity platform (off unless OIDC_RP_CLIENT_ID is set).
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

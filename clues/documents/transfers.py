@@ -174,5 +174,6 @@ def render_list_document(document: GeneratedDocument) -> bytes:
 
 
 # Whoever may see the batch may see its letter and list (the default view_action).
-documents.register(KIND_LETTER, label="移交函", render=render_letter_document)
-documents.register(KIND_LIST, label="移交清单", render=render_list_document)
+# Generated when the office sends the batch (clues.services.transfers.batch_send: "send").
+documents.register(KIND_LETTER, label="移交函", render=render_letter_document, generate_action="send")
+documents.register(KIND_LIST, label="移交清单", render=render_list_document, generate_action="send")

@@ -12,12 +12,12 @@ from clues.forms import ListFilter
 from clues.models import Disposition, Lead
 from rounds.models import Round
 from teams.models import Team
-from xuncha.core.forms import style_fields, with_blank
+from xuncha.core.forms import BoundedFormMixin, style_fields, with_blank
 
 # --- dispositions -------------------------------------------------------------------------------------
 
 
-class DispositionProposeForm(forms.Form):
+class DispositionProposeForm(BoundedFormMixin, forms.Form):
     disposition = forms.ChoiceField(label="处置方式", choices=with_blank("请选择", Disposition.choices))
     reason = forms.CharField(
         label="处置理由",
@@ -31,7 +31,7 @@ class DispositionProposeForm(forms.Form):
         style_fields(self.fields)
 
 
-class DispositionConfirmForm(forms.Form):
+class DispositionConfirmForm(BoundedFormMixin, forms.Form):
     """The office confirms (possibly another disposition) or returns with a reason."""
 
     disposition = forms.ChoiceField(label="确认处置方式", choices=Disposition.choices)

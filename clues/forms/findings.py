@@ -13,7 +13,7 @@ from clues.forms import ListFilter
 from clues.models import Category, Finding, FindingStatus, Severity
 from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
-from xuncha.core.forms import MultipleFileField, cache_model_choices
+from xuncha.core.forms import BoundedFormMixin, MultipleFileField, cache_model_choices
 
 
 def _style(fields, *, small: bool = False) -> None:
@@ -54,7 +54,7 @@ class LeadChoiceField(forms.ModelMultipleChoiceField):
         return f"{lead.number} {lead.summary}{who}"
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(BoundedFormMixin, forms.ModelForm):
     leads = LeadChoiceField(
         label="关联线索",
         queryset=None,
@@ -143,7 +143,7 @@ class FindingForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(label="意见或理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -220,7 +220,7 @@ class AreaChoiceField(forms.ModelChoiceField):
         return f"{c.scheme} · {c.name}"
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(BoundedFormMixin, forms.ModelForm):
     parent = AreaChoiceField(
         label="上级类别（领域）",
         queryset=None,

@@ -26,7 +26,7 @@ from clues.models import (
 from clues.services.intake import IDENTITY_FIELDS, LEAD_FIELDS, PUBLIC_CONTENT_MAX, PUBLIC_MAX_ATTACHMENTS
 from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
-from xuncha.core.forms import MultipleFileField, cache_model_choices, with_blank
+from xuncha.core.forms import BoundedFormMixin, MultipleFileField, cache_model_choices, with_blank
 
 
 class DateInput(forms.DateInput):
@@ -57,7 +57,7 @@ def _style(fields, *, small: bool = False) -> None:
 # --- recording a lead -------------------------------------------------------------------------------------
 
 
-class LeadForm(forms.Form):
+class LeadForm(BoundedFormMixin, forms.Form):
     channel = forms.ChoiceField(label="来源渠道", choices=with_blank("请选择", Channel.choices))
     partner_department = forms.ChoiceField(
         label="移送部门",
@@ -183,7 +183,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return unit.name if getattr(unit, "staff_count", 0) else f"{unit.name}（无经办人账号）"
 
 
-class TriageForm(forms.Form):
+class TriageForm(BoundedFormMixin, forms.Form):
     scope = forms.ChoiceField(
         label="受理范围",
         choices=[
@@ -227,7 +227,7 @@ class TriageForm(forms.Form):
         return data
 
 
-class RevealForm(forms.Form):
+class RevealForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(
         label="查看事由",
         max_length=200,
@@ -240,7 +240,7 @@ class RevealForm(forms.Form):
         _style(self.fields)
 
 
-class PublicReplyForm(forms.Form):
+class PublicReplyForm(BoundedFormMixin, forms.Form):
     reply = forms.CharField(
         label="答复举报人",
         max_length=2000,
@@ -254,7 +254,7 @@ class PublicReplyForm(forms.Form):
         _style(self.fields)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(BoundedFormMixin, forms.Form):
     outcome = forms.CharField(
         label="办理结果",
         max_length=5000,
@@ -270,7 +270,7 @@ class OutcomeForm(forms.Form):
 # --- the public report (开门巡察) ---------------------------------------------------------------------------
 
 
-class PublicReportForm(forms.Form):
+class PublicReportForm(BoundedFormMixin, forms.Form):
     content = forms.CharField(
         label="反映的问题",
         max_length=PUBLIC_CONTENT_MAX,
@@ -307,7 +307,7 @@ class PublicReportForm(forms.Form):
         return bool((self.data.get("website") or "").strip())
 
 
-class ReceiptQueryForm(forms.Form):
+class ReceiptQueryForm(BoundedFormMixin, forms.Form):
     code = forms.CharField(
         label="查询码",
         max_length=40,

@@ -24,7 +24,7 @@ from clues.models import (
 from clues.models.intake import TRANSFER_DISPOSITIONS
 from clues.services.transfers import DEFAULT_DEADLINE_DAYS, DUE_SOON_DAYS, MAX_DEADLINE_DAYS, OPEN_STATUSES
 from rounds.models import Round, Unit
-from xuncha.core.forms import style_fields, with_blank
+from xuncha.core.forms import BoundedFormMixin, style_fields, with_blank
 
 
 def _round_label(round) -> str:
@@ -39,7 +39,7 @@ class LeadChoiceField(forms.ModelMultipleChoiceField):
         return obj.number
 
 
-class BatchCreateForm(forms.Form):
+class BatchCreateForm(BoundedFormMixin, forms.Form):
     receiver = forms.ModelChoiceField(
         label="接收单位",
         queryset=Unit.objects.none(),
@@ -136,7 +136,7 @@ class BatchFilter(ListFilter):
         return queryset
 
 
-class ItemResultForm(forms.Form):
+class ItemResultForm(BoundedFormMixin, forms.Form):
     result = forms.ChoiceField(label="办理结果", choices=with_blank("请选择", HandlingResult.choices))
     note = forms.CharField(
         label="办理情况",
@@ -154,7 +154,7 @@ class ItemResultForm(forms.Form):
 FORM_CHOICES = [(value, label.split("（")[0]) for value, label in DisciplineForm.choices]
 
 
-class PersonForm(forms.Form):
+class PersonForm(BoundedFormMixin, forms.Form):
     name = forms.CharField(label="姓名", required=False, max_length=50)
     post = forms.CharField(label="职务", required=False, max_length=100)
     form = forms.TypedChoiceField(

@@ -18,6 +18,7 @@ Rules kept here and nowhere else:
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -492,6 +493,22 @@ def _ip_key(prefix: str, ip: str) -> str:
     return f"xuncha:{prefix}:{digest}"
 
 
+class Throttled(DomainError):
+    """Too many uses from one address within the hour: the view answers 429 with Retry-After."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _retry_after(prefix: str, ip: str) -> int:
+    """Seconds until the address's window (an hour from its first counted use) ends."""
+    since = cache.get(_ip_key(prefix, ip) + ":since")
+    if since is None:
+        return 3600
+    return max(1, min(3600, int(since + 3600 - time.time()) + 1))
+
+
 def _over_limit(prefix: str, ip: str, limit: int) -> bool:
     return (cache.get(_ip_key(prefix, ip)) or 0) >= limit
 
@@ -499,6 +516,7 @@ def _over_limit(prefix: str, ip: str, limit: int) -> bool:
 def _count(prefix: str, ip: str) -> None:
     key = _ip_key(prefix, ip)
     cache.add(key, 0, timeout=3600)  # the window starts with the first use in the hour
+    cache.add(key + ":since", time.time(), timeout=3600)  # for Retry-After
     try:
         cache.incr(key)
     except ValueError:  # expired between add and incr
@@ -555,7 +573,10 @@ def public_report_submit(
             f"{announcement.end_date.day}日截止，不再通过此页面受理"
         )
     if _over_limit("public-report", ip, PUBLIC_REPORTS_PER_HOUR):
-        raise DomainError("提交过于频繁，请一小时后再试；如有急事，请拨打公告所列值班电话")
+        raise Throttled(
+            "提交过于频繁，请一小时后再试；如有急事，请拨打公告所列值班电话",
+            retry_after=_retry_after("public-report", ip),
+        )
     content = (content or "").strip()
     name = (name or "").strip()
     phone = (phone or "").strip()
@@ -608,11 +629,18 @@ def public_report_submit(
 
 def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str] | None:
     """(status label, the team's reply) for a receipt code, or None. Nothing else about the report, and the
-    same None whether the code is malformed, unknown, or any report exists at all."""
-    if ip is not None:
-        if _over_limit("receipt-query", ip, PUBLIC_QUERIES_PER_HOUR):
-            raise DomainError("查询过于频繁，请一小时后再试")
+    same None whether the code is malformed, unknown, or any report exists at all. Only the misses count
+    against the address's limit (guessing codes is what the limit stops; a reporter checking his own
+    report again and again is not)."""
+    if ip is not None and _over_limit("receipt-query", ip, PUBLIC_QUERIES_PER_HOUR):
+        raise Throttled("查询过于频繁，请一小时后再试", retry_after=_retry_after("receipt-query", ip))
+    found = _receipt_lookup(code)
+    if found is None and ip is not None:
         _count("receipt-query", ip)
+    return found
+
+
+def _receipt_lookup(code: str) -> tuple[str, str] | None:
     normalised = normalise_receipt_code(code)
     if len(normalised) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in normalised):
         return None

@@ -281,3 +281,55 @@ def test_under_gm_the_receipt_code_is_kept_as_hmac_sm3_and_old_sha256_codes_stil
     # A code given under "intl" (SHA-256) is still found after the switch to 国密.
     Lead.objects.filter(pk=lead.pk).update(receipt_hash=hashlib.sha256(normalised.encode()).hexdigest())
     assert public_receipt_lookup(code) is not None
+
+
+# --- throttling: 429 with Retry-After, the client's address behind a trusted proxy ------------------------
+
+
+def test_a_throttled_report_answers_429_with_retry_after(client, announcement):
+    for _ in range(5):
+        assert _report(client, announcement, ip="10.3.3.3").status_code == 200
+    refused = _report(client, announcement, ip="10.3.3.3", content="第六次提交")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert "第六次提交" in refused.content.decode()
+
+
+def test_successful_receipt_lookups_are_not_counted(client, announcement):
+    code = _code(_report(client, announcement))
+    for _ in range(30):
+        assert _query(client, code, ip="10.0.0.70").status_code == 200
+    for _ in range(20):
+        _query(client, "AAAA-AAAA-AAAA-AAAA", ip="10.0.0.70")
+    blocked = _query(client, code, ip="10.0.0.70")
+    assert blocked.status_code == 429 and int(blocked["Retry-After"]) > 0
+    assert "查询过于频繁" in blocked.content.decode()
+
+
+def _report_via(client, announcement, *, peer, forwarded):
+    payload = {"content": "反映问题。", "name": "", "phone": "", "website": ""}
+    return client.post(
+        reverse("clues:public_report", args=[announcement.pk]),
+        payload,
+        REMOTE_ADDR=peer,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client, announcement, settings):
+    settings.XUNCHA_TRUSTED_PROXIES = ["127.0.0.1", "10.9.0.0/16"]
+    # The whole county comes through the proxy: one citizen's limit does not block the next citizen.
+    for _ in range(5):
+        assert _report_via(client, announcement, peer="10.9.0.1", forwarded="203.0.113.5").status_code == 200
+    assert _report_via(client, announcement, peer="10.9.0.1", forwarded="203.0.113.5").status_code == 429
+    assert _report_via(client, announcement, peer="10.9.0.1", forwarded="203.0.113.6").status_code == 200
+    # A client who writes his own X-Forwarded-For cannot pick a fresh address: the proxy appends the real one.
+    spoofed = _report_via(client, announcement, peer="10.9.0.1", forwarded="198.51.100.1, 203.0.113.5")
+    assert spoofed.status_code == 429
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(client, announcement, settings):
+    settings.XUNCHA_TRUSTED_PROXIES = []
+    for k in range(5):
+        assert _report_via(client, announcement, peer="10.8.0.1", forwarded=f"203.0.113.{k}").status_code == 200
+    assert _report_via(client, announcement, peer="10.8.0.1", forwarded="203.0.113.99").status_code == 429

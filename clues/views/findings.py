@@ -7,7 +7,6 @@ a user who may read a finding but not write it (the leadership) gets 403 on ever
 
 import io
 import re
-import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,18 +14,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from clues.documents.findings import render_finding_approval
 from clues.forms.findings import CategoryForm, FindingForm, LedgerFilter, ReviewForm
 from clues.selectors import findings as selectors
 from rounds.models import Assignment
 from xuncha import access
-from xuncha.core import aggregates
+from xuncha.core import aggregates, xlsx
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 from xuncha.errors import DomainError
@@ -46,7 +40,6 @@ from ..services.findings import (
 
 PAGE_SIZE = 20
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _assignment_nav(user) -> str:
@@ -107,19 +100,6 @@ class FindingListView(LoginRequiredMixin, View):
         return render(request, template, context)
 
 
-def _cell(sheet, value, *, wrap: bool = False):
-    """A text cell that stays text: a value starting with '=' is not a formula, control characters
-    Excel refuses are dropped."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
-
-
 LONG_TEXT = {"问题表现", "定性依据", "立行立改情况", "问题标题"}
 
 
@@ -128,30 +108,17 @@ class FindingExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         _, _, findings = _ledger(request)
-        workbook = Workbook(write_only=True)
+        workbook = xlsx.new_workbook(write_only=True)
         sheet = workbook.create_sheet("问题台账")
         headers = [h for h, _ in selectors.EXPORT_COLUMNS]
-        for i, (_, width) in enumerate(selectors.EXPORT_COLUMNS):
-            sheet.column_dimensions[get_column_letter(i + 1)].width = width
+        xlsx.set_widths(sheet, [width for _, width in selectors.EXPORT_COLUMNS])
         sheet.freeze_panes = "A2"
-        head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D5FBF")
-        head = []
-        for h in headers:
-            cell = _cell(sheet, h)
-            cell.font, cell.fill = head_font, head_fill
-            head.append(cell)
-        sheet.append(head)
+        xlsx.header_row(sheet, headers)
         for values in selectors.ledger_rows(findings):
-            sheet.append([_cell(sheet, v, wrap=h in LONG_TEXT) for h, v in zip(headers, values, strict=True)])
-        out = tempfile.TemporaryFile()
-        workbook.save(out)
-        out.seek(0)
-        return FileResponse(
-            out,
-            as_attachment=True,
-            filename=f"问题台账_{timezone.localdate():%Y%m%d}.xlsx",
-            content_type=XLSX,
-        )
+            sheet.append(
+                [xlsx.cell(sheet, v, alignment=xlsx.WRAP if h in LONG_TEXT else None) for h, v in zip(headers, values, strict=True)]
+            )
+        return xlsx.xlsx_file_response(workbook, f"问题台账_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 # --- one finding --------------------------------------------------------------------------------------

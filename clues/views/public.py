@@ -10,20 +10,32 @@ from django.views.decorators.csrf import csrf_protect
 
 from clues.forms.intake import PublicReportForm, ReceiptQueryForm
 from rounds.selectors.rounds import announcement_title, published_announcement_get
+from xuncha.audit.log import client_ip
 from xuncha.core.forms import add_domain_error
 from xuncha.errors import DomainError
 
-from ..services.intake import accepts_reports, new_receipt_code, public_receipt_lookup, public_report_submit
+from ..services.intake import (
+    Throttled,
+    accepts_reports,
+    new_receipt_code,
+    public_receipt_lookup,
+    public_report_submit,
+)
 
 WRONG_CODE = "查询码不正确或不存在，请核对后重新输入。"
 
 
-def client_ip(request) -> str:
-    """The address the request came from, as the server saw it.
+def _address(request) -> str:
+    """The client's address for the rate limits: REMOTE_ADDR, or X-Forwarded-For behind a trusted proxy
+    (XUNCHA_TRUSTED_PROXIES, see xuncha.audit.log.client_ip)."""
+    return client_ip(request) or "unknown"
 
-    X-Forwarded-For is not trusted here: anyone can send it. Behind a reverse proxy, the proxy must set
-    REMOTE_ADDR (e.g. gunicorn's --forwarded-allow-ips with a proxy that overwrites the header)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+def _throttled(response, exc: Throttled):
+    """429 Too Many Requests with Retry-After: the page still shows the message and keeps what was typed."""
+    response.status_code = 429
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @csrf_protect
@@ -38,6 +50,7 @@ def public_report(request, pk):
         "open": accepts_reports(announcement),
         "nav_active": "public",
     }
+    throttled = None
     if request.method == "POST" and context["open"]:
         form = PublicReportForm(request.POST, request.FILES)
         if form.is_trap:
@@ -52,10 +65,11 @@ def public_report(request, pk):
                     name=data["name"],
                     phone=data["phone"],
                     attachments=data["attachments"],
-                    ip=client_ip(request),
+                    ip=_address(request),
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
+                throttled = exc if isinstance(exc, Throttled) else None
             else:
                 # Rendered, not redirected: the code must not sit in a URL, a session or a log.
                 return render(request, "clues/public_report_done.html", {**context, "code": code})
@@ -63,7 +77,8 @@ def public_report(request, pk):
     else:
         form = PublicReportForm()
     context["form"] = form
-    return render(request, "clues/public_report.html", context)
+    response = render(request, "clues/public_report.html", context)
+    return _throttled(response, throttled) if throttled else response
 
 
 @csrf_protect
@@ -71,13 +86,15 @@ def public_report(request, pk):
 def public_receipt(request):
     result = None
     error = ""
+    throttled = None
     if request.method == "POST":
         form = ReceiptQueryForm(request.POST)
         if form.is_valid():
             try:
-                found = public_receipt_lookup(form.cleaned_data["code"], ip=client_ip(request))
+                found = public_receipt_lookup(form.cleaned_data["code"], ip=_address(request))
             except DomainError as exc:
                 error = exc.message
+                throttled = exc if isinstance(exc, Throttled) else None
             else:
                 if found is None:
                     error = WRONG_CODE
@@ -87,9 +104,10 @@ def public_receipt(request):
             error = WRONG_CODE
     else:
         form = ReceiptQueryForm()
-    return render(
+    response = render(
         request,
         "clues/public_receipt.html",
         {"form": form, "result": result, "error": error, "nav_active": "public"},
     )
+    return _throttled(response, throttled) if throttled else response
 

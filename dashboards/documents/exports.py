@@ -6,15 +6,11 @@ Excel: GET dashboards:export ?term=<pk>|round=<pk>&table=<name> (one table) or t
 table); the names are the keys of `TABLES`. A drill-down list: its own URL with &export=xlsx.
 """
 
-import io
 from html import escape
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from dashboards.selectors.figures import (
     CATEGORY_COLUMNS,
@@ -24,9 +20,9 @@ from dashboards.selectors.figures import (
     SUMMARY,
     Dashboard,
 )
+from xuncha.core import xlsx
 from xuncha.core.pdf import render_pdf
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from xuncha.core.xlsx import Percent
 
 TABLES = {
     "summary": "主要数据",
@@ -41,14 +37,11 @@ TABLES = {
 
 
 def attachment(filename: str, ascii_name: str) -> str:
-    # RFC 5987: a Chinese file name survives in every browser the office uses.
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return xlsx.content_disposition(filename, ascii_name)
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = attachment(filename, "dashboard.xlsx")
-    return response
+    return xlsx.xlsx_response(content, filename, "dashboard.xlsx")
 
 
 # --- the tables, as rows of plain values --------------------------------------------------------------
@@ -58,14 +51,14 @@ def _value(values: dict, col) -> object:
     value = values.get(col.key)
     if value is None:
         return "—"
-    return f"{value}%" if col.percent else value
+    return Percent(value) if col.percent else value
 
 
 def _summary_value(figures: dict, key: str, unit: str):
     value = figures.get(key)
     if value is None:
         return "—"
-    return f"{value}%" if unit == "%" else value
+    return Percent(value) if unit == "%" else value
 
 
 def table(dash: Dashboard, name: str) -> tuple[list[str], list[list]]:
@@ -104,39 +97,21 @@ def table(dash: Dashboard, name: str) -> tuple[list[str], list[list]]:
 
 # --- Excel --------------------------------------------------------------------------------------------
 
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
-_HEAD_FILL = PatternFill("solid", fgColor="1D5FBF")
-_TITLE_FONT = Font(bold=True, size=13)
-
-
 def _sheet(
     workbook: Workbook, title: str, caption: str, headers: list[str], rows: list[list], note: str = ""
 ):
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([caption])
-    sheet["A1"].font = _TITLE_FONT
-    sheet.append(headers)
-    for i, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=2, column=i)
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows[:200] if i - 1 < len(r)])
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(8, width * 1.8 + 2), 60)
+    widths = [
+        min(max(8, max([len(str(header))] + [len(str(r[i])) for r in rows[:200] if i < len(r)]) * 1.8 + 2), 60)
+        for i, header in enumerate(headers)
+    ]
+    sheet = xlsx.add_sheet(workbook, title, caption=caption, headers=headers, widths=widths, freeze="B3")
     for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "B3"
+        xlsx.append(sheet, row)
     if note:
-        sheet.append([])
-        sheet.append([f"统计口径：{note}"])
-    sheet.append([f"导出于 {timezone.localdate():%Y-%m-%d}"])
+        xlsx.append(sheet, [])
+        xlsx.append(sheet, [f"统计口径：{note}"])
+    xlsx.append(sheet, [f"导出于 {timezone.localdate():%Y-%m-%d}"])
     return sheet
-
-
-def _to_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _scope_label(dash: Dashboard) -> str:
@@ -147,26 +122,22 @@ def _scope_label(dash: Dashboard) -> str:
 
 def dashboard_workbook(dash: Dashboard, names: list[str] | None = None) -> bytes:
     """The named tables of a dashboard (all of them by default), one sheet each."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = xlsx.new_workbook()
     for name in names or list(TABLES):
         headers, rows = table(dash, name)
         _sheet(workbook, TABLES[name], f"{_scope_label(dash)} · {TABLES[name]}", headers, rows)
-    definitions = workbook.create_sheet("统计口径")
+    definitions = xlsx.add_sheet(workbook, "统计口径", widths=[18, 120])
     for term, text in DEFINITIONS:
-        definitions.append([term, text])
-    definitions.column_dimensions["A"].width = 18
-    definitions.column_dimensions["B"].width = 120
-    return _to_bytes(workbook)
+        xlsx.append(definitions, [term, text])
+    return xlsx.to_bytes(workbook)
 
 
 def list_workbook(*, title: str, filters: list[tuple[str, str]], headers: list[str], rows: list[list],
                   note: str = "") -> bytes:  # fmt: skip
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = xlsx.new_workbook()
     caption = title + "".join(f"；{k}：{v}" for k, v in filters) + f"（共 {len(rows)} 条）"
     _sheet(workbook, "明细", caption, headers, rows, note)
-    return _to_bytes(workbook)
+    return xlsx.to_bytes(workbook)
 
 
 # --- SVG charts for the PDF ---------------------------------------------------------------------------

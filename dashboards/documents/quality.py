@@ -1,17 +1,13 @@
 """The ranking of the quality evaluation (巡察质量考评) as an Excel workbook, the table as the page shows it."""
 
-import io
 from decimal import Decimal
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from dashboards.models import QualitySettings
 from dashboards.selectors import quality
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from xuncha.core import xlsx
 
 
 def _num(value):
@@ -55,11 +51,10 @@ EXPORT_COLUMNS = [
 
 
 def ranking_workbook(rows: list[quality.TeamQuality], *, title: str, settings: QualitySettings) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "巡察质量考评"
+    book = xlsx.new_workbook()
+    sheet = xlsx.add_sheet(book, "巡察质量考评", widths=[w for _, w, _ in EXPORT_COLUMNS])
     width = len(EXPORT_COLUMNS)
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    xlsx.set_cell(sheet, 1, 1, title, font=Font(bold=True, size=14))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     note = (
         f"权重：领导小组{settings.leadership_weight.normalize():f}%、巡察办{settings.office_weight.normalize():f}%、"
@@ -67,23 +62,15 @@ def ranking_workbook(rows: list[quality.TeamQuality], *, title: str, settings: Q
         "评分未齐的巡察组按已有评分的权重折算（暂算），不参与排名。"
         f"导出日期：{timezone.localdate():%Y-%m-%d}"
     )
-    sheet.cell(row=2, column=1, value=note).alignment = Alignment(wrap_text=True)
+    xlsx.set_cell(sheet, 2, 1, note, alignment=Alignment(wrap_text=True))
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet.row_dimensions[2].height = 30
-    head_font, head_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D5FBF")
-    for col, (header, col_width, _) in enumerate(EXPORT_COLUMNS, start=1):
-        cell = sheet.cell(row=3, column=col, value=header)
-        cell.font, cell.fill = head_font, head_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[get_column_letter(col)].width = col_width
+    for col, (header, _, _) in enumerate(EXPORT_COLUMNS, start=1):
+        xlsx.set_cell(sheet, 3, col, header, font=xlsx.HEAD_FONT, fill=xlsx.HEAD_FILL, alignment=xlsx.HEAD_ALIGNMENT)
     sheet.row_dimensions[3].height = 45
     talk_fill = PatternFill("solid", fgColor="FDECEA")
     for i, row in enumerate(rows, start=4):
         for col, (_, _, value) in enumerate(EXPORT_COLUMNS, start=1):
-            cell = sheet.cell(row=i, column=col, value=value(row))
-            if row.talk:
-                cell.fill = talk_fill
+            xlsx.set_cell(sheet, i, col, value(row), fill=talk_fill if row.talk else None)
     sheet.freeze_panes = "D4"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx.to_bytes(book)

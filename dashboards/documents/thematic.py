@@ -330,4 +330,10 @@ def reports_of(scope: Scope) -> list[GeneratedDocument]:
 
 
 # A report of a term or a round is for whom may read the 专题报告 (xuncha.access.rules.dashboards).
-documents.register(KIND, label=LABEL, render=render_thematic_document, view_action="view_thematic")
+documents.register(
+    KIND,
+    label=LABEL,
+    render=render_thematic_document,
+    view_action="view_thematic",
+    generate_page="dashboards.thematic_report",
+)

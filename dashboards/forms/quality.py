@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from rounds.models import Round, Term
-from xuncha.core.forms import style_fields
+from xuncha.core.forms import BoundedFormMixin, style_fields
 
 HUNDRED = Decimal(100)
 
@@ -29,7 +29,7 @@ class RoundChoiceField(forms.ModelChoiceField):
         return f"{obj.short_name}巡察（{obj.get_status_display()}）"
 
 
-class QualityFilterForm(forms.Form):
+class QualityFilterForm(BoundedFormMixin, forms.Form):
     """届次 and 轮次: a round ranks its teams; "全部轮次" ranks every evaluated team of the term."""
 
     term = forms.ModelChoiceField(
@@ -52,7 +52,7 @@ class QualityFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class QualitySettingsForm(forms.Form):
+class QualitySettingsForm(BoundedFormMixin, forms.Form):
     leadership_weight = _percent("巡察工作领导小组评分权重（%）")
     office_weight = _percent("巡察办评分权重（%）")
     unit_weight = _percent("被巡察单位评分权重（%）")
@@ -74,7 +74,7 @@ class QualitySettingsForm(forms.Form):
         return data
 
 
-class TeamScoresForm(forms.Form):
+class TeamScoresForm(BoundedFormMixin, forms.Form):
     """The leadership group's and the office's score, and one score per inspected unit, each with a note.
     A blank score is no score (an existing one is removed)."""
 

@@ -6,11 +6,9 @@ members and everyone else get 403: the evaluation of the teams is not for the te
 """
 
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +23,7 @@ from teams.models import Team
 from xuncha import access
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import PageAccessMixin
+from xuncha.core.xlsx import xlsx_response
 from xuncha.errors import DomainError
 
 from ..models import QualitySettings, ScoreSource
@@ -89,14 +88,8 @@ class QualityExportView(LoginRequiredMixin, View):
         rows = quality.team_quality(round=round, term=term, settings=settings) if term else []
         scope = _scope_label(term, round)
         content = quality_export.ranking_workbook(rows, title=f"巡察质量考评排名 · {scope}", settings=settings)
-        response = HttpResponse(content, content_type=quality_export.XLSX)
-        filename = f"巡察质量考评_{timezone.localdate():%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-        return response
+        return xlsx_response(content, f"巡察质量考评_{timezone.localdate():%Y%m%d}.xlsx", "quality.xlsx")
 
-
-def _quote(name: str) -> str:
-    return quote(name)
 
 
 def _plain(value: Decimal) -> Decimal:

@@ -58,5 +58,6 @@ documents.register(
     label="整改报告（签字背书）",
     render=render_version_document,
     view_action="view_document",
+    generate_action="report_pdf",  # as services.reports.version_pdf_request
     fmt="pdf",
 )

@@ -20,7 +20,7 @@ from rectification.models import (
     measure_deadline_q,
 )
 from xuncha.core.filters import ListFilter
-from xuncha.core.forms import style_fields, with_blank
+from xuncha.core.forms import BoundedFormMixin, style_fields, with_blank
 
 DEADLINE_FILTERS = [("overdue", "已逾期"), ("due-soon", "7日内到期"), ("normal", "未到期或已销号")]
 
@@ -46,7 +46,7 @@ class LedgerFilter(ListFilter):
     def deadline_in(self, queryset, name, value):
         return queryset.filter(measure_deadline_q(value, timezone.localdate()))
 
-class RectCloseForm(forms.Form):
+class RectCloseForm(BoundedFormMixin, forms.Form):
     rating = forms.ChoiceField(
         label="整改评估",
         choices=with_blank("请选择评估等次", Rating.choices),
@@ -65,7 +65,7 @@ class RectCloseForm(forms.Form):
         style_fields(self.fields)
 
 
-class AccountabilityForm(forms.ModelForm):
+class AccountabilityForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Accountability
         fields = ["target", "target_name", "target_post", "reason", "facts", "action", "decided_on"]
@@ -84,7 +84,7 @@ class AccountabilityForm(forms.ModelForm):
         style_fields(self.fields)
 
 
-class PublicationForm(forms.ModelForm):
+class PublicationForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Publication
         fields = ["scope", "title", "text"]
@@ -100,7 +100,7 @@ class PublicationForm(forms.ModelForm):
         style_fields(self.fields)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(label="撤回理由", max_length=200)
 
 

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from rectification.models import Measure, MeasureKind, MeasureStatus, measure_deadline_q
 from xuncha.core.filters import ListFilter
-from xuncha.core.forms import style_fields
+from xuncha.core.forms import BoundedFormMixin, style_fields
 
 DUE_CHOICES = [("", "全部时限"), ("soon", "7日内到期"), ("overdue", "已逾期")]
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = [
@@ -53,7 +53,7 @@ class MeasureForm(forms.ModelForm):
             )
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(BoundedFormMixin, forms.Form):
     text = forms.CharField(
         label="承诺内容",
         widget=forms.Textarea(attrs={"rows": 16}),
@@ -76,7 +76,7 @@ class CommitmentForm(forms.Form):
         style_fields(self.fields)
 
 
-class CommitmentSignForm(forms.Form):
+class CommitmentSignForm(BoundedFormMixin, forms.Form):
     password = forms.CharField(
         label="登录密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -88,7 +88,7 @@ class CommitmentSignForm(forms.Form):
         style_fields(self.fields, small=True)
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(BoundedFormMixin, forms.Form):
     file = forms.FileField(
         label="整改台账 Excel 文件",
         help_text="请先导出整改台账模板，在模板上填写后上传（.xlsx，不超过 5 MB）。",
@@ -102,7 +102,7 @@ class PlanImportForm(forms.Form):
         style_fields(self.fields)
 
 
-class PlanReturnForm(forms.Form):
+class PlanReturnForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(
         label="退回理由",
         max_length=2000,

@@ -11,10 +11,10 @@ from django import forms
 from rectification.models import ProgressLevel, ReportVersion, VersionStatus
 from rounds.models import Round
 from xuncha.core.filters import ListFilter
-from xuncha.core.forms import MultipleFileField, style_fields
+from xuncha.core.forms import BoundedFormMixin, MultipleFileField, style_fields
 
 
-class VersionForm(forms.Form):
+class VersionForm(BoundedFormMixin, forms.Form):
     """A draft: the summary, the principal's report, and per entry its progress, narrative and new files.
 
     The per-entry fields are named after the measure: progress_<id>, narrative_<id>, files_<id>; an
@@ -76,7 +76,7 @@ class VersionForm(forms.Form):
         return [(e, self.cleaned_data.get(f"files_{e.measure_id}") or []) for e in self.entries]
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(BoundedFormMixin, forms.Form):
     correction_note = forms.CharField(
         label="更正原因",
         max_length=300,
@@ -89,7 +89,7 @@ class CorrectionForm(forms.Form):
         style_fields(self.fields, small=True)
 
 
-class SignForm(forms.Form):
+class SignForm(BoundedFormMixin, forms.Form):
     password = forms.CharField(
         label="登录密码",
         strip=False,
@@ -102,7 +102,7 @@ class SignForm(forms.Form):
         style_fields(self.fields, small=True)
 
 
-class CommentForm(forms.Form):
+class CommentForm(BoundedFormMixin, forms.Form):
     body = forms.CharField(
         label="监督意见",
         max_length=5000,
@@ -115,7 +115,7 @@ class CommentForm(forms.Form):
         style_fields(self.fields)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedFormMixin, forms.Form):
     date = forms.DateField(
         label="会议日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

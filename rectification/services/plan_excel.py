@@ -6,18 +6,18 @@ for reading only and are ignored on import. The import reads every row and repor
 Excel row number; `services.plan.plan_import_xlsx` decides and saves (all or nothing).
 """
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from rectification.models import Measure, MeasureKind
+from xuncha.core import xlsx
 from xuncha.errors import DomainError
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -191,8 +191,6 @@ def _read_rows(sheet) -> list[PlanRow]:
 
 # --- writing -----------------------------------------------------------------------------------------
 
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
-_HEAD_FILL = PatternFill("solid", fgColor="1D5FBF")
 _INFO_FILL = PatternFill("solid", fgColor="EEEEEE")
 _TITLE_FONT = Font(bold=True, size=16)
 _THIN = Side(style="thin", color="BFBFBF")
@@ -221,22 +219,19 @@ def _measure_row(measure: Measure) -> list:
 def plan_workbook(rect) -> bytes:
     """The ledger of a rectification as an .xlsx: a title row, the header, one row per measure (a blank
     row for a problem without measures), drop-downs for the type, and a sheet explaining how to fill it."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
+    workbook = xlsx.new_workbook()
+    sheet = xlsx.add_sheet(workbook, SHEET_TITLE, widths=[width for _, _, width in COLUMNS])
     last_col = get_column_letter(len(COLUMNS))
-    sheet.append([f"{rect.unit.name}整改台账（{rect.round.short_name}）"])
+    xlsx.append(sheet, [f"{rect.unit.name}整改台账（{rect.round.short_name}）"])
     sheet.merge_cells(f"A1:{last_col}1")
     sheet["A1"].font = _TITLE_FONT
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 30
-    sheet.append(HEADERS)
-    for i, (_header, key, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
+    xlsx.header_row(sheet, HEADERS)
+    for i, (_header, key, _width) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=2, column=i)
-        cell.font = _HEAD_FONT if key not in INFO_KEYS else Font(bold=True, color="595959")
-        cell.fill = _HEAD_FILL if key not in INFO_KEYS else _INFO_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if key in INFO_KEYS:
+            cell.font, cell.fill = Font(bold=True, color="595959"), _INFO_FILL
         cell.border = _BORDER
     sheet.freeze_panes = "A3"
 
@@ -249,7 +244,7 @@ def plan_workbook(rect) -> bytes:
         if not rows:
             rows = [[problem.seq, problem.title] + [None] * (len(COLUMNS) - 2)]
         for values in rows:
-            sheet.append(values)
+            xlsx.append(sheet, values)
             row_number += 1
             for i, (_header, key, _width) in enumerate(COLUMNS, start=1):
                 cell = sheet.cell(row=row_number, column=i)
@@ -283,19 +278,12 @@ def plan_workbook(rect) -> bytes:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
     _notes_sheet(workbook, rect)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(workbook)
 
 
-def _notes_sheet(workbook: Workbook, rect) -> None:
-    notes = workbook.create_sheet("说明")
-    notes.column_dimensions["A"].width = 20
-    notes.column_dimensions["B"].width = 90
-    notes.append(["项目", "填写说明"])
-    for cell in notes[1]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
+def _notes_sheet(workbook, rect) -> None:
+    notes = xlsx.add_sheet(workbook, "说明", widths=[20, 90])
+    xlsx.header_row(notes, ["项目", "填写说明"])
     meeting = f"{rect.meeting_date:%Y-%m-%d}" if rect.meeting_date else "反馈会日期"
     lines = [
         ("总体要求", "每行填写一条整改措施。一个问题有多条措施时，可填写多行，这些行的“问题序号”相同。"),
@@ -318,7 +306,7 @@ def _notes_sheet(workbook: Workbook, rect) -> None:
         ("限制", f"文件为 .xlsx 格式，不超过 5 MB，每次不超过 {MAX_ROWS} 条措施。"),
     ]
     for item, text in lines:
-        notes.append([item, text])
+        xlsx.append(notes, [item, text])
     for row in notes.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = _WRAP

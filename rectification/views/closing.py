@@ -18,7 +18,7 @@ from rectification.forms.closing import (
     WithdrawForm,
 )
 from rounds.models import RoundKind
-from xuncha.core.forms import add_domain_error
+from xuncha.core.forms import ReasonForm, add_domain_error
 from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import run_service
 from xuncha.errors import DomainError
@@ -97,7 +97,11 @@ def ledger(request, pk):
 def _measure_action(request, pk, measure_pk, service, success: str, **extra):
     rect = get_rect(request, pk, "close_measures")
     measure = plan_selectors.measure_get(request.user, rect, measure_pk)
-    reason = request.POST.get("reason", "")  # the service checks it (required to return or reopen)
+    form = ReasonForm(request.POST)  # the service checks the reason (required to return or reopen)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(_ledger_url(rect, f"m-{measure.pk}"))
+    reason = form.cleaned_data["reason"]
     run_service(
         request,
         service,
@@ -284,11 +288,15 @@ def publication_publish_view(request, pk, pub_pk):
 def publication_withdraw_view(request, pk, pub_pk):
     rect = get_rect(request, pk, "publish")
     pub = publicity_selectors.publication_get(request.user, rect, pub_pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(_publicity_url(rect))
     run_service(
         request,
         publication_withdraw,
         publication=pub,
-        reason=request.POST.get("reason", ""),
+        reason=form.cleaned_data["reason"],
         by=request.user,
         success=f"已撤回：{pub.title}",
     )

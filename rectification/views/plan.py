@@ -22,9 +22,9 @@ from rectification.forms.plan import (
     PlanImportForm,
     PlanReturnForm,
 )
-from rounds.documents.xlsx import xlsx_response
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import run_service
+from xuncha.core.xlsx import xlsx_response
 from xuncha.errors import DomainError
 
 from ..models import Commitment, CommitmentKind, Measure, RectStatus

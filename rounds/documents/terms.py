@@ -1,9 +1,8 @@
 """A term's coverage (全覆盖) as a spreadsheet."""
 
 from django.utils import timezone
-from openpyxl import Workbook
 
-from .xlsx import styled_sheet, to_bytes
+from xuncha.core.xlsx import add_sheet, append, new_workbook, to_bytes
 
 
 def _period(a) -> str:
@@ -15,12 +14,13 @@ def _period(a) -> str:
 def coverage_export_workbook(*, term, rows) -> bytes:
     """The coverage list of a term: rows of (unit, inspected assignments, planned assignments)."""
     headers = ["单位名称", "单位类型", "上级单位", "巡察情况", "巡察轮次", "巡察组", "进驻时间"]
-    workbook = Workbook()
-    sheet = styled_sheet(workbook, "全覆盖情况", headers, [28, 12, 24, 10, 24, 14, 26])
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "全覆盖情况", headers=headers, widths=[28, 12, 24, 10, 24, 14, 26])
     for unit, done, planned in rows:
         shown = done or planned
         status = "已巡察" if done else "已安排" if planned else "未巡察"
-        sheet.append(
+        append(
+            sheet,
             [
                 unit.name,
                 unit.get_unit_type_display(),
@@ -31,8 +31,9 @@ def coverage_export_workbook(*, term, rows) -> bytes:
                 "；".join(_period(a) for a in shown),
             ]
         )
-    sheet.append([])
-    sheet.append(
+    append(sheet, [])
+    append(
+        sheet,
         [
             f"{term.name}（{term.start_date:%Y-%m-%d} 至 {term.end_date:%Y-%m-%d}），导出于 {timezone.localdate():%Y-%m-%d}"
         ]

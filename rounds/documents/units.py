@@ -1,12 +1,12 @@
 """The unit registry as a spreadsheet: the export (in the import's columns) and the blank template."""
 
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from xuncha.core.xlsx import add_sheet, append, header_row, new_workbook, set_widths, to_bytes
+
 from ..models import Unit
 from ..services.unit_import import EXAMPLE_ROW, HEADERS, MAX_ROWS, NO, TYPE_BY_LABEL, YES
-from .xlsx import HEAD_FILL, HEAD_FONT, styled_sheet, to_bytes
 
 _WIDTHS = [28, 12, 24, 12, 18, 16, 12, 16, 16, 30, 10, 30]
 
@@ -43,28 +43,24 @@ def _unit_row(unit: Unit) -> list[str]:
 
 def units_export_workbook(queryset) -> bytes:
     """The units as an .xlsx in the import's columns. Parents are written before their children."""
-    workbook = Workbook()
-    sheet = styled_sheet(workbook, "被巡察单位", HEADERS, _WIDTHS)
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "被巡察单位", headers=HEADERS, widths=_WIDTHS)
     units = list(queryset.select_related("parent"))
     for unit in units:
-        sheet.append(_unit_row(unit))
+        append(sheet, _unit_row(unit))
     _add_choices(sheet, max(len(units) + 1, 1000))
     return to_bytes(workbook)
 
 
 def units_import_template() -> bytes:
     """The blank sheet to fill in: headers, one example row, drop-downs and a sheet of instructions."""
-    workbook = Workbook()
-    sheet = styled_sheet(workbook, "被巡察单位", HEADERS, _WIDTHS)
-    sheet.append(EXAMPLE_ROW)
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "被巡察单位", headers=HEADERS, widths=_WIDTHS)
+    append(sheet, EXAMPLE_ROW)
     _add_choices(sheet, 1000)
     notes = workbook.create_sheet("填写说明")
-    notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["B"].width = 80
-    notes.append(["列", "说明"])
-    for cell in notes[1]:
-        cell.font = HEAD_FONT
-        cell.fill = HEAD_FILL
+    set_widths(notes, [16, 80])
+    header_row(notes, ["列", "说明"])
     explanations = {
         "单位名称": "必填。按名称匹配：已有同名单位则更新，否则新增。同一表内不能重复。",
         "单位类型": "必填。可选：" + "、".join(TYPE_BY_LABEL) + "。",
@@ -73,13 +69,14 @@ def units_import_template() -> bytes:
         "是否在用": "填“是”或“否”，不填视为“是”。停用的单位不计入全覆盖。",
     }
     for header in HEADERS:
-        notes.append([header, explanations.get(header, "选填。")])
-    notes.append([])
-    notes.append(
+        append(notes, [header, explanations.get(header, "选填。")])
+    append(notes, [])
+    append(
+        notes,
         [
             "注意",
             "第2行为示例，导入前请删除或改为实际单位。任何一行有误时整张表都不会导入，请按提示修改后重新上传。",
         ]
     )
-    notes.append(["限制", f"文件不超过 5 MB，每次不超过 {MAX_ROWS} 行。"])
+    append(notes, ["限制", f"文件不超过 5 MB，每次不超过 {MAX_ROWS} 行。"])
     return to_bytes(workbook)

@@ -31,6 +31,7 @@ from rounds.selectors.rounds import (
     team_filter_choices,
 )
 from xuncha.core.filters import ListFilter
+from xuncha.core.forms import BoundedFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -52,7 +53,7 @@ def _style(fields, *, small: bool = False) -> None:
             widget.attrs.setdefault("class", "form-control form-control-sm" if small else "form-control")
 
 
-class ServiceModelForm(forms.ModelForm):
+class ServiceModelForm(BoundedFormMixin, forms.ModelForm):
     """A ModelForm whose instance is saved by a service, which also decides uniqueness and constraints."""
 
     def __init__(self, *args, **kwargs):
@@ -119,7 +120,7 @@ class RoundForm(ServiceModelForm):
 # --- milestones -------------------------------------------------------------------------------------
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(BoundedFormMixin, forms.Form):
     planned_date = forms.DateField(label="计划日期", required=False, widget=DateInput())
     actual_date = forms.DateField(label="实际日期", required=False, widget=DateInput())
     note = forms.CharField(label="备注", max_length=200, required=False)

@@ -11,6 +11,7 @@ from rounds.services.unit_import import MAX_FILE_SIZE, phone_problem
 from rounds.services.units import unit_lineage
 from xuncha.access.rules.rounds import staff_accounts, unit_accounts
 from xuncha.core.filters import ListFilter
+from xuncha.core.forms import BoundedFormMixin
 
 
 def bootstrap(form: forms.Form) -> None:
@@ -41,7 +42,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return account_label(user)
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = [
@@ -163,7 +164,7 @@ class UnitFilter(ListFilter):
         return queryset.filter(is_active=(value == "1"))
 
 
-class UnitImportForm(forms.Form):
+class UnitImportForm(BoundedFormMixin, forms.Form):
     file = forms.FileField(
         label="Excel 文件",
         help_text="仅支持 .xlsx 格式，不超过 5 MB；请使用导入模板填写",
@@ -189,7 +190,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class TermForm(forms.ModelForm):
+class TermForm(BoundedFormMixin, forms.ModelForm):
     class Meta:
         model = Term
         fields = ["name", "start_date", "end_date", "is_current"]

@@ -10,10 +10,10 @@ from rounds.forms.units import CoverageFilter, TermForm
 from rounds.selectors import units as selectors
 from xuncha import access
 from xuncha.core.views import PageAccessMixin
+from xuncha.core.xlsx import xlsx_response
 from xuncha.errors import DomainError
 
 from ..documents.terms import coverage_export_workbook
-from ..documents.xlsx import xlsx_response
 from ..models import Term
 from ..services import term_save
 

@@ -11,10 +11,10 @@ from rounds.forms.units import UnitFilter, UnitForm, UnitImportForm
 from rounds.selectors import units as selectors
 from xuncha import access
 from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin
+from xuncha.core.xlsx import xlsx_response
 from xuncha.errors import DomainError
 
 from ..documents.units import units_export_workbook, units_import_template
-from ..documents.xlsx import xlsx_response
 from ..models import Unit
 from ..services import unit_save
 from ..services.unit_import import UnitImportError, units_import

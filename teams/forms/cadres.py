@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from rounds.models import Unit
 from xuncha.core.filters import ListFilter
+from xuncha.core.forms import BoundedFormMixin
 
 from ..models import SPECIALTY_SEPARATOR, Cadre, Specialty, parse_specialties
 from ..selectors import cadre_home_units, linkable_users
@@ -21,7 +22,7 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m")
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(BoundedFormMixin, forms.ModelForm):
     specialty_list = forms.MultipleChoiceField(
         label="专长",
         choices=Specialty.choices,

@@ -1,8 +1,12 @@
-"""Writing and checking the security audit log: `record(kind, ...)` appends one chained entry."""
+"""Writing and checking the security audit log: `record(kind, ...)` appends one chained entry; and
+`client_ip(request)`, the client's address every log entry and every rate limit uses."""
 
 import datetime
+import functools
+import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,12 +19,60 @@ __all__ = ["EventKind", "record", "client_ip", "verify", "purge", "retention_day
 MIN_RETENTION_DAYS = 180
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple:
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"XUNCHA_TRUSTED_PROXIES：无法识别的地址或网段 {entry!r}") from None
+    return tuple(networks)
+
+
+def trusted_proxies() -> tuple:
+    """The networks of XUNCHA_TRUSTED_PROXIES (IPs or CIDRs): the reverse proxies in front of the server."""
+    entries = getattr(settings, "XUNCHA_TRUSTED_PROXIES", ()) or ()
+    if isinstance(entries, str):
+        entries = entries.split(",")
+    return _networks(tuple(e.strip() for e in entries if e and e.strip()))
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted(address, networks) -> bool:
+    return any(address.version == net.version and address in net for net in networks)
+
+
 def client_ip(request) -> str | None:
-    """The client's address as the security log keeps it (the hardening work may widen this to trusted
-    proxies' X-Forwarded-For; keep every caller on this function)."""
+    """The client's address, as the security log keeps it and every rate limit counts it.
+
+    REMOTE_ADDR, unless the peer is one of XUNCHA_TRUSTED_PROXIES: then X-Forwarded-For is read from the
+    right (each proxy appends the address it saw) and the first address that is not a trusted proxy is
+    the client. What a client writes into the header itself sits further left and is never reached, so
+    nobody can choose his address; a malformed entry stops the walk at the last proxy we trust."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    networks = trusted_proxies()
+    peer = _address(remote) if remote else None
+    if peer is None or not networks or not _is_trusted(peer, networks):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    last = peer
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break
+        if not _is_trusted(address, networks):
+            return str(address)
+        last = address
+    return str(last)
 
 
 def record(kind, *, request=None, actor=None, username="", target="", detail="", success=True):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils.module_loading import autodiscover_modules
 
 from xuncha import access
-from xuncha.access.rules.core import document_viewers
+from xuncha.access.rules.core import document_generators, document_viewers
 
 from .models import GeneratedDocument
 
@@ -34,6 +34,7 @@ class DocumentKind:
     label: str
     render: Callable[[GeneratedDocument], bytes]
     can_view: Callable[[object, object], bool]
+    can_generate: Callable[[object, object], bool]
     fmt: str = "docx"
 
 
@@ -45,19 +46,37 @@ def _subject_allows(action: str, user, subject) -> bool:
     return access.allows(user, action, subject)
 
 
+def _page_allows(page: str, user, subject) -> bool:
+    return access.allows(user, page)
+
+
 def register(
     kind: str,
     *,
     label: str,
     render: Callable[[GeneratedDocument], bytes],
+    generate_action: str = "",
+    generate_page: str = "",
     view_action: str = "view",
     fmt: str = "docx",
 ) -> DocumentKind:
-    """Declare a kind of document. Registering the same kind again replaces it (module reloads)."""
+    """Declare a kind of document. Registering the same kind again replaces it (module reloads).
+    Who may generate it (and so ask for a failed one again) is the access rule of the service that asks
+    for it: an action on the subject (`generate_action`) or a page rule (`generate_page`), exactly one."""
+    if bool(generate_action) == bool(generate_page):
+        raise ValueError(f"文书类型 {kind}：须指定 generate_action 或 generate_page 之一")
     can_view = functools.partial(_subject_allows, view_action)
-    entry = DocumentKind(kind=kind, label=label, render=render, can_view=can_view, fmt=fmt)
+    can_generate = (
+        functools.partial(_subject_allows, generate_action)
+        if generate_action
+        else functools.partial(_page_allows, generate_page)
+    )
+    entry = DocumentKind(
+        kind=kind, label=label, render=render, can_view=can_view, can_generate=can_generate, fmt=fmt
+    )
     _REGISTRY[kind] = entry
     document_viewers(kind, can_view)
+    document_generators(kind, can_generate)
     return entry
 
 

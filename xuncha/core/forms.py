@@ -1,6 +1,9 @@
 """Form pieces every app's forms share."""
 
+import datetime
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator, ProhibitNullCharactersValidator
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.html import conditional_escape
@@ -25,12 +28,26 @@ def _attrs(attrs: dict) -> str:
     return "".join(out)
 
 
+def _no_maxlength(context) -> None:
+    """Text is never cut by the browser: a `maxlength` would silently shorten a pasted text to the limit,
+    and the shortened text would be saved. The limit goes to `data-maxlength` instead, where
+    static/js/forms.js shows a live count; the server refuses an over-long text and keeps it."""
+    widget = context.get("widget") if isinstance(context, dict) else None
+    attrs = widget.get("attrs") if isinstance(widget, dict) else None
+    if attrs and "maxlength" in attrs:
+        attrs = dict(attrs)
+        attrs.setdefault("data-maxlength", attrs.pop("maxlength"))
+        widget["attrs"] = attrs
+
+
 class FormRenderer(DjangoTemplates):
-    """Django's form renderer, except that a plain <select> is written in Python. The template renders
+    """Django's form renderer, except that a plain <select> is written in Python (the template renders
     every <option> through two included templates, about 0.1 ms each: the filter bars' lists of 300
-    units and 60 teams cost more than the rest of a ledger page. The markup is the template's."""
+    units and 60 teams cost more than the rest of a ledger page; the markup is the template's), and that
+    no widget carries `maxlength` (see `_no_maxlength`)."""
 
     def render(self, template_name, context, request=None):
+        _no_maxlength(context)
         widget = context.get("widget") if template_name == SELECT_TEMPLATE else None
         if widget is None or any(
             option["template_name"] != OPTION_TEMPLATE for _, options, _ in widget["optgroups"] for option in options
@@ -49,6 +66,83 @@ class FormRenderer(DjangoTemplates):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+# Plausible ranges, for every number and date a form takes (BoundedFormMixin): beyond them a value is a
+# typo or an attack, and a number past the database's integer would be a 500.
+DATE_MIN = datetime.date(2000, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
+INTEGER_MIN = -2_147_483_648
+INTEGER_MAX = 2_147_483_647
+NUMBER_LIMIT = 1_000_000_000
+NUL_VALIDATOR = ProhibitNullCharactersValidator(message="内容中含有无法保存的空字符（\\0），请删除后再提交")
+
+
+def _bound(field: forms.Field, low, high, message_low: str, message_high: str) -> None:
+    field.validators.append(MinValueValidator(low, message=message_low))
+    field.validators.append(MaxValueValidator(high, message=message_high))
+
+
+class BoundedFormMixin:
+    """Every number and date field of the form gets a plausible range unless it has its own: dates
+    2000-01-01 … 2100-12-31, integers within the database's integer, other numbers within ±10⁹. The
+    browser's date picker is given the same range. Text: Django's CharField already refuses NUL
+    characters (PostgreSQL cannot store them); the message is made clear. Put it first:
+    `class UnitForm(BoundedFormMixin, forms.ModelForm)`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            bound_field(field)
+
+    def full_clean(self):
+        for field in self.fields.values():  # fields a subclass added after __init__
+            bound_field(field)
+        super().full_clean()
+
+
+def bound_field(field: forms.Field) -> None:
+    """Give one field the plausible range of BoundedFormMixin (idempotent)."""
+    if getattr(field, "_xuncha_bounded", False):
+        return
+    field._xuncha_bounded = True
+    field.validators = [
+        NUL_VALIDATOR if isinstance(v, ProhibitNullCharactersValidator) else v for v in field.validators
+    ]
+    if isinstance(field, forms.DateField | forms.DateTimeField):
+        _bound(
+            field,
+            datetime.datetime.combine(DATE_MIN, datetime.time.min) if isinstance(field, forms.DateTimeField) else DATE_MIN,
+            datetime.datetime.combine(DATE_MAX, datetime.time.max) if isinstance(field, forms.DateTimeField) else DATE_MAX,
+            f"日期不能早于{DATE_MIN:%Y年%m月%d日}",
+            f"日期不能晚于{DATE_MAX:%Y年%m月%d日}",
+        )
+        if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+            field.widget.attrs.setdefault("min", DATE_MIN.isoformat())
+            field.widget.attrs.setdefault("max", DATE_MAX.isoformat())
+    elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.DecimalField | forms.FloatField):
+        low = INTEGER_MIN if field.min_value is None else None
+        high = INTEGER_MAX if field.max_value is None else None
+        if low is not None:
+            field.validators.append(MinValueValidator(low, message=f"数值不能小于{low}"))
+        if high is not None:
+            field.validators.append(MaxValueValidator(high, message=f"数值不能大于{high}"))
+    elif isinstance(field, forms.DecimalField | forms.FloatField):
+        if field.min_value is None:
+            field.validators.append(MinValueValidator(-NUMBER_LIMIT, message=f"数值不能小于{-NUMBER_LIMIT}"))
+        if field.max_value is None:
+            field.validators.append(MaxValueValidator(NUMBER_LIMIT, message=f"数值不能大于{NUMBER_LIMIT}"))
+
+
+class ReasonForm(BoundedFormMixin, forms.Form):
+    """The one text box of an action posted from a button on a list (a reason, an opinion): read through
+    a form like every other write, so that a NUL character or a missing field is refused with a message
+    and never reaches the database. Length and whether it is required are the service's to decide."""
+
+    reason = forms.CharField(label="理由", required=False)
+
+    def error_text(self) -> str:
+        return "；".join(str(e) for errors in self.errors.values() for e in errors)
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:

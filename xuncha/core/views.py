@@ -98,6 +98,8 @@ def document_status(request, pk):
 @require_POST
 def document_retry(request, pk):
     document = _visible_document(request.user, pk)
+    # Generating it again is the generator's: one who only reads it is refused (403), not sent back.
+    access.require(request.user, "retry", document, message="只有可以生成该文书的人员可以重试")
     try:
         document = documents.document_retry(document=document, by=request.user)
     except DomainError as exc:
@@ -113,3 +115,13 @@ def document_retry(request, pk):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "home"
     return redirect(target)
+
+
+# --- error pages (wired in xuncha.urls as handler403) ------------------------------------------------
+
+
+def permission_denied(request, exception=None):
+    """403 in Chinese. A refusal of the access layer (`access.Forbidden`) carries a message written for
+    the user ("只有巡察办可以…"), shown; any other exception's text is technical and is not."""
+    message = exception.message if isinstance(exception, access.Forbidden) else ""
+    return render(request, "403.html", {"message": message}, status=403)

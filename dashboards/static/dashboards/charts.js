@@ -10,6 +10,14 @@
   var COLORS = ["#1d5fbf", "#e8710a", "#b3261e", "#1e7e34", "#c8ccd2"];
   var charts = {};
 
+  // Every value a tooltip formatter writes is HTML to ECharts: names come from users (a category, a
+  // unit, a round), so each is escaped. Only ECharts' own `marker` markup is trusted.
+  function esc(value) {
+    return String(value === null || value === undefined ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
   function empty(text) {
     return {
       textStyle: { fontFamily: FONT },
@@ -41,8 +49,8 @@
       if (!d.labels.length) { return empty("尚无已审定的问题"); }
       return base({
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (items) {
-          var i = items[0].dataIndex, lines = [d.labels[i] + "<br><span style='color:#888'>" + d.areas[i] + "</span>"];
-          items.forEach(function (it) { lines.push(it.marker + it.seriesName + "：" + it.value); });
+          var i = items[0].dataIndex, lines = [esc(d.labels[i]) + "<br><span style='color:#888'>" + esc(d.areas[i]) + "</span>"];
+          items.forEach(function (it) { lines.push(it.marker + esc(it.seriesName) + "：" + esc(it.value)); });
           return lines.join("<br>");
         } },
         xAxis: { type: "value", minInterval: 1 },
@@ -74,8 +82,8 @@
       var years = d.labels[0].slice(0, 4) !== d.labels[d.labels.length - 1].slice(0, 4);
       return base({
         tooltip: { trigger: "axis", formatter: function (items) {
-          var lines = [items[0].axisValue + " 这一周"];
-          items.forEach(function (it) { lines.push(it.marker + it.seriesName + "：" + it.value); });
+          var lines = [esc(items[0].axisValue) + " 这一周"];
+          items.forEach(function (it) { lines.push(it.marker + esc(it.seriesName) + "：" + esc(it.value)); });
           return lines.join("<br>");
         } },
         grid: { left: 8, right: 28, top: 32, bottom: many ? 40 : 8, containLabel: true },

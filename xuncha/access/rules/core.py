@@ -83,22 +83,38 @@ def nav_unit(user) -> bool:
 
 # --- rendered documents (xuncha.core.documents) ----------------------------------------------------
 
-# Per kind of document, who may see one: the kind's question about the document's subject, declared by
-# the app that registers the kind (`xuncha.core.document_kinds.register`), by default whoever may see the
-# subject.
+# Per kind of document, who may see one and who may have one generated: the kind's questions about the
+# document's subject, declared by the app that registers the kind (`xuncha.core.document_kinds.register`).
 DOCUMENT_VIEWERS: dict[str, Callable[[Any, Any], bool]] = {}
+DOCUMENT_GENERATORS: dict[str, Callable[[Any, Any], bool]] = {}
 
 
 def document_viewers(kind: str, may_view: Callable[[Any, Any], bool]) -> None:
     DOCUMENT_VIEWERS[kind] = may_view
 
 
-@rule("core.generateddocument", "view", "retry")
-def view_document(user, document) -> bool:
-    """Whoever may see the subject (a batch, a rectification…) as the kind says may see its documents
-    and ask for a failed one again; nobody else, and no document of an unknown kind or lost subject."""
-    may_view = DOCUMENT_VIEWERS.get(document.kind)
-    if may_view is None:
+def document_generators(kind: str, may_generate: Callable[[Any, Any], bool]) -> None:
+    DOCUMENT_GENERATORS[kind] = may_generate
+
+
+def _asks(questions: dict, user, document) -> bool:
+    question = questions.get(document.kind)
+    if question is None:
         return False
     subject = document.subject
-    return subject is not None and bool(may_view(user, subject))
+    return subject is not None and bool(question(user, subject))
+
+
+@rule("core.generateddocument", "view")
+def view_document(user, document) -> bool:
+    """Whoever may see the subject (a batch, a rectification…) as the kind says may see its documents;
+    nobody else, and no document of an unknown kind or lost subject."""
+    return _asks(DOCUMENT_VIEWERS, user, document)
+
+
+@rule("core.generateddocument", "retry")
+def retry_document(user, document) -> bool:
+    """Asking for a failed document again is generating it: whoever sees it and may generate that kind
+    for its subject (the office for a transfer letter, not the receiving department; never the
+    leadership, who only read)."""
+    return view_document(user, document) and _asks(DOCUMENT_GENERATORS, user, document)

@@ -252,6 +252,12 @@ def sign_version(user, version) -> bool:
     return sign(user, version.report.rectification)
 
 
+@rule("rectification.reportversion", "report_pdf")
+def version_report_pdf(user, version) -> bool:
+    """Rendering a version's PDF (again): as for the rectification's report files."""
+    return report_pdf(user, version.report.rectification)
+
+
 @rule("rectification.reportversion", "view_document")
 def view_version_document(user, version) -> bool:
     """The PDF of a submitted or signed version (only those are rendered): whoever sees the rectification."""

@@ -6,6 +6,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from xuncha import access
+
 register = template.Library()
 
 BADGE_COLOURS = {
@@ -61,6 +63,14 @@ def query_with(context, **kwargs):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def allowed(context, action, obj) -> bool:
+    """`{% allowed "retry" doc as may_retry %}`: the access layer's answer for the request's user, for a
+    button in an included partial whose views cannot each pass it (the decision stays in xuncha.access)."""
+    request = context.get("request")
+    return request is not None and access.allows(request.user, action, obj)
 
 
 @register.simple_tag
