@@ -4,8 +4,11 @@ dates keep their types (xuncha.core.xlsx)."""
 
 import datetime
 import io
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -19,6 +22,7 @@ from rounds.models import Term, Unit
 from teams.models import Cadre, MemberRole
 from teams.tests.factories import TeamMemberFactory
 from xuncha.accounts.roles import Role
+from xuncha.audit.log import EventKind, record
 from xuncha.core import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +122,45 @@ def test_dashboard_percentages_are_numbers(client_for, make_user, world):
     response = client.get(f"{reverse('dashboards:export')}?term={world.term.pk}&table=summary")
     percents = [c for c in _cells(response.content) if c.number_format == "0.0%"]
     assert percents and all(isinstance(c.value, int | float) for c in percents)
+
+
+def test_the_later_exports_write_user_text_as_text_too(client_for, make_user, world):
+    """The templates of the cadre and account imports, the archive layout of a round, and the auditor's
+    export of the security log go through the same writer."""
+    record(EventKind.LOGIN_FAILED, username='=HYPERLINK("http://evil.example/")', success=False)
+    office = client_for(make_user(Role.OFFICE))
+    urls = {
+        "cadre_template": reverse("teams:cadre_import_template"),
+        "account_template": reverse("people:account_import_template"),
+        "archive_template": reverse("archive:template"),
+        "archive_round": reverse("archive:round_export", args=[world.rectifying.pk]),
+    }
+    found = {}
+    for name, url in urls.items():
+        response = office.get(url)
+        assert response.status_code == 200, name
+        found[name] = list(_cells(response.content))
+    auditor = client_for(make_user(Role.AUDITOR))
+    found["audit_log"] = list(_cells(auditor.get(reverse("security:audit_export")).content))
+    for name, cells in found.items():
+        assert [c.coordinate for c in cells if c.data_type == "f"] == [], name
+    hostile = [
+        c for c in found["archive_round"] + found["audit_log"] if str(c.value).startswith(PREFIXES + ("=HY",))
+    ]
+    assert hostile and all(c.data_type == "s" for c in hostile)
+
+
+def test_only_the_writer_makes_workbooks():
+    """A new export cannot bypass xuncha.core.xlsx: no other production module builds an openpyxl Workbook."""
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith((".venv/", "node_modules/", "bench/", "tests/")) or "/tests/" in relative:
+            continue
+        if relative == "xuncha/core/xlsx.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\bWorkbook\(", text):
+            offenders.append(relative)
+    assert offenders == []

@@ -5,62 +5,53 @@ from collections import Counter
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from clues.models import Category, TransferOutcome
 from rectification.models import Measure, MeasureKind, MeasureStatus, Problem
-from rounds.documents.xlsx import to_bytes
 from rounds.models import Assignment, Round, RoundKind
 from teams.models import Cadre, TeamMember
 from xuncha.core.numerals import cn_number
+from xuncha.core.xlsx import WRAP, add_sheet, append, header_row, new_workbook, set_widths, to_bytes
 
 from .. import layout as L
 
-HEAD_FONT = Font(bold=True, color="FFFFFF")
-HEAD_FILL = PatternFill("solid", fgColor="1D5FBF")
-
 
 def _workbook() -> Workbook:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook()
     for sheet, columns in L.SHEETS.items():
-        ws = wb.create_sheet(sheet)
-        ws.append([h for h, _ in columns])
-        for i, width in enumerate(L.WIDTHS[sheet], start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-            cell = ws.cell(row=1, column=i)
-            cell.font, cell.fill = HEAD_FONT, HEAD_FILL
-            cell.alignment = Alignment(horizontal="center")
-        ws.freeze_panes = "A2"
+        add_sheet(wb, sheet, headers=[h for h, _ in columns], widths=L.WIDTHS[sheet])
     ws = wb.create_sheet(L.NOTES)
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 110
-    ws.append(["项目", "填写说明"])
-    for i in (1, 2):
-        ws.cell(row=1, column=i).font, ws.cell(row=1, column=i).fill = HEAD_FONT, HEAD_FILL
+    set_widths(ws, [14, 110])
+    header_row(ws, ["项目", "填写说明"])
     for row in L.EXPLANATION:
-        ws.append(list(row))
-        ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        append(ws, list(row), alignment=WRAP)
     return wb
 
 
 def template_workbook() -> bytes:
     """The blank template with one example row per sheet (to be replaced)."""
     wb = _workbook()
-    wb[L.ROUNDS].append(["第十四届县委", 1, "常规巡察", "2019-03-01", "2019-05-31", "", ""])
-    wb[L.TEAMS].append([1, "第一巡察组", "张某某", "李某某", "王某某、赵某某"])
-    wb[L.UNITS].append([1, "第一巡察组", "县财政局", "常规"])
-    wb[L.PROBLEMS].append([1, "县财政局", 1, "示例：政府采购程序不规范", "依法廉洁用权、侵害群众利益", "限期整改"])
-    wb[L.MEASURES].append([1, "县财政局", 1, "示例：修订政府采购内控制度", "王某某", "2019-09-30", "已销号", "2019-09-20"])
-    wb[L.OUTCOMES].append([1, "县财政局", 2, 1, 1, 1, 0, 0])
+    append(wb[L.ROUNDS], ["第十四届县委", 1, "常规巡察", "2019-03-01", "2019-05-31", "", ""])
+    append(wb[L.TEAMS], [1, "第一巡察组", "张某某", "李某某", "王某某、赵某某"])
+    append(wb[L.UNITS], [1, "第一巡察组", "县财政局", "常规"])
+    append(
+        wb[L.PROBLEMS],
+        [1, "县财政局", 1, "示例：政府采购程序不规范", "依法廉洁用权、侵害群众利益", "限期整改"],
+    )
+    append(
+        wb[L.MEASURES],
+        [1, "县财政局", 1, "示例：修订政府采购内控制度", "王某某", "2019-09-30", "已销号", "2019-09-20"],
+    )
+    append(wb[L.OUTCOMES], [1, "县财政局", 2, 1, 1, 1, 0, 0])
     return to_bytes(wb)
 
 
 def _category_labels() -> dict[int, str]:
     cats = list(Category.objects.filter(is_active=True).select_related("parent"))
     names = Counter(c.name for c in cats)
-    return {c.pk: (f"{c.parent.name}/{c.name}" if names[c.name] > 1 and c.parent_id else c.name) for c in cats}
+    return {
+        c.pk: (f"{c.parent.name}/{c.name}" if names[c.name] > 1 and c.parent_id else c.name) for c in cats
+    }
 
 
 def _day(value):
@@ -78,7 +69,10 @@ def export_rounds(rounds: list[Round]) -> bytes:
     kinds = {RoundKind.REGULAR: "常规巡察"} | {value: str(label) for value, label in RoundKind.choices}
     for r in rounds:
         revisit = r.revisit_of.number if r.revisit_of_id and r.revisit_of.term_id == r.term_id else ""
-        wb[L.ROUNDS].append([r.term.name, r.number, kinds[r.kind], r.planned_start, r.planned_end, r.theme, revisit])
+        append(
+            wb[L.ROUNDS],
+            [r.term.name, r.number, kinds[r.kind], r.planned_start, r.planned_end, r.theme, revisit],
+        )
 
     places: dict[int, dict[str, list[str]]] = {}
     teams = {}
@@ -94,43 +88,57 @@ def export_rounds(rounds: list[Round]) -> bytes:
         places.setdefault(m.team_id, {"leader": [], "deputy": [], "member": []})[m.role].append(name)
     for team_id, p in places.items():
         team = teams[team_id]
-        wb[L.TEAMS].append(
+        append(wb[L.TEAMS], 
             [number_of[team.round_id], f"第{cn_number(team.number)}巡察组", "、".join(p["leader"]),
              "、".join(p["deputy"]), "、".join(p["member"])]
         )  # fmt: skip
 
     modes = dict(Assignment._meta.get_field("mode").flatchoices)
-    for a in Assignment.objects.filter(round_id__in=round_ids).select_related("team", "unit").order_by(
-        "round__number", "team__number", "unit__name"
+    for a in (
+        Assignment.objects.filter(round_id__in=round_ids)
+        .select_related("team", "unit")
+        .order_by("round__number", "team__number", "unit__name")
     ):
-        wb[L.UNITS].append([number_of[a.round_id], f"第{cn_number(a.team.number)}巡察组", a.unit.name, str(modes[a.mode])])
+        append(
+            wb[L.UNITS],
+            [number_of[a.round_id], f"第{cn_number(a.team.number)}巡察组", a.unit.name, str(modes[a.mode])],
+        )
 
-    for p in Problem.objects.filter(rectification__round_id__in=round_ids).select_related("rectification__unit").order_by(
-        "rectification__round__number", "rectification__unit__name", "seq"
+    for p in (
+        Problem.objects.filter(rectification__round_id__in=round_ids)
+        .select_related("rectification__unit")
+        .order_by("rectification__round__number", "rectification__unit__name", "seq")
     ):
-        wb[L.PROBLEMS].append(
+        append(wb[L.PROBLEMS], 
             [number_of[p.rectification.round_id], p.rectification.unit.name, p.seq, p.description or p.title,
              categories.get(p.category_id, ""), L.IMMEDIATE if p.fixed_on_site else L.DEADLINE]
         )  # fmt: skip
 
-    for m in Measure.objects.filter(rectification__round_id__in=round_ids).select_related(
-        "rectification__unit", "problem"
-    ).order_by("rectification__round__number", "rectification__unit__name", "problem__seq", "seq"):
+    for m in (
+        Measure.objects.filter(rectification__round_id__in=round_ids)
+        .select_related("rectification__unit", "problem")
+        .order_by("rectification__round__number", "rectification__unit__name", "problem__seq", "seq")
+    ):
         if m.status == MeasureStatus.CLOSED:
             state = L.CLOSED
         elif m.kind == MeasureKind.LONG_TERM:
             state = L.LONG_TERM
         else:
             state = L.OPEN
-        wb[L.MEASURES].append(
+        append(wb[L.MEASURES], 
             [number_of[m.rectification.round_id], m.rectification.unit.name, m.problem.seq, m.content,
              m.responsible_person, m.deadline, state, _day(m.closed_at) if state == L.CLOSED else None]
         )  # fmt: skip
 
-    for o in TransferOutcome.objects.filter(round_id__in=round_ids).select_related("unit").order_by(
-        "round__number", "unit__name"
+    for o in (
+        TransferOutcome.objects.filter(round_id__in=round_ids)
+        .select_related("unit")
+        .order_by("round__number", "unit__name")
     ):
-        wb[L.OUTCOMES].append([number_of[o.round_id], o.unit.name, o.leads, o.cases, o.form1, o.form2, o.form3, o.form4])
+        append(
+            wb[L.OUTCOMES],
+            [number_of[o.round_id], o.unit.name, o.leads, o.cases, o.form1, o.form2, o.form3, o.form4],
+        )
 
     for sheet in (L.ROUNDS, L.MEASURES):
         ws = wb[sheet]

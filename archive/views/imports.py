@@ -6,10 +6,10 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from rounds.documents.xlsx import xlsx_response
 from rounds.models import ArchiveImport, ArchiveImportStatus, Round
 from xuncha import access
 from xuncha.audit.log import EventKind, record
+from xuncha.core.xlsx import xlsx_response
 from xuncha.errors import DomainError
 
 from ..documents.workbook import export_rounds, template_workbook

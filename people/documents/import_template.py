@@ -1,9 +1,8 @@
 """The blank sheet of the account import: headers, one example row, a drop-down of roles, instructions."""
 
-from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from rounds.documents.xlsx import HEAD_FILL, HEAD_FONT, styled_sheet, to_bytes
+from xuncha.core.xlsx import add_sheet, append, header_row, new_workbook, set_widths, to_bytes
 
 from ..services.account_import import EXAMPLE_ROW, HEADERS, MAX_ROWS, ROLE_CHOICES
 
@@ -11,9 +10,9 @@ WIDTHS = [12, 16, 24, 18, 20, 16]
 
 
 def accounts_import_template() -> bytes:
-    workbook = Workbook()
-    sheet = styled_sheet(workbook, "人员账号", HEADERS, WIDTHS)
-    sheet.append(EXAMPLE_ROW)
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "人员账号", headers=HEADERS, widths=WIDTHS)
+    append(sheet, EXAMPLE_ROW)
     for column in ("B", "F"):
         for row in range(2, MAX_ROWS + 2):
             sheet[f"{column}{row}"].number_format = "@"  # text: a mobile number stays as typed
@@ -22,11 +21,8 @@ def accounts_import_template() -> bytes:
     sheet.add_data_validation(roles)
     roles.add(f"D2:D{MAX_ROWS + 1}")
     notes = workbook.create_sheet("填写说明")
-    notes.column_dimensions["A"].width = 12
-    notes.column_dimensions["B"].width = 90
-    notes.append(["列", "说明"])
-    for cell in notes[1]:
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+    set_widths(notes, [12, 90])
+    header_row(notes, ["列", "说明"])
     for row in (
         ["姓名", "必填。"],
         ["手机", "必填。同一手机号码只能开通一个账号；未填登录名时以手机号码作为登录名。"],
@@ -46,5 +42,5 @@ def accounts_import_template() -> bytes:
         ["注意", "第2行为示例，导入前请删除。任何一行有误时整张表都不会导入，请按提示修改后重新上传。"],
         ["密码", "导入成功后可下载“账号开通通知单”，其中的初始密码只出现一次，系统不保存明文。"],
     ):
-        notes.append(row)
+        append(notes, row)
     return to_bytes(workbook)

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from rounds.documents.xlsx import xlsx_response
 from rounds.models import Unit
 from teams.models import Cadre
 from xuncha import access
 from xuncha.audit.log import EventKind, record
 from xuncha.core.views import PageAccessMixin
+from xuncha.core.xlsx import xlsx_response
 from xuncha.errors import DomainError
 
 from ..documents.import_template import accounts_import_template

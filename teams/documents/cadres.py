@@ -1,11 +1,10 @@
 """The cadre pool as a spreadsheet: the blank import template (in the import's columns)."""
 
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from rounds.documents.xlsx import HEAD_FILL, HEAD_FONT, styled_sheet, to_bytes
 from xuncha.core.spreadsheets import NO, YES
+from xuncha.core.xlsx import add_sheet, append, header_row, new_workbook, set_widths, to_bytes
 
 from ..models import Cadre, Specialty
 from ..services.cadre_import import EXAMPLE_ROW, HEADERS, MAX_ROWS
@@ -25,17 +24,13 @@ def _add_choices(sheet, last_row: int) -> None:
 
 def cadres_import_template() -> bytes:
     """The blank sheet to fill in: headers, one example row, drop-downs and a sheet of instructions."""
-    workbook = Workbook()
-    sheet = styled_sheet(workbook, "巡察干部库", HEADERS, _WIDTHS)
-    sheet.append(EXAMPLE_ROW)
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "巡察干部库", headers=HEADERS, widths=_WIDTHS)
+    append(sheet, EXAMPLE_ROW)
     _add_choices(sheet, 1000)
     notes = workbook.create_sheet("填写说明")
-    notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["B"].width = 80
-    notes.append(["列", "说明"])
-    for cell in notes[1]:
-        cell.font = HEAD_FONT
-        cell.fill = HEAD_FILL
+    set_widths(notes, [16, 80])
+    header_row(notes, ["列", "说明"])
     explanations = {
         "姓名": "必填。按“姓名＋单位”匹配：干部库中已有同单位同名干部则更新，否则新增。同一表内不能重复。",
         "性别": "选填。填“男”或“女”。",
@@ -48,14 +43,15 @@ def cadres_import_template() -> bytes:
         "参加过的巡察组": "选填。在本系统之外参加过的巡察组，如“2023年第一轮第二巡察组组员（县财政局）”，多条用“；”分隔。",
     }
     for header in HEADERS:
-        notes.append([header, explanations.get(header, "选填。")])
-    notes.append([])
-    notes.append(
+        append(notes, [header, explanations.get(header, "选填。")])
+    append(notes, [])
+    append(
+        notes,
         [
             "注意",
             "第2行为示例，导入前请删除或改为实际干部。上传后先预览将新增、更新哪些干部，确认后才保存；"
             "任何一行有误时整张表都不会导入，请按提示修改后重新上传。",
-        ]
+        ],
     )
-    notes.append(["限制", f"文件不超过 5 MB，每次不超过 {MAX_ROWS} 行。"])
+    append(notes, ["限制", f"文件不超过 5 MB，每次不超过 {MAX_ROWS} 行。"])
     return to_bytes(workbook)

@@ -10,11 +10,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views import View
 
-from rounds.documents.xlsx import xlsx_response
 from rounds.forms.units import UnitImportForm
 from xuncha import access
 from xuncha.core.spreadsheets import stage_upload, staged_upload, unstage_upload
 from xuncha.core.views import PageAccessMixin, run_service
+from xuncha.core.xlsx import xlsx_response
 
 from .. import selectors, services
 from ..documents.cadres import cadres_import_template

@@ -1,17 +1,11 @@
-"""The security audit log as Excel (openpyxl, written row by row)."""
+"""The security audit log as Excel, written row by row with the project's one Excel writer."""
 
-import io
-from urllib.parse import quote
-
-from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from xuncha.core.xlsx import add_sheet, append, new_workbook, to_bytes, xlsx_response
+
+__all__ = ["audit_xlsx", "xlsx_response"]
+
 COLUMNS = (
     ("序号", 8),
     ("时间", 20),
@@ -26,46 +20,25 @@ COLUMNS = (
 )
 
 
-def _clean(value) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
-
-
 def audit_xlsx(events) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("安全审计日志")
-    for i, (_, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    head = []
-    for title, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1D5FBF")
-        head.append(cell)
-    sheet.append(head)
+    workbook = new_workbook(write_only=True)
+    sheet = add_sheet(
+        workbook, "安全审计日志", headers=[t for t, _ in COLUMNS], widths=[w for _, w in COLUMNS]
+    )
     for event in events.iterator(chunk_size=2000):
-        sheet.append(
+        append(
+            sheet,
             [
                 event.pk,
                 timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
                 event.get_kind_display(),
                 "成功" if event.success else "失败",
-                _clean(event.username),
-                _clean(event.actor_name),
+                event.username,
+                event.actor_name,
                 event.ip or "",
-                _clean(event.target),
-                _clean(event.detail),
-                _clean(event.user_agent),
-            ]
+                event.target,
+                event.detail,
+                event.user_agent,
+            ],
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_response(content: bytes, filename: str, ascii_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    return to_bytes(workbook)
