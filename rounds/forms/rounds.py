@@ -30,6 +30,7 @@ from rounds.selectors.rounds import (
     round_search,
     team_filter_choices,
 )
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 
 
@@ -82,7 +83,7 @@ class RoundChoiceField(forms.ModelChoiceField):
 # --- rounds -----------------------------------------------------------------------------------------
 
 
-class RoundForm(ServiceModelForm):
+class RoundForm(VersionedFormMixin, OnceFormMixin, ServiceModelForm):
     revisit_of = RoundChoiceField(
         label="回头看的轮次",
         queryset=Round.objects.none(),
@@ -168,7 +169,7 @@ def _unit_label(unit) -> str:
     return f"{unit.name}（{unit.parent.name}下属）" if unit.parent_id else unit.name
 
 
-class AssignmentForm(ServiceModelForm):
+class AssignmentForm(VersionedFormMixin, OnceFormMixin, ServiceModelForm):
     team = TeamChoiceField(label="巡察组", queryset=None, empty_label="请选择巡察组")
 
     class Meta:
@@ -203,7 +204,7 @@ class AssignmentForm(ServiceModelForm):
 # --- announcements ----------------------------------------------------------------------------------
 
 
-class AnnouncementForm(ServiceModelForm):
+class AnnouncementForm(VersionedFormMixin, ServiceModelForm):
     class Meta:
         model = Announcement
         fields = ["start_date", "end_date", "phone", "mailbox", "email", "accepted_scope"]

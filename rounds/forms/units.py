@@ -9,6 +9,7 @@ from rounds.selectors.units import COVERAGE_STATUSES, unit_parent_choices_for
 from rounds.services.unit_import import MAX_FILE_SIZE, phone_problem
 from rounds.services.units import unit_lineage
 from xuncha.access.rules.rounds import unit_accounts
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 
 
@@ -30,7 +31,7 @@ class UnitAccountChoiceField(forms.ModelChoiceField):
         return f"{user.display_name}（{user.username}）" if user.name else user.username
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = [
@@ -168,7 +169,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class TermForm(forms.ModelForm):
+class TermForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Term
         fields = ["name", "start_date", "end_date", "is_current"]

@@ -5,9 +5,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 
-class Cadre(models.Model):
+class Cadre(VersionedModel):
     """A cadre who can be seconded to an inspection team."""
 
     class Gender(models.TextChoices):
