@@ -5,13 +5,14 @@ from django import forms
 from django.db.models import Q
 
 from rounds.models import Unit
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 
 from ..models import Cadre
 from ..selectors import cadre_home_units, cadre_specialties, linkable_users
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Cadre
         fields = ["name", "gender", "home_unit", "post", "specialty", "phone", "is_available", "user", "note"]

@@ -4,6 +4,8 @@ services' and come back as messages with every reason."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
+
 from ..models import Cadre, MemberRole, Team, TeamMember
 from ..selectors import cadres_to_add, recusal_unit_ids, team_assignments
 
@@ -25,7 +27,7 @@ class CadreChoiceField(forms.ModelChoiceField):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
 
 
-class TeamMemberAddForm(forms.Form):
+class TeamMemberAddForm(OnceFormMixin, forms.Form):
     cadre = CadreChoiceField(
         label="巡察干部",
         queryset=Cadre.objects.none(),
@@ -66,7 +68,7 @@ class TeamMemberAddForm(forms.Form):
         field.label_from_instance = label
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(VersionedFormMixin, forms.Form):
     """A member's role and duty (a plain form: the member is changed only by the service)."""
 
     role = forms.ChoiceField(
@@ -80,7 +82,7 @@ class TeamMemberForm(forms.Form):
     )
 
 
-class TeamNoteForm(forms.Form):
+class TeamNoteForm(VersionedFormMixin, OnceFormMixin, forms.Form):
     note = forms.CharField(
         label="任务分工说明",
         required=False,

@@ -3,13 +3,16 @@
 The office writes; the leadership reads. A cadre the user may not see answers 404; a write by anyone
 but the office answers 403."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from xuncha import access
-from xuncha.core.views import PageAccessMixin, run_service
+from xuncha.core.concurrency import save_form
+from xuncha.core.views import PageAccessMixin
 
 from .. import selectors, services
 from ..forms import CadreFilter, CadreForm
@@ -71,13 +74,16 @@ class CadreFormView(PageAccessMixin, View):
     def post(self, request, pk=None):
         form = CadreForm(request.POST, instance=self.get_cadre())
         if form.is_valid():
-            ok, cadre = run_service(
+            saved = save_form(
                 request,
-                services.cadre_save,
-                cadre=form.save(commit=False),
-                by=request.user,
-                success="干部信息已保存",
+                form,
+                lambda: services.cadre_save(cadre=form.save(commit=False), by=request.user),
+                url=lambda c: reverse("teams:cadre_detail", args=[c.pk]),
+                as_message=True,
             )
-            if ok:
-                return redirect("teams:cadre_detail", cadre.pk)
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                messages.success(request, "干部信息已保存")
+                return redirect("teams:cadre_detail", saved.result.pk)
         return self.render_form(form)

@@ -313,10 +313,11 @@ def _duplicate(request, token: str):
     return redirect(claim.url)
 
 
-def save_form(request, form: forms.BaseForm, save, *, url=None, model=None) -> Saved:
+def save_form(request, form: forms.BaseForm, save, *, url=None, model=None, as_message: bool = False) -> Saved:
     """Call `save()` (the service) for a valid form, in one transaction with the form's token claimed
     when it carries one. `url(result)` is where a repeated submission of the same page is sent. A
-    refusal, a stale version or a unique race become the form's errors (`Saved.ok` False)."""
+    refusal, a stale version or a unique race become the form's errors (`Saved.ok` False); with
+    `as_message` a refusal is a message above the page instead (the pages that always showed it so)."""
     token = (form.cleaned_data.get(TOKEN_FIELD) or "") if TOKEN_FIELD in form.fields else ""
     model = model or getattr(getattr(form, "_meta", None), "model", None)
     instance = getattr(form, "versioned", None) or getattr(form, "instance", None)
@@ -335,7 +336,10 @@ def save_form(request, form: forms.BaseForm, save, *, url=None, model=None) -> S
                 claim.url = str(url(result))[:300]
                 claim.save(update_fields=["url"])
     except DomainError as exc:
-        add_form_refusal(form, exc)
+        if as_message and not isinstance(exc, StaleObject):
+            messages.error(request, exc.full_message())
+        else:
+            add_form_refusal(form, exc)
         return Saved()
     except IntegrityError:
         if model is None:
