@@ -31,6 +31,7 @@ from rounds.models import Announcement, AnnouncementStatus, Assignment, RoundSta
 from teams.models import Team
 from xuncha import access
 from xuncha.access.grants import sync_lead
+from xuncha.core.concurrency import carry_version
 from xuncha.core.services import as_history_user
 from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.core.uploads import check_upload
@@ -280,6 +281,7 @@ def lead_update(
     access.check(by, "change", lead, message=_recorder_refusal(lead.team))
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round").get(pk=lead.pk)
+        carry_version(lead, current)
         if current.status not in EDITABLE_STATUSES:
             raise DomainError(f"线索已{current.get_status_display()}，不能再修改")
         values = _clean_lead_data(data)

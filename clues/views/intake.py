@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from clues.forms.intake import (
@@ -24,6 +25,7 @@ from clues.selectors import intake as selectors
 from clues.services.dispositions import awaits_proposal
 from xuncha import access
 from xuncha.core import aggregates
+from xuncha.core.concurrency import save_form
 from xuncha.core.forms import add_domain_error
 from xuncha.core.pagination import LedgerPaginator
 from xuncha.errors import DomainError
@@ -122,17 +124,22 @@ class LeadCreateView(LoginRequiredMixin, View):
         assignment = self.get_assignment(pk)
         form = LeadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                lead = lead_record(
+            saved = save_form(
+                request,
+                form,
+                lambda: lead_record(
                     assignment=assignment,
                     data=form.lead_data(),
                     identity=form.identity(),
                     attachments=form.cleaned_data["attachments"],
                     by=request.user,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+                ),
+                url=lambda lead: reverse("clues:lead_detail", args=[lead.pk]),
+            )
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                lead = saved.result
                 messages.success(request, f"已登记{lead.number}。")
                 return redirect("clues:lead_detail", lead.pk)
         return self.render_form(
@@ -164,14 +171,19 @@ class LeadEditView(LoginRequiredMixin, View):
             messages.error(request, f"线索已{lead.get_status_display()}，不能再修改。")
             return redirect("clues:lead_detail", lead.pk)
         initial = {name: getattr(lead, name) for name in LEAD_FIELDS}
-        form = LeadForm(initial=initial, editing=True, public_report=lead.is_public_report)
+        form = LeadForm(initial=initial, editing=True, public_report=lead.is_public_report, versioned=lead)
         return self.render_form(form, lead)
 
     def post(self, request, pk):
         lead = self.get_lead(pk)
         initial = {name: getattr(lead, name) for name in LEAD_FIELDS}
         form = LeadForm(
-            request.POST, request.FILES, initial=initial, editing=True, public_report=lead.is_public_report
+            request.POST,
+            request.FILES,
+            initial=initial,
+            editing=True,
+            public_report=lead.is_public_report,
+            versioned=lead,
         )
         if form.is_valid():
             try:

@@ -87,6 +87,15 @@ def current_version(obj) -> int | None:
     return type(obj)._base_manager.filter(pk=obj.pk).values_list(VERSION_FIELD, flat=True).first()
 
 
+def carry_version(source, target) -> None:
+    """A service that locks and saves a fresh copy of the object keeps the version the form was loaded
+    at, so the save is still refused when someone else saved in between."""
+    expected = getattr(source, "_expected_version", None)
+    if expected is not None:
+        target._expected_version = expected
+        source._expected_version = None
+
+
 def parse_version(value) -> int | None:
     """The version a button's form posted (`<input type=hidden name=version>`), or None."""
     value = str(value or "").strip()
@@ -173,12 +182,13 @@ def build_conflict(form: forms.BaseForm, obj, expected: int) -> Conflict:
     if not when and getattr(fresh, "updated_at", None):
         when = date_format(timezone.localtime(fresh.updated_at), "Y-m-d H:i:s")
     mapping = getattr(form, "conflict_fields", None) or {}
+    exclude = set(getattr(form, "conflict_exclude", ()))
     changed = []
     for name, field in form.fields.items():
-        if name in (VERSION_FIELD, TOKEN_FIELD) or isinstance(field.widget, forms.HiddenInput):
+        if name in (VERSION_FIELD, TOKEN_FIELD) or name in exclude or isinstance(field.widget, forms.HiddenInput):
             continue
         attr = mapping.get(name, name)
-        if not _has_field(model, attr):
+        if not _has_field(model, attr) or _is_secret(model, attr):
             continue
         theirs = _display(_model_value(fresh, attr))
         yours = _display(_form_value(form, name))
@@ -200,6 +210,11 @@ def _has_field(model, name: str) -> bool:
     return True
 
 
+def _is_secret(model, name: str) -> bool:
+    """An encrypted field (a reporter's identity) never appears on the conflict page."""
+    return "encrypt" in type(model._meta.get_field(name)).__name__.lower()
+
+
 def _is_m2m(model, name: str) -> bool:
     return model._meta.get_field(name).many_to_many
 
@@ -210,9 +225,11 @@ def _is_m2m(model, name: str) -> bool:
 class VersionedFormMixin:
     """An edit form that carries the version its object was loaded at. A ModelForm uses its instance;
     a plain form is given the object as `versioned=obj`. `conflict_fields` maps a form field to the
-    model field it edits when the names differ (for the conflict page)."""
+    model field it edits when the names differ, `conflict_exclude` names fields the conflict page must
+    not show (an encrypted field is never shown)."""
 
     conflict_fields: dict[str, str] = {}
+    conflict_exclude: tuple[str, ...] = ()
 
     def __init__(self, *args, versioned=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,22 +292,46 @@ def add_form_refusal(form: forms.BaseForm, exc: DomainError) -> None:
         form.add_error(None, reason)
 
 
-def add_unique_error(form: forms.BaseForm, model, *, exclude_pk=None) -> None:
+def _unique_sets(model) -> list[tuple[str, ...]]:
+    sets = [(f.name,) for f in model._meta.fields if f.unique and not f.primary_key]
+    sets += [tuple(t) for t in model._meta.unique_together]
+    sets += [
+        tuple(c.fields)
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.fields and c.condition is None
+    ]
+    return sets
+
+
+def add_unique_error(form: forms.BaseForm, model, *, exclude_pk=None, instance=None) -> None:
     """An IntegrityError of a race on a unique field (two saves of the same name at once): the error on
     the field, in the words the form uses for a duplicate, instead of a 500."""
     data = getattr(form, "cleaned_data", {}) or {}
-    for field in model._meta.fields:
-        if not field.unique or field.primary_key or field.name not in data or field.name not in form.fields:
+
+    def value(name):
+        if instance is not None:
+            field = model._meta.get_field(name)
+            return getattr(instance, field.attname)
+        return data.get(name)
+
+    for names in _unique_sets(model):
+        if instance is None and not all(n in data for n in names):
             continue
-        others = model._base_manager.filter(**{field.name: data[field.name]})
+        lookup = {model._meta.get_field(n).attname: value(n) for n in names}
+        if any(v is None for v in lookup.values()):
+            continue
+        others = model._base_manager.filter(**lookup)
         if exclude_pk is not None:
             others = others.exclude(pk=exclude_pk)
-        if others.exists():
-            message = form.fields[field.name].error_messages.get("unique") or (
-                f"已有{field.verbose_name}相同的记录，请修改后再保存"
-            )
-            form.add_error(field.name, message)
-            return
+        if not others.exists():
+            continue
+        on = next((n for n in reversed(names) if n in form.fields), None)
+        labels = "、".join(str(model._meta.get_field(n).verbose_name) for n in names)
+        message = (form.fields[on].error_messages.get("unique") if on else None) or (
+            f"已有{labels}相同的记录（可能是他人刚刚保存的），请修改后再保存"
+        )
+        form.add_error(on, message)
+        return
     form.add_error(None, "保存未成功：他人同时保存了相同的记录，请核对后再保存")
 
 
@@ -345,7 +386,9 @@ def save_form(request, form: forms.BaseForm, save, *, url=None, model=None, as_m
         if model is None:
             form.add_error(None, "保存未成功：他人同时保存了相同的记录，请核对后再保存")
         else:
-            add_unique_error(form, model, exclude_pk=getattr(instance, "pk", None))
+            add_unique_error(
+                form, model, exclude_pk=getattr(instance, "pk", None), instance=getattr(form, "instance", None)
+            )
         return Saved()
     return Saved(ok=True, result=result)
 
