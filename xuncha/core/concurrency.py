@@ -19,6 +19,8 @@ service's refusal (`DomainError`) into the form's error, and a stale save into t
 
 import re
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -40,6 +42,36 @@ TOKEN_FIELD = "submission_token"
 _TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
+# The versions the forms being saved were loaded at, by (model label, pk): a service that locks and
+# saves a fresh copy of the object is held to them too (see `expecting`).
+_EXPECTED: ContextVar[dict | None] = ContextVar("xuncha_expected_versions", default=None)
+
+
+@contextmanager
+def expecting(obj, version: int | None):
+    """While saving a form: the first save of this row must find it at `version`."""
+    if obj is None or obj.pk is None or version is None:
+        yield
+        return
+    expected = dict(_EXPECTED.get() or {})
+    expected[(obj._meta.label_lower, obj.pk)] = version
+    token = _EXPECTED.set(expected)
+    try:
+        yield
+    finally:
+        _EXPECTED.reset(token)
+
+
+def _pop_expected(obj) -> int | None:
+    version = getattr(obj, "_expected_version", None)
+    expected = _EXPECTED.get()
+    key = (obj._meta.label_lower, obj.pk)
+    if expected and key in expected:
+        version = expected.pop(key) if version is None else version
+        expected.pop(key, None)
+    return version
+
+
 class StaleObject(DomainError):
     """A save over a change someone else made after the form was loaded."""
 
@@ -58,9 +90,9 @@ class VersionedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        expected = getattr(self, "_expected_version", None)
         if self._state.adding or self.pk is None:
             return super().save(*args, **kwargs)
+        expected = _pop_expected(self)
         rows = type(self)._base_manager.using(kwargs.get("using") or self._state.db).filter(pk=self.pk)
         with transaction.atomic(using=rows.db):
             if expected is not None:
@@ -234,6 +266,7 @@ class VersionedFormMixin:
     def __init__(self, *args, versioned=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.versioned = versioned if versioned is not None else getattr(self, "instance", None)
+        self.expected_version: int | None = None
         self.conflict: Conflict | None = None
         self.fields[VERSION_FIELD] = forms.IntegerField(
             widget=forms.HiddenInput, required=False, min_value=0, max_value=2_000_000_000
@@ -241,17 +274,22 @@ class VersionedFormMixin:
         if self.versioned is not None and self.versioned.pk:
             self.fields[VERSION_FIELD].initial = self.versioned.version
 
-    def clean(self):
-        cleaned = super().clean()
+    def _clean_form(self):
+        # After the form's own clean(), whatever it calls: the version leaves cleaned_data (services
+        # take `**form.cleaned_data`) and is checked against the row.
+        super()._clean_form()
+        cleaned = getattr(self, "cleaned_data", None)
+        if cleaned is None:
+            return
+        expected = cleaned.pop(VERSION_FIELD, None)
         obj = self.versioned
-        expected = (cleaned or {}).get(VERSION_FIELD)
         if obj is None or not obj.pk or expected is None:
-            return cleaned
+            return
         obj._expected_version = expected
+        self.expected_version = expected
         current = current_version(obj)
         if current is not None and current != expected:
             self.refuse_stale(StaleObject(obj, expected, current))
-        return cleaned
 
     def refuse_stale(self, exc: StaleObject) -> None:
         """Show the conflict, keep what the user typed, and carry the fresh version: saving again
@@ -273,13 +311,16 @@ class OnceFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.submission_token = ""
         self.fields[TOKEN_FIELD] = forms.CharField(
             widget=forms.HiddenInput, required=False, max_length=64, initial=_new_token
         )
 
-    def clean_submission_token(self):
-        token = (self.cleaned_data.get(TOKEN_FIELD) or "").strip().lower()
-        return token if _TOKEN_RE.match(token) else ""
+    def _clean_form(self):
+        super()._clean_form()
+        cleaned = getattr(self, "cleaned_data", None)
+        token = ((cleaned or {}).pop(TOKEN_FIELD, "") or "").strip().lower()
+        self.submission_token = token if _TOKEN_RE.match(token) else ""
 
 
 def add_form_refusal(form: forms.BaseForm, exc: DomainError) -> None:
@@ -359,7 +400,7 @@ def save_form(request, form: forms.BaseForm, save, *, url=None, model=None, as_m
     when it carries one. `url(result)` is where a repeated submission of the same page is sent. A
     refusal, a stale version or a unique race become the form's errors (`Saved.ok` False); with
     `as_message` a refusal is a message above the page instead (the pages that always showed it so)."""
-    token = (form.cleaned_data.get(TOKEN_FIELD) or "") if TOKEN_FIELD in form.fields else ""
+    token = getattr(form, "submission_token", "")
     model = model or getattr(getattr(form, "_meta", None), "model", None)
     instance = getattr(form, "versioned", None) or getattr(form, "instance", None)
     try:
@@ -372,7 +413,8 @@ def save_form(request, form: forms.BaseForm, save, *, url=None, model=None, as_m
                         claim = SubmissionToken.objects.create(token=token, user=user)
                 except IntegrityError:
                     return Saved(response=_duplicate(request, token))
-            result = save()
+            with expecting(instance, getattr(form, "expected_version", None)):
+                result = save()
             if claim is not None and url is not None:
                 claim.url = str(url(result))[:300]
                 claim.save(update_fields=["url"])
