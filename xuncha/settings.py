@@ -102,8 +102,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite keeps the embedded set-up usable with a worker and a web process writing at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    # SQLite keeps the embedded set-up usable with a worker and a web process writing at once: WAL lets
+    # readers run beside the writer; a transaction takes the write lock when it begins (IMMEDIATE), so
+    # two of them queue for up to `timeout` seconds instead of one failing at once with "database is
+    # locked" when both read first and then want to write (and select_for_update, which SQLite ignores,
+    # is honoured in effect: the transaction that re-reads a row holds the only write lock).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
