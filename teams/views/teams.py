@@ -140,7 +140,7 @@ class TeamMemberAddView(OfficeRequiredMixin, View):
         team = selectors.team_get(user=request.user, pk=pk)
         form = TeamMemberAddForm(request.POST, team=team)
         if form.is_valid():
-            cadre = form.cleaned_data["cadre"]
+            cadre = form.cleaned_data.get("cadre")
             saved = save_form(
                 request,
                 form,

@@ -29,6 +29,7 @@ from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.forms.utils import ErrorDict
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -235,11 +236,12 @@ def build_conflict(form: forms.BaseForm, obj, expected: int) -> Conflict:
 
 
 def _has_field(model, name: str) -> bool:
+    """A field the model declares (not a reverse relation: a form's "attachments" are files to add)."""
     try:
-        model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except Exception:  # noqa: BLE001
         return False
-    return True
+    return not (field.auto_created and not field.concrete)
 
 
 def _is_secret(model, name: str) -> bool:
@@ -321,6 +323,15 @@ class OnceFormMixin:
         cleaned = getattr(self, "cleaned_data", None)
         token = ((cleaned or {}).pop(TOKEN_FIELD, "") or "").strip().lower()
         self.submission_token = token if _TOKEN_RE.match(token) else ""
+
+    def full_clean(self):
+        super().full_clean()
+        if self._errors and self.submission_token and SubmissionToken.objects.filter(
+            token=self.submission_token
+        ).exclude(url="").exists():
+            # This page was submitted and saved already (its "已有同名" error is about the row it made):
+            # `save_form` finds the token claimed and sends the user to that row instead.
+            self._errors = ErrorDict()
 
 
 def add_form_refusal(form: forms.BaseForm, exc: DomainError) -> None:
