@@ -29,9 +29,8 @@ from rectification.models import (
 )
 from rectification.services import plan as plan_services
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
-from rounds.models import Assignment, Round, Term, Unit
+from rounds.models import Assignment, Round, RoundStatus, Term, Unit
 from rounds.services import unit_save
-from rounds.models import RoundStatus
 from rounds.tests.factories import AssignmentFactory, RoundFactory, UnitFactory
 from teams.models import Cadre, MemberRole, Team, TeamMember
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
