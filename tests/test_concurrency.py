@@ -7,15 +7,17 @@ the unique index that make this hold are PostgreSQL's. The committed world is bu
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import close_old_connections, connection, connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from clues.models import Lead
 from rectification.models import MeasureEvent, PublicationStatus
-from rounds.models import Round, Term, Unit
+from rounds.models import Announcement, Round, Term, Unit
 from tests.permission_world import build_world
 from tests.test_writes import CREATES, _client, _more, _post_url, _url, form_data
 from xuncha.core.concurrency import TOKEN_FIELD
@@ -151,6 +153,7 @@ def test_twenty_identical_posts_act_once(world):
 
     # The public report form: twenty reports from one address at once, five an hour.
     announcement = objects["announcement_a"]
+    Announcement.objects.filter(pk=announcement.pk).update(end_date=timezone.localdate() + timedelta(days=10))
     before = Lead.objects.filter(is_public_report=True).count()
     report_url = reverse("clues:public_report", args=[announcement.pk])
     citizens = [Client() for _ in range(PARALLEL)]

@@ -29,7 +29,7 @@ from rectification.models import (
 )
 from rectification.services import plan as plan_services
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
-from rounds.models import Assignment, Round, RoundStatus, Term, Unit
+from rounds.models import MILESTONE_ORDER, Assignment, Round, RoundStatus, Term, Unit
 from rounds.services import unit_save
 from rounds.tests.factories import AssignmentFactory, RoundFactory, UnitFactory
 from teams.models import Cadre, MemberRole, Team, TeamMember
@@ -117,7 +117,9 @@ def world(_world, _test_settings, settings, db):
 def form_data(content: bytes, marker: str) -> dict:
     """The fields of the <form> holding an input named `marker`, with the values the page shows."""
     page = html.fromstring(content.decode())
-    forms = [f for f in page.iter("form") if f.xpath(f".//*[@name='{marker}']")]
+    forms = [
+        f for f in page.iter("form") if any(n == marker or n.endswith("-" + marker) for n in f.xpath(".//@name"))
+    ]
     assert forms, f"no form with {marker} on the page"
     form = forms[0]
     data: dict = {}
@@ -280,6 +282,13 @@ EDITS = [
         lambda o: o["draft_report"].versions.get(status=VersionStatus.DRAFT).summary,
     ),
     (
+        "rounds:milestone_edit",
+        ["prep_round"],
+        "office",
+        "form-0-note",
+        lambda o: o["prep_round"].milestones.order_by("pk").get(kind=_first_milestone(o)).note,
+    ),
+    (
         "dashboards:quality_settings",
         [],
         "office",
@@ -287,6 +296,11 @@ EDITS = [
         lambda o: f"{QualitySettings.current().talk_threshold.normalize():f}",
     ),
 ]
+
+def _first_milestone(objects) -> str:
+    """The kind of the first row of the milestone form (the rows follow the order of the work)."""
+    return MILESTONE_ORDER[0]
+
 
 NUMERIC = {"talk_threshold": ("61", "62")}
 
@@ -300,7 +314,8 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(world, name, args, rol
     assert first.status_code == 200, page_errors(first)
     second = theirs.get(url)
     mine_data, their_data = form_data(first.content, VERSION_FIELD), form_data(second.content, VERSION_FIELD)
-    assert mine_data[VERSION_FIELD], "the page carries the version it was loaded at"
+    version = next(k for k in mine_data if k == VERSION_FIELD or k.endswith("-" + VERSION_FIELD))
+    assert mine_data[version], "the page carries the version it was loaded at"
     their_value, my_value = NUMERIC.get(field, ("同事先保存的内容", "我后保存的内容"))
 
     saved = theirs.post(url, their_data | {field: their_value})

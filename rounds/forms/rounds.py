@@ -120,14 +120,16 @@ class RoundForm(VersionedFormMixin, OnceFormMixin, ServiceModelForm):
 # --- milestones -------------------------------------------------------------------------------------
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(VersionedFormMixin, forms.Form):
     planned_date = forms.DateField(label="计划日期", required=False, widget=DateInput())
     actual_date = forms.DateField(label="实际日期", required=False, widget=DateInput())
     note = forms.CharField(label="备注", max_length=200, required=False)
 
+    only_when_changed = True
+
     def __init__(self, *args, milestone: Milestone, **kwargs):
         self.milestone = milestone
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=milestone, **kwargs)
         _style(self.fields, small=True)
 
 

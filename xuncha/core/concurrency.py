@@ -264,6 +264,8 @@ class VersionedFormMixin:
 
     conflict_fields: dict[str, str] = {}
     conflict_exclude: tuple[str, ...] = ()
+    # A row of a formset the user did not touch is not saved, and needs no check.
+    only_when_changed = False
 
     def __init__(self, *args, versioned=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,6 +288,8 @@ class VersionedFormMixin:
         expected = cleaned.pop(VERSION_FIELD, None)
         obj = self.versioned
         if obj is None or not obj.pk or expected is None:
+            return
+        if self.only_when_changed and not self.has_changed():
             return
         obj._expected_version = expected
         self.expected_version = expected
