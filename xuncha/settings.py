@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.dashboards_warm",
         "schedule": 90.0,
     },
+    "forget-submission-tokens": {
+        # The one-time tokens of create forms (xuncha.core.concurrency) are kept a week.
+        "task": "xuncha.core.tasks.forget_submission_tokens",
+        "schedule": crontab(hour=3, minute=20),
+    },
     "requeue-stuck-documents": {
         # A document whose task was lost (broker down, worker killed) is queued again after 5 minutes.
         "task": "xuncha.core.tasks.requeue_stuck_documents",

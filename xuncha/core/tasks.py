@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import rendering
+from . import concurrency, rendering
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +35,9 @@ def sweep(*, now=None) -> int:
 def requeue_stuck_documents() -> int:
     """Every few minutes: documents whose task was lost (broker down, worker killed) are sent again."""
     return sweep()
+
+
+@shared_task
+def forget_submission_tokens() -> int:
+    """Nightly: the create forms' one-time tokens older than a week are deleted."""
+    return concurrency.forget_old_tokens()
