@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -426,7 +426,9 @@ def category_save(*, category: Category, by) -> Category:
         category.save()
         if category.pk and not parent:
             # An area's sub-categories follow it into a renamed scheme.
-            category.children.exclude(scheme=category.scheme).update(scheme=category.scheme)
+            category.children.exclude(scheme=category.scheme).update(
+                scheme=category.scheme, version=F("version") + 1  # their open edit forms are stale now
+            )
     return category
 
 

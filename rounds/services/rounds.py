@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -34,7 +34,9 @@ def term_save(*, term: Term, by=None) -> Term:
         raise DomainError("届次的结束日期须晚于开始日期")
     with transaction.atomic():
         if term.is_current:
-            Term.objects.filter(is_current=True).exclude(pk=term.pk).update(is_current=False)
+            Term.objects.filter(is_current=True).exclude(pk=term.pk).update(
+                is_current=False, version=F("version") + 1  # an open edit form of that term is stale now
+            )
         term.save()
     return term
 
