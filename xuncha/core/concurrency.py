@@ -132,7 +132,7 @@ def carry_version(source, target) -> None:
 def parse_version(value) -> int | None:
     """The version a button's form posted (`<input type=hidden name=version>`), or None."""
     value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 # --- the conflict page ----------------------------------------------------------------------------
@@ -272,9 +272,8 @@ class VersionedFormMixin:
         self.versioned = versioned if versioned is not None else getattr(self, "instance", None)
         self.expected_version: int | None = None
         self.conflict: Conflict | None = None
-        self.fields[VERSION_FIELD] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, min_value=0, max_value=2_000_000_000
-        )
+        # Text, parsed by hand: a tampered value is no version (never an error nobody sees on the page).
+        self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, strip=True)
         if self.versioned is not None and self.versioned.pk:
             self.fields[VERSION_FIELD].initial = self.versioned.version
 
@@ -285,7 +284,7 @@ class VersionedFormMixin:
         cleaned = getattr(self, "cleaned_data", None)
         if cleaned is None:
             return
-        expected = cleaned.pop(VERSION_FIELD, None)
+        expected = parse_version(cleaned.pop(VERSION_FIELD, None))
         obj = self.versioned
         if obj is None or not obj.pk or expected is None:
             return
@@ -318,9 +317,7 @@ class OnceFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.submission_token = ""
-        self.fields[TOKEN_FIELD] = forms.CharField(
-            widget=forms.HiddenInput, required=False, max_length=64, initial=_new_token
-        )
+        self.fields[TOKEN_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, initial=_new_token)
 
     def _clean_form(self):
         super()._clean_form()
