@@ -16,6 +16,7 @@ from django.urls import reverse
 from lxml import html
 
 from clues.models import Category, Finding, Lead
+from clues.tests.factories import LeadFactory
 from dashboards.models import QualitySettings
 from rectification.models import (
     Accountability,
@@ -64,6 +65,7 @@ def _more(users, objects):
         "preparing_problem": ProblemFactory(rectification=preparing, seq=1),
         "draft_report": draft_report,
         "spare_unit": UnitFactory(name="县统计局"),
+        "public_lead": LeadFactory(assignment=objects["assignment_a"], is_public_report=True, channel="online"),
         "spare_cadre": CadreFactory(name="备用干部", home_unit=UnitFactory(name="县档案馆")),
     }
     # A round still being prepared: its teams and assignments may change.
@@ -280,6 +282,13 @@ EDITS = [
         "unit",
         "summary",
         lambda o: o["draft_report"].versions.get(status=VersionStatus.DRAFT).summary,
+    ),
+    (
+        "clues:lead_reply",
+        ["public_lead"],
+        "team_leader",
+        "reply",
+        lambda o: Lead.objects.get(pk=o["public_lead"].pk).public_reply,
     ),
     (
         "rounds:milestone_edit",

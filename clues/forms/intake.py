@@ -192,7 +192,8 @@ class RevealForm(forms.Form):
         _style(self.fields)
 
 
-class PublicReplyForm(forms.Form):
+class PublicReplyForm(VersionedFormMixin, forms.Form):
+    conflict_fields = {"reply": "public_reply"}
     reply = forms.CharField(
         label="答复举报人",
         max_length=2000,

@@ -244,7 +244,7 @@ class LeadDetailView(LoginRequiredMixin, View):
             "can_edit": recorder and lead.status in EDITABLE_STATUSES,
             "triage_form": _triage_form(lead) if recorder and _can_triage(lead) else None,
             "reply_form": (
-                PublicReplyForm(initial={"reply": lead.public_reply})
+                PublicReplyForm(initial={"reply": lead.public_reply}, versioned=lead)
                 if revealer and lead.is_public_report
                 else None
             ),
@@ -343,17 +343,16 @@ class LeadReplyView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         lead = self.get_lead(pk)
-        return self.render_form(PublicReplyForm(initial={"reply": lead.public_reply}), lead)
+        return self.render_form(PublicReplyForm(initial={"reply": lead.public_reply}, versioned=lead), lead)
 
     def post(self, request, pk):
         lead = self.get_lead(pk)
-        form = PublicReplyForm(request.POST)
+        form = PublicReplyForm(request.POST, versioned=lead)
         if form.is_valid():
-            try:
-                lead_set_public_reply(lead=lead, reply=form.cleaned_data["reply"], by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            saved = save_form(
+                request, form, lambda: lead_set_public_reply(lead=lead, reply=form.cleaned_data["reply"], by=request.user)
+            )
+            if saved.ok:
                 messages.success(request, "已保存答复，举报人凭查询码即可看到。")
                 return redirect("clues:lead_detail", lead.pk)
         return self.render_form(form, lead)
