@@ -65,7 +65,9 @@ def _more(users, objects):
         "preparing_problem": ProblemFactory(rectification=preparing, seq=1),
         "draft_report": draft_report,
         "spare_unit": UnitFactory(name="县统计局"),
-        "public_lead": LeadFactory(assignment=objects["assignment_a"], is_public_report=True, channel="online"),
+        "public_lead": LeadFactory(
+            assignment=objects["assignment_a"], is_public_report=True, channel="online", serial=900
+        ),
         "spare_cadre": CadreFactory(name="备用干部", home_unit=UnitFactory(name="县档案馆")),
     }
     # A round still being prepared: its teams and assignments may change.
