@@ -114,8 +114,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite keeps the embedded set-up usable with a worker and a web process writing at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    # SQLite keeps the embedded set-up usable with a worker and a web process writing at once: WAL lets
+    # readers run beside the writer; a transaction takes the write lock when it begins (IMMEDIATE), so
+    # two of them queue for up to `timeout` seconds instead of one failing at once with "database is
+    # locked" when both read first and then want to write (and select_for_update, which SQLite ignores,
+    # is honoured in effect: the transaction that re-reads a row holds the only write lock).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -245,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
         # The leadership's dashboards computed again before their cached entry expires (with Redis).
         "task": "dashboards.tasks.dashboards_warm",
         "schedule": 90.0,
+    },
+    "forget-submission-tokens": {
+        # The one-time tokens of create forms (xuncha.core.concurrency) are kept a week.
+        "task": "xuncha.core.tasks.forget_submission_tokens",
+        "schedule": crontab(hour=3, minute=20),
     },
     "requeue-stuck-documents": {
         # A document whose task was lost (broker down, worker killed) is queued again after 5 minutes.

@@ -13,6 +13,7 @@ from clues.forms import ListFilter
 from clues.models import Category, Finding, FindingStatus, Severity
 from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.forms import BoundedFormMixin, MultipleFileField, cache_model_choices
 
 
@@ -54,7 +55,7 @@ class LeadChoiceField(forms.ModelMultipleChoiceField):
         return f"{lead.number} {lead.summary}{who}"
 
 
-class FindingForm(BoundedFormMixin, forms.ModelForm):
+class FindingForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     leads = LeadChoiceField(
         label="关联线索",
         queryset=None,
@@ -220,7 +221,7 @@ class AreaChoiceField(forms.ModelChoiceField):
         return f"{c.scheme} · {c.name}"
 
 
-class CategoryForm(BoundedFormMixin, forms.ModelForm):
+class CategoryForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     parent = AreaChoiceField(
         label="上级类别（领域）",
         queryset=None,

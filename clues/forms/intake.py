@@ -26,6 +26,7 @@ from clues.models import (
 from clues.services.intake import IDENTITY_FIELDS, LEAD_FIELDS, PUBLIC_CONTENT_MAX, PUBLIC_MAX_ATTACHMENTS
 from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.forms import BoundedFormMixin, MultipleFileField, cache_model_choices, with_blank
 
 
@@ -57,8 +58,9 @@ def _style(fields, *, small: bool = False) -> None:
 # --- recording a lead -------------------------------------------------------------------------------------
 
 
-class LeadForm(BoundedFormMixin, forms.Form):
+class LeadForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.Form):
     channel = forms.ChoiceField(label="来源渠道", choices=with_blank("请选择", Channel.choices))
+    conflict_exclude = IDENTITY_FIELDS  # a reporter's identity is never shown to whoever edits
     partner_department = forms.ChoiceField(
         label="移送部门",
         choices=with_blank("—", PartnerDepartment.choices),
@@ -240,7 +242,8 @@ class RevealForm(BoundedFormMixin, forms.Form):
         _style(self.fields)
 
 
-class PublicReplyForm(BoundedFormMixin, forms.Form):
+class PublicReplyForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
+    conflict_fields = {"reply": "public_reply"}
     reply = forms.CharField(
         label="答复举报人",
         max_length=2000,

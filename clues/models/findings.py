@@ -5,9 +5,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 
-class Category(models.Model):
+class Category(VersionedModel):
     """A node of the issue taxonomy ("三个聚焦" of seed 002, or seed 003's four areas): data, editable."""
 
     scheme = models.CharField("分类体系", max_length=50, default="三个聚焦")
@@ -47,7 +48,7 @@ class FindingStatus(models.TextChoices):
     RETURNED = "returned", "已退回"
 
 
-class Finding(models.Model):
+class Finding(VersionedModel):
     """A problem found, backed by its working paper; locked once the office has approved it."""
 
     assignment = models.ForeignKey(

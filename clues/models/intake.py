@@ -6,6 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 from xuncha.core.crypto import EncryptedTextField
 
 
@@ -74,7 +75,7 @@ class PublicStatus(models.TextChoices):
     DONE = "done", "已办结"
 
 
-class Lead(models.Model):
+class Lead(VersionedModel):
     """A petition or a lead about an inspected unit (信访件、问题线索), recorded on an assignment."""
 
     assignment = models.ForeignKey(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from rounds.models import RoundStatus
 from teams.models import MemberRole, Team, TeamMember
 from xuncha import access
+from xuncha.core.concurrency import carry_version
 from xuncha.core.crypto import sm3_of_upload
 from xuncha.core.services import as_history_user, office_users
 from xuncha.core.transitions import Transition, Workflow, transition
@@ -193,6 +194,7 @@ def finding_update(
     checked = _check_files(evidence_files)
     with transaction.atomic():
         current = _locked_for_edit(finding)
+        carry_version(finding, current)
         values = _clean_data(data)
         old_category = current.category_id
         for name, value in values.items():

@@ -36,6 +36,7 @@ from teams.models import Team
 from xuncha import access
 from xuncha.access.grants import sync_lead
 from xuncha.audit.log import EventKind, record
+from xuncha.core.concurrency import carry_version
 from xuncha.core.crypto import UndecryptableError, keyed_digest, sm3_of_upload, undecryptable_fields
 from xuncha.core.services import as_history_user
 from xuncha.core.transitions import Transition, Workflow, transition
@@ -288,6 +289,7 @@ def lead_update(
     access.check(by, "change", lead, message=_recorder_refusal(lead.team))
     with transaction.atomic():
         current = Lead.objects.select_for_update(of=("self",)).select_related("team__round").get(pk=lead.pk)
+        carry_version(lead, current)
         if current.status not in EDITABLE_STATUSES:
             raise DomainError(f"线索已{current.get_status_display()}，不能再修改")
         if undecryptable_fields(current):
@@ -523,6 +525,30 @@ def _count(prefix: str, ip: str) -> None:
         cache.set(key, 1, timeout=3600)
 
 
+def _reserve(prefix: str, ip: str, limit: int) -> bool:
+    """Take one of the hour's `limit` uses, atomically (the cache's add and incr, in Redis and in the
+    local memory cache alike): of twenty parallel requests against a limit of five, five get one."""
+    key = _ip_key(prefix, ip)
+    cache.add(key, 0, timeout=3600)  # the window starts with the first use in the hour
+    try:
+        taken = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 0, timeout=3600)
+        taken = cache.incr(key)
+    if taken > limit:
+        _release(prefix, ip)
+        return False
+    return True
+
+
+def _release(prefix: str, ip: str) -> None:
+    """Give back a use that did not happen (the submission failed after its use was taken)."""
+    try:
+        cache.decr(_ip_key(prefix, ip))
+    except ValueError:  # the window has expired meanwhile
+        pass
+
+
 def new_receipt_code() -> str:
     """A random receipt code, grouped in fours for reading aloud: ABCD-EFGH-JKLM-NPQR."""
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
@@ -595,7 +621,27 @@ def public_report_submit(
     if reasons:
         raise DomainError("未能提交", reasons=reasons)
     checked = _check_files(attachments, public=True)
+    if not _reserve("public-report", ip, PUBLIC_REPORTS_PER_HOUR):
+        raise DomainError("提交过于频繁，请一小时后再试；如有急事，请拨打公告所列值班电话")
+    try:
+        code, lead = _public_report_store(announcement, content, name, phone, checked)
+    except BaseException:
+        _release("public-report", ip)
+        raise
+    team = announcement.assignment.team
+    notify(
+        recipients=team_users(team.pk),
+        title=f"收到网上举报：{announcement.assignment.unit.name}",
+        # No content and no identity in the message: the mail copy leaves the system.
+        body=f"公众通过巡察公告页面反映{announcement.assignment.unit.name}的问题，已登记为{lead.number}，"
+        "请及时甄别受理范围。",
+        link=reverse("clues:lead_detail", args=[lead.pk]),
+        dedupe_key=f"public-report:{lead.pk}",
+    )
+    return code
 
+
+def _public_report_store(announcement, content, name, phone, checked) -> tuple[str, Lead]:
     assignment = announcement.assignment
     code = new_receipt_code()
     while Lead.objects.filter(receipt_hash__in=receipt_hashes(code)).exists():  # 80 bits: never, in practice
@@ -614,17 +660,7 @@ def public_report_submit(
     )
     _set_identity(lead, {"reporter_name": name, "reporter_phone": phone})
     _save_new(lead, checked, None)
-    _count("public-report", ip)
-    team = assignment.team
-    notify(
-        recipients=team_users(team.pk),
-        title=f"收到网上举报：{assignment.unit.name}",
-        # No content and no identity in the message: the mail copy leaves the system.
-        body=f"公众通过巡察公告页面反映{assignment.unit.name}的问题，已登记为{lead.number}，请及时甄别受理范围。",
-        link=reverse("clues:lead_detail", args=[lead.pk]),
-        dedupe_key=f"public-report:{lead.pk}",
-    )
-    return code
+    return code, lead
 
 
 def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str] | None:

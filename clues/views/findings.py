@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -21,6 +22,7 @@ from clues.selectors import findings as selectors
 from rounds.models import Assignment
 from xuncha import access
 from xuncha.core import aggregates, xlsx
+from xuncha.core.concurrency import save_form
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 from xuncha.errors import DomainError
@@ -254,17 +256,22 @@ class FindingCreateView(LoginRequiredMixin, FindingFormMixin, View):
             instance=Finding(assignment=assignment),
         )
         if form.is_valid():
-            try:
-                finding = finding_create(
+            saved = save_form(
+                request,
+                form,
+                lambda: finding_create(
                     assignment=assignment,
                     data=form.finding_data(),
                     leads=form.cleaned_data["leads"],
                     evidence_files=form.cleaned_data["evidence"],
                     by=request.user,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+                ),
+                url=lambda f: reverse("clues:finding_detail", args=[f.pk]),
+            )
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                finding = saved.result
                 messages.success(request, f"已保存问题底稿{finding.number}，完善后请提交审核。")
                 return redirect("clues:finding_detail", finding.pk)
         return self.render_form(form, assignment=assignment, files_lost=bool(request.FILES))
@@ -416,12 +423,16 @@ class CategoryFormMixin:
 
     def save(self, form, category: Category | None = None):
         if form.is_valid():
-            try:
-                saved = category_save(category=form.instance, by=self.request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(self.request, f"已保存问题类别“{saved.name}”。")
+            saved = save_form(
+                self.request,
+                form,
+                lambda: category_save(category=form.instance, by=self.request.user),
+                url=lambda _: reverse("clues:category_list"),
+            )
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                messages.success(self.request, f"已保存问题类别“{saved.result.name}”。")
                 return redirect("clues:category_list")
         return self.render_form(form, category)
 

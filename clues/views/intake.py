@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from clues.forms.intake import (
@@ -25,6 +26,7 @@ from clues.selectors import intake as selectors
 from clues.services.dispositions import awaits_proposal
 from xuncha import access
 from xuncha.core import aggregates
+from xuncha.core.concurrency import save_form
 from xuncha.core.crypto import UNDECRYPTABLE_MESSAGE, undecryptable_fields
 from xuncha.core.forms import add_domain_error
 from xuncha.core.pagination import LedgerPaginator
@@ -125,17 +127,22 @@ class LeadCreateView(LoginRequiredMixin, View):
         assignment = self.get_assignment(pk)
         form = LeadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                lead = lead_record(
+            saved = save_form(
+                request,
+                form,
+                lambda: lead_record(
                     assignment=assignment,
                     data=form.lead_data(),
                     identity=form.identity(),
                     attachments=form.cleaned_data["attachments"],
                     by=request.user,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+                ),
+                url=lambda lead: reverse("clues:lead_detail", args=[lead.pk]),
+            )
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                lead = saved.result
                 messages.success(request, f"已登记{lead.number}。")
                 return redirect("clues:lead_detail", lead.pk)
         return self.render_form(
@@ -170,14 +177,19 @@ class LeadEditView(LoginRequiredMixin, View):
             messages.error(request, UNDECRYPTABLE_MESSAGE + "。")
             return redirect("clues:lead_detail", lead.pk)
         initial = {name: getattr(lead, name) for name in LEAD_FIELDS}
-        form = LeadForm(initial=initial, editing=True, public_report=lead.is_public_report)
+        form = LeadForm(initial=initial, editing=True, public_report=lead.is_public_report, versioned=lead)
         return self.render_form(form, lead)
 
     def post(self, request, pk):
         lead = self.get_lead(pk)
         initial = {name: getattr(lead, name) for name in LEAD_FIELDS}
         form = LeadForm(
-            request.POST, request.FILES, initial=initial, editing=True, public_report=lead.is_public_report
+            request.POST,
+            request.FILES,
+            initial=initial,
+            editing=True,
+            public_report=lead.is_public_report,
+            versioned=lead,
         )
         if form.is_valid():
             try:
@@ -239,7 +251,7 @@ class LeadDetailView(LoginRequiredMixin, View):
             "can_edit": recorder and lead.status in EDITABLE_STATUSES and not undecryptable_fields(lead),
             "triage_form": _triage_form(lead) if recorder and _can_triage(lead) else None,
             "reply_form": (
-                PublicReplyForm(initial={"reply": lead.public_reply})
+                PublicReplyForm(initial={"reply": lead.public_reply}, versioned=lead)
                 if revealer and lead.is_public_report
                 else None
             ),
@@ -382,17 +394,16 @@ class LeadReplyView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         lead = self.get_lead(pk)
-        return self.render_form(PublicReplyForm(initial={"reply": lead.public_reply}), lead)
+        return self.render_form(PublicReplyForm(initial={"reply": lead.public_reply}, versioned=lead), lead)
 
     def post(self, request, pk):
         lead = self.get_lead(pk)
-        form = PublicReplyForm(request.POST)
+        form = PublicReplyForm(request.POST, versioned=lead)
         if form.is_valid():
-            try:
-                lead_set_public_reply(lead=lead, reply=form.cleaned_data["reply"], by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            saved = save_form(
+                request, form, lambda: lead_set_public_reply(lead=lead, reply=form.cleaned_data["reply"], by=request.user)
+            )
+            if saved.ok:
                 messages.success(request, "已保存答复，举报人凭查询码即可看到。")
                 return redirect("clues:lead_detail", lead.pk)
         return self.render_form(form, lead)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from rounds.models import Round, Term
+from xuncha.core.concurrency import VersionedFormMixin
 from xuncha.core.forms import BoundedFormMixin, style_fields
 
 HUNDRED = Decimal(100)
@@ -52,7 +53,7 @@ class QualityFilterForm(BoundedFormMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class QualitySettingsForm(BoundedFormMixin, forms.Form):
+class QualitySettingsForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
     leadership_weight = _percent("巡察工作领导小组评分权重（%）")
     office_weight = _percent("巡察办评分权重（%）")
     unit_weight = _percent("被巡察单位评分权重（%）")

@@ -9,8 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from xuncha.core.concurrency import VersionedModel
 
-class QualitySettings(models.Model):
+
+class QualitySettings(VersionedModel):
     """One row: the weights of the three scores (default 70% / 20% / 10%) and the threshold below which a
     team is flagged for a talk (约谈)."""
 
@@ -55,7 +57,7 @@ class ScoreSource(models.TextChoices):
     UNIT = "unit", "被巡察单位"
 
 
-class TeamScore(models.Model):
+class TeamScore(VersionedModel):
     """A score (0–100) of one team's work in its round, from one source. The units' score is the mean of
     the scores given by each inspected unit (one row per unit, `unit` set)."""
 

@@ -21,6 +21,7 @@ from dashboards.services.quality import settings_save, team_scores_save
 from rounds.models import Round, Term
 from teams.models import Team
 from xuncha import access
+from xuncha.core.concurrency import save_form
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import PageAccessMixin
 from xuncha.core.xlsx import xlsx_response
@@ -109,18 +110,14 @@ class QualitySettingsView(PageAccessMixin, View):
     def get(self, request):
         current = QualitySettings.current()
         names = ("leadership_weight", "office_weight", "unit_weight", "talk_threshold")
-        form = QualitySettingsForm(initial={name: _plain(getattr(current, name)) for name in names})
+        form = QualitySettingsForm(initial={name: _plain(getattr(current, name)) for name in names}, versioned=current)
         return self.render_form(form, current)
 
     def post(self, request):
         current = QualitySettings.current()
-        form = QualitySettingsForm(request.POST)
+        form = QualitySettingsForm(request.POST, versioned=current)
         if form.is_valid():
-            try:
-                settings_save(**form.cleaned_data, by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            if save_form(request, form, lambda: settings_save(**form.cleaned_data, by=request.user)).ok:
                 messages.success(request, "考评设置已保存，排名按新的权重和约谈线计算。")
                 return redirect("dashboards:quality")
         return self.render_form(form, current)

@@ -19,6 +19,7 @@ from rectification.models import (
     Rating,
     measure_deadline_q,
 )
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 from xuncha.core.forms import BoundedFormMixin, style_fields, with_blank
 
@@ -65,7 +66,7 @@ class RectCloseForm(BoundedFormMixin, forms.Form):
         style_fields(self.fields)
 
 
-class AccountabilityForm(BoundedFormMixin, forms.ModelForm):
+class AccountabilityForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Accountability
         fields = ["target", "target_name", "target_post", "reason", "facts", "action", "decided_on"]
@@ -84,7 +85,7 @@ class AccountabilityForm(BoundedFormMixin, forms.ModelForm):
         style_fields(self.fields)
 
 
-class PublicationForm(BoundedFormMixin, forms.ModelForm):
+class PublicationForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Publication
         fields = ["scope", "title", "text"]

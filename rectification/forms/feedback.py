@@ -9,6 +9,7 @@ from django import forms
 
 from rectification.models import Rectification, RectStatus
 from rounds.models import Round
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 from xuncha.core.forms import BoundedFormMixin, style_fields
 
@@ -44,7 +45,7 @@ class RectFilter(ListFilter):
         return queryset.filter(unit__name__icontains=value) if value else queryset
 
 
-class FeedbackForm(BoundedFormMixin, forms.Form):
+class FeedbackForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.Form):
     """The texts of the report and the feedback, the demands and the deadline."""
 
     deadline = forms.DateField(
@@ -77,7 +78,7 @@ class FeedbackForm(BoundedFormMixin, forms.Form):
         style_fields(self.fields)
 
 
-class ProblemForm(BoundedFormMixin, forms.Form):
+class ProblemForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
     title = forms.CharField(label="问题", max_length=200)
     description = forms.CharField(
         label="具体表现",
@@ -91,7 +92,7 @@ class ProblemForm(BoundedFormMixin, forms.Form):
         style_fields(self.fields)
 
 
-class MeetingForm(BoundedFormMixin, forms.Form):
+class MeetingForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
     date = forms.DateField(label="反馈会日期", widget=DateInput())
     place = forms.CharField(label="地点", required=False, max_length=100)
     attendees = forms.CharField(

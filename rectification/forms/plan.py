@@ -10,13 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rectification.models import Measure, MeasureKind, MeasureStatus, measure_deadline_q
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 from xuncha.core.forms import BoundedFormMixin, style_fields
 
 DUE_CHOICES = [("", "全部时限"), ("soon", "7日内到期"), ("overdue", "已逾期")]
 
 
-class MeasureForm(BoundedFormMixin, forms.ModelForm):
+class MeasureForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = [
@@ -53,7 +54,7 @@ class MeasureForm(BoundedFormMixin, forms.ModelForm):
             )
 
 
-class CommitmentForm(BoundedFormMixin, forms.Form):
+class CommitmentForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
     text = forms.CharField(
         label="承诺内容",
         widget=forms.Textarea(attrs={"rows": 16}),

@@ -10,11 +10,12 @@ from django import forms
 
 from rectification.models import ProgressLevel, ReportVersion, VersionStatus
 from rounds.models import Round
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 from xuncha.core.forms import BoundedFormMixin, MultipleFileField, style_fields
 
 
-class VersionForm(BoundedFormMixin, forms.Form):
+class VersionForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
     """A draft: the summary, the principal's report, and per entry its progress, narrative and new files.
 
     The per-entry fields are named after the measure: progress_<id>, narrative_<id>, files_<id>; an
@@ -102,7 +103,7 @@ class SignForm(BoundedFormMixin, forms.Form):
         style_fields(self.fields, small=True)
 
 
-class CommentForm(BoundedFormMixin, forms.Form):
+class CommentForm(BoundedFormMixin, OnceFormMixin, forms.Form):
     body = forms.CharField(
         label="监督意见",
         max_length=5000,
@@ -115,7 +116,7 @@ class CommentForm(BoundedFormMixin, forms.Form):
         style_fields(self.fields)
 
 
-class MeetingForm(BoundedFormMixin, forms.Form):
+class MeetingForm(BoundedFormMixin, OnceFormMixin, forms.Form):
     date = forms.DateField(
         label="会议日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 from .feedback import Rectification
 
@@ -15,7 +16,7 @@ class AccountabilityReason(models.TextChoices):
     FALSE = "false", "虚假整改"
 
 
-class Accountability(models.Model):
+class Accountability(VersionedModel):
     """问责 for 整改不力, 敷衍整改 or 虚假整改: against the unit or a person, with the measure taken."""
 
     class Target(models.TextChoices):

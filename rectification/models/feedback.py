@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 from .deadlines import deadline_state
 
@@ -26,7 +27,7 @@ class Rating(models.TextChoices):
     POOR = "poor", "差"
 
 
-class Rectification(models.Model):
+class Rectification(VersionedModel):
     """The feedback to and the rectification of one unit in one round."""
 
     assignment = models.OneToOneField(
@@ -103,7 +104,7 @@ class Rectification(models.Model):
         return "" if self.is_closed else deadline_state(self.deadline, today)
 
 
-class Problem(models.Model):
+class Problem(VersionedModel):
     """A problem fed back to the unit (反馈问题): the words the unit sees, taken from an approved finding."""
 
     rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="problems")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 from .deadlines import DUE_SOON_DAYS, deadline_state
 from .feedback import Problem, Rectification
@@ -25,7 +26,7 @@ class MeasureStatus(models.TextChoices):
     RETURNED = "returned", "退回重改"
 
 
-class Measure(models.Model):
+class Measure(VersionedModel):
     """One rectification measure (整改措施) of a problem: a row of the 整改台账, closed item by item."""
 
     problem = models.ForeignKey(Problem, verbose_name="反馈问题", on_delete=models.CASCADE, related_name="measures")
@@ -115,7 +116,7 @@ class CommitmentKind(models.TextChoices):
     LEADERSHIP = "leadership", "领导班子承诺书"
 
 
-class Commitment(models.Model):
+class Commitment(VersionedModel):
     """双承诺: the principal and the leadership team each commit in writing, signed by the named user.
 
     Both are signed by the unit's principal account (the leadership team's on its behalf, naming its

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 from .feedback import Rectification
 
@@ -20,7 +21,7 @@ class PublicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-class Publication(models.Model):
+class Publication(VersionedModel):
     """双公开: the rectification's status as published inside the party and to society (no personal data)."""
 
     rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="publications")

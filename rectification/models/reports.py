@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 from .deadlines import deadline_state
 from .feedback import Rectification
@@ -55,7 +56,7 @@ class VersionStatus(models.TextChoices):
     SIGNED = "signed", "已签字背书"
 
 
-class ReportVersion(models.Model):
+class ReportVersion(VersionedModel):
     """One version of a report. Editable while a draft; frozen once submitted; sealed once signed
     (签字背书: its SHA-256 over the canonical content, the signer and the time). A correction is a new
     version; all versions stay visible."""

@@ -67,8 +67,9 @@ def _reason(reason: str | None, what: str) -> str:
 # --- measures (对账销号) -------------------------------------------------------------------------------
 
 
-def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
-    """销号: the office found the measure done (against its evidence). From 整改中 or 退回重改."""
+def measure_close(*, measure: Measure, by, reason: str = "", version: int | None = None) -> Measure:
+    """销号: the office found the measure done (against its evidence). From 整改中 or 退回重改.
+    `version`: the measure's version the office's page showed (a repeated click acts once)."""
     access.check(by, "close_measures", measure.rectification, message="只有巡察办可以对整改措施销号")
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
@@ -84,6 +85,7 @@ def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
             current,
             "close",
             by=by,
+            version=version,
             changes={"closed_at": timezone.now(), "closed_by": by},
             after=lambda m, t: MeasureEvent.objects.create(
                 measure=m, action=MeasureEvent.Action.CLOSE, reason=reason, by=by
@@ -92,10 +94,11 @@ def measure_close(*, measure: Measure, by, reason: str = "") -> Measure:
     return current
 
 
-def measure_return(*, measure: Measure, reason: str, by) -> Measure:
+def measure_return(*, measure: Measure, reason: str, by, version: int | None = None) -> Measure:
     """退回: the office found the measure not done; the unit's principal and liaison are told why.
 
-    A returned measure may be returned again (the unit reported once more and it is still not done)."""
+    A returned measure may be returned again (the unit reported once more and it is still not done);
+    with `version` (the version the office's page showed) twenty clicks on one page return it once."""
     access.check(by, "close_measures", measure.rectification, message="只有巡察办可以退回整改措施")
     reason = _reason(reason, "退回理由")
     with transaction.atomic():
@@ -119,11 +122,11 @@ def measure_return(*, measure: Measure, reason: str, by) -> Measure:
                 dedupe_key=f"rect-measure-return-{event.pk}",
             )
 
-        transition(current, "return", by=by, after=returned)
+        transition(current, "return", by=by, after=returned, version=version)
     return current
 
 
-def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
+def measure_reopen(*, measure: Measure, reason: str, by, version: int | None = None) -> Measure:
     """反弹重开: a closed measure whose problem came back is open again. If the rectification had closed,
     it goes back to 整改中 (its earlier rating stays in the history). The unit and the office are told."""
     access.check(by, "close_measures", measure.rectification, message="只有巡察办可以反弹重开整改措施")
@@ -163,6 +166,7 @@ def measure_reopen(*, measure: Measure, reason: str, by) -> Measure:
             current,
             "reopen",
             by=by,
+            version=version,
             changes={"closed_at": None, "closed_by": None, "reopen_count": current.reopen_count + 1},
             after=reopened,
         )

@@ -18,10 +18,10 @@ from rectification.forms.closing import (
     WithdrawForm,
 )
 from rounds.models import RoundKind
-from xuncha.core.forms import ReasonForm, add_domain_error
+from xuncha.core.concurrency import parse_version, save_form
+from xuncha.core.forms import ReasonForm
 from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import run_service
-from xuncha.errors import DomainError
 
 from ..models import PublicationStatus, RectStatus
 from ..selectors import closing as selectors
@@ -108,6 +108,7 @@ def _measure_action(request, pk, measure_pk, service, success: str, **extra):
         measure=measure,
         reason=reason,
         by=request.user,
+        version=parse_version(request.POST.get("version")),
         success=success.format(measure.number),
     )
     return redirect(_ledger_url(rect, f"m-{measure.pk}"))
@@ -139,13 +140,14 @@ def rect_close(request, pk):
     rect = get_rect(request, pk, "close")
     form = RectCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            rectification_close(
+        outcome = save_form(
+            request,
+            form,
+            lambda: rectification_close(
                 rect=rect, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"], by=request.user
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+            ),
+        )
+        if outcome.ok:
             messages.success(request, f"{rect.unit.name}的整改已评估并办结")
             return redirect(_ledger_url(rect))
     stats = selectors.ledger_stats(rect)
@@ -166,11 +168,15 @@ def accountability_new(request, pk):
     rect = get_rect(request, pk, "record_accountability")
     form = AccountabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            accountability_add(rect=rect, accountability=form.instance, by=request.user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        outcome = save_form(
+            request,
+            form,
+            lambda: accountability_add(rect=rect, accountability=form.instance, by=request.user),
+            url=lambda _: _ledger_url(rect, "accountability"),
+        )
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
             messages.success(request, "问责情况已记录")
             return redirect(_ledger_url(rect, "accountability"))
     return render(
@@ -186,11 +192,12 @@ def accountability_edit(request, pk, acc_pk):
     accountability = selectors.accountability_get(request.user, rect, acc_pk)
     form = AccountabilityForm(request.POST or None, instance=accountability)
     if request.method == "POST" and form.is_valid():
-        try:
-            accountability_update(accountability=form.instance, by=request.user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        outcome = save_form(
+            request,
+            form,
+            lambda: accountability_update(accountability=form.instance, by=request.user),
+        )
+        if outcome.ok:
             messages.success(request, "问责记录已修改")
             return redirect(_ledger_url(rect, "accountability"))
     return render(
@@ -231,11 +238,15 @@ def publication_new(request, pk):
             initial={"title": publication_default_title(rect), "text": publication_default_text(rect)}
         )
     if request.method == "POST" and form.is_valid():
-        try:
-            publication_save(rect=rect, publication=form.instance, by=request.user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        outcome = save_form(
+            request,
+            form,
+            lambda: publication_save(rect=rect, publication=form.instance, by=request.user),
+            url=lambda _: _publicity_url(rect),
+        )
+        if outcome.response:
+            return outcome.response
+        if outcome.ok:
             messages.success(request, "公开内容已保存，待审核公开")
             return redirect(_publicity_url(rect))
     return render(
@@ -254,11 +265,12 @@ def publication_edit(request, pk, pub_pk):
         return redirect(_publicity_url(rect))
     form = PublicationForm(request.POST or None, instance=pub)
     if request.method == "POST" and form.is_valid():
-        try:
-            publication_save(rect=rect, publication=form.instance, by=request.user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        outcome = save_form(
+            request,
+            form,
+            lambda: publication_save(rect=rect, publication=form.instance, by=request.user),
+        )
+        if outcome.ok:
             messages.success(request, "公开内容已修改")
             return redirect(_publicity_url(rect))
     return render(

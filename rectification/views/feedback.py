@@ -12,14 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rectification.forms.feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilter
 from xuncha import access
-from xuncha.core.forms import add_domain_error
+from xuncha.core.concurrency import save_form
 from xuncha.core.views import run_service
-from xuncha.errors import DomainError
 
 from ..models import RectStatus
 from ..models.deadlines import deadline_state
@@ -114,13 +114,18 @@ def rect_create(request, assignment_pk):
     if request.method == "POST":
         form = FeedbackForm(request.POST)
         if form.is_valid():
-            try:
-                rect = services.rectification_create(
+            outcome = save_form(
+                request,
+                form,
+                lambda: services.rectification_create(
                     assignment=assignment, by=request.user, **form.cleaned_data
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+                ),
+                url=lambda r: reverse("rectification:rect_detail", args=[r.pk]),
+            )
+            if outcome.response:
+                return outcome.response
+            if outcome.ok:
+                rect = outcome.result
                 messages.success(
                     request,
                     f"已从审定的问题底稿整理出{selectors.problem_count(rect)}个反馈问题。请核对问题表述，生成巡察报告和反馈意见。",
@@ -156,13 +161,14 @@ def _rect_form_page(request, rect, template, form, **extra):
 def feedback_edit(request, pk):
     rect = get_rect(request, pk, "edit_feedback")
     if request.method == "POST":
-        form = FeedbackForm(request.POST)
+        form = FeedbackForm(request.POST, versioned=rect)
         if form.is_valid():
-            try:
-                services.feedback_update(rect=rect, by=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            outcome = save_form(
+                request,
+                form,
+                lambda: services.feedback_update(rect=rect, by=request.user, **form.cleaned_data),
+            )
+            if outcome.ok:
                 messages.success(request, "已保存反馈意见。如需更新文书，请重新生成巡察报告和反馈意见。")
                 return redirect("rectification:rect_detail", rect.pk)
     else:
@@ -172,7 +178,8 @@ def feedback_edit(request, pk):
                 "demands": rect.demands,
                 "report_summary": rect.report_summary,
                 "feedback_intro": rect.feedback_intro,
-            }
+            },
+            versioned=rect,
         )
     return _rect_form_page(request, rect, "rectification/feedback_form.html", form)
 
@@ -191,17 +198,18 @@ def problem_edit(request, pk, problem_pk):
         )
         return redirect("rectification:rect_detail", rect.pk)
     if request.method == "POST":
-        form = ProblemForm(request.POST)
+        form = ProblemForm(request.POST, versioned=problem)
         if form.is_valid():
-            try:
-                services.problem_update(problem=problem, by=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            outcome = save_form(
+                request,
+                form,
+                lambda: services.problem_update(problem=problem, by=request.user, **form.cleaned_data),
+            )
+            if outcome.ok:
                 messages.success(request, f"已保存第{problem.seq}个反馈问题。")
                 return redirect("rectification:rect_detail", rect.pk)
     else:
-        form = ProblemForm(initial={"title": problem.title, "description": problem.description})
+        form = ProblemForm(initial={"title": problem.title, "description": problem.description}, versioned=problem)
     return _rect_form_page(
         request,
         rect,
@@ -244,13 +252,14 @@ def meeting_record(request, pk):
     rect = get_rect(request, pk, "edit_feedback")
     correcting = rect.fed_back
     if request.method == "POST":
-        form = MeetingForm(request.POST)
+        form = MeetingForm(request.POST, versioned=rect)
         if form.is_valid():
-            try:
-                services.meeting_record(rect=rect, by=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            outcome = save_form(
+                request,
+                form,
+                lambda: services.meeting_record(rect=rect, by=request.user, **form.cleaned_data),
+            )
+            if outcome.ok:
                 if correcting:
                     messages.success(request, "已更正反馈会记录。")
                 else:
@@ -265,7 +274,8 @@ def meeting_record(request, pk):
                 "date": rect.meeting_date or timezone.localdate(),
                 "place": rect.meeting_place,
                 "attendees": rect.meeting_attendees,
-            }
+            },
+            versioned=rect,
         )
     return _rect_form_page(
         request,

@@ -22,7 +22,7 @@ from rectification.forms.plan import (
     PlanImportForm,
     PlanReturnForm,
 )
-from xuncha.core.forms import add_domain_error
+from xuncha.core.concurrency import save_form
 from xuncha.core.views import run_service
 from xuncha.core.xlsx import xlsx_response
 from xuncha.errors import DomainError
@@ -101,13 +101,18 @@ class MeasureFormView(LoginRequiredMixin, View):
         rect, problem, measure = self.setup_objects(request, pk, problem_pk, measure_pk)
         form = MeasureForm(request.POST, instance=measure, rect=rect)
         if form.is_valid():
-            try:
-                saved = services.measure_save(
+            outcome = save_form(
+                request,
+                form,
+                lambda: services.measure_save(
                     rect=rect, problem=problem, measure=form.instance, by=request.user
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+                ),
+                url=lambda _: _plan_url(rect) + f"#problem-{problem.pk}",
+            )
+            if outcome.response:
+                return outcome.response
+            if outcome.ok:
+                saved = outcome.result
                 verb = "修改" if measure_pk else "新增"
                 messages.success(request, f"已{verb}整改措施{problem.seq}.{saved.seq}。")
                 return redirect(_plan_url(rect) + f"#problem-{problem.pk}")
@@ -199,25 +204,28 @@ class CommitmentEditView(LoginRequiredMixin, View):
         form = CommitmentForm(
             initial={"text": commitment.text, "members": commitment.members},
             leadership=kind == CommitmentKind.LEADERSHIP,
+            versioned=commitment,
         )
         return self.render_form(rect, commitment, form)
 
     def post(self, request, pk, kind):
         rect = get_rect(request, pk, "edit_plan")
         commitment = services.commitment_for(rect, _kind(kind))
-        form = CommitmentForm(request.POST, leadership=kind == CommitmentKind.LEADERSHIP)
+        form = CommitmentForm(request.POST, leadership=kind == CommitmentKind.LEADERSHIP, versioned=commitment)
         if form.is_valid():
-            try:
-                commitment = services.commitment_save(
+            outcome = save_form(
+                request,
+                form,
+                lambda: services.commitment_save(
                     rect=rect,
                     kind=kind,
                     text=form.cleaned_data["text"],
                     members=form.cleaned_data.get("members", ""),
                     by=request.user,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+                ),
+            )
+            if outcome.ok:
+                commitment = outcome.result
                 hint = "请主要负责人输入密码签署。" if not rect.may["sign"] else "请输入密码签署。"
                 messages.success(request, f"已保存{commitment.get_kind_display()}，{hint}")
                 return redirect(_plan_url(rect) + "#commitments")

@@ -9,7 +9,6 @@ submitted and signed versions.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +24,7 @@ from rectification.forms.reports import (
     VersionForm,
 )
 from xuncha import access
-from xuncha.core.forms import add_domain_error
+from xuncha.core.concurrency import save_form
 from xuncha.core.views import run_service
 from xuncha.errors import DomainError
 
@@ -162,6 +161,7 @@ class VersionEditView(LoginRequiredMixin, View):
         form = VersionForm(
             initial={"summary": version.summary, "principal_report": version.principal_report},
             entries=self.entries(version),
+            versioned=version,
         )
         return self.render_form(rect, report, version, form)
 
@@ -169,26 +169,25 @@ class VersionEditView(LoginRequiredMixin, View):
         rect, report, version = self.prepare(request, pk, report_pk)
         if version is None:
             return redirect(_detail_url(rect, report))
-        form = VersionForm(request.POST, request.FILES, entries=self.entries(version))
+        form = VersionForm(request.POST, request.FILES, entries=self.entries(version), versioned=version)
         if form.is_valid():
             removed = {int(x) for x in request.POST.getlist("remove") if x.isdigit()}
-            try:
-                with transaction.atomic():
-                    services.version_update(
-                        version=version,
-                        summary=form.cleaned_data["summary"],
-                        principal_report=form.cleaned_data["principal_report"],
-                        entries=form.entry_values(),
-                        by=request.user,
-                    )
-                    for evidence in selectors.evidence_of(version, removed):
-                        services.evidence_remove(evidence=evidence, by=request.user)
-                    for entry, files in form.entry_files():
-                        if files:
-                            services.evidence_add(entry=entry, files=files, by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+
+            def save():
+                services.version_update(
+                    version=version,
+                    summary=form.cleaned_data["summary"],
+                    principal_report=form.cleaned_data["principal_report"],
+                    entries=form.entry_values(),
+                    by=request.user,
+                )
+                for evidence in selectors.evidence_of(version, removed):
+                    services.evidence_remove(evidence=evidence, by=request.user)
+                for entry, files in form.entry_files():
+                    if files:
+                        services.evidence_add(entry=entry, files=files, by=request.user)
+
+            if save_form(request, form, save).ok:
                 if request.POST.get("action") == "submit":
                     ok, _ = run_service(request, services.version_submit, version=version, by=request.user)
                     if ok:
@@ -334,11 +333,15 @@ class CommentAddView(LoginRequiredMixin, View):
         version = _version_or_404(rect, report, number)
         form = CommentForm(request.POST)
         if form.is_valid():
-            try:
-                services.comment_add(version=version, author=request.user, body=form.cleaned_data["body"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            outcome = save_form(
+                request,
+                form,
+                lambda: services.comment_add(version=version, author=request.user, body=form.cleaned_data["body"]),
+                url=lambda _: _detail_url(rect, report, number) + "#comments",
+            )
+            if outcome.response:
+                return outcome.response
+            if outcome.ok:
                 messages.success(request, "监督意见已提交，已通知被巡察单位主要负责人和联络员。")
                 return redirect(_detail_url(rect, report, number) + "#comments")
         request.GET = request.GET.copy()
@@ -375,11 +378,15 @@ class MeetingAddView(LoginRequiredMixin, View):
         rect = self.prepare(request, pk, kind)
         form = MeetingForm(request.POST)
         if form.is_valid():
-            try:
-                services.meeting_add(rect=rect, kind=kind, by=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            outcome = save_form(
+                request,
+                form,
+                lambda: services.meeting_add(rect=rect, kind=kind, by=request.user, **form.cleaned_data),
+                url=lambda _: reverse("rectification:report_list", args=[rect.pk]),
+            )
+            if outcome.response:
+                return outcome.response
+            if outcome.ok:
                 messages.success(request, f"已登记{MeetingKind(kind).label}。")
                 return redirect("rectification:report_list", rect.pk)
         return self.render_form(rect, kind, form)

@@ -30,6 +30,7 @@ from rounds.selectors.rounds import (
     round_search,
     team_filter_choices,
 )
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 from xuncha.core.forms import BoundedFormMixin
 
@@ -83,7 +84,7 @@ class RoundChoiceField(forms.ModelChoiceField):
 # --- rounds -----------------------------------------------------------------------------------------
 
 
-class RoundForm(ServiceModelForm):
+class RoundForm(VersionedFormMixin, OnceFormMixin, ServiceModelForm):
     revisit_of = RoundChoiceField(
         label="回头看的轮次",
         queryset=Round.objects.none(),
@@ -120,14 +121,16 @@ class RoundForm(ServiceModelForm):
 # --- milestones -------------------------------------------------------------------------------------
 
 
-class MilestoneForm(BoundedFormMixin, forms.Form):
+class MilestoneForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
     planned_date = forms.DateField(label="计划日期", required=False, widget=DateInput())
     actual_date = forms.DateField(label="实际日期", required=False, widget=DateInput())
     note = forms.CharField(label="备注", max_length=200, required=False)
 
+    only_when_changed = True
+
     def __init__(self, *args, milestone: Milestone, **kwargs):
         self.milestone = milestone
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, versioned=milestone, **kwargs)
         _style(self.fields, small=True)
 
 
@@ -169,7 +172,7 @@ def _unit_label(unit) -> str:
     return f"{unit.name}（{unit.parent.name}下属）" if unit.parent_id else unit.name
 
 
-class AssignmentForm(ServiceModelForm):
+class AssignmentForm(VersionedFormMixin, OnceFormMixin, ServiceModelForm):
     team = TeamChoiceField(label="巡察组", queryset=None, empty_label="请选择巡察组")
 
     class Meta:
@@ -204,7 +207,7 @@ class AssignmentForm(ServiceModelForm):
 # --- announcements ----------------------------------------------------------------------------------
 
 
-class AnnouncementForm(ServiceModelForm):
+class AnnouncementForm(VersionedFormMixin, ServiceModelForm):
     class Meta:
         model = Announcement
         fields = ["start_date", "end_date", "phone", "mailbox", "email", "accepted_scope"]

@@ -10,6 +10,7 @@ from rounds.selectors.units import COVERAGE_STATUSES, unit_parent_choices_for
 from rounds.services.unit_import import MAX_FILE_SIZE, phone_problem
 from rounds.services.units import unit_lineage
 from xuncha.access.rules.rounds import staff_accounts, unit_accounts
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 from xuncha.core.forms import BoundedFormMixin
 
@@ -42,7 +43,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return account_label(user)
 
 
-class UnitForm(BoundedFormMixin, forms.ModelForm):
+class UnitForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = [
@@ -190,7 +191,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class TermForm(BoundedFormMixin, forms.ModelForm):
+class TermForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Term
         fields = ["name", "start_date", "end_date", "is_current"]

@@ -6,6 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 from .rounds import Round
 from .units import Unit
@@ -19,7 +20,7 @@ class AssignmentMode(models.TextChoices):
     LOOKBACK = "lookback", "回头看"
 
 
-class Assignment(models.Model):
+class Assignment(VersionedModel):
     """A team is sent to a unit in a round (巡察任务)."""
 
     round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.CASCADE, related_name="assignments")
@@ -68,7 +69,7 @@ DEFAULT_ACCEPTED_SCOPE = (
 )
 
 
-class Announcement(models.Model):
+class Announcement(VersionedModel):
     """The public announcement (巡察公告) of one assignment: how the public can reach the team."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="announcement")

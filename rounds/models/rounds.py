@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 from xuncha.core.numerals import cn_number
 
 from .terms import Term
@@ -41,7 +42,7 @@ INSPECTED_STATUSES = (
 TEAM_EDITABLE_STATUSES = (RoundStatus.PREPARING, RoundStatus.MOBILIZING, RoundStatus.STATIONED)
 
 
-class Round(models.Model):
+class Round(VersionedModel):
     """One round of inspection (第X轮巡察) in a term."""
 
     term = models.ForeignKey(Term, verbose_name="届次", on_delete=models.PROTECT, related_name="rounds")
@@ -140,7 +141,7 @@ class MilestoneKind(models.TextChoices):
 MILESTONE_ORDER = [k.value for k in MilestoneKind]
 
 
-class Milestone(models.Model):
+class Milestone(VersionedModel):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField("节点", max_length=30, choices=MilestoneKind.choices)
     planned_date = models.DateField("计划日期", null=True, blank=True)

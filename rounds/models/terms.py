@@ -3,8 +3,10 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from xuncha.core.concurrency import VersionedModel
 
-class Term(models.Model):
+
+class Term(VersionedModel):
     """A term of the county committee (届): every unit is to be inspected once within it (全覆盖)."""
 
     name = models.CharField("届次", max_length=50, unique=True, help_text="例如：第十五届县委")

@@ -6,6 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 
 class UnitType(models.TextChoices):
@@ -17,7 +18,7 @@ class UnitType(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class Unit(models.Model):
+class Unit(VersionedModel):
     """A unit that can be inspected (被巡察单位), and also the home unit of a cadre."""
 
     name = models.CharField("单位名称", max_length=100, unique=True)

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from rounds.forms.rounds import AnnouncementForm, AssignmentFilter, AssignmentForm
 from rounds.selectors import rounds as selectors
 from xuncha import access
-from xuncha.core.forms import add_domain_error
+from xuncha.core.concurrency import save_form
 from xuncha.core.views import OfficeRequiredMixin, run_service
-from xuncha.errors import DomainError
 
 from ..models import Announcement, AnnouncementStatus, Assignment, Round
 from ..services import (
@@ -107,11 +107,16 @@ class AssignmentCreateView(OfficeRequiredMixin, AssignmentFormMixin, View):
         round = self.get_round(pk)
         form = AssignmentForm(request.POST, round=round, instance=Assignment(round=round))
         if form.is_valid():
-            try:
-                assignment = assignment_create(assignment=form.instance, by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            saved = save_form(
+                request,
+                form,
+                lambda: assignment_create(assignment=form.instance, by=request.user),
+                url=lambda a: reverse("rounds:assignment_detail", args=[a.pk]),
+            )
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                assignment = saved.result
                 messages.success(request, f"已安排{assignment.team.name}巡察{assignment.unit.name}。")
                 return redirect("rounds:assignment_detail", assignment.pk)
         return self.render_form(form, round)
@@ -127,11 +132,8 @@ class AssignmentEditView(OfficeRequiredMixin, AssignmentFormMixin, View):
         assignment = selectors.assignment_get(request.user, pk)
         form = AssignmentForm(request.POST, instance=assignment, round=assignment.round)
         if form.is_valid():
-            try:
-                assignment_update(assignment=form.instance, by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            saved = save_form(request, form, lambda: assignment_update(assignment=form.instance, by=request.user))
+            if saved.ok:
                 messages.success(request, "已保存巡察任务。")
                 return redirect("rounds:assignment_detail", assignment.pk)
         return self.render_form(form, assignment.round, selectors.assignment_get(request.user, pk))
@@ -174,11 +176,8 @@ class AnnouncementEditView(OfficeRequiredMixin, View):
         assignment = selectors.assignment_get(request.user, pk)
         form = AnnouncementForm(request.POST, instance=self.get_instance(assignment))
         if form.is_valid():
-            try:
-                announcement_save(announcement=form.instance, by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            saved = save_form(request, form, lambda: announcement_save(announcement=form.instance, by=request.user))
+            if saved.ok:
                 messages.success(request, "已保存巡察公告。")
                 return redirect("rounds:assignment_detail", assignment.pk)
         return self.render_form(form, assignment)

@@ -5,11 +5,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from rounds.forms.rounds import MilestoneFormSet, RoundFilter, RoundForm
 from rounds.selectors import rounds as selectors
 from xuncha import access
+from xuncha.core.concurrency import save_form
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
 from xuncha.errors import DomainError
@@ -50,11 +52,16 @@ class RoundCreateView(OfficeRequiredMixin, RoundFormMixin, View):
     def post(self, request):
         form = RoundForm(request.POST)
         if form.is_valid():
-            try:
-                round = round_create(round=form.instance, by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            saved = save_form(
+                request,
+                form,
+                lambda: round_create(round=form.instance, by=request.user),
+                url=lambda r: reverse("rounds:round_detail", args=[r.pk]),
+            )
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                round = saved.result
                 messages.success(request, f"已创建{round}，请组建巡察组并安排被巡察单位。")
                 return redirect("rounds:round_detail", round.pk)
         return self.render_form(form)
@@ -69,11 +76,8 @@ class RoundEditView(OfficeRequiredMixin, RoundFormMixin, View):
         round = selectors.round_get(request.user, pk)
         form = RoundForm(request.POST, instance=round)
         if form.is_valid():
-            try:
-                round_update(round=form.instance, by=request.user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            saved = save_form(request, form, lambda: round_update(round=form.instance, by=request.user))
+            if saved.ok:
                 messages.success(request, "已保存轮次信息。")
                 return redirect("rounds:round_detail", round.pk)
         # The failed form has already changed the instance; show the saved name in the header.

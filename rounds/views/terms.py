@@ -3,15 +3,16 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from rounds.forms.units import CoverageFilter, TermForm
 from rounds.selectors import units as selectors
 from xuncha import access
+from xuncha.core.concurrency import save_form
 from xuncha.core.views import PageAccessMixin
 from xuncha.core.xlsx import xlsx_response
-from xuncha.errors import DomainError
 
 from ..documents.terms import coverage_export_workbook
 from ..models import Term
@@ -48,11 +49,16 @@ class TermFormView(PageAccessMixin, View):
         term = self.get_term(pk)
         form = TermForm(request.POST, instance=term)
         if form.is_valid():
-            try:
-                term = term_save(term=form.save(commit=False), by=request.user)
-            except DomainError as exc:
-                form.add_error(None, exc.full_message())
-            else:
+            saved = save_form(
+                request,
+                form,
+                lambda: term_save(term=form.save(commit=False), by=request.user),
+                url=lambda _: reverse("rounds:term_list"),
+            )
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                term = saved.result
                 text = f"已{'保存' if pk else '新增'}“{term.name}”"
                 if term.is_current:
                     text += "，并设为本届"

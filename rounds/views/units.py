@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from rounds.forms.units import UnitFilter, UnitForm, UnitImportForm
 from rounds.selectors import units as selectors
 from xuncha import access
+from xuncha.core.concurrency import save_form
 from xuncha.core.views import OfficeRequiredMixin, PageAccessMixin
 from xuncha.core.xlsx import xlsx_response
-from xuncha.errors import DomainError
 
 from ..documents.units import units_export_workbook, units_import_template
 from ..models import Unit
@@ -96,14 +97,18 @@ class UnitFormView(OfficeRequiredMixin, View):
         unit = self.get_unit(pk)
         form = UnitForm(request.POST, instance=unit)
         if form.is_valid():
-            try:
-                unit = unit_save(unit=form.save(commit=False), staff=form.cleaned_data["staff"], by=request.user)
-            except DomainError as exc:
-                form.add_error(None, exc.full_message())
-            else:
-                messages.success(request, f"已{'保存' if pk else '新增'}单位“{unit.name}”")
-                return redirect("rounds:unit_detail", unit.pk)
-        return self.render_form(form, unit)
+            saved = save_form(
+                request,
+                form,
+                lambda: unit_save(unit=form.save(commit=False), staff=form.cleaned_data["staff"], by=request.user),
+                url=lambda u: reverse("rounds:unit_detail", args=[u.pk]),
+            )
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                messages.success(request, f"已{'保存' if pk else '新增'}单位“{saved.result.name}”")
+                return redirect("rounds:unit_detail", saved.result.pk)
+        return self.render_form(form, self.get_unit(pk) if pk else unit)
 
 
 class UnitImportView(PageAccessMixin, View):

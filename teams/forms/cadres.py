@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from rounds.models import Unit
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 from xuncha.core.forms import BoundedFormMixin
 
@@ -22,7 +23,7 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m")
 
 
-class CadreForm(BoundedFormMixin, forms.ModelForm):
+class CadreForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     specialty_list = forms.MultipleChoiceField(
         label="专长",
         choices=Specialty.choices,

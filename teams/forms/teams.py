@@ -4,6 +4,7 @@ services' and come back as messages with every reason."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.forms import BoundedFormMixin
 
 from ..models import Cadre, MemberRole, Team, TeamMember
@@ -33,7 +34,7 @@ class CadreChoiceField(forms.ModelChoiceField):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from exc
 
 
-class TeamMemberAddForm(BoundedFormMixin, forms.Form):
+class TeamMemberAddForm(BoundedFormMixin, OnceFormMixin, forms.Form):
     cadre = CadreChoiceField(
         label="巡察干部",
         queryset=Cadre.objects.none(),
@@ -79,7 +80,7 @@ class TeamMemberAddForm(BoundedFormMixin, forms.Form):
         field.label_from_instance = label
 
 
-class TeamMemberForm(BoundedFormMixin, forms.Form):
+class TeamMemberForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
     """A member's role and duty (a plain form: the member is changed only by the service)."""
 
     role = forms.ChoiceField(
@@ -93,7 +94,7 @@ class TeamMemberForm(BoundedFormMixin, forms.Form):
     )
 
 
-class TeamNoteForm(BoundedFormMixin, forms.Form):
+class TeamNoteForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.Form):
     note = forms.CharField(
         label="任务分工说明",
         required=False,

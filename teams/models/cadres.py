@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 
 
 class Specialty(models.TextChoices):
@@ -52,7 +53,7 @@ def parse_specialties(text: str) -> tuple[list[str], list[str]]:
     return [s for s in Specialty.values if s in found], unknown
 
 
-class Cadre(models.Model):
+class Cadre(VersionedModel):
     """A cadre who can be seconded to an inspection team."""
 
     class Gender(models.TextChoices):

@@ -4,12 +4,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from xuncha.access.querysets import RestrictedManager
+from xuncha.core.concurrency import VersionedModel
 from xuncha.core.numerals import cn_number
 
 from .cadres import Cadre
 
 
-class Team(models.Model):
+class Team(VersionedModel):
     """An inspection team (巡察组) of one round."""
 
     round = models.ForeignKey("rounds.Round", verbose_name="轮次", on_delete=models.CASCADE, related_name="teams")
@@ -39,7 +40,7 @@ class MemberRole(models.TextChoices):
     MEMBER = "member", "组员"
 
 
-class TeamMember(models.Model):
+class TeamMember(VersionedModel):
     team = models.ForeignKey(Team, verbose_name="巡察组", on_delete=models.CASCADE, related_name="members")
     # The round is kept here too so the database itself refuses a cadre on two teams of one round.
     round = models.ForeignKey("rounds.Round", on_delete=models.CASCADE, related_name="+")

@@ -8,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from rounds.forms.units import UnitImportForm
 from xuncha import access
+from xuncha.core.concurrency import save_form
 from xuncha.core.spreadsheets import stage_upload, staged_upload, unstage_upload
-from xuncha.core.views import PageAccessMixin, run_service
+from xuncha.core.views import PageAccessMixin
 from xuncha.core.xlsx import xlsx_response
 
 from .. import selectors, services
@@ -84,15 +86,18 @@ class CadreFormView(PageAccessMixin, View):
     def post(self, request, pk=None):
         form = CadreForm(request.POST, instance=self.get_cadre())
         if form.is_valid():
-            ok, cadre = run_service(
+            saved = save_form(
                 request,
-                services.cadre_save,
-                cadre=form.save(commit=False),
-                by=request.user,
-                success="干部信息已保存",
+                form,
+                lambda: services.cadre_save(cadre=form.save(commit=False), by=request.user),
+                url=lambda c: reverse("teams:cadre_detail", args=[c.pk]),
+                as_message=True,
             )
-            if ok:
-                return redirect("teams:cadre_detail", cadre.pk)
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                messages.success(request, "干部信息已保存")
+                return redirect("teams:cadre_detail", saved.result.pk)
         return self.render_form(form)
 
 

@@ -6,9 +6,11 @@ the user may not see answers 404; a write by anyone but the office answers 403."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from xuncha import access
+from xuncha.core.concurrency import save_form
 from xuncha.core.views import OfficeRequiredMixin, run_service
 
 from .. import selectors, services
@@ -81,10 +83,17 @@ class TeamCreateView(OfficeRequiredMixin, View):
         round = self.get_round()
         form = TeamNoteForm(request.POST)
         if form.is_valid():
-            ok, team = run_service(
-                request, services.team_create, round=round, note=form.cleaned_data["note"], by=request.user
+            saved = save_form(
+                request,
+                form,
+                lambda: services.team_create(round=round, note=form.cleaned_data["note"], by=request.user),
+                url=lambda t: reverse("teams:team_detail", args=[t.pk]),
+                as_message=True,
             )
-            if ok:
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                team = saved.result
                 messages.success(request, f"已创建{team.name}，请添加组长和成员")
                 return redirect("teams:team_detail", team.pk)
         return self.render_page(round, form)
@@ -100,21 +109,18 @@ class TeamEditView(OfficeRequiredMixin, View):
 
     def get(self, request, pk):
         team = selectors.team_get(user=request.user, pk=pk)
-        return self.render_page(team, TeamNoteForm(initial={"note": team.note}))
+        return self.render_page(team, TeamNoteForm(initial={"note": team.note}, versioned=team))
 
     def post(self, request, pk):
         team = selectors.team_get(user=request.user, pk=pk)
-        form = TeamNoteForm(request.POST)
+        form = TeamNoteForm(request.POST, versioned=team)
         if form.is_valid():
-            ok, _ = run_service(
-                request,
-                services.team_update,
-                team=team,
-                note=form.cleaned_data["note"],
-                by=request.user,
-                success="任务分工说明已保存",
+            saved = save_form(
+                request, form, lambda: services.team_update(team=team, note=form.cleaned_data["note"], by=request.user),
+                as_message=True,
             )
-            if ok:
+            if saved.ok:
+                messages.success(request, "任务分工说明已保存")
                 return redirect("teams:team_detail", team.pk)
         return self.render_page(team, form)
 
@@ -140,17 +146,24 @@ class TeamMemberAddView(OfficeRequiredMixin, View):
         team = selectors.team_get(user=request.user, pk=pk)
         form = TeamMemberAddForm(request.POST, team=team)
         if form.is_valid():
-            cadre = form.cleaned_data["cadre"]
-            ok, member = run_service(
+            cadre = form.cleaned_data.get("cadre")
+            saved = save_form(
                 request,
-                services.team_member_add,
-                team=team,
-                cadre=cadre,
-                role=form.cleaned_data["role"],
-                duty=form.cleaned_data["duty"],
-                by=request.user,
+                form,
+                lambda: services.team_member_add(
+                    team=team,
+                    cadre=cadre,
+                    role=form.cleaned_data["role"],
+                    duty=form.cleaned_data["duty"],
+                    by=request.user,
+                ),
+                url=lambda _: reverse("teams:team_detail", args=[team.pk]),
+                as_message=True,
             )
-            if ok:
+            if saved.response:
+                return saved.response
+            if saved.ok:
+                member = saved.result
                 messages.success(request, f"已将{cadre.name}加入{team.name}（{member.get_role_display()}）")
                 return redirect("teams:team_detail", team.pk)
         return _team_page(request, team, add_form=form)
@@ -166,22 +179,23 @@ class TeamMemberEditView(OfficeRequiredMixin, View):
 
     def get(self, request, pk):
         member = selectors.member_get(user=request.user, pk=pk)
-        return self.render_page(member, TeamMemberForm(initial={"role": member.role, "duty": member.duty}))
+        form = TeamMemberForm(initial={"role": member.role, "duty": member.duty}, versioned=member)
+        return self.render_page(member, form)
 
     def post(self, request, pk):
         member = selectors.member_get(user=request.user, pk=pk)
-        form = TeamMemberForm(request.POST)
+        form = TeamMemberForm(request.POST, versioned=member)
         if form.is_valid():
-            ok, _ = run_service(
+            saved = save_form(
                 request,
-                services.team_member_update,
-                member=member,
-                role=form.cleaned_data["role"],
-                duty=form.cleaned_data["duty"],
-                by=request.user,
-                success=f"已更新{member.cadre.name}的职务和分工",
+                form,
+                lambda: services.team_member_update(
+                    member=member, role=form.cleaned_data["role"], duty=form.cleaned_data["duty"], by=request.user
+                ),
+                as_message=True,
             )
-            if ok:
+            if saved.ok:
+                messages.success(request, f"已更新{member.cadre.name}的职务和分工")
                 return redirect("teams:team_detail", member.team_id)
             member = selectors.member_get(user=request.user, pk=pk)
         return self.render_page(member, form)

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from xuncha.errors import DomainError
 
 from . import aggregates
+from .concurrency import add_form_refusal
 from .uploads import upload_accept
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
@@ -146,10 +147,9 @@ class ReasonForm(BoundedFormMixin, forms.Form):
 
 
 def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
-    """A service's refusal as form errors: the message, then every reason on its own line."""
-    form.add_error(None, exc.message)
-    for reason in exc.reasons:
-        form.add_error(None, reason)
+    """A service's refusal as form errors: the message, then every reason on its own line; a save over
+    someone else's change shows both versions (xuncha.core.concurrency)."""
+    add_form_refusal(form, exc)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -50,6 +50,23 @@ class GeneratedDocument(models.Model):
         return self.title
 
 
+class SubmissionToken(models.Model):
+    """A create form's one-time token, claimed in the transaction that creates (xuncha.core.concurrency):
+    the unique key makes a second submission of the same page wait for the first and find it done."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "表单提交令牌"
+        verbose_name_plural = "表单提交令牌"
+
+    def __str__(self):
+        return self.token
+
+
 class Heartbeat(models.Model):
     """When the Celery beat last sent its heartbeat task ("beat") and a worker last ran it ("worker"):
     `/healthz` reports either as failing when it is older than XUNCHA_HEARTBEAT_MAX_AGE."""

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import health, rendering
+from . import concurrency, health, rendering
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +41,9 @@ def requeue_stuck_documents() -> int:
 def heartbeat() -> None:
     """Every minute from beat: a worker ran it (`/healthz`'s worker check; beat's is written as it sends)."""
     health.record_heartbeat("worker")
+
+
+@shared_task
+def forget_submission_tokens() -> int:
+    """Nightly: the create forms' one-time tokens older than a week are deleted."""
+    return concurrency.forget_old_tokens()

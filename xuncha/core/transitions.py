@@ -105,6 +105,10 @@ def _display(obj: Model, field: str, value: str) -> str:
     return str(choices.get(value, value))
 
 
+def _versioned(model) -> bool:
+    return any(f.name == "version" for f in model._meta.concrete_fields)
+
+
 def transition(
     obj: Model,
     action: str,
@@ -115,13 +119,17 @@ def transition(
     changes: dict | None = None,
     after: Callable[[Model, Transition], None] | None = None,
     message: str | None = None,
+    version: int | None = None,
 ) -> Model:
     """Make one transition of `obj`'s `field`; returns the object as saved.
 
     `changes` are other fields the same step sets (a date, who signed); `after(obj, transition)` runs
     inside the transaction once the row is saved (notifications, an event row). `by=None` is the system
     (a task): only transitions without a permission may be made by it. `message` replaces the refusal's
-    wording when the current status does not allow the action."""
+    wording when the current status does not allow the action. `version`: the object's version the
+    user's page showed (a versioned model, `xuncha.core.concurrency`); when the row moved on since, the
+    action is refused, so a repeated click of a step that may follow itself (退回 a returned measure)
+    acts once."""
     wf = workflow_of(obj, field)
     reason = (reason or "").strip()
     # An archival round (历史录入) was created in its final state and is read-only: no status of it or of
@@ -131,9 +139,20 @@ def transition(
         raise DomainError(refusal)
     with transaction.atomic():
         model = type(obj)
-        current = model._default_manager.select_for_update().filter(pk=obj.pk).values_list(field, flat=True).first()
+        locked = model._default_manager.select_for_update().filter(pk=obj.pk)
+        if version is not None and _versioned(model):
+            row = locked.values_list(field, "version").first()
+            current, seen = row if row is not None else (None, None)
+        else:
+            current, seen = locked.values_list(field, flat=True).first(), None
         if current is None:
             raise DomainError("该记录已不存在")
+        if seen is not None and seen != version:
+            setattr(obj, field, current)
+            raise DomainError(
+                f"该记录在您打开页面之后已被办理或修改（当前状态为“{_display(obj, field, current)}”），"
+                "本次操作未执行，请查看最新情况后再办理"
+            )
         t = wf.find(action, current)
         if t is None:
             setattr(obj, field, current)
