@@ -209,7 +209,8 @@ class RevealLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     action = models.CharField("操作", max_length=10, choices=RevealAction.choices, default=RevealAction.REVEAL)
-    reason = models.CharField("查看事由", max_length=200)
+    reason = models.CharField("事由", max_length=200)
+    changed = models.CharField("修改的项目", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "举报人信息查看记录"

@@ -473,15 +473,13 @@ def lead_change_identity(
         as_history_user(current, by)
         current.save(update_fields=[*changed, "reporter_named"])
         labels = "、".join(IDENTITY_LABELS[name] for name in changed)
-        RevealLog.objects.create(
-            lead=current, user=by, action=RevealAction.CHANGE, reason=f"修改{labels}：{reason}"[:200]
-        )
+        RevealLog.objects.create(lead=current, user=by, action=RevealAction.CHANGE, reason=reason, changed=labels)
         record(
             EventKind.IDENTITY_CHANGE,
             request=request,
             actor=by,
             target=current.number,
-            detail=f"修改：{labels}；事由：{reason[:200]}",
+            detail=f"修改：{labels}；事由：{reason}",
         )
     return current
 

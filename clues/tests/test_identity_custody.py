@@ -74,7 +74,7 @@ def test_those_who_may_reveal_change_the_identity_with_a_reason_logged(world, cl
     lead = Lead.objects.get(pk=lead.pk)
     assert lead.reporter_phone == "13700000000" and lead.reporter_name == NAME
     log = RevealLog.objects.get(action=RevealAction.CHANGE)
-    assert log.user == user and "联系电话" in log.reason and "举报人来电更正联系电话" in log.reason
+    assert log.user == user and "联系电话" in log.changed and log.reason == "举报人来电更正联系电话"
     assert "13700000000" not in log.reason
     event = SecurityEvent.objects.get(kind=EventKind.IDENTITY_CHANGE)
     assert event.actor == user and event.target == lead.number and "联系电话" in event.detail
