@@ -1,5 +1,6 @@
 """Forms of the cadre pool (巡察干部库)."""
 
+import datetime
 import re
 
 import django_filters
@@ -24,6 +25,8 @@ class MonthInput(forms.DateInput):
 
 
 class CadreForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.ModelForm):
+    # Cadres were born well before BoundedFormMixin's default earliest date.
+    date_ranges = {"birth_month": (datetime.date(1940, 1, 1), datetime.date(2010, 12, 31))}
     specialty_list = forms.MultipleChoiceField(
         label="专长",
         choices=Specialty.choices,

@@ -118,7 +118,7 @@ def test_the_cadre_form_saves_specialties_and_birth_month(office_user, client_fo
             "note": "",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["form"].errors
     cadre = Cadre.objects.get(name="钱新")
     assert cadre.specialties == "财务、审计"  # the list's order
     assert cadre.birth_month.isoformat() == "1988-09-01"

@@ -91,8 +91,14 @@ class BoundedFormMixin:
     characters (PostgreSQL cannot store them); the message is made clear. Put it first:
     `class UnitForm(BoundedFormMixin, forms.ModelForm)`."""
 
+    # {field name: (earliest, latest)} for a date field whose plausible range is another one (a birth month).
+    date_ranges: dict = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, (low, high) in self.date_ranges.items():
+            if name in self.fields:
+                bound_date_field(self.fields[name], low, high)
         for field in self.fields.values():
             bound_field(field)
 
@@ -100,6 +106,14 @@ class BoundedFormMixin:
         for field in self.fields.values():  # fields a subclass added after __init__
             bound_field(field)
         super().full_clean()
+
+
+def bound_date_field(field: forms.Field, low: datetime.date, high: datetime.date) -> None:
+    """A date field's own plausible range, instead of BoundedFormMixin's default."""
+    field._xuncha_bounded = True
+    _bound(field, low, high, f"日期不能早于{low:%Y年%m月%d日}", f"日期不能晚于{high:%Y年%m月%d日}")
+    field.widget.attrs.setdefault("min", low.isoformat()[: 7 if field.widget.input_type == "month" else 10])
+    field.widget.attrs.setdefault("max", high.isoformat()[: 7 if field.widget.input_type == "month" else 10])
 
 
 def bound_field(field: forms.Field) -> None:
