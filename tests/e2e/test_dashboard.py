@@ -53,7 +53,9 @@ def test_leader_reads_the_county_dashboard_and_changes_nothing(page, live_server
 
     # The four charts are drawn by ECharts from the app's own static files.
     for name in CHARTS:
-        page.wait_for_function(f"({PAINTED})('{name}') > 2000", timeout=15000)
+        # A function, not an expression: Playwright evaluates an expression with eval(), which the
+        # Content-Security-Policy (no 'unsafe-eval') refuses.
+        page.wait_for_function(f"(name) => ({PAINTED})(name) > 2000", arg=name, timeout=15000)
     page.wait_for_timeout(600)  # let the entry animation finish for the screenshot
     painted = {name: page.evaluate(PAINTED, name) for name in CHARTS}
     assert all(n > 2000 for n in painted.values()), painted

@@ -41,7 +41,7 @@ def test_hostile_category_names_never_become_html_in_the_charts(page, live_serve
     for url in (reverse("dashboards:county"), reverse("dashboards:round", args=[world.rectifying.pk])):
         response = page.goto(live_server.url + url)
         assert "script-src 'self'" in response.headers["content-security-policy"]
-        page.wait_for_function("window.dashCharts && window.dashCharts.category")
+        page.wait_for_function("() => window.dashCharts && window.dashCharts.category")
         shown = []
         for index in range(4):
             page.evaluate(
