@@ -7,7 +7,7 @@ notice can use it; the download removes it. Nothing of it goes into a stored doc
 import json
 import time
 
-from xuncha.core.crypto import decrypt, encrypt
+from xuncha.core.crypto import DecryptionError, decrypt, encrypt
 
 SESSION_KEY = "people.onboarding"
 TTL_SECONDS = 10 * 60
@@ -25,7 +25,7 @@ def _load(session) -> dict | None:
         return None
     try:
         payload = json.loads(decrypt(token))
-    except ValueError:
+    except (ValueError, DecryptionError):  # not JSON, or the key changed since: gone
         payload = None
     if not payload or time.time() - payload.get("at", 0) > TTL_SECONDS:
         session.pop(SESSION_KEY, None)
