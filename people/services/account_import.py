@@ -3,18 +3,13 @@ in the style of the unit import (`rounds.services.unit_import`): every problem o
 by Excel row number, and nothing is created unless every row is right. An unknown unit is answered
 with the closest names in the registry."""
 
-import difflib
-from dataclasses import dataclass
-from datetime import date, datetime
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from openpyxl import load_workbook
 
 from rounds.models import Unit
 from rounds.services.unit_import import MAX_FILE_SIZE
 from xuncha import access
-from xuncha.core.spreadsheets import CORRUPT, ImportProblem
+from xuncha.core.spreadsheets import ImportProblem, SheetImportError, SheetRow, closest_names, read_sheet
 from xuncha.errors import DomainError
 
 from .accounts import ONLY_MANAGERS, account_create, normalize_phone, phone_problem, username_problem
@@ -48,86 +43,21 @@ ROLE_CHOICES = ["主要负责人", "联络员", "职能部门经办人", "纪委
 EXAMPLE_ROW = ["王某某", "13800000000", "县财政局", "主要负责人", "党组书记、局长", ""]
 
 
-class AccountImportError(DomainError):
+class AccountImportError(SheetImportError):
     """The sheet was refused; nothing was created. `errors` lists every problem found."""
 
-    def __init__(self, errors: list[ImportProblem]):
-        self.errors = list(errors)
-        super().__init__("导入失败，未开通任何账号", reasons=[str(e) for e in self.errors])
+    refused = "导入失败，未开通任何账号"
 
 
-@dataclass
-class _Row:
-    number: int
-    values: dict
+def _read(file) -> list[SheetRow]:
+    """The sheet's rows through the project's one reader, each value with its inner spaces collapsed."""
+    rows = read_sheet(file, COLUMNS, max_rows=MAX_ROWS, max_size=MAX_FILE_SIZE, error=AccountImportError)
+    for row in rows:
+        row.values = {key: " ".join(value.split()) for key, value in row.values.items()}
+    return rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
-    return " ".join(str(value).split())
-
-
-def _read(file) -> list[_Row]:
-    name = (getattr(file, "name", "") or "").lower()
-    if name and not name.endswith(".xlsx"):
-        raise AccountImportError([ImportProblem(None, "请上传 Excel 文件（.xlsx 格式），可先下载导入模板")])
-    if getattr(file, "size", None) == 0:
-        raise AccountImportError([ImportProblem(None, "上传的文件是空的")])
-    if (getattr(file, "size", 0) or 0) > MAX_FILE_SIZE:
-        raise AccountImportError([ImportProblem(None, "文件过大，不能超过 5 MB")])
-    if hasattr(file, "seek"):
-        file.seek(0)
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:
-        raise AccountImportError([ImportProblem(None, CORRUPT)]) from None
-    try:
-        rows_iter = workbook.worksheets[0].iter_rows(values_only=True)
-        headers = [_text(h).rstrip("*＊").strip() for h in (next(rows_iter, None) or [])]
-        missing = [h for h, _, required in COLUMNS if required and h not in headers]
-        if missing:
-            raise AccountImportError(
-                [
-                    ImportProblem(
-                        1,
-                        f"第1行须为表头，缺少“{'”“'.join(missing)}”列。请使用导入模板：{'、'.join(HEADERS)}",
-                    )
-                ]
-            )
-        index = {h: headers.index(h) for h in HEADERS if h in headers}
-        rows = []
-        for number, cells in enumerate(rows_iter, start=2):
-            values = {
-                key: _text(cells[index[h]]) if h in index and index[h] < len(cells) else ""
-                for h, key, _ in COLUMNS
-            }
-            if not any(values.values()):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise AccountImportError([ImportProblem(None, f"一次最多导入 {MAX_ROWS} 行，请分批导入")])
-            rows.append(_Row(number, values))
-        return rows
-    except AccountImportError:
-        raise
-    except Exception:
-        raise AccountImportError([ImportProblem(None, CORRUPT)]) from None
-    finally:
-        workbook.close()
-
-
-def closest_units(name: str, names: list[str]) -> list[str]:
-    """The registry's names closest to a mistyped one (also those that contain it, or it them)."""
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
-    close += [n for n in names if (name in n or n in name) and n not in close]
-    return close[:3]
-
-
-def _check(rows: list[_Row]) -> tuple[list[ImportProblem], dict]:
+def _check(rows: list[SheetRow]) -> tuple[list[ImportProblem], dict]:
     problems: list[ImportProblem] = []
     units = {u.name: u for u in Unit.objects.select_related("principal_user", "liaison_user")}
     names = list(units)
@@ -174,7 +104,7 @@ def _check(rows: list[_Row]) -> tuple[list[ImportProblem], dict]:
         if not v["unit"]:
             bad("单位", "单位不能为空")
         elif unit is None:
-            close = closest_units(v["unit"], names)
+            close = closest_names(v["unit"], names)
             hint = f"，是否为：{'、'.join(close)}" if close else "，请先在“被巡察单位”中录入该单位"
             bad("单位", f"单位“{v['unit']}”不存在{hint}")
         if len(v["post"]) > 100:

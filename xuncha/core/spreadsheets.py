@@ -37,9 +37,11 @@ class ImportProblem:
 class SheetImportError(DomainError):
     """The sheet was refused; nothing was saved. `errors` lists every problem found."""
 
+    refused = "导入失败，未保存任何数据"  # what a subclass says was not done
+
     def __init__(self, errors: list[ImportProblem]):
         self.errors = sorted(errors, key=lambda p: p.row or 0)
-        super().__init__("导入失败，未保存任何数据", reasons=[str(e) for e in self.errors])
+        super().__init__(self.refused, reasons=[str(e) for e in self.errors])
 
 
 @dataclass
