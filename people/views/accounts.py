@@ -18,7 +18,7 @@ from rounds.models import Unit
 from teams.models import Cadre
 from xuncha import access
 from xuncha.audit.log import EventKind, record
-from xuncha.core.views import PageAccessMixin
+from xuncha.core.views import PageAccessMixin, run_service
 from xuncha.core.xlsx import xlsx_response
 from xuncha.errors import DomainError
 
@@ -214,15 +214,6 @@ class AccountCreateView(PageAccessMixin, View):
         return self.render_form(request, form, transfer)
 
 
-def _run(http_request, func, **kwargs):
-    """Call a service; its refusal becomes an error message. (ok, result)."""
-    try:
-        return True, func(**kwargs)
-    except DomainError as exc:
-        messages.error(http_request, exc.full_message())
-        return False, None
-
-
 class AccountCreatedView(PageAccessMixin, View):
     """The new (or reset) one-time passwords, shown once, and the notice to download."""
 
@@ -345,7 +336,7 @@ class AccountDisableView(PageAccessMixin, View):
         account = _account(request, pk, "disable")
         form = DisableForm(request.POST)
         if form.is_valid():
-            ok, _ = _run(
+            ok, _ = run_service(
                 request,
                 services.account_disable,
                 account=account,
@@ -363,7 +354,9 @@ class AccountEnableView(PageAccessMixin, View):
 
     def post(self, request, pk):
         account = _account(request, pk, "enable")
-        ok, _ = _run(request, services.account_enable, account=account, by=request.user, request=request)
+        ok, _ = run_service(
+            request, services.account_enable, account=account, by=request.user, request=request
+        )
         if ok:
             messages.success(request, f"已启用{account.display_name}的账号")
         return redirect("people:account_detail", account.pk)
@@ -378,7 +371,7 @@ class AccountResetPasswordView(PageAccessMixin, View):
 
     def post(self, request, pk):
         account = _account(request, pk, "reset_password")
-        ok, password = _run(
+        ok, password = run_service(
             request, services.account_reset_password, account=account, by=request.user, request=request
         )
         if not ok:
@@ -399,7 +392,9 @@ class AccountUnlockView(PageAccessMixin, View):
 
     def post(self, request, pk):
         account = _account(request, pk, "unlock")
-        ok, _ = _run(request, services.account_unlock, account=account, by=request.user, request=request)
+        ok, _ = run_service(
+            request, services.account_unlock, account=account, by=request.user, request=request
+        )
         if ok:
             messages.success(request, f"已解锁{account.display_name}的账号")
         return redirect("people:account_detail", account.pk)
@@ -422,7 +417,7 @@ class RoleAddView(PageAccessMixin, View):
         form = RoleAddForm(request.POST, account=account, business=business, privileged=privileged)
         if form.is_valid():
             data = form.cleaned_data
-            ok, binding = _run(
+            ok, binding = run_service(
                 request,
                 binding_add,
                 account=account,
@@ -452,7 +447,7 @@ class RoleRemoveView(PageAccessMixin, View):
             messages.error(request, exc.message)
             return redirect("people:account_detail", account.pk)
         access.require(request.user, "grant_privileged" if binding.privileged else "bind", account)
-        ok, _ = _run(
+        ok, _ = run_service(
             request, binding_remove, account=account, binding=binding, by=request.user, request=request
         )
         if ok:

@@ -35,8 +35,9 @@ class OfficeRequiredMixin(PageAccessMixin):
     page_rule = "office"
 
 
-def run_service(request, func, *, success: str | None = None, **kwargs):
-    """Call a service; a refusal becomes an error message (with every reason), never a 500.
+def run_service(request, func, /, *, success: str | None = None, **kwargs):
+    """Call a service; a refusal becomes an error message (with every reason), never a 500. `request`
+    and `func` are positional only, so a service that itself takes `request=` (to log it) gets it.
 
     Returns (ok, result)."""
     try:
