@@ -37,14 +37,8 @@ from clues.models import HandlingResult as Result
 from clues.models import PartnerDepartment as Partner
 from clues.services.dispositions import disposition_confirm, disposition_propose
 from clues.services.findings import category_save, finding_create, finding_review
-from clues.services.intake import (
-    handover_record_outcome,
-    lead_record,
-    lead_set_public_reply,
-    lead_triage,
-    public_report_submit,
-    receipt_hash,
-)
+from clues.services.intake import handover_record_outcome, lead_record, lead_triage
+from clues.services.public import lead_set_public_reply, public_report_submit, receipt_hash
 from clues.services.transfers import (
     batch_acknowledge,
     batch_create,

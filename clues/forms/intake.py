@@ -23,7 +23,8 @@ from clues.models import (
     TransferBatchUserObjectPermission,
     TransferItem,
 )
-from clues.services.intake import IDENTITY_FIELDS, LEAD_FIELDS, PUBLIC_CONTENT_MAX, PUBLIC_MAX_ATTACHMENTS
+from clues.services.intake import IDENTITY_FIELDS, LEAD_FIELDS
+from clues.services.public import PUBLIC_CONTENT_MAX, PUBLIC_MAX_ATTACHMENTS
 from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
 from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from clues.models import Channel, Lead, LeadAttachment, LeadStatus, OutOfScope, PartnerDepartment, ScopeStatus
 from clues.selectors.intake import possible_duplicates
-from clues.services.intake import lead_record, lead_set_public_reply, lead_triage, lead_update
+from clues.services.intake import lead_record, lead_triage, lead_update
+from clues.services.public import lead_set_public_reply
 from clues.tests.factories import LeadFactory
 from rounds.models import Unit
 from rounds.tests.factories import AssignmentFactory, UnitFactory

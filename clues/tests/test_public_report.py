@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clues.models import Channel, Lead, LeadStatus, PublicStatus
-from clues.services.intake import lead_set_public_reply, public_receipt_lookup
+from clues.services.public import lead_set_public_reply, public_receipt_lookup
 from rounds.models import AnnouncementStatus
 from rounds.services.assignments import announcement_publish
 from rounds.tests.factories import AnnouncementFactory, AssignmentFactory, UnitFactory

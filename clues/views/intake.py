@@ -41,10 +41,10 @@ from ..services.intake import (
     lead_change_identity,
     lead_record,
     lead_reveal_identity,
-    lead_set_public_reply,
     lead_triage,
     lead_update,
 )
+from ..services.public import lead_set_public_reply
 
 PAGE_SIZE = 20
 

@@ -14,7 +14,7 @@ from xuncha.audit.log import client_ip
 from xuncha.core.forms import add_domain_error
 from xuncha.errors import DomainError
 
-from ..services.intake import (
+from ..services.public import (
     Throttled,
     accepts_reports,
     new_receipt_code,

@@ -30,7 +30,7 @@ from clues.models import (
     TransferStatus,
 )
 from clues.selectors.intake import with_duplicate_flag
-from clues.services.intake import public_receipt_lookup
+from clues.services.public import public_receipt_lookup
 from dashboards.models import QualitySettings, ScoreSource, TeamScore
 from demo.clues import TEAM_ACCOUNTS
 from demo.county import DEMO_PASSWORD
