@@ -17,7 +17,7 @@ from lxml import html
 
 from clues.models import Category, Finding, Lead
 from clues.tests.factories import LeadFactory
-from dashboards.models import QualitySettings
+from dashboards.models import QualitySettings, ScoreSource, TeamScore
 from rectification.models import (
     Accountability,
     Commitment,
@@ -306,14 +306,27 @@ EDITS = [
         "talk_threshold",
         lambda o: f"{QualitySettings.current().talk_threshold.normalize():f}",
     ),
+    (
+        "dashboards:team_scores",
+        ["team_a"],
+        "office",
+        "office_score",
+        lambda o: _office_score(o["team_a"]),
+    ),
 ]
+
+
+def _office_score(team) -> str | None:
+    score = TeamScore.objects.filter(team=team, source=ScoreSource.OFFICE).first()
+    return None if score is None else f"{score.score.normalize():f}"
+
 
 def _first_milestone(objects) -> str:
     """The kind of the first row of the milestone form (the rows follow the order of the work)."""
     return MILESTONE_ORDER[0]
 
 
-NUMERIC = {"talk_threshold": ("61", "62")}
+NUMERIC = {"talk_threshold": ("61", "62"), "office_score": ("61", "62")}
 
 
 @pytest.mark.parametrize(("name", "args", "role", "field", "stored"), EDITS, ids=[e[0] for e in EDITS])

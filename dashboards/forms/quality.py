@@ -5,9 +5,11 @@ They check the shape of the input; the rules are the services' (a DomainError sh
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from rounds.models import Round, Term
-from xuncha.core.concurrency import VersionedFormMixin
+from xuncha.core.concurrency import VERSION_FIELD, ChangedField, Conflict, VersionedFormMixin
 from xuncha.core.forms import BoundedFormMixin, style_fields
 
 HUNDRED = Decimal(100)
@@ -77,11 +79,16 @@ class QualitySettingsForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
 
 class TeamScoresForm(BoundedFormMixin, forms.Form):
     """The leadership group's and the office's score, and one score per inspected unit, each with a note.
-    A blank score is no score (an existing one is removed)."""
+    A blank score is no score (an existing one is removed).
+
+    The sheet carries the stamp of the scores it was loaded with (its hidden `version`): a save over another
+    office user's change is refused by the service and shown here (`refuse_stale`) with their values
+    beside the ones typed, which stay in the form; saving again applies them knowingly."""
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.units = list(units)
+        self.conflict: Conflict | None = None
         for prefix, label in (("leadership", "领导小组评分"), ("office", "巡察办评分")):
             self.fields[f"{prefix}_score"] = _percent(label, required=False)
             self.fields[f"{prefix}_note"] = self._note()
@@ -94,6 +101,7 @@ class TeamScoresForm(BoundedFormMixin, forms.Form):
                 f.widget.attrs.update({"placeholder": "0–100", "class": "form-control text-end"})
             else:
                 f.widget.attrs["placeholder"] = "评价意见（选填）"
+        self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     @staticmethod
     def _note() -> forms.CharField:
@@ -110,11 +118,41 @@ class TeamScoresForm(BoundedFormMixin, forms.Form):
                     self.add_error(score_name, "填写了评价意见，请同时填写评分")
         return data
 
+    @property
+    def expected_stamp(self) -> str | None:
+        """The stamp the page was loaded with; None if the post carried none (nothing to check)."""
+        return (self.cleaned_data.get(VERSION_FIELD) or "").strip() or None
+
+    def refuse_stale(self, current_stamp: str, scores, last_change) -> None:
+        """Show what the other person saved beside what the user typed, for each entry that differs,
+        and carry the fresh stamp so that saving again applies the typed sheet over theirs."""
+        saved = {(s.source, s.unit_id): s for s in scores}
+        entries = [("leadership", "领导小组评分", ("leadership", None)), ("office", "巡察办评分", ("office", None))]
+        entries += [(f"unit_{u.pk}", f"{u.name}评分", ("unit", u.pk)) for u in self.units]
+        changed = []
+        for prefix, label, key in entries:
+            row = saved.get(key)
+            theirs = _sheet_entry(row.score if row else None, row.note if row else "")
+            yours = _sheet_entry(self.cleaned_data.get(f"{prefix}_score"), self.cleaned_data.get(f"{prefix}_note"))
+            if theirs != yours:
+                changed.append(ChangedField(label, theirs, yours))
+        who, when = "他人", "刚才"
+        if last_change is not None:
+            user, moment = last_change
+            if user is not None:
+                who = getattr(user, "display_name", "") or user.get_username()
+            when = date_format(timezone.localtime(moment), "Y-m-d H:i:s")
+        self.conflict = Conflict(who=who, when=when, fields=changed)
+        self.data = self.data.copy()
+        self.data[self.add_prefix(VERSION_FIELD)] = current_stamp
+        self.add_error(None, f"保存未成功：在您打开此页面之后，{who}于{when}修改了本组的评分")
+
     def unit_rows(self):
         """(unit, score field, note field) for the template."""
         return [(u, self[f"unit_{u.pk}_score"], self[f"unit_{u.pk}_note"]) for u in self.units]
 
     def entries(self) -> dict:
+        """The scores as the service takes them (the stamp is passed on its own)."""
         data = self.cleaned_data
         return {
             "leadership": (data.get("leadership_score"), data.get("leadership_note", "")),
@@ -123,3 +161,10 @@ class TeamScoresForm(BoundedFormMixin, forms.Form):
                 u: (data.get(f"unit_{u.pk}_score"), data.get(f"unit_{u.pk}_note", "")) for u in self.units
             },
         }
+
+
+def _sheet_entry(score, note) -> str:
+    if score is None:
+        return "（无评分）"
+    text = f"{Decimal(score).normalize():f}分"
+    return f"{text}：{note}" if note else text

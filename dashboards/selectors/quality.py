@@ -28,6 +28,7 @@ sources it has (Σ w×s / Σ w), is marked 评分未齐, and is neither ranked n
 missing score is entered.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -337,6 +338,26 @@ def quality_scope(params) -> QualityScope:
 def scored_units(team: Team) -> list[Unit]:
     """The units the team inspected, each of which scores it."""
     return list(Unit.objects.filter(assignments__team=team).order_by("name").distinct())
+
+
+def score_sheet_stamp(team: Team) -> str:
+    """The team's score sheet as a form loaded it: every score row's id and version, digested. A save
+    carrying another stamp was loaded before someone else saved, added or cleared a score of the team."""
+    rows = TeamScore.objects.filter(team=team).order_by("pk").values_list("pk", "version")
+    raw = ";".join(f"{pk}.{version}" for pk, version in rows)
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def score_sheet_last_change(team: Team):
+    """The newest change of the team's scores (a save, an addition or a clearing), from their history:
+    (the user who made it or None, when), or None without history."""
+    latest = (
+        TeamScore.history.filter(team_id=team.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return None if latest is None else (latest.history_user, latest.history_date)
 
 
 def team_scores(team: Team, *, related: bool = False) -> list[TeamScore]:

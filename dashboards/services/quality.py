@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 
 from dashboards.models import QualitySettings, ScoreSource, TeamScore
-from dashboards.selectors.quality import EVALUABLE_STATUSES
+from dashboards.selectors.quality import EVALUABLE_STATUSES, score_sheet_stamp
 from rounds.models import Assignment, Unit
 from teams.models import Team
 from xuncha import access
@@ -23,6 +23,14 @@ CENT = Decimal("0.01")
 
 # A score as the forms hand it over: (score or None to clear it, note).
 ScoreEntry = tuple[Decimal | None, str]
+
+
+class StaleScoreSheet(DomainError):
+    """The score sheet was saved over a change another office user made after it was loaded."""
+
+    def __init__(self, current: str):
+        self.current = current
+        super().__init__("保存未成功：在您打开此页面之后，他人修改了本组的评分")
 
 
 
@@ -159,9 +167,12 @@ def team_scores_save(
     office: ScoreEntry,
     units: dict[Unit, ScoreEntry],
     by,
+    expected_stamp: str | None = None,
 ) -> int:
     """The team's score sheet in one go: the leadership group's and the office's scores and each unit's.
     An entry whose score is None clears that score. Every entry is checked before anything is written.
+    `expected_stamp` is the sheet's `score_sheet_stamp` when the form was loaded: under the team's row
+    lock, a sheet that moved on since is refused (`StaleScoreSheet`), never overwritten.
     Returns how many scores changed."""
     access.require(by, "dashboards.evaluate", message="只有巡察办可以录入考评评分")
     entries: list[tuple[str, Unit | None, Decimal | None, str]] = []
@@ -180,6 +191,10 @@ def team_scores_save(
     changed = 0
     with transaction.atomic():
         team = _lock(team)
+        if expected_stamp is not None:
+            current = score_sheet_stamp(team)
+            if current != expected_stamp:
+                raise StaleScoreSheet(current)
         if any(score is not None for _, _, score, _ in entries):
             _check_team(team)
         for source, unit, score, note in entries:

@@ -1,10 +1,12 @@
 """The quality evaluation pages: who may see and change what, the forms, the export, the query count."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -210,6 +212,46 @@ def test_office_enters_scores(world, office_user, client_for):
     page = client.get(urls(world)["scores"]).content.decode()
     assert "83.50" in page  # 85×70% + 80×20% + (90+70)/2×10%
     assert "变更记录" in page and "领导小组评定：工作扎实" in page
+
+
+def _loaded_stamp(page) -> str:
+    return re.search(r'name="version" value="([0-9a-f]+)"', page.content.decode()).group(1)
+
+
+def test_two_office_users_on_one_sheet_never_overwrite_each_other(world, office_user, make_user):
+    client, colleague = Client(), Client()
+    client.force_login(office_user)
+    colleague.force_login(make_user(Role.OFFICE, name="王同事"))
+    url = urls(world)["scores"]
+    TeamScore.objects.create(team=world.team_a, source=ScoreSource.OFFICE, score=60)
+    mine, theirs = _loaded_stamp(client.get(url)), _loaded_stamp(colleague.get(url))
+    assert mine == theirs
+    # The colleague saves first: the office score becomes 75.
+    assert colleague.post(url, score_post(world, office_score="75", version=theirs)).status_code == 302
+    # My save, loaded before theirs, is refused; what I typed is kept; their value stands beside mine.
+    response = client.post(url, score_post(world, office_score="82", office_note="补充意见", version=mine))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "王同事" in page and "修改了本组的评分" in page and 'data-testid="edit-conflict"' in page
+    assert "75分" in page and "82分：补充意见" in page and "补充意见</textarea>" in page
+    office = TeamScore.objects.get(team=world.team_a, source=ScoreSource.OFFICE)
+    assert (office.score, office.note) == (75, "")
+    # Saving again, knowingly, applies my sheet over theirs.
+    fresh = _loaded_stamp(response)
+    assert fresh != mine
+    assert client.post(url, score_post(world, office_score="82", version=fresh)).status_code == 302
+    assert TeamScore.objects.get(team=world.team_a, source=ScoreSource.OFFICE).score == 82
+
+
+def test_a_cleared_score_also_makes_an_open_sheet_stale(world, office_user, client_for):
+    client = client_for(office_user)
+    url = urls(world)["scores"]
+    TeamScore.objects.create(team=world.team_a, source=ScoreSource.OFFICE, score=60)
+    stamp = _loaded_stamp(client.get(url))
+    TeamScore.objects.filter(source=ScoreSource.OFFICE).delete()
+    response = client.post(url, score_post(world, version=stamp))
+    assert response.status_code == 200 and "修改了本组的评分" in response.content.decode()
+    assert not TeamScore.objects.exists()
 
 
 def test_score_form_errors_in_chinese(world, office_user, client_for):

@@ -17,11 +17,11 @@ from django.views import View
 from dashboards.documents import quality as quality_export
 from dashboards.forms.quality import QualityFilterForm, QualitySettingsForm, TeamScoresForm
 from dashboards.selectors import quality
-from dashboards.services.quality import settings_save, team_scores_save
+from dashboards.services.quality import StaleScoreSheet, settings_save, team_scores_save
 from rounds.models import Round, Term
 from teams.models import Team
 from xuncha import access
-from xuncha.core.concurrency import save_form
+from xuncha.core.concurrency import VERSION_FIELD, save_form
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import PageAccessMixin
 from xuncha.core.xlsx import xlsx_response
@@ -151,7 +151,9 @@ class TeamScoresView(LoginRequiredMixin, View):
         units = quality.scored_units(team)
         form = None
         if access.allows(request.user, "dashboards.evaluate") and team.round.status in quality.EVALUABLE_STATUSES:
-            form = TeamScoresForm(initial=self.initial(team), units=units)
+            form = TeamScoresForm(
+                initial=self.initial(team) | {VERSION_FIELD: quality.score_sheet_stamp(team)}, units=units
+            )
         return self.render_page(team, units, form)
 
     def post(self, request, team_pk):
@@ -161,7 +163,13 @@ class TeamScoresView(LoginRequiredMixin, View):
         form = TeamScoresForm(request.POST, units=units)
         if form.is_valid():
             try:
-                changed = team_scores_save(team=team, **form.entries(), by=request.user)
+                changed = team_scores_save(
+                    team=team, **form.entries(), expected_stamp=form.expected_stamp, by=request.user
+                )
+            except StaleScoreSheet as exc:
+                form.refuse_stale(
+                    exc.current, quality.team_scores(team), quality.score_sheet_last_change(team)
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
