@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Max
 from django.test import Client, override_settings
 from django.urls import reverse
 from lxml import html
@@ -71,7 +72,9 @@ def _more(users, objects):
         "spare_cadre": CadreFactory(name="备用干部", home_unit=UnitFactory(name="县档案馆")),
     }
     # A round still being prepared: its teams and assignments may change.
-    prep_round = RoundFactory(term=objects["term"], number=8, status=RoundStatus.PREPARING)
+    # (numbered after the term's rounds: the factories' sequence may have given the world's round any number)
+    last = Round.objects.filter(term=objects["term"]).aggregate(last=Max("number"))["last"] or 0
+    prep_round = RoundFactory(term=objects["term"], number=last + 1, status=RoundStatus.PREPARING)
     prep_team = TeamFactory(round=prep_round, number=1)
     prep_member = TeamMemberFactory(team=prep_team, role=MemberRole.LEADER, cadre=CadreFactory(name="筹备组长"))
     objects |= {

@@ -10,9 +10,12 @@ re-enqueues what has waited too long. Every change of a document's status is a t
 `rendering.DOCUMENT_FLOW`.
 """
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from . import tasks
 from .document_kinds import CONTENT_TYPES, DocumentKind, kind_of, register
@@ -43,6 +46,9 @@ __all__ = [
 ]
 
 
+# A request for the same document of the same subject this soon after the last is the same request.
+REPEAT_WINDOW = timedelta(seconds=10)
+
 def documents_of(subject) -> QuerySet:
     """The documents of one subject, newest first within each kind."""
     ct = ContentType.objects.get_for_model(type(subject))
@@ -55,13 +61,34 @@ def documents_of(subject) -> QuerySet:
 
 
 def document_request(*, subject, kind: str, title: str, by=None) -> GeneratedDocument:
-    """Ask for a document about `subject`: the row now, the rendering in Celery once this commits."""
+    """Ask for a document about `subject`: the row now, the rendering in Celery once this commits.
+
+    Asked again while one of the same kind still waits in the queue, the waiting one is the answer: it
+    renders the subject as it is when its turn comes. Asked again within `REPEAT_WINDOW` of the last
+    request (a double click, a retried request), whatever became of that one is the answer. The subject's
+    row is locked meanwhile, so that twenty requests at once make one document."""
     entry = kind_of(kind)
+    content_type = ContentType.objects.get_for_model(type(subject))
     with transaction.atomic():
+        list(type(subject)._base_manager.select_for_update().filter(pk=subject.pk).values_list("pk"))
+        same = GeneratedDocument.objects.filter(content_type=content_type, object_id=subject.pk, kind=kind)
+        waiting = (
+            same.filter(
+                Q(status=DocumentStatus.QUEUED)
+                | Q(
+                    status__in=(DocumentStatus.RENDERING, DocumentStatus.DONE),
+                    created_at__gte=timezone.now() - REPEAT_WINDOW,
+                )
+            )
+            .order_by("-id")
+            .first()
+        )
+        if waiting is not None:
+            return waiting
         document = GeneratedDocument.objects.create(
             kind=kind,
             title=title[:200],
-            content_type=ContentType.objects.get_for_model(type(subject)),
+            content_type=content_type,
             object_id=subject.pk,
             fmt=entry.fmt,
             status=DocumentStatus.QUEUED,
