@@ -260,7 +260,7 @@ def _receiver_queues(user, today) -> list[Queue]:
     queues = [
         _queue(
             "batches_to_acknowledge",
-            "待签收的移交线索",
+            "待签收的移交批次",
             _url("clues:batch_list", status=TransferStatus.SENT),
             transfer_selectors.batch_list(user, status=TransferStatus.SENT, today=today),
             today,
