@@ -20,7 +20,7 @@ from clues.selectors import intake as intake_selectors
 from clues.selectors import queues as clue_queues
 from clues.selectors import transfers as transfer_selectors
 from rectification.forms.reports import SupervisionFilter
-from rectification.models import Measure, MeasureStatus, Rectification, RectStatus, Report
+from rectification.models import Rectification, RectStatus, Report
 from rectification.selectors import queues as rect_queues
 from rectification.selectors import reports as report_selectors
 from rectification.selectors.feedback import visible_rectifications
@@ -371,13 +371,13 @@ def rectification_workbench(user, today) -> dict:
     - the discipline commission and the organization department: the latest reports submitted, and the
       number of overdue reports;
     - the office: the plans awaiting approval and the overdue reports.
+
+    The lists and counts are the to-do queues' (`rectification.selectors.queues`): the same rows as the
+    queue tiles above them count and the lists they open show.
     """
     context = {}
     if not user.is_authenticated:
         return context
-    overdue_reports = Report.objects.filter(
-        rectification__meeting_date__isnull=False, submitted_at__isnull=True, due_date__lt=today
-    ).exclude(rectification__status=RectStatus.CLOSED)
 
     own = (
         Rectification.objects.filter(unit_id__in=access.own_units(user).values("pk"), meeting_date__isnull=False)
@@ -398,20 +398,15 @@ def rectification_workbench(user, today) -> dict:
             rect.next_report = rect.open_reports[0] if rect.open_reports else None
         context["my_rectifications"] = own
         context["my_due_measures"] = list(
-            Measure.objects.filter(
-                rectification__in=[r.pk for r in own],
-                deadline__lte=today + timedelta(days=MEASURES_AHEAD_DAYS),
-            )
-            .exclude(status=MeasureStatus.CLOSED)
-            .select_related("problem", "rectification__unit")
-            .order_by("deadline", "problem__seq", "seq")[:30]
+            rect_queues.measure_queue(user, "due_soon", today).select_related("problem", "rectification__unit")[:30]
         )
 
     if access.allows(user, "workbench.office"):
-        plans = Rectification.objects.filter(status=RectStatus.PLAN_SUBMITTED)
+        plans = rect_queues.rect_queue(user, "plan_review")
+        overdue_reports = rect_queues.report_queue(user, "overdue", today)
         context["rect_office"] = {
             "plans_count": plans.count(),
-            "plans": list(plans.select_related("unit", "round").order_by("plan_submitted_at", "pk")[:10]),
+            "plans": list(plans.select_related("unit", "round")[:10]),
             "overdue_count": overdue_reports.count(),
             "overdue_reports": list(
                 overdue_reports.select_related("rectification__unit", "rectification__round").order_by(
@@ -427,6 +422,6 @@ def rectification_workbench(user, today) -> dict:
                 .select_related("rectification__unit", "rectification__round")
                 .order_by("-submitted_at", "-pk")[:10]
             ),
-            "overdue_count": overdue_reports.filter(rectification__in=visible).count(),
+            "overdue_count": rect_queues.report_queue(user, "overdue", today).count(),
         }
     return context
