@@ -204,6 +204,8 @@ def handover_list(user, **filters) -> QuerySet:
     """Petitions handed to the user's departments (the office: every handed petition), filtered as
     `HandoverFilter` says (status, q)."""
     qs = _handed(user).defer(*_IDENTITY, "content")
+    if filters.get("status") == LeadStatus.HANDED_OVER:  # the to-do (待办理): oldest first
+        return HandoverFilter.apply(qs, filters).order_by("received_on", "id")
     return HandoverFilter.apply(qs, filters).order_by("-received_on", "-id")
 
 
