@@ -287,7 +287,7 @@ def _receiver_queues(user, today) -> list[Queue]:
         queues.append(
             _queue(
                 "handover_open",
-                "归口办理待办理",
+                "待办理的归口信访件",
                 _url("clues:handover_list", status=LeadStatus.HANDED_OVER),
                 intake_selectors.handover_list(user, status=LeadStatus.HANDED_OVER),
                 today,
