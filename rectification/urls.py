@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from .views import closing, feedback, lookback, plan, public, reports
+from .views import closing, feedback, lookback, plan, public, queues, reports
 
 app_name = "rectification"
 urlpatterns = [
     # feedback
     path("rectification/", feedback.rect_list, name="rect_list"),
     path("rectification/<int:pk>/", feedback.rect_detail, name="rect_detail"),
+    # the workbench's to-do queues across rectifications (整改待办)
+    path("rectification/measures/", queues.measure_queue, name="measure_queue"),
+    path("rectification/reports/", queues.report_queue, name="report_queue"),
     path("assignments/<int:assignment_pk>/rectification/new/", feedback.rect_create, name="rect_create"),
     path("rectification/<int:pk>/feedback/edit/", feedback.feedback_edit, name="feedback_edit"),
     path("rectification/<int:pk>/problems/<int:problem_pk>/edit/", feedback.problem_edit, name="problem_edit"),

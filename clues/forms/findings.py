@@ -152,6 +152,8 @@ class ReviewForm(BoundedFormMixin, forms.Form):
 
 
 YES_NO = [("yes", "是"), ("no", "否")]
+# The findings' to-do queues (`clues.selectors.queues`), as the ledger's `?queue=` offers them.
+QUEUES = [("my_review", "待我审核"), ("office_review", "待巡察办审定")]
 
 
 def _category_label(c) -> str:
@@ -177,12 +179,14 @@ class LedgerFilter(ListFilter):
     status = django_filters.ChoiceFilter(label="状态", choices=FindingStatus.choices, empty_label="全部状态")
     fixed = django_filters.ChoiceFilter(label="立行立改", choices=YES_NO, empty_label="全部", method="yes_no")
     key = django_filters.ChoiceFilter(label="重点问题", choices=YES_NO, empty_label="全部", method="yes_no")
+    # 待办 (the workbench's links): who waits is the user's, so `clues.selectors.queues` narrows by it.
+    queue = django_filters.ChoiceFilter(label="待办", choices=QUEUES, empty_label="全部", method="by_selector")
 
     YES_NO_FIELDS = {"fixed": "fixed_on_site", "key": "is_key"}
 
     class Meta:
         model = Finding
-        fields = ["q", "round", "team", "unit", "category", "severity", "status", "fixed", "key"]
+        fields = ["q", "round", "team", "unit", "category", "severity", "status", "fixed", "key", "queue"]
 
     def __init__(self, data=None, *args, choices: dict | None = None, cache_key=None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -203,6 +207,9 @@ class LedgerFilter(ListFilter):
     def search(self, queryset, name, value):
         value = (value or "").strip()
         return queryset.filter(title__icontains=value) if value else queryset
+
+    def by_selector(self, queryset, name, value):
+        return queryset  # the queue depends on the user: `clues.selectors.findings.finding_list` applies it
 
     def in_category(self, queryset, name, value):
         return queryset.filter(Q(category=value) | Q(category__parent=value))

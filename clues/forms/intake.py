@@ -352,10 +352,14 @@ class LeadFilter(ListFilter):
     duplicates = django_filters.BooleanFilter(
         label="只看疑似重复", widget=forms.CheckboxInput, method="only_duplicates"
     )
+    # 待办 (the workbench's links): whose it is depends on the user, so `clues.selectors.queues` narrows.
+    queue = django_filters.ChoiceFilter(
+        label="待办", choices=[("triage", "待甄别")], empty_label="全部", method="by_selector"
+    )
 
     class Meta:
         model = Lead
-        fields = ["q", "round", "team", "unit", "channel", "scope", "status", "duplicates"]
+        fields = ["q", "round", "team", "unit", "channel", "scope", "status", "duplicates", "queue"]
 
     def __init__(self, data=None, *args, rounds=None, teams=None, units=None, cache_key=None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -379,6 +383,9 @@ class LeadFilter(ListFilter):
 
     def only_duplicates(self, queryset, name, value):
         return queryset.filter(is_duplicate=True) if value else queryset
+
+    def by_selector(self, queryset, name, value):
+        return queryset  # `clues.selectors.intake.lead_list` applies the queue, with the user
 
 
 class HandoverFilter(ListFilter):

@@ -116,9 +116,13 @@ class BatchFilter(ListFilter):
         model = TransferBatch
         fields = ["status", "receiver", "round", "due"]
 
-    def __init__(self, data=None, *args, receivers=None, rounds=None, today: date | None = None, **kwargs):
+    def __init__(
+        self, data=None, *args, receivers=None, rounds=None, statuses=None, today: date | None = None, **kwargs
+    ):
         super().__init__(data, *args, **kwargs)
         self.today = today
+        if statuses is not None:  # in the reader's words: a receiver reads 已移交 as 待签收
+            self.form.fields["status"].choices = [("", "全部状态"), *statuses]
         if receivers is None:
             return
         self.form.fields["receiver"].queryset = receivers

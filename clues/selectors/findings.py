@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clues.forms.findings import LedgerFilter
 from clues.models import Category, Finding, FindingEvidence, FindingStatus, Lead, Severity
+from clues.selectors.queues import finding_queue_q
 from rounds.models import Assignment, Unit
 from teams.models import Team, TeamMember
 from xuncha import access
@@ -34,6 +35,10 @@ def finding_list(user, **filters) -> QuerySet:
 
     A category filter takes an area with all its sub-categories; `fixed` and `key` are "yes" or "no"."""
     qs = access.visible(user, "clues.Finding").select_related(*LEDGER_RELATED)
+    queue = filters.pop("queue", "")
+    if queue:  # a to-do queue of the workbench, the same condition as its count
+        condition = finding_queue_q(user, queue)
+        qs = qs.filter(condition) if condition is not None else qs.none()
     return LedgerFilter.apply(qs, filters).order_by(*LEDGER_ORDER)
 
 

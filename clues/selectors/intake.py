@@ -21,6 +21,7 @@ from clues.models import (
     TransferBatchUserObjectPermission,
     TransferItem,
 )
+from clues.selectors.queues import lead_queue_q
 from rounds.models import Assignment, AssignmentUserObjectPermission, Round, RoundStatus, Term, Unit
 from teams.models import Team, TeamMember
 from xuncha import access
@@ -59,6 +60,11 @@ def lead_list(user, **filters) -> QuerySet:
         .select_related("round__term", "team__round", "unit", "handed_to")
         .defer(*_IDENTITY, "content")
     )
+    queue = filters.pop("queue", "")
+    if queue:  # a to-do queue of the workbench, the same condition as its count, oldest first
+        condition = lead_queue_q(user, queue)
+        qs = qs.filter(condition) if condition is not None else qs.none()
+        return LeadFilter.apply(qs, filters).order_by("received_on", "id")
     return LeadFilter.apply(qs, filters).order_by("-received_on", "-id")
 
 
@@ -198,6 +204,8 @@ def handover_list(user, **filters) -> QuerySet:
     """Petitions handed to the user's departments (the office: every handed petition), filtered as
     `HandoverFilter` says (status, q)."""
     qs = _handed(user).defer(*_IDENTITY, "content")
+    if filters.get("status") == LeadStatus.HANDED_OVER:  # the to-do (待办理): oldest first
+        return HandoverFilter.apply(qs, filters).order_by("received_on", "id")
     return HandoverFilter.apply(qs, filters).order_by("-received_on", "-id")
 
 

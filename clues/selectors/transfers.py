@@ -60,6 +60,24 @@ def pending_transfer_rounds() -> QuerySet:
     )
 
 
+# What a batch's status reads as to its receiver: a batch sent to him waits for his 签收.
+RECEIVER_LABELS = {TransferStatus.SENT: "待签收"}
+
+
+def status_label(batch: TransferBatch, *, receiving: bool) -> str:
+    """The status as this reader sees it: the receiver's words for a batch sent to him, else the office's."""
+    if receiving and batch.status in RECEIVER_LABELS:
+        return RECEIVER_LABELS[batch.status]
+    return batch.get_status_display()
+
+
+def status_choices(*, receiving: bool) -> list[tuple[str, str]]:
+    """The status filter's options, in the reader's words (a receiver never sees the office's drafts)."""
+    if not receiving:
+        return list(TransferStatus.choices)
+    return [(v, RECEIVER_LABELS.get(v, label)) for v, label in TransferStatus.choices if v != TransferStatus.DRAFT]
+
+
 def deadline_state(batch: TransferBatch, today: date | None = None) -> str:
     """'overdue', 'due-soon' or '' — the row colour of a batch whose results are not all in."""
     if batch.deadline is None or batch.status not in (TransferStatus.SENT, TransferStatus.ACKNOWLEDGED):
@@ -93,7 +111,8 @@ def batch_list(
             item_count=Count("items", distinct=True),
             result_count=Count("items", filter=~Q(items__result=""), distinct=True),
         )
-        .order_by("-year", "-serial")
+        # A to-do (待签收, overdue, due soon) is read oldest first; the whole list newest first.
+        .order_by(*(("deadline", "sent_at", "pk") if (status or due) and status != TransferStatus.DRAFT else ("-year", "-serial")))
     )
 
 

@@ -49,13 +49,19 @@ class BatchListView(LoginRequiredMixin, View):
         user = request.user
         access.require(user, "clues.transfers")
         choices = selectors.batch_filter_choices(user)
-        batch_filter = BatchFilter(request.GET or None, receivers=choices["receivers"], rounds=choices["rounds"])
+        office = access.allows(user, "office")
+        batch_filter = BatchFilter(
+            request.GET or None,
+            receivers=choices["receivers"],
+            rounds=choices["rounds"],
+            statuses=selectors.status_choices(receiving=not office),
+        )
         page = Paginator(selectors.batch_list(user, **batch_filter.chosen()), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        office = access.allows(user, "office")
         for batch in page.object_list:
             batch.deadline_state = selectors.deadline_state(batch)
+            batch.status_label = selectors.status_label(batch, receiving=not office)
         return render(
             request,
             "clues/batch_list.html",
@@ -139,6 +145,7 @@ class BatchDetailView(LoginRequiredMixin, View):
             "reported_count": sum(1 for i in items if i.result),
             "person_count": sum(len(i.persons.all()) for i in items),
             "deadline_state": selectors.deadline_state(batch),
+            "status_label": selectors.status_label(batch, receiving=receiver and not office),
             "can_send": may["send"] and batch.status == TransferStatus.DRAFT,
             "can_acknowledge": may["acknowledge"] and batch.status == TransferStatus.SENT,
             "can_report": receiver and batch.status != TransferStatus.DRAFT,

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 
 from rectification.models import Rectification, RectStatus
+from rectification.selectors.queues import RECT_QUEUES
 from rounds.models import Round
 from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
@@ -31,10 +32,17 @@ class RectFilter(ListFilter):
         label="轮次", queryset=Round.objects.none(), empty_label="全部轮次", field_name="round"
     )
     status = django_filters.ChoiceFilter(label="状态", choices=RectStatus.choices, empty_label="全部状态")
+    # 待办 (the workbench's links): `rectification.selectors.queues.rect_queue` narrows, with the user.
+    queue = django_filters.ChoiceFilter(
+        label="待办", choices=list(RECT_QUEUES.items()), empty_label="全部", method="by_selector"
+    )
 
     class Meta:
         model = Rectification
-        fields = ["q", "round", "status"]
+        fields = ["q", "round", "status", "queue"]
+
+    def by_selector(self, queryset, name, value):
+        return queryset  # `rectification.selectors.feedback.rect_list` applies the queue
 
     def __init__(self, data=None, *args, rounds, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -11,6 +11,7 @@ from xuncha.core.documents import documents_of
 
 from ..models import MeasureKind, MeasureStatus, Problem, Rectification, RectStatus
 from ..services.feedback import CREATE_STATUSES
+from .queues import rect_queue
 
 
 def visible_rectifications(user):
@@ -38,12 +39,19 @@ def rounds_of(rects):
 def rect_list(user, filters):
     """The rectifications the user may see, narrowed by the list's `RectFilter`, with their measure
     counts and next report due."""
-    rects = filters.narrow(visible_rectifications(user).select_related("round__term", "unit", "team"))
+    queue = filters.chosen().get("queue")
+    if queue:  # a to-do queue of the workbench: the same query as its count, in its order (oldest first)
+        base = rect_queue(user, queue)
+        order = base.query.order_by
+    else:
+        base = visible_rectifications(user)
+        order = ("-round__planned_start", "-round__number", "unit__name", "pk")
+    rects = filters.narrow(base.select_related("round__term", "unit", "team"))
     return rects.annotate(
         measure_total=Count("measures", distinct=True),
         measure_closed=Count("measures", filter=Q(measures__status=MeasureStatus.CLOSED), distinct=True),
         next_due=Min("reports__due_date", filter=Q(reports__submitted_at__isnull=True)),
-    ).order_by("-round__planned_start", "-round__number", "unit__name", "pk")
+    ).order_by(*order)
 
 
 def pending_assignments():

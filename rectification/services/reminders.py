@@ -115,11 +115,14 @@ def _digest(items: list[Item]) -> tuple[str, str, str]:
     """(title, body, link) of one person's digest."""
     overdue = [i for i in items if i.overdue]
     soon = [i for i in items if not i.overdue]
+    # The title names what it counts (reports, measures; within AHEAD days), so that it agrees with the
+    # workbench's tables beside it (measures within 7 days and overdue, the next report).
     parts = []
-    if soon:
-        parts.append(f"{len(soon)}项即将到期")
-    if overdue:
-        parts.append(f"{len(overdue)}项已逾期")
+    for group, adjective in ((overdue, "已逾期"), (soon, f"{AHEAD}日内到期")):
+        reports = sum(1 for i in group if i.is_report)
+        counted = [f"{reports}份报告" if reports else "", f"{len(group) - reports}项措施" if len(group) > reports else ""]
+        if group:
+            parts.append("、".join(c for c in counted if c) + adjective)
     lines = []
     if overdue:
         lines.append("已逾期：")

@@ -101,7 +101,7 @@ def test_three_days_and_one_day_before_a_report_and_a_measure_one_digest_per_per
     assert _recipients() == {world["principal"].pk, world["liaison"].pk}
     for user in (world["principal"], world["liaison"]):
         [note] = _notes(user)
-        assert note.title == "整改提醒：3项即将到期"
+        assert note.title == "整改提醒：1份报告、2项措施3日内到期"
         assert "第1期半月进展报告" in note.body and "2026年07月15日" in note.body and "还有3天" in note.body
         assert f"整改措施{measure.number}" in note.body and f"整改措施{lasting.number}" in note.body
         assert "长期坚持学习制度" in note.body and "县农业农村局" in note.body
@@ -116,7 +116,7 @@ def test_three_days_and_one_day_before_a_report_and_a_measure_one_digest_per_per
     assert sweep(today=d(2026, 7, 13)) == 0  # 2 days left: the 3-day reminder went already
     assert sweep(today=d(2026, 7, 14)) == 2  # 1 day ahead
     note = _notes(world["principal"])[-1]
-    assert note.title == "整改提醒：3项即将到期" and "还有1天" in note.body
+    assert note.title == "整改提醒：1份报告、2项措施3日内到期" and "还有1天" in note.body
     assert f"report:{report.pk}:2026-07-15:d1" in _logged(world["principal"])
     assert sweep(today=d(2026, 7, 15)) == 0  # due today: the 1-day reminder went already
     assert Notification.objects.count() == 4
@@ -129,7 +129,7 @@ def test_a_measure_alone_links_to_the_plan_and_several_rectifications_to_the_lis
     measure = MeasureFactory(problem=ProblemFactory(rectification=rect), deadline=d(2026, 7, 6))
     assert sweep(today=d(2026, 7, 5)) == 2
     [note] = _notes(world["principal"])
-    assert note.title == "整改提醒：1项即将到期" and "今天" not in note.body
+    assert note.title == "整改提醒：1项措施3日内到期" and "今天" not in note.body
     assert note.link == reverse("rectification:plan", args=[rect.pk])
     assert _logged(world["principal"]) == {f"measure:{measure.pk}:2026-07-06:d1"}
 
@@ -140,7 +140,7 @@ def test_a_measure_alone_links_to_the_plan_and_several_rectifications_to_the_lis
     MeasureFactory(problem=ProblemFactory(rectification=rect), deadline=d(2026, 7, 7))
     assert sweep(today=d(2026, 7, 6)) == 2  # the principal and the first unit's liaison
     note = _notes(world["principal"])[-1]
-    assert note.title == "整改提醒：2项即将到期"
+    assert note.title == "整改提醒：2项措施3日内到期"
     assert "县林业局" in note.body and "县农业农村局" in note.body
     assert note.link == reverse("rectification:rect_list")
 
@@ -177,7 +177,7 @@ def test_a_missed_report_is_escalated_the_day_after_to_the_office_and_the_discip
     }
     for key in ("office", "jiwei", "principal", "liaison"):
         [note] = _notes(world[key])
-        assert note.title == "整改提醒：1项已逾期", key
+        assert note.title == "整改提醒：1份报告已逾期", key
         assert "第1期半月进展报告" in note.body and "已逾期1天" in note.body and "县农业农村局" in note.body
         assert note.link == reverse("rectification:report_list", args=[rect.pk])
         assert _logged(world[key]) == {f"report:{report.pk}:2026-07-15:overdue"}
@@ -196,20 +196,20 @@ def test_the_unit_hears_of_overdue_and_due_items_together_the_office_only_of_the
     MeasureFactory(problem=ProblemFactory(rectification=rect), deadline=d(2026, 7, 19))
     assert sweep(today=d(2026, 7, 16)) == 4
     [note] = _notes(world["principal"])
-    assert note.title == "整改提醒：1项即将到期，1项已逾期"
+    assert note.title == "整改提醒：1份报告已逾期，1项措施3日内到期"
     assert note.body.index("已逾期：") < note.body.index("即将到期：")
     [office_note] = _notes(world["office"])
-    assert office_note.title == "整改提醒：1项已逾期" and "整改措施" not in office_note.body
+    assert office_note.title == "整改提醒：1份报告已逾期" and "整改措施" not in office_note.body
 
 
 def test_the_office_gets_one_digest_for_every_overdue_report_of_every_unit(world):
     assert sweep(today=d(2026, 8, 2)) == 6  # both units' principal and liaison, the office, jiwei
     [note] = _notes(world["office"])
-    assert note.title == "整改提醒：3项已逾期"  # 15 and 31 July of one unit, 31 July of the other
+    assert note.title == "整改提醒：3份报告已逾期"  # 15 and 31 July of one unit, 31 July of the other
     assert "县农业农村局" in note.body and "县教育局" in note.body
     assert note.link == reverse("rectification:rect_list")
     [unit_note] = _notes(world["principal"])
-    assert unit_note.title == "整改提醒：2项已逾期" and "县教育局" not in unit_note.body
+    assert unit_note.title == "整改提醒：2份报告已逾期" and "县教育局" not in unit_note.body
 
 
 # --- once a day, and the task ---------------------------------------------------------------------
@@ -228,7 +228,7 @@ def test_the_celery_task_run_twice_sends_once(world, monkeypatch):
     assert tasks.remind_rectification.apply().get() == 0
     assert Notification.objects.count() == 4
     [note] = _notes(world["office"])
-    assert note.title == "整改提醒：1项已逾期" and note.dedupe_key == "rect-digest:2026-07-16"
+    assert note.title == "整改提醒：1份报告已逾期" and note.dedupe_key == "rect-digest:2026-07-16"
 
 
 def test_an_item_found_after_the_days_digest_waits_for_the_next_morning(world):
@@ -239,7 +239,7 @@ def test_an_item_found_after_the_days_digest_waits_for_the_next_morning(world):
     assert sweep(today=d(2026, 7, 12)) == 0  # not a second message today
     assert sweep(today=d(2026, 7, 13)) == 2
     note = _notes(world["principal"])[-1]
-    assert note.title == "整改提醒：1项即将到期" and "还有2天" in note.body and "整改措施" in note.body
+    assert note.title == "整改提醒：1项措施3日内到期" and "还有2天" in note.body and "整改措施" in note.body
     assert _logged(world["principal"]) == {
         f"report:{report.pk}:2026-07-15:d3",
         f"measure:{measure.pk}:2026-07-15:d3",
@@ -328,7 +328,7 @@ def test_a_reminder_not_delivered_when_the_broker_is_down_goes_out_on_the_next_r
     assert deliver_pending() == 2
     assert deliver_pending() == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted([world["principal"].email, world["liaison"].email])
-    assert mail.outbox[0].subject == "【巡察通】整改提醒：1项即将到期"
+    assert mail.outbox[0].subject == "【巡察通】整改提醒：1份报告3日内到期"
     note.refresh_from_db()
     assert note.email_status == EmailStatus.SENT
 

@@ -61,7 +61,7 @@ def rect_list(request):
             "page_obj": page,
             "office": office,
             "pending": pending,
-            "filtered": any(request.GET.get(k) for k in ("q", "round", "status")),
+            "filtered": any(request.GET.get(k) for k in ("q", "round", "status", "queue")),
             "nav_active": "rectification",
         },
     )

@@ -1,7 +1,7 @@
 """The leadership dashboards, quality evaluation and common-problem analysis, and the workbench."""
 
 from ..registry import model, page, rule, scope
-from ..roles import Role, has_role, is_office, is_supervisor, sees_all_rounds
+from ..roles import Role, has_role, is_office, is_receiver, is_supervisor, sees_all_rounds
 
 # --- 领导驾驶舱: the figures ---------------------------------------------------------------------------
 
@@ -62,10 +62,33 @@ def workbench_supervision(user) -> bool:
     return is_supervisor(user)
 
 
+@page("workbench.receiver")
+def workbench_receiver(user) -> bool:
+    """纪委监委, 组织部 and the departments: the batches sent to them (待签收, results due, overdue) and
+    the petitions handed to them. Not the office, which sends them."""
+    return not is_office(user) and is_receiver(user)
+
+
 @page("workbench.team")
 def workbench_team(user) -> bool:
     """A team member's assignments."""
     return has_role(user, Role.TEAM)
+
+
+@page("workbench.team_review")
+def workbench_team_review(user) -> bool:
+    """A team's 组长 or 副组长: the findings waiting for his review, the leads waiting for triage."""
+    return _team_member(user).filter(role__in=("leader", "deputy")).exists()
+
+
+@page("workbench.team_lead")
+def workbench_team_lead(user) -> bool:
+    """A team's 组长: the leads waiting for his disposition proposal."""
+    return _team_member(user).filter(role="leader").exists()
+
+
+def _team_member(user):
+    return model("teams.TeamMember").objects.filter(cadre__user=user)
 
 
 @page("workbench.unit")
