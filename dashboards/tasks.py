@@ -5,6 +5,7 @@ web process: it registers the dashboards' document kinds with `xuncha.core.docum
 
 from celery import shared_task
 
+from dashboards.documents import exports  # noqa: F401  registers the round's dashboard PDF (round_dashboard_pdf)
 from dashboards.documents import thematic as docx_thematic  # noqa: F401  registers the 专题报告 (thematic_report)
 from dashboards.selectors.dashboard_page import dashboard_page, default_term
 from dashboards.selectors.figures import Scope

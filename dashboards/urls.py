@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", figures.CountyView.as_view(), name="county"),
     path("dashboard/rounds/<int:pk>/", figures.RoundView.as_view(), name="round"),
     path("dashboard/rounds/<int:pk>/pdf/", figures.RoundPdfView.as_view(), name="round_pdf"),
+    path("dashboard/rounds/<int:pk>/pdf/request/", figures.RoundPdfRequestView.as_view(), name="round_pdf_request"),
     path("dashboard/list/<str:metric>/", figures.DrilldownView.as_view(), name="drilldown"),
     path("dashboard/export/", figures.ExportView.as_view(), name="export"),
     # 巡察质量考评

@@ -301,6 +301,7 @@ MATRIX = [
     ("dashboards:round", "lookback_round", "get", LOOKBACK_FIGURES),
     ("dashboards:round_pdf", "round", "get", TEAM_FIGURES),
     ("dashboards:round_pdf", "lookback_round", "get", LOOKBACK_FIGURES),
+    ("dashboards:round_pdf_request", "round", "get", POST_ONLY),
     ("dashboards:drilldown", ("findings", {"round": "round"}), "get", TEAM_FIGURES),
     (
         "dashboards:drilldown",
@@ -390,6 +391,8 @@ MATRIX = [
     ("dashboards:quality_settings", None, "post", OFFICE_ONLY),
     ("dashboards:team_scores", "team_a", "post", row(403, office=302)),
     ("dashboards:thematic_report", None, "post", row(403, office=302)),
+    # The whole round's dashboard PDF, rendered in the background: for whom sees every team's figures.
+    ("dashboards:round_pdf_request", "round", "post", row(403, office=302, leader=302)),
     # Logging out, for the very last (anyone, logged in or not, is sent on).
     ("logout", None, "post", row(302)),
 ]

@@ -164,3 +164,36 @@ def test_only_the_writer_makes_workbooks():
         if re.search(r"\bWorkbook\(", text):
             offenders.append(relative)
     assert offenders == []
+
+
+def test_numbers_carry_number_formats():
+    """Counts, fractions and percentages are numbers with a number format, never text."""
+    from decimal import Decimal
+
+    book = xlsx.new_workbook()
+    sheet = xlsx.add_sheet(book, "测试", headers=["件数", "均数", "得分", "百分比"])
+    xlsx.append(sheet, [12, 2.5, Decimal("85.50"), xlsx.Percent(75)])
+    row = list(load_workbook(io.BytesIO(xlsx.to_bytes(book)))["测试"].iter_rows(min_row=2))[0]
+    assert [c.data_type for c in row] == ["n"] * 4
+    assert [c.number_format for c in row] == ["0", "0.0#", "0.0#", "0.0%"]
+    assert row[3].value == 0.75
+
+
+# A percentage, or a count (a phone number or an ID of 11+ digits is an identifier, text on purpose).
+NUMBER_AS_TEXT = re.compile(r"^-?\d+(\.\d+)?\s*%$|^-?\d{1,6}$")
+
+
+def test_no_export_stores_a_count_or_a_percentage_as_text(client_for, make_user, world):
+    client = client_for(make_user(Role.OFFICE))
+    found = {}
+    for name, url in export_urls(world).items():
+        response = client.get(url)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        texts = [
+            (c.coordinate, c.value)
+            for c in _cells(content)
+            if c.data_type == "s" and isinstance(c.value, str) and NUMBER_AS_TEXT.match(c.value.strip())
+        ]
+        if texts:
+            found[name] = texts[:5]
+    assert found == {}

@@ -5,27 +5,53 @@ A4; the title in 方正小标宋简体 22pt (二号), centred; the body in 仿�
 Chinese in its default font. What users typed goes in as text runs: markup in it stays literal text.
 """
 
-import io
-
 from django.utils import timezone
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from clues.models import Finding, FindingReview
+from clues.models import Finding, FindingReview, FindingStatus
 from clues.services.findings import step_of
-from xuncha.core.docx_style import BODY_FONT, BODY_SIZE, TITLE_FONT, TITLE_SIZE
+from xuncha.core.docx_style import TITLE_FONT, TITLE_SIZE, add_page_numbers, new_document, to_bytes
 from xuncha.core.docx_style import add_run as _run
-from xuncha.core.docx_style import set_font as _set_font
 
 TABLE_SIZE = Pt(14)  # 四号 in the table, so a long 问题表现 still fits the page's width
+TIME_SIZE = Pt(12)  # 小四 for the date and time of a review
+# 环节, 意见, 审核人, 时间: 156 mm, the type area of A4. The date “2026-12-04” and the time “09:35” go on
+# two lines of their own, so that a narrow column never breaks the date at its hyphens; 34 mm holds the
+# date at 12pt even in a font whose digits are wider than 仿宋's half-width ones (10 × 7.6pt, plus the
+# cell's margins). A label of six characters (立行立改情况) stays on one line in 34 mm at 14pt.
+WIDTHS = (Mm(34), Mm(63), Mm(25), Mm(34))
+# The steps still to come, by the finding's status: each gets an empty row to sign on the printed form,
+# so that the 巡察办审核 row is there before the office has reviewed.
+S = FindingStatus
+STEPS = ("副组长审核", "组长审批", "巡察办审核")
+PENDING = {
+    S.DRAFT: STEPS,
+    S.RETURNED: STEPS,
+    S.SUBMITTED: STEPS,
+    S.DEPUTY_APPROVED: STEPS[1:],
+    S.LEADER_APPROVED: STEPS[2:],
+    S.APPROVED: (),
+}
 
-def _cell(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+
+def _cell(cell, text: str, *, bold: bool = False, center: bool = False, size=TABLE_SIZE) -> None:
     paragraph = cell.paragraphs[0]
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(paragraph, text, size=TABLE_SIZE, bold=bold)
+    _run(paragraph, text, size=size, bold=bold)
+
+
+def _when(cell, moment) -> None:
+    """The date on one line, the time under it; Word is told not to wrap the cell (w:noWrap)."""
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(paragraph, f"{moment:%Y-%m-%d}", size=TIME_SIZE).add_break()
+    _run(paragraph, f"{moment:%H:%M}", size=TIME_SIZE)
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
 def _label_row(table, label: str, value: str) -> None:
@@ -58,6 +84,10 @@ def _opinion(review: FindingReview) -> str:
 def _set_widths(table, widths) -> None:
     """Column widths on the grid and on every cell; a merged cell gets the sum of its columns."""
     table.autofit = False
+    # The table's own width too: with w:tblW "auto" LibreOffice and WPS shrink the columns to fit.
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(int(sum(widths) / 635)))  # EMU → twentieths of a point
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
@@ -70,14 +100,7 @@ def _set_widths(table, widths) -> None:
 
 def render_finding_approval(finding: Finding, *, evidence, reviews) -> bytes:
     """The approval form as .docx bytes: the finding's facts, its evidence with SHA-256, the review trail."""
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-
-    normal = document.styles["Normal"]
-    _set_font(normal.font, normal.element, BODY_FONT, BODY_SIZE)
+    document = new_document()
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -124,18 +147,27 @@ def render_finding_approval(finding: Finding, *, evidence, reviews) -> bytes:
         _cell(row.cells[0], step_of(review.action, review.from_status))
         _cell(row.cells[1], _opinion(review))
         _cell(row.cells[2], review.by.display_name if review.by_id else "—")
-        _cell(row.cells[3], timezone.localtime(review.at).strftime("%Y-%m-%d %H:%M"))
+        _when(row.cells[3], timezone.localtime(review.at))
     if not reviews:
         row = table.add_row()
         merged = row.cells[0].merge(row.cells[3])
         _cell(merged, "尚未提交审核", center=True)
+    for step in PENDING.get(finding.status, ()):
+        row = table.add_row()
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        row.height = Mm(16)  # room to sign by hand
+        _cell(row.cells[0], step)
+        _cell(row.cells[1], "（待审核）")
 
-    _set_widths(table, (Mm(30), Mm(76), Mm(25), Mm(25)))
+    _set_widths(table, WIDTHS)
 
     footer = document.add_paragraph()
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(footer, f"状态：{finding.get_status_display()}　打印时间：{timezone.localtime():%Y-%m-%d %H:%M}", size=Pt(12))
+    _run(
+        footer,
+        f"状态：{finding.get_status_display()}　打印时间：{timezone.localtime():%Y-%m-%d %H:%M}",
+        size=Pt(12),
+    )
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    add_page_numbers(document)
+    return to_bytes(document)

@@ -23,7 +23,16 @@ from docx.shared import Mm, Pt, RGBColor
 from clues.models import TransferBatch
 from clues.services.transfers import KIND_LETTER, KIND_LIST
 from xuncha.core import documents
-from xuncha.core.docx_style import BODY_FONT, BODY_SIZE, HEI_FONT, TITLE_FONT, TITLE_SIZE, cn_date
+from xuncha.core.docx_style import (
+    BODY_FONT,
+    BODY_SIZE,
+    HEI_FONT,
+    TITLE_FONT,
+    TITLE_SIZE,
+    cn_date,
+    keep_with_next,
+)
+from xuncha.core.docx_style import add_page_numbers as _add_page_numbers
 from xuncha.core.docx_style import add_run as _run
 from xuncha.core.docx_style import new_document as _new_document
 from xuncha.core.docx_style import paragraph as _paragraph
@@ -36,6 +45,7 @@ TABLE_SIZE = Pt(12)
 RED = RGBColor(0xC0, 0x00, 0x00)
 LIST_COLUMNS = ("序号", "线索编号", "被巡察单位", "被反映人及职务", "问题摘要", "处置建议")
 LIST_WIDTHS = (Mm(14), Mm(44), Mm(42), Mm(44), Mm(88), Mm(30))  # 262 mm: landscape A4 less the margins
+
 
 def _load(document: GeneratedDocument) -> tuple[TransferBatch, list]:
     batch = TransferBatch.objects.select_related("receiver", "round__term").get(pk=document.object_id)
@@ -85,7 +95,7 @@ def render_letter(batch: TransferBatch, items: list) -> bytes:
         f"{principal_text}，具体见附件《问题线索移交清单》。",
         indent=True,
     )
-    _paragraph(
+    last = _paragraph(
         document,
         f"请按照“优先办理、快查快结”的要求，依规依纪依法处置，并于{deadline}前将办理情况"
         f"（初核、谈话函询、立案、暂存、了结等办理结果，以及处理人员的四种形态和处理方式）书面反馈{ISSUER}。"
@@ -95,15 +105,17 @@ def render_letter(batch: TransferBatch, items: list) -> bytes:
     if batch.note:
         for line in batch.note.splitlines():
             if line.strip():
-                _paragraph(document, line.strip(), indent=True)
-    _paragraph(document)
-    _paragraph(document, "附件：问题线索移交清单", indent=True)
-    _paragraph(document)
-    _paragraph(document)
+                last = _paragraph(document, line.strip(), indent=True)
+    # The last paragraph, the attachment line and the signature stay on one page: a letter never ends
+    # with the signature and the date alone on a page.
+    kept = [last, _paragraph(document), _paragraph(document, "附件：问题线索移交清单", indent=True)]
+    kept += [_paragraph(document), _paragraph(document)]
     signature = _paragraph(document, ISSUER, align=WD_ALIGN_PARAGRAPH.RIGHT)
     signature.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 2)
+    keep_with_next([*kept, signature])
     dated = _paragraph(document, cn_date(_sent_on(batch)), align=WD_ALIGN_PARAGRAPH.RIGHT)
     dated.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 4)
+    _add_page_numbers(document)
     return _bytes(document)
 
 
@@ -159,6 +171,7 @@ def render_list(batch: TransferBatch, items: list) -> bytes:
         for cell, width in zip(row.cells, LIST_WIDTHS, strict=True):
             cell.width = width
     _paragraph(document, f"共{len(items)}件。", size=Pt(14))
+    _add_page_numbers(document)
     return _bytes(document)
 
 

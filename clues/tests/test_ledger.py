@@ -21,6 +21,7 @@ from clues.services.findings import finding_create, finding_review
 from clues.tests.factories import CategoryFactory, FindingFactory, LeadFactory
 from clues.tests.test_findings import PDF, approve_all, build_world, data
 from rounds.tests.factories import AssignmentFactory, UnitFactory
+from tests.docx_checks import assert_fonts_fall_back, assert_page_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -273,6 +274,51 @@ def test_the_approval_form_is_a4_with_the_official_fonts(world, client_for):
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312" and normal.font.size.pt == 16
     text = all_text(document)
     assert "巡察办审核" in text and "组长审批" in text
+
+
+def _cell_width_mm(cell) -> float:
+    return int(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) / 1440 * 25.4
+
+
+def test_the_approval_form_prints_right_and_keeps_the_office_row(world, client_for):
+    """Before the office has reviewed, the form still has its 巡察办审核 row (to sign on paper); a review's
+    date is on a line of its own in a column wide enough for it; the fonts fall back on a stock PC."""
+    finding = finding_create(assignment=world.assignment, data=data(world), by=world.writer)
+    finding_review(finding=finding, action="submit", by=world.writer)
+    finding_review(finding=finding, action="approve", by=world.deputy)
+    finding_review(finding=finding, action="approve", by=world.leader)
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.LEADER_APPROVED
+    response = client_for(world.office).get(reverse("clues:finding_docx", args=[finding.pk]))
+    content = b"".join(response.streaming_content)
+    assert_fonts_fall_back(content)
+    assert_page_numbers(content)
+    document = Document(io.BytesIO(content))
+    rows = document.tables[0].rows
+    steps = [row.cells[0].text for row in rows]
+    office = steps.index("巡察办审核")
+    assert rows[office].cells[1].text == "（待审核）" and rows[office].cells[3].text == ""
+    assert steps[office - 1] == "组长审批"
+    # Each review's time: the date, a line break, the time; the column holds “2026-12-04” at 12pt
+    # (10 half-width characters ≤ 24 mm even in a font with wider digits, plus the cell's margins).
+    reviewed = [row for row in rows if row.cells[0].text in ("撰写人提交", "副组长审核", "组长审批")]
+    assert len(reviewed) == 3
+    for row in reviewed:
+        when = row.cells[3]
+        date, time = when.text.split("\n")
+        assert len(date) == 10 and date[4] == "-" and len(time) == 5
+        assert _cell_width_mm(when) >= 32
+        assert when._tc.tcPr.find(qn("w:noWrap")) is not None
+    # The table is as wide as the type area (156 mm), its width stated, not left to the application.
+    widths = [_cell_width_mm(c) for c in reviewed[0].cells]
+    assert round(sum(widths)) == 156
+    tbl_w = document.tables[0]._tbl.tblPr.find(qn("w:tblW"))
+    assert tbl_w.get(qn("w:type")) == "dxa" and round(int(tbl_w.get(qn("w:w"))) / 1440 * 25.4) == 156
+    # Once the office has approved, nothing is left to sign.
+    finding_review(finding=finding, action="approve", by=world.office)
+    response = client_for(world.office).get(reverse("clues:finding_docx", args=[finding.pk]))
+    document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    assert "（待审核）" not in all_text(document) and "巡察办审核" in all_text(document)
 
 
 def test_only_those_who_see_the_finding_get_its_approval_form(world, client_for):

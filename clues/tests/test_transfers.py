@@ -37,6 +37,7 @@ from rounds.services import unit_save
 from rounds.tests.factories import AssignmentFactory, RoundFactory, UnitFactory
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
+from tests.docx_checks import assert_fonts_fall_back, assert_page_numbers
 from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
@@ -205,7 +206,9 @@ def test_sending_sets_the_deadline_transfers_the_leads_and_grants_only_the_recei
     for user in (w.zuzhibu, w.unit_user, w.zuyuan, w.zuzhang, w.leadership):
         assert not access.visible(user, "clues.TransferBatch").exists(), user.username
     # The receiver sees the transferred leads through the batch; the other department does not.
-    assert set(access.visible(w.jiwei, "clues.Lead").values_list("pk", flat=True)) == {lead.pk for lead in leads}
+    assert set(access.visible(w.jiwei, "clues.Lead").values_list("pk", flat=True)) == {
+        lead.pk for lead in leads
+    }
     assert not access.visible(w.zuzhibu, "clues.Lead").exists()
     note = Notification.objects.get(recipient=w.jiwei)
     assert batch.number in note.title and note.link == reverse("clues:batch_detail", args=[batch.pk])
@@ -533,6 +536,34 @@ def test_the_letter_sets_the_east_asian_fonts(w, django_capture_on_commit_callba
         == "仿宋_GB2312"
     )
     assert round(word.sections[0].page_width.mm) == 210
+
+
+def test_the_letter_and_the_list_print_right_without_the_gb2312_fonts(w, django_capture_on_commit_callbacks):
+    """Fonts declared with the fallbacks Windows/WPS ship, numbered pages, and the letter's signature
+    block kept on the page of its last paragraph (a note of the office's own is the last paragraph)."""
+    batch = batch_create(
+        receiver=w.jiwei_unit, leads=[confirmed_lead(w)], note="请于月底前反馈。", by=w.office
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        batch_send(batch=batch, by=w.office)
+    for kind in (KIND_LETTER, KIND_LIST):
+        with GeneratedDocument.objects.get(kind=kind).file.open("rb") as handle:
+            content = handle.read()
+        used = assert_fonts_fall_back(content)
+        assert {"方正小标宋简体", "仿宋_GB2312"} <= used
+        assert_page_numbers(content)
+        if kind == KIND_LETTER:
+            letter = Document(io.BytesIO(content))
+    paragraphs = letter.paragraphs
+    last = next(i for i, p in enumerate(paragraphs) if p.text == "请于月底前反馈。")
+    signature = next(
+        i for i, p in enumerate(paragraphs) if p.text == "县委巡察工作领导小组办公室" and i > last
+    )
+    assert paragraphs[signature + 1].text.endswith("日")  # the date under the signature
+    # From the last paragraph down to the signature, each is kept with the next: the date and the
+    # signature never start a page alone.
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs[last : signature + 1])
+    assert not paragraphs[signature + 1].paragraph_format.keep_with_next
 
 
 def test_only_who_sees_the_batch_downloads_its_documents(w, client, django_capture_on_commit_callbacks):

@@ -2,6 +2,12 @@
 dashboard as a PDF (WeasyPrint, via `xuncha.core.pdf.render_pdf`) with its four charts drawn here as
 inline SVG — WeasyPrint runs no JavaScript, so ECharts cannot draw them.
 
+The round's PDF takes seconds (about 8 s for a large round): the office and the leadership ask for it
+(POST dashboards:round_pdf_request) and it renders in Celery as a document of the round
+(`xuncha.core.documents`, kind `round_dashboard_pdf`), shown with its status and download next to the
+button; a team member's part of it (his teams' figures) is smaller and still downloads directly (GET
+dashboards:round_pdf). Registered at import; `dashboards.tasks` imports this module.
+
 Excel: GET dashboards:export ?term=<pk>|round=<pk>&table=<name> (one table) or table=all (one sheet per
 table); the names are the keys of `TABLES`. A drill-down list: its own URL with &export=xlsx.
 """
@@ -19,8 +25,12 @@ from dashboards.selectors.figures import (
     MAIN_COLUMNS,
     SUMMARY,
     Dashboard,
+    Scope,
+    cached_dashboard,
 )
-from xuncha.core import xlsx
+from rounds.models import Round
+from xuncha.core import documents, xlsx
+from xuncha.core.models import GeneratedDocument
 from xuncha.core.pdf import render_pdf
 from xuncha.core.xlsx import Percent
 
@@ -405,3 +415,33 @@ def round_pdf(dash: Dashboard) -> bytes:
             "today": timezone.localdate(),
         },
     )
+
+
+# --- the round's PDF as a document rendered in the background ------------------------------------------
+
+KIND_ROUND_PDF = "round_dashboard_pdf"
+
+
+def round_pdf_title(round: Round, day) -> str:
+    return f"{round}领导驾驶舱（截至{day:%Y-%m-%d}）"
+
+
+def render_round_pdf_document(document: GeneratedDocument) -> bytes:
+    """The whole round (every team's figures): only those who see every team's may see it."""
+    round = Round.objects.select_related("term").get(pk=document.object_id)
+    return round_pdf(cached_dashboard(Scope(round.term, round)))
+
+
+def round_pdfs(round: Round, limit: int = 5) -> list[GeneratedDocument]:
+    """The round's dashboard PDFs asked for, newest first."""
+    return list(documents.documents_of(round).filter(kind=KIND_ROUND_PDF)[:limit])
+
+
+documents.register(
+    KIND_ROUND_PDF,
+    label="领导驾驶舱（PDF）",
+    render=render_round_pdf_document,
+    view_action="view_dashboard_pdf",
+    generate_page="dashboards.all_teams",
+    fmt="pdf",
+)

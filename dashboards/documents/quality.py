@@ -1,20 +1,26 @@
 """The ranking of the quality evaluation (巡察质量考评) as an Excel workbook, the table as the page shows it."""
 
-from decimal import Decimal
-
 from django.utils import timezone
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from dashboards.models import QualitySettings
 from dashboards.selectors import quality
 from xuncha.core import xlsx
+from xuncha.core.xlsx import Percent
 
 
 def _num(value):
-    """A number for Excel (a float keeps the cell numeric), or "—" when there is none."""
+    """A number for Excel (the writer keeps a Decimal numeric, with its format), or "—" when there is none."""
     if value is None:
         return "—"
-    return float(value) if isinstance(value, Decimal) else value
+    return value
+
+
+def _pct(value):
+    """A rate given in percent (33.3): a number cell shown as 33.3%, not 33.3 under a “（%）” header."""
+    if value is None:
+        return "—"
+    return Percent(value)
 
 
 EXPORT_COLUMNS = [
@@ -27,15 +33,15 @@ EXPORT_COLUMNS = [
     ("平均每单位问题数", 10, lambda r: _num(r.findings_per_unit)),
     ("线索数", 7, lambda r: r.leads_total),
     ("移交线索数", 8, lambda r: r.leads_transferred),
-    ("线索移交率（%）", 10, lambda r: _num(r.transfer_rate)),
+    ("线索移交率", 10, lambda r: _pct(r.transfer_rate)),
     ("移交后立案数", 8, lambda r: r.transferred_cases),
-    ("移交立案率（%）", 10, lambda r: _num(r.case_rate)),
+    ("移交立案率", 10, lambda r: _pct(r.case_rate)),
     ("问题底稿数", 8, lambda r: r.findings_total),
     ("被退回底稿数", 8, lambda r: r.findings_returned),
-    ("底稿退回率（%）", 10, lambda r: _num(r.return_rate)),
+    ("底稿退回率", 10, lambda r: _pct(r.return_rate)),
     ("整改措施数", 8, lambda r: r.measures_total),
     ("已完成措施数", 8, lambda r: r.measures_done),
-    ("整改完成率（%）", 10, lambda r: _num(r.completion_rate)),
+    ("整改完成率", 10, lambda r: _pct(r.completion_rate)),
     ("领导小组评分", 9, lambda r: _num(r.leadership_score)),
     ("巡察办评分", 9, lambda r: _num(r.office_score)),
     ("被巡察单位评分（均分）", 11, lambda r: _num(r.unit_score)),
@@ -66,7 +72,9 @@ def ranking_workbook(rows: list[quality.TeamQuality], *, title: str, settings: Q
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     sheet.row_dimensions[2].height = 30
     for col, (header, _, _) in enumerate(EXPORT_COLUMNS, start=1):
-        xlsx.set_cell(sheet, 3, col, header, font=xlsx.HEAD_FONT, fill=xlsx.HEAD_FILL, alignment=xlsx.HEAD_ALIGNMENT)
+        xlsx.set_cell(
+            sheet, 3, col, header, font=xlsx.HEAD_FONT, fill=xlsx.HEAD_FILL, alignment=xlsx.HEAD_ALIGNMENT
+        )
     sheet.row_dimensions[3].height = 45
     talk_fill = PatternFill("solid", fgColor="FDECEA")
     for i, row in enumerate(rows, start=4):

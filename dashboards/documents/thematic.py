@@ -35,6 +35,7 @@ from xuncha.core.docx_style import (
     cn_date,
     new_document,
     paragraph,
+    quoted,
     to_bytes,
 )
 from xuncha.core.models import GeneratedDocument
@@ -113,8 +114,8 @@ def _quoted(findings, limit: int = MAX_QUOTED) -> str:
     for finding in findings:
         if finding.title not in titles:
             titles.append(finding.title)
-    quoted = "、".join(f"“{t}”" for t in titles[:limit])
-    return quoted + ("等问题" if len(titles) > limit else "问题")
+    listed = "、".join(quoted(t) for t in titles[:limit])
+    return listed + ("等问题" if len(titles) > limit else "问题")
 
 
 def overview(analysis: Analysis) -> list[str]:
@@ -164,7 +165,7 @@ def common_section(analysis: Analysis) -> tuple[list[str], list[tuple[str, list[
             f"涉及单位：{'、'.join(problem.unit_names)}。"
         ]
         if problem.examples:
-            examples = "；".join(f"{f.unit.name}“{f.title}”" for f in problem.examples)
+            examples = "；".join(f"{f.unit.name}{quoted(f.title)}" for f in problem.examples)
             paragraphs.append(f"典型问题如：{examples}。")
         items.append((f"（{cn_number(index)}）{_aspect(problem.name)}", paragraphs))
     return opening, items
@@ -196,7 +197,7 @@ def rebound_section(analysis: Analysis) -> list[str]:
         rect = rebound.rectification
         parts = []
         for came_back in rebound.came_back:
-            fed_back = "、".join(f"“{p.title}”" for p in came_back.problems)
+            fed_back = "、".join(quoted(p.title) for p in came_back.problems)
             later_rounds = []
             for finding in came_back.findings:
                 name = _round_name(finding.round, scope)
@@ -209,7 +210,7 @@ def rebound_section(analysis: Analysis) -> list[str]:
             content = measure.content.strip().splitlines()[0] if measure.content.strip() else measure.goal
             if len(content) > 40:
                 content = content[:40] + "…"
-            parts.append(f"整改措施“{content}”销号后反弹重开{measure.reopen_count}次")
+            parts.append(f"整改措施{quoted(content)}销号后反弹重开{measure.reopen_count}次")
         paragraphs.append(
             f"{index}．{rebound.unit.name}（{_round_name(rect.round, scope)}反馈问题整改，"
             f"目前{rect.get_status_display()}）：{'；'.join(parts)}。"

@@ -10,11 +10,13 @@ from django.urls import reverse
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
+from clues.models import Finding
 from dashboards.documents import thematic as docx_thematic
 from dashboards.selectors.common_problems import Scope, Threshold, analyse
 from dashboards.services.common_problems import thematic_report_request
 from dashboards.tests.test_common_problems import add_copy, build_world
 from rounds.tests.factories import TermFactory
+from tests.docx_checks import assert_fonts_fall_back, assert_page_numbers
 from xuncha.accounts.roles import Role
 from xuncha.core import documents
 from xuncha.core.models import DocumentStatus, GeneratedDocument
@@ -254,7 +256,10 @@ def test_an_empty_report_says_so(db):
     term = TermFactory()
     content = docx_thematic.render_thematic(analyse(Scope(term=term)), dated=term.start_date)
     text = [p.text for p in Document(io.BytesIO(content)).paragraphs]
-    assert "标准，未发现共性问题；未发现同一单位同类问题在后续巡察中再次发现的情况；未发现整改完成后问题又反弹的情况。" in text[6]
+    assert (
+        "标准，未发现共性问题；未发现同一单位同类问题在后续巡察中再次发现的情况；未发现整改完成后问题又反弹的情况。"
+        in text[6]
+    )
     assert "按上述标准，第十五届县委巡察未发现共性问题。" in text
     assert "经梳理，未发现同一单位同类问题在后续巡察中再次发现的情况。" in text
     assert "经梳理，未发现整改完成后问题又反弹的情况。" in text
@@ -276,3 +281,20 @@ def test_the_kind_is_found_by_discovery():
     import dashboards.tasks  # noqa: F401  what Celery's autodiscovery imports
 
     assert documents.kind_of("thematic_report").render is docx_thematic.render_thematic_document
+
+
+def test_quoted_titles_nest_their_own_quotation_marks():
+    assert docx_thematic.quoted("落实“三重一大”制度不到位") == "“落实‘三重一大’制度不到位”"
+    assert docx_thematic.quoted('落实"三重一大"制度') == "“落实‘三重一大’制度”"
+    assert docx_thematic.quoted("无引号") == "“无引号”"
+
+
+def test_the_report_nests_quotes_and_prints_right(w):
+    """A finding titled with “…” of its own is quoted as “…‘…’…”, never “…“…”…”; the fonts fall back."""
+    Finding.objects.filter(title="E1c1R2问题").update(title="落实“三重一大”E1c1R2问题")
+    content = docx_thematic.render_thematic(analyse(Scope(term=w.term), Threshold()), dated=w.term.start_date)
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert "单位E01“落实‘三重一大’E1c1R2问题”" in text
+    assert "““" not in text and "””" not in text and "“落实“" not in text
+    assert_fonts_fall_back(content)
+    assert_page_numbers(content)

@@ -314,4 +314,8 @@ def test_export_loads(world, office_user, client_for):
     total = headers.index("综合得分")
     assert body[0][0] == 1 and body[0][total] == 60 and body[0][-1] == "建议约谈"
     assert body[1][0] == "—" and body[1][total] == "—"
-    assert body[0][headers.index("线索移交率（%）")] == 75.0
+    # A rate is a number shown as a percentage (0.75 as 75.0%), a count a number with a count format.
+    rate = sheet.cell(row=4, column=headers.index("线索移交率") + 1)
+    assert rate.value == 0.75 and rate.data_type == "n" and rate.number_format == "0.0%"
+    count = sheet.cell(row=4, column=headers.index("线索数") + 1)
+    assert isinstance(count.value, int) and count.number_format == "0"

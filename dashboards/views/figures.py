@@ -13,13 +13,15 @@ URLs:
     dashboards:drilldown    /dashboard/list/<metric>/?term=|round=&team=&unit_type=&category=
                             (&export=xlsx: the whole list as Excel)
     dashboards:export       /dashboard/export/?term=|round=&table=<name>|all   (Excel)
-    dashboards:round_pdf    /dashboard/rounds/<pk>/pdf/
+    dashboards:round_pdf    /dashboard/rounds/<pk>/pdf/           (the PDF now: a team member's part)
+    dashboards:round_pdf_request  POST /dashboard/rounds/<pk>/pdf/request/  (the whole round's PDF, in the
+                            background: the page then shows it rendering, then to download)
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -44,6 +46,9 @@ from dashboards.selectors.figures import (
     definition_of,
     metric_queryset,
 )
+from dashboards.services.exports import round_pdf_request
+from xuncha import access
+from xuncha.core.views import run_service
 
 PAGE_SIZE = 50
 PDF = "application/pdf"
@@ -78,7 +83,30 @@ class RoundView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         scope = round_scope(request.user, pk)
-        return render(request, "dashboards/round.html", dashboard_page(scope))
+        context = dashboard_page(scope)
+        # The whole round's PDF renders in the background: its documents next to the button that asks.
+        context["pdf_in_background"] = access.allows(request.user, "dashboards.all_teams")
+        if context["pdf_in_background"]:
+            context["pdf_docs"] = exports.round_pdfs(scope.round)
+        return render(request, "dashboards/round.html", context)
+
+
+class RoundPdfRequestView(LoginRequiredMixin, View):
+    """The office or the leadership ask for the round's dashboard as a PDF; it renders in Celery."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        scope = round_scope(request.user, pk)
+        access.require(request.user, "dashboards.all_teams")
+        run_service(
+            request,
+            round_pdf_request,
+            round=scope.round,
+            by=request.user,
+            success="已开始生成本轮领导驾驶舱PDF，生成后可在按钮下方下载。",
+        )
+        return redirect(reverse("dashboards:round", args=[scope.round.pk]) + "#round-pdf")
 
 
 class RoundPdfView(LoginRequiredMixin, View):

@@ -14,6 +14,7 @@ from people.services.account_import import HEADERS
 from people.services.bindings import Kind
 from people.services.handoff import SESSION_KEY
 from rounds.tests.factories import UnitFactory
+from tests.docx_checks import assert_fonts_fall_back
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.audit.models import EventKind, SecurityEvent
@@ -74,6 +75,7 @@ def test_the_unit_page_offers_the_principal_account_and_the_form_comes_preset(cl
     notice = client.post(reverse("people:notice_download"))
     assert notice["Content-Type"].startswith("application/vnd.openxmlformats")
     text = docx_text(notice.content)
+    assert_fonts_fall_back(notice.content)  # 仿宋_GB2312 and 小标宋 fall back to 仿宋 and 宋体
     assert "账号开通通知单" in text and "新塘镇" in text and "lisi" in text and password in text
     assert SESSION_KEY not in client.session
     assert client.post(reverse("people:notice_download")).status_code == 302  # gone after the download

@@ -15,6 +15,7 @@ from docx.shared import Pt
 from rectification.documents import feedback as docs_feedback
 from rectification.services import feedback as services
 from rounds.models import RoundStatus
+from tests.docx_checks import assert_fonts_fall_back, assert_page_numbers
 from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.core.docx_style import BODY_FONT, HEI_FONT, KAI_FONT, TITLE_FONT
@@ -135,6 +136,12 @@ def test_word_layout_follows_gb_t_9704(rendered):
     assert fonts("违规发放津补贴12万元") == (BODY_FONT, Pt(16))
     footer = section.footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "fldChar" in footer
+    # On a PC without the GB2312 fonts, both Word files fall back to 仿宋, 楷体, 宋体.
+    for kind in (docs_feedback.KIND_FEEDBACK_DOCX, docs_feedback.KIND_REPORT_DOCX):
+        with docs[kind].file.open("rb") as handle:
+            content = handle.read()
+        assert {TITLE_FONT, KAI_FONT, BODY_FONT} <= assert_fonts_fall_back(content)
+        assert_page_numbers(content)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")

@@ -499,6 +499,9 @@ def test_the_pdf_of_a_signed_version_bears_the_signer_and_the_hash(w):
         assert "县纪委监委、县委组织部、县委巡察办" in flat
         assert "主要负责人组织落实整改情况" in flat
         assert "王局长" in flat and "签字确认，对报告真实性负责" in flat
+        # The seal's heading says 签字背书 once; the line under it names the signer, not the label again.
+        assert "签字背书签字背书" not in flat and "签字背书：" not in flat
+        assert "签字人：王局长（主要负责人）" in flat
         assert version.sha256 in flat
         assert "已印发会议记录制度" in flat
 
@@ -519,7 +522,7 @@ def test_the_pdf_of_an_unsigned_version_says_so_and_the_document_renders(
         version_context(services.version_sign(version=version, user=w.principal, password=PASSWORD)),
     )
     version.refresh_from_db()
-    assert "签字背书：王局长 于" in signed_html and f"SHA-256：{version.sha256}" in signed_html
+    assert "签字人：王局长（主要负责人）于" in signed_html and f"SHA-256：{version.sha256}" in signed_html
     assert "未签字" not in signed_html
 
 
@@ -545,7 +548,9 @@ def test_a_signed_version_keeps_its_sha256_and_gains_an_sm3_and_old_ones_are_bac
     version = services.version_start(report=w.report, by=w.liaison)
     fill(w, version)
     services.version_submit(version=version, by=w.liaison)
-    sealed = ReportVersion.objects.get(pk=services.version_sign(version=version, user=w.principal, password=PASSWORD).pk)
+    sealed = ReportVersion.objects.get(
+        pk=services.version_sign(version=version, user=w.principal, password=PASSWORD).pk
+    )
     canonical = services.version_canonical(sealed)
     assert sealed.sha256 == content_sha256(canonical)
     assert sealed.sm3 == content_sm3(canonical) and len(sealed.sm3) == 64 and sealed.sm3 != sealed.sha256

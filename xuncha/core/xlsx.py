@@ -3,8 +3,9 @@
 A value's Python type decides its cell, never its text: every `str` is written as a string cell
 (data_type "s"), so a name a user typed that starts with = + - @ (or a tab or CR) is shown as typed and
 never evaluated as a formula (CSV/formula injection); control characters Excel refuses are dropped.
-Numbers (int, float, Decimal) stay numbers, `Percent(33.3)` is the number 0.333 shown as 33.3%, dates
-and datetimes are dates with a date format. Headers are styled in one place (`header_row`).
+Numbers (int, float, Decimal) stay numbers with a number format (a count "0", a fraction "0.0#"),
+`Percent(33.3)` is the number 0.333 shown as 33.3%, dates and datetimes are dates with a date format:
+Excel sums and sorts them, and never shows the green "number stored as text" flag. Headers are styled in one place (`header_row`).
 
     book = new_workbook()
     sheet = add_sheet(book, "被巡察单位", headers=[...], widths=[...])
@@ -41,6 +42,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0.0%"
 DECIMAL_FORMAT = "0.0#"
+COUNT_FORMAT = "0"
 
 __all__ = [
     "XLSX",
@@ -93,9 +95,11 @@ def _prepared(value):
         number = None if value.value is None else float(value.value) / 100
         return number, PERCENT_FORMAT, False
     if isinstance(value, Decimal):
-        return float(value), (None if value == value.to_integral_value() else DECIMAL_FORMAT), False
-    if isinstance(value, int | float):
-        return value, None, False
+        return float(value), (COUNT_FORMAT if value == value.to_integral_value() else DECIMAL_FORMAT), False
+    if isinstance(value, int):
+        return value, COUNT_FORMAT, False
+    if isinstance(value, float):
+        return value, (COUNT_FORMAT if value.is_integer() else DECIMAL_FORMAT), False
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.make_naive(timezone.localtime(value))
@@ -108,7 +112,11 @@ def _prepared(value):
 def cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=None):
     """One cell for `append`: text stays text (data_type "s"), numbers and dates keep their type."""
     stored, fmt, text = _prepared(value)
-    made = WriteOnlyCell(sheet, value=stored) if isinstance(sheet, WriteOnlyWorksheet) else Cell(sheet, value=stored)
+    made = (
+        WriteOnlyCell(sheet, value=stored)
+        if isinstance(sheet, WriteOnlyWorksheet)
+        else Cell(sheet, value=stored)
+    )
     if text:
         made.data_type = "s"  # never a formula, whatever the text starts with
     if number_format or fmt:
@@ -160,7 +168,9 @@ def new_workbook(*, write_only: bool = False) -> Workbook:
     return workbook
 
 
-def add_sheet(workbook: Workbook, title: str, *, headers=None, widths=None, caption: str = "", freeze: str = ""):
+def add_sheet(
+    workbook: Workbook, title: str, *, headers=None, widths=None, caption: str = "", freeze: str = ""
+):
     """A sheet: an optional caption row in bold, the styled header row, column widths, frozen panes
     below the header (or at `freeze`)."""
     sheet = workbook.create_sheet(title=title[:31])

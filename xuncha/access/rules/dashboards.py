@@ -102,3 +102,10 @@ def workbench_unit(user) -> bool:
 def view_thematic(user, subject) -> bool:
     """A 专题报告 of a term or a round: for whom may read the 专题报告 (it names units and their problems)."""
     return evaluation(user)
+
+
+@rule("rounds.round", "view_dashboard_pdf")
+def view_dashboard_pdf(user, round) -> bool:
+    """The PDF of a round's whole dashboard (every team's figures), rendered in the background: for whom
+    sees every team's figures; a team member downloads his own part directly."""
+    return sees_all_rounds(user)
