@@ -252,6 +252,7 @@ MATRIX = [
     ("rectification:report_detail", ("rect", "report"), "get", READ),
     ("rectification:version_edit", ("rect", "report"), "get", UNIT_WRITE),
     ("rectification:version_sign", ("rect", "report"), "get", POST_ONLY),
+    ("rectification:report_waive", ("rect", "report"), "get", POST_ONLY),
     ("rectification:comment_add", ("rect", "report", 1), "get", POST_ONLY),
     ("rectification:evidence_download", "evidence", "get", READ),
     ("rectification:evidence_download", "draft_evidence", "get", row(404, unit_users=200)),
@@ -366,6 +367,7 @@ MATRIX = [
     ("rectification:version_new", ("rect", "report"), "post", UNIT_WRITE),
     ("rectification:version_submit", ("rect", "report"), "post", UNIT_WRITE),
     ("rectification:version_sign", ("rect", "report"), "post", UNIT_SIGN),
+    ("rectification:report_waive", ("rect", "report"), "post", OFFICE_POST),
     (
         "rectification:version_pdf",
         ("rect", "report", 1),

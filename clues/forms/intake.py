@@ -69,6 +69,9 @@ class LeadForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.Form):
         help_text="来源为“部门移送”（情况通报）时必选",
     )
     received_on = forms.DateField(label="收到日期", widget=DateInput())
+    date_note = forms.CharField(
+        label="日期说明", max_length=200, required=False, help_text="收到日期早于本届开始日期的，须说明原因"
+    )
     subject_name = forms.CharField(
         label="被反映人",
         max_length=50,

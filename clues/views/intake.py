@@ -136,6 +136,7 @@ class LeadCreateView(LoginRequiredMixin, View):
                     identity=form.identity(),
                     attachments=form.cleaned_data["attachments"],
                     by=request.user,
+                    date_note=form.cleaned_data["date_note"],
                 ),
                 url=lambda lead: reverse("clues:lead_detail", args=[lead.pk]),
             )
@@ -198,6 +199,7 @@ class LeadEditView(LoginRequiredMixin, View):
                     data=form.lead_data(),
                     attachments=form.cleaned_data["attachments"],
                     by=request.user,
+                    date_note=form.cleaned_data["date_note"],
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)

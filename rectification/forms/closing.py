@@ -106,6 +106,9 @@ class PublishForm(BoundedFormMixin, forms.Form):
 
     override_reason = forms.CharField(label="放行理由", max_length=200, required=False)
 
+    def error_text(self) -> str:
+        return "；".join(str(e) for errors in self.errors.values() for e in errors)
+
 
 class WithdrawForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(label="撤回理由", max_length=200)

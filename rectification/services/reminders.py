@@ -154,6 +154,7 @@ def due_items(today: date) -> tuple[dict[int, object], dict[int, dict[str, Item]
         Report.objects.filter(
             rectification__meeting_date__isnull=False,
             submitted_at__isnull=True,
+            waived_at__isnull=True,
             due_date__lte=horizon,
         )
         .exclude(rectification__status=RectStatus.CLOSED)
