@@ -261,6 +261,20 @@ class PublicReplyForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
         _style(self.fields)
 
 
+class PublicOutcomeForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
+    conflict_fields = {"text": "public_outcome"}
+    text = forms.CharField(
+        label="向举报人公开的办理结果",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="审定后举报人凭查询码可见；已按归口部门的办理结果预填，请删去涉密内容和他人信息",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self.fields)
+
+
 class OutcomeForm(BoundedFormMixin, forms.Form):
     outcome = forms.CharField(
         label="办理结果",

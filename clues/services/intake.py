@@ -422,7 +422,8 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
         notify(
             recipients=team_users(current.team_id),
             title=f"{current.handed_to.name}已反馈办理结果：{current.number}",
-            body="归口办理的信访件已办结，请查看办理结果。",
+            body="归口办理的信访件已办结，请查看办理结果。"
+            + ("该件为网上举报，请审定向举报人公开的办理结果，举报人凭查询码可见。" if current.is_public_report else ""),
             link=reverse("clues:lead_detail", args=[current.pk]),
             dedupe_key=f"lead-outcome:{current.pk}",
         )
