@@ -16,6 +16,7 @@ urlpatterns = [
     path("leads/<int:pk>/reveal/", intake.LeadRevealView.as_view(), name="lead_reveal"),
     path("leads/<int:pk>/identity/", intake.LeadIdentityView.as_view(), name="lead_identity"),
     path("leads/<int:pk>/reply/", intake.LeadReplyView.as_view(), name="lead_reply"),
+    path("leads/<int:pk>/public-outcome/", intake.LeadPublicOutcomeView.as_view(), name="lead_public_outcome"),
     path("leads/attachments/<int:pk>/", intake.LeadAttachmentView.as_view(), name="lead_attachment"),
     path("handover/", intake.HandoverListView.as_view(), name="handover_list"),
     path("handover/<int:pk>/", intake.HandoverDetailView.as_view(), name="handover_detail"),

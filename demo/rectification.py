@@ -332,7 +332,7 @@ class RectDemo:
                         title=title,
                         text=publicity.publication_default_text(rect),
                     ),
-                    by=self.office,
+                    by=self.users["office2"],  # drafted by one office user, approved by another
                 )
                 publicity.publication_publish(publication=publication, by=self.office)
 

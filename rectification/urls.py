@@ -80,6 +80,9 @@ urlpatterns = [
     path(
         "rectification/evidence/<int:evidence_pk>/", reports.EvidenceDownloadView.as_view(), name="evidence_download"
     ),
+    path(
+        "rectification/<int:pk>/reports/<int:report_pk>/waive/", reports.ReportWaiveView.as_view(), name="report_waive"
+    ),
     path("rectification/<int:pk>/meetings/<str:kind>/new/", reports.MeetingAddView.as_view(), name="meeting_add"),
     path("rectification/supervision/", reports.SupervisionView.as_view(), name="supervision"),
     # closing

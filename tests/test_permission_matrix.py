@@ -183,12 +183,15 @@ MATRIX = [
     ("clues:lead_create", "assignment_a", "get", row(404, office=200, leader=403, team=200)),
     # An empty reason: whoever sees the lead is sent back to it with a message, before any identity is shown.
     ("clues:lead_reveal", "lead", "post", row(404, office=302, team=302)),
+    # Not a public report: 404 for whoever may reply; the deputy and the members may not (403).
+    ("clues:lead_public_outcome", "lead", "post", row(404, deputy=403, member=403)),
     ("clues:lead_reveal", "lead", "get", POST_ONLY),
     # The reporter's identity is corrected by those who may reveal it: the office and the 组长.
     ("clues:lead_identity", "lead", "get", row(404, office=200, team_leader=200, deputy=403, member=403)),
     # The reply to an online reporter is the office's and the 组长's: the 副组长 and the 组员 are refused; this
     # lead came by letter, so there is no reply to give (404) even for them.
     ("clues:lead_reply", "lead", "get", row(404, deputy=403, member=403)),
+    ("clues:lead_public_outcome", "lead", "get", POST_ONLY),
     ("clues:disposition_queue", None, "get", row(403, office=200, team=200, other=200)),
     ("clues:disposition_propose", "lead", "get", row(404, office=403, team_leader=200, deputy=403, member=403)),
     ("clues:disposition_confirm", "lead", "get", row(403, office=200)),
@@ -252,6 +255,7 @@ MATRIX = [
     ("rectification:report_detail", ("rect", "report"), "get", READ),
     ("rectification:version_edit", ("rect", "report"), "get", UNIT_WRITE),
     ("rectification:version_sign", ("rect", "report"), "get", POST_ONLY),
+    ("rectification:report_waive", ("rect", "report"), "get", POST_ONLY),
     ("rectification:comment_add", ("rect", "report", 1), "get", POST_ONLY),
     ("rectification:evidence_download", "evidence", "get", READ),
     ("rectification:evidence_download", "draft_evidence", "get", row(404, unit_users=200)),
@@ -367,6 +371,7 @@ MATRIX = [
     ("rectification:version_new", ("rect", "report"), "post", UNIT_WRITE),
     ("rectification:version_submit", ("rect", "report"), "post", UNIT_WRITE),
     ("rectification:version_sign", ("rect", "report"), "post", UNIT_SIGN),
+    ("rectification:report_waive", ("rect", "report"), "post", OFFICE_POST),
     (
         "rectification:version_pdf",
         ("rect", "report", 1),

@@ -505,7 +505,12 @@ CREATES = [
         None,
         ["rect", "hearing"],
         "office",
-        lambda o: {"date": TODAY, "participants": "巡察办、单位班子", "minutes": "听取整改情况汇报。"},
+        lambda o: {
+            "date": TODAY,
+            "participants": "巡察办、单位班子",
+            "minutes": "听取整改情况汇报。",
+            "date_note": "按县委统一安排的日期听取",  # asked for when TODAY is far from the planned date
+        },
         lambda o: RectMeeting.objects.count(),
     ),
     (

@@ -69,6 +69,9 @@ class LeadForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.Form):
         help_text="来源为“部门移送”（情况通报）时必选",
     )
     received_on = forms.DateField(label="收到日期", widget=DateInput())
+    date_note = forms.CharField(
+        label="日期说明", max_length=200, required=False, help_text="收到日期早于本届开始日期的，须说明原因"
+    )
     subject_name = forms.CharField(
         label="被反映人",
         max_length=50,
@@ -251,6 +254,20 @@ class PublicReplyForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="举报人凭查询码可见；请勿写入涉密内容或他人信息",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self.fields)
+
+
+class PublicOutcomeForm(BoundedFormMixin, VersionedFormMixin, forms.Form):
+    conflict_fields = {"text": "public_outcome"}
+    text = forms.CharField(
+        label="向举报人公开的办理结果",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="审定后举报人凭查询码可见；已按归口部门的办理结果预填，请删去涉密内容和他人信息",
     )
 
     def __init__(self, *args, **kwargs):

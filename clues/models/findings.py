@@ -123,13 +123,15 @@ class FindingEvidence(models.Model):
 
 
 class FindingReview(models.Model):
-    """One step of the review chain: submitted, approved or returned (with the reason), or reopened."""
+    """One step of the review chain: submitted, approved or returned (with the reason), reopened, or
+    skipped (by the system, with the reason: no 副组长 on the team, or the step's reviewer wrote it)."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", "提交"
         APPROVE = "approve", "通过"
         RETURN = "return", "退回"
         REOPEN = "reopen", "重新打开"
+        SKIP = "skip", "跳过"
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="reviews")
     action = models.CharField("操作", max_length=10, choices=Action.choices)

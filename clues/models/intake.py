@@ -121,6 +121,12 @@ class Lead(VersionedModel):
     )
     explanation = models.TextField("向反映人所作解释", blank=True)
     handling_outcome = models.TextField("归口部门办理结果", blank=True)
+    # What an online reporter reads of the department's result: the team's wording, approved by it.
+    public_outcome = models.TextField("向举报人公开的办理结果", blank=True)
+    public_outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审定人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    public_outcome_at = models.DateTimeField("审定时间", null=True, blank=True)
     # Disposition (线索处置): the team leader proposes, the office confirms.
     proposed_disposition = models.CharField("拟处置方式", max_length=20, choices=Disposition.choices, blank=True)
     proposed_reason = models.TextField("处置理由", blank=True)

@@ -263,14 +263,17 @@ class Reviewer:
         return access.allows(user, self.permission, finding)
 
 
-def _deputies(finding: Finding) -> list:
-    return _team_users(finding.team_id, MemberRole.DEPUTY) or _team_users(finding.team_id, MemberRole.LEADER)
+def _others(users: list, finding: Finding) -> list:
+    """The reviewers of a step other than the finding's writer: no one reviews his own work."""
+    return [u for u in users if u.pk != finding.written_by_id]
 
 
 WRITER = Reviewer("本组成员", "submit", lambda f: [f.written_by] if f.written_by_id else [])
-DEPUTY = Reviewer("本组副组长（未设副组长的由组长）", "review_deputy", _deputies)
-LEADER = Reviewer("本组组长", "review_leader", lambda f: _team_users(f.team_id, MemberRole.LEADER))
-OFFICE = Reviewer("巡察办", "review_office", lambda f: office_users())
+DEPUTY = Reviewer("本组副组长", "review_deputy", lambda f: _others(_team_users(f.team_id, MemberRole.DEPUTY), f))
+LEADER = Reviewer("本组组长", "review_leader", lambda f: _others(_team_users(f.team_id, MemberRole.LEADER), f))
+OFFICE = Reviewer("巡察办", "review_office", lambda f: _others(list(office_users()), f))
+REOPENER = Reviewer("巡察办", "reopen", lambda f: list(office_users()))
+SYSTEM = Reviewer("系统", "", lambda f: [])
 
 
 @dataclass(frozen=True)
@@ -311,12 +314,17 @@ _CHAIN = [
     (Action.RETURN, S.SUBMITTED, S.RETURNED, "副组长审核", DEPUTY, True),
     (Action.RETURN, S.DEPUTY_APPROVED, S.RETURNED, "组长审批", LEADER, True),
     (Action.RETURN, S.LEADER_APPROVED, S.RETURNED, "巡察办审核", OFFICE, True),
-    (Action.REOPEN, S.APPROVED, S.RETURNED, "巡察办重新打开", OFFICE, True),
+    (Action.REOPEN, S.APPROVED, S.RETURNED, "巡察办重新打开", REOPENER, True),
+    # Made by the system, never offered as a button: a step nobody but the writer could take.
+    (Action.SKIP, S.SUBMITTED, S.DEPUTY_APPROVED, "副组长审核", SYSTEM, True),
+    (Action.SKIP, S.DEPUTY_APPROVED, S.LEADER_APPROVED, "组长审批", SYSTEM, True),
 ]
 FINDING_FLOW = Workflow(
     "clues.finding",
     [
-        Transition(action, [source], target, Action(action).label, permission=who.permission, reason_required=why)
+        Transition(
+            action, [source], target, Action(action).label, permission=who.permission or None, reason_required=why
+        )
         for action, source, target, _step, who, why in _CHAIN
     ],
 )
@@ -338,7 +346,52 @@ def step_of(action: str, from_status: str) -> str:
 
 def allowed_transitions(user, finding: Finding) -> list[ReviewStep]:
     """The steps this user may take on the finding now (for the buttons of the detail page)."""
-    return [t for (_, source), t in TRANSITIONS.items() if source == finding.status and t.who.allows(user, finding)]
+    return [
+        t
+        for (_, source), t in TRANSITIONS.items()
+        if source == finding.status and t.who is not SYSTEM and t.who.allows(user, finding)
+    ]
+
+
+AUTHOR_REFUSAL = "不能审核本人撰写的问题底稿：“{step}”环节须由撰写人以外的{who}办理"
+
+
+def _skip_reason(finding: Finding) -> str:
+    """Why the step the finding waits at is skipped, or "" when someone other than its writer can take it.
+
+    A team without a 副组长 skips the 副组长's step (instead of its 组长 approving twice under two
+    labels); a step whose only reviewer wrote the finding is skipped too, so a 副组长's or 组长's own
+    finding still goes up the chain without him approving it. The office's step is never skipped: a
+    finding an office user wrote waits for another office user."""
+    if finding.status == S.SUBMITTED:
+        deputies = _team_users(finding.team_id, MemberRole.DEPUTY)
+        if not deputies:
+            return "本组未设副组长，副组长审核环节跳过"
+        if not _others(deputies, finding):
+            return "副组长为撰写人本人，副组长审核环节跳过"
+    elif finding.status == S.DEPUTY_APPROVED:
+        leaders = _team_users(finding.team_id, MemberRole.LEADER)
+        if leaders and not _others(leaders, finding):
+            return "组长为撰写人本人，组长审批环节跳过"
+    return ""
+
+
+def _skip_unneeded_steps(finding: Finding) -> list[str]:
+    """Move the finding past the steps nobody but its writer could take, each recorded as skipped (a
+    FindingReview by the system, with the reason); returns the reasons."""
+    reasons = []
+    while reason := _skip_reason(finding):
+        source = finding.status
+        step = TRANSITIONS[(Action.SKIP, source)]
+
+        def record(saved: Finding, _transition, step=step, source=source, reason=reason) -> None:
+            FindingReview.objects.create(
+                finding=saved, action=Action.SKIP, from_status=source, to_status=step.target, reason=reason, by=None
+            )
+
+        transition(finding, Action.SKIP, by=None, reason=reason, after=record)
+        reasons.append(reason)
+    return reasons
 
 
 def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Finding:
@@ -354,8 +407,11 @@ def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Fi
             .get(pk=finding.pk)
         )
         step = TRANSITIONS.get((action, finding.status))
-        if step is None:
+        if step is None or step.who is SYSTEM:
             raise DomainError(f"底稿当前状态为“{finding.get_status_display()}”，不能“{Action(action).label}”")
+        is_review = step.who not in (WRITER, REOPENER)
+        if is_review and by is not None and by.pk == finding.written_by_id:
+            raise access.Forbidden(AUTHOR_REFUSAL.format(step=step.step, who=step.who.label))
         if not step.who.allows(by, finding):
             # In the chain's words, also for someone who may not see the finding at all.
             raise access.Forbidden(f"“{step.step}”环节只能由{step.who.label}{step.label}")
@@ -369,20 +425,23 @@ def finding_review(*, finding: Finding, action: str, by, reason: str = "") -> Fi
             FindingReview.objects.create(
                 finding=saved, action=step.action, from_status=step.source, to_status=step.target, reason=reason, by=by
             )
-            _notify(saved, step, by, reason)
 
         transition(finding, action, by=by, reason=reason, changes=changes, after=after)
+        skipped = _skip_unneeded_steps(finding)
+        _notify(finding, step, by, reason, skipped)
     return finding
 
 
-def _notify(finding: Finding, transition: ReviewStep, by, reason: str) -> None:
+def _notify(finding: Finding, transition: ReviewStep, by, reason: str, skipped: list[str]) -> None:
+    """Tell whoever acts next (after any skipped step: the finding's status now, not the step's target)."""
     link = reverse("clues:finding_detail", args=[finding.pk])
     subject = f"{finding.number}“{finding.title}”"
     actor = getattr(by, "display_name", "") or "系统"
-    if transition.target in NEXT_REVIEWER:
-        recipients = NEXT_REVIEWER[transition.target].users(finding)
-        title = f"待{TRANSITIONS[(Action.APPROVE, transition.target)].step}：问题底稿{subject}"
+    if finding.status in NEXT_REVIEWER:
+        recipients = NEXT_REVIEWER[finding.status].users(finding)
+        title = f"待{TRANSITIONS[(Action.APPROVE, finding.status)].step}：问题底稿{subject}"
         body = f"{actor}已{transition.step}，请审核。" + (f"\n意见：{reason}" if reason else "")
+        body += "".join(f"\n{why}。" for why in skipped)
     elif transition.target == S.APPROVED:
         recipients = WRITER.users(finding) + LEADER.users(finding)
         title = f"问题底稿已审定：{subject}"

@@ -170,6 +170,31 @@ def _validate_lead(lead: Lead) -> None:
         raise DomainError("线索未保存", reasons=reasons)
 
 
+def lead_date_warning(lead: Lead) -> str:
+    """A warning when the lead was received before its round's term began ("" if not): a typo in the
+    year, usually, or a lead of an earlier term filed here."""
+    term = lead.round.term if lead.round_id else None
+    if term is None or not lead.received_on or lead.received_on >= term.start_date:
+        return ""
+    return (
+        f"收到日期（{lead.received_on:%Y-%m-%d}）早于{term}的开始日期（{term.start_date:%Y-%m-%d}）；"
+        "请核对日期，确属本届以前收到的，请填写日期说明"
+    )
+
+
+def _check_lead_date(lead: Lead, date_note: str) -> str:
+    """Refuse a lead dated before its term unless `date_note` says why; returns the history's reason."""
+    date_note = (date_note or "").strip()
+    if len(date_note) > 200:
+        raise DomainError("日期说明不能超过200字")
+    warning = lead_date_warning(lead)
+    if not warning:
+        return ""
+    if not date_note:
+        raise DomainError(warning)
+    return f"日期说明：{date_note}"[:100]
+
+
 def check_lead_files(files: Iterable, *, public: bool = False) -> list[tuple[Any, str]]:
     """Every file is checked before any is stored: one refused file refuses the whole save."""
     checked, reasons = [], []
@@ -231,8 +256,11 @@ def lead_record(
     identity: Mapping[str, str] | None = None,
     attachments: Iterable = (),
     by,
+    date_note: str = "",
 ) -> Lead:
     """Record a petition or lead on an assignment (部门移送 included: the partner department's 情况通报).
+    A lead may be recorded later for its past date; one received before the term began needs `date_note`
+    (kept as the reason in its history).
 
     `data` holds LEAD_FIELDS; `identity` the reporter's name, phone, ID number and work unit (all optional:
     an anonymous report has none). The reporter counts as named when a name is given."""
@@ -249,7 +277,10 @@ def lead_record(
     )
     set_identity(lead, identity or {})
     _validate_lead(lead)
+    why = _check_lead_date(lead, date_note)
     checked = check_lead_files(attachments)
+    if why:
+        lead._change_reason = why
     return save_new_lead(lead, checked, by)
 
 
@@ -268,6 +299,7 @@ def lead_update(
     data: Mapping[str, Any],
     attachments: Iterable = (),
     by,
+    date_note: str = "",
 ) -> Lead:
     """Correct a lead still being registered or triaged. The reporter's identity is not changed here (see
     `lead_change_identity`). The words of a public report are the citizen's and stay."""
@@ -287,8 +319,11 @@ def lead_update(
         for name, value in values.items():
             setattr(current, name, value)
         _validate_lead(current)
+        why = _check_lead_date(current, date_note)
         checked = check_lead_files(attachments)
         as_history_user(current, by)
+        if why:
+            current._change_reason = why
         current.save()
         _store_attachments(current, checked, by)
     return current
@@ -387,7 +422,8 @@ def handover_record_outcome(*, lead: Lead, outcome: str, by) -> Lead:
         notify(
             recipients=team_users(current.team_id),
             title=f"{current.handed_to.name}已反馈办理结果：{current.number}",
-            body="归口办理的信访件已办结，请查看办理结果。",
+            body="归口办理的信访件已办结，请查看办理结果。"
+            + ("该件为网上举报，请审定向举报人公开的办理结果，举报人凭查询码可见。" if current.is_public_report else ""),
             link=reverse("clues:lead_detail", args=[current.pk]),
             dedupe_key=f"lead-outcome:{current.pk}",
         )

@@ -6,6 +6,7 @@ import re
 import secrets
 import time
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -214,8 +215,17 @@ def _public_report_store(announcement, content, name, phone, checked) -> tuple[s
     return code, lead
 
 
-def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str] | None:
-    """(status label, the team's reply) for a receipt code, or None. Nothing else about the report, and the
+class Receipt(NamedTuple):
+    """What a reporter reads with his receipt code: the status, the team's reply and, once the team has
+    approved its wording, the result of the department the petition was handed to."""
+
+    status: str
+    reply: str
+    outcome: str = ""
+
+
+def public_receipt_lookup(code: str, *, ip: str | None = None) -> Receipt | None:
+    """(status label, the team's reply, the approved outcome) for a receipt code, or None. Nothing else about the report, and the
     same None whether the code is malformed, unknown, or any report exists at all. Only the misses count
     against the address's limit (guessing codes is what the limit stops; a reporter checking his own
     report again and again is not)."""
@@ -227,18 +237,19 @@ def public_receipt_lookup(code: str, *, ip: str | None = None) -> tuple[str, str
     return found
 
 
-def _receipt_lookup(code: str) -> tuple[str, str] | None:
+def _receipt_lookup(code: str) -> Receipt | None:
     normalised = normalise_receipt_code(code)
     if len(normalised) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in normalised):
         return None
     lead = (
         Lead.objects.filter(receipt_hash__in=receipt_hashes(normalised), is_public_report=True)
-        .only("status", "public_reply")
+        .only("status", "public_reply", "public_outcome", "public_outcome_at")
         .first()
     )
     if lead is None:
         return None
-    return PublicStatus(lead.public_status).label, lead.public_reply
+    outcome = lead.public_outcome if lead.public_outcome_at else ""
+    return Receipt(PublicStatus(lead.public_status).label, lead.public_reply, outcome)
 
 
 def lead_set_public_reply(*, lead: Lead, reply: str, by) -> Lead:
@@ -255,4 +266,29 @@ def lead_set_public_reply(*, lead: Lead, reply: str, by) -> Lead:
         as_history_user(current, by)
         current.save(update_fields=["public_reply"])
     lead.public_reply = reply
+    return current
+
+
+def lead_approve_public_outcome(*, lead: Lead, text: str, by) -> Lead:
+    """The team approves the wording in which an online reporter reads the result of the department his
+    petition was handed to (归口办理); until then the receipt page shows only the status and the reply.
+    The department's own record (handling_outcome) is kept as it reported it."""
+    access.check(by, "reply", lead, message="向举报人公开办理结果须由本组组长或巡察办审定")
+    if not lead.is_public_report:
+        raise DomainError("只有网上举报件可以通过查询码向举报人公开办理结果")
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("请填写向举报人公开的办理结果")
+    if len(text) > PUBLIC_REPLY_MAX:
+        raise DomainError(f"公开的办理结果不能超过{PUBLIC_REPLY_MAX}字")
+    with transaction.atomic():
+        current = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
+        if not current.handling_outcome:
+            raise DomainError("归口部门尚未反馈办理结果")
+        current.public_outcome = text
+        current.public_outcome_by = by
+        current.public_outcome_at = timezone.now()
+        as_history_user(current, by)
+        current._change_reason = "审定向举报人公开的办理结果"
+        current.save(update_fields=["public_outcome", "public_outcome_by", "public_outcome_at"])
     return current

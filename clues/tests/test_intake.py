@@ -189,6 +189,41 @@ def test_a_future_date_is_refused(assignment, member):
     assert "收到日期不能晚于今天" in exc.value.full_message()
 
 
+def test_a_lead_received_before_the_term_began_needs_a_date_note(assignment, member):
+    term = assignment.round.term
+    before = term.start_date - datetime.timedelta(days=1)
+    with pytest.raises(DomainError, match=f"早于{term}的开始日期（{term.start_date:%Y-%m-%d}）"):
+        _record(assignment, member, received_on=before)
+    assert not Lead.objects.exists()
+    lead = lead_record(
+        assignment=assignment,
+        data={"channel": Channel.LETTER, "received_on": before, "content": "反映违规发放津补贴。"},
+        by=member,
+        date_note="上届巡察移交的遗留信访件",
+    )
+    assert lead.received_on == before
+    assert lead.history.earliest().history_change_reason == "日期说明：上届巡察移交的遗留信访件"
+    # A past date inside the term is fine without a note: records are entered later.
+    assert _record(assignment, member, received_on=term.start_date).received_on == term.start_date
+
+
+def test_the_lead_form_asks_for_the_date_note_when_the_date_is_before_the_term(client_for, assignment, member):
+    term = assignment.round.term
+    before = (term.start_date - datetime.timedelta(days=30)).isoformat()
+    url = reverse("clues:lead_create", args=[assignment.pk])
+    page = client_for(member).post(url, _form(received_on=before)).content.decode()
+    assert "请填写日期说明" in page and not Lead.objects.exists()
+    response = client_for(member).post(url, _form(received_on=before, date_note="系统启用前收到，补录"))
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    # Editing it keeps asking while the date stays before the term.
+    edit = reverse("clues:lead_edit", args=[lead.pk])
+    page = client_for(member).post(edit, _form(received_on=before, content="更正")).content.decode()
+    assert "请填写日期说明" in page
+    lead.refresh_from_db()
+    assert lead.content != "更正"
+
+
 def test_only_the_team_and_the_office_record(
     client_for, assignment, member, office_user, leader_user, make_user
 ):

@@ -12,8 +12,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from clues.models import Channel, Lead, LeadStatus, PublicStatus
-from clues.services.public import lead_set_public_reply, public_receipt_lookup
+from clues.models import Channel, Lead, LeadStatus, OutOfScope, PublicStatus, ScopeStatus
+from clues.services.intake import handover_record_outcome, lead_triage
+from clues.services.public import lead_approve_public_outcome, lead_set_public_reply, public_receipt_lookup
 from rounds.models import AnnouncementStatus
 from rounds.services.assignments import announcement_publish
 from rounds.tests.factories import AnnouncementFactory, AssignmentFactory, UnitFactory
@@ -23,6 +24,7 @@ from teams.tests.factories import CadreFactory
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
 from xuncha.core.crypto import keyed_digest
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +174,62 @@ def test_the_code_shows_the_status_and_then_the_reply(client, announcement, team
     page = _query(client, " " + code.replace("-", " ") + " ").content.decode()
     assert "已办结" in page
     assert "经核查，问题已移交有关部门处理。" in page
-    assert public_receipt_lookup(code) == (PublicStatus.DONE.label, "经核查，问题已移交有关部门处理。")
+    assert public_receipt_lookup(code) == (PublicStatus.DONE.label, "经核查，问题已移交有关部门处理。", "")
+
+
+def test_the_petitioner_hears_the_departments_outcome_once_the_team_approves_its_wording(
+    client, client_for, announcement, team
+):
+    code = _code(_report(client, announcement, content="本人工伤赔偿纠纷多年未解决，请求协调。"))
+    lead = Lead.objects.get()
+    staff = UserFactory(roles=[Role.DEPARTMENT])
+    department = UnitFactory(name="县人力资源和社会保障局")
+    department.staff.add(staff)
+    lead_triage(
+        lead=lead,
+        scope=ScopeStatus.OUT_OF_SCOPE,
+        category=OutOfScope.PERSONAL,
+        handed_to=department,
+        explanation="属个人诉求，已转县人社局办理。",
+        by=team["member"],
+    )
+    lead_set_public_reply(lead=lead, reply="您反映的问题已转县人社局办理。", by=team["leader"])
+    handover_record_outcome(lead=lead, outcome="经调查，已督促用人单位于5月10日支付工伤赔偿金。经办人：孙某", by=staff)
+    # The department's own words do not reach the reporter until the team approves the wording.
+    page = _query(client, code).content.decode()
+    assert "已办结" in page and "已转县人社局办理" in page
+    assert "工伤赔偿金" not in page and 'data-testid="receipt-outcome"' not in page
+    assert "请审定向举报人公开的办理结果" in Notification.objects.filter(recipient=team["leader"]).latest("id").body
+
+    # The team page offers the department's text to approve; a member may not approve it.
+    leader = client_for(team["leader"])
+    detail = leader.get(reverse("clues:lead_detail", args=[lead.pk])).content.decode()
+    assert 'data-testid="public-outcome"' in detail and "待审定" in detail and "经办人：孙某" in detail
+    url = reverse("clues:lead_public_outcome", args=[lead.pk])
+    assert client_for(team["member"]).post(url, {"text": "x"}).status_code == 403
+    with pytest.raises(DomainError, match="请填写向举报人公开的办理结果"):
+        lead_approve_public_outcome(lead=lead, text=" ", by=team["leader"])
+    lead.refresh_from_db()
+    leader = client_for(team["leader"])
+    response = leader.post(
+        url, {"text": "经调查，已督促用人单位支付工伤赔偿金。", "version": lead.version}, follow=True
+    )
+    assert "已审定办理结果" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.public_outcome_by == team["leader"] and lead.handling_outcome.endswith("经办人：孙某")
+    assert lead.history.first().history_change_reason == "审定向举报人公开的办理结果"
+
+    page = _query(client, code).content.decode()
+    assert 'data-testid="receipt-outcome"' in page and "已督促用人单位支付工伤赔偿金" in page
+    assert "孙某" not in page
+    assert public_receipt_lookup(code).outcome == "经调查，已督促用人单位支付工伤赔偿金。"
+
+
+def test_no_outcome_is_approved_before_the_department_reports(announcement, team, client):
+    _report(client, announcement)
+    lead = Lead.objects.get()
+    with pytest.raises(DomainError, match="归口部门尚未反馈办理结果"):
+        lead_approve_public_outcome(lead=lead, text="已办结", by=team["leader"])
 
 
 def _without_token(html: str) -> str:

@@ -71,30 +71,82 @@ def test_the_full_chain_records_each_step_and_tells_the_next_reviewer(world):
     assert set(Notification.objects.values_list("link", flat=True)) == {link}
 
 
-def test_a_team_without_a_deputy_has_its_leader_review_first(world):
+def test_a_team_without_a_deputy_skips_that_step_explicitly_and_the_leader_approves_once(world):
     team = TeamFactory(round=world.round, number=3)
     leader, writer = member_of(team, MemberRole.LEADER), member_of(team)
 
     assignment = AssignmentFactory(team=team)
     finding = finding_create(assignment=assignment, data=data(world), by=writer)
-    finding_review(finding=finding, action="submit", by=writer)
-    assert inbox(leader) == [f"待副组长审核：问题底稿{finding.number}“违规发放津补贴”"]
-    with pytest.raises(DomainError, match="副组长"):
-        finding_review(finding=finding, action="approve", by=writer)
-    assert finding_review(finding=finding, action="approve", by=leader).status == S.DEPUTY_APPROVED
+    finding = finding_review(finding=finding, action="submit", by=writer)
+    # Straight to the 组长, told that the 副组长's step was skipped (not "待副组长审核" under his name).
+    assert finding.status == S.DEPUTY_APPROVED
+    assert inbox(leader) == [f"待组长审批：问题底稿{finding.number}“违规发放津补贴”"]
+    assert "本组未设副组长，副组长审核环节跳过" in Notification.objects.get(recipient=leader).body
+    skip = finding.reviews.get(action="skip")
+    assert (skip.from_status, skip.to_status, skip.by, skip.reason) == (
+        S.SUBMITTED, S.DEPUTY_APPROVED, None, "本组未设副组长，副组长审核环节跳过"
+    )
+    # The history says why too.
+    assert finding.history.filter(status=S.DEPUTY_APPROVED).first().history_change_reason.startswith("本组未设副组长")
+    # The 组长 approves once; he cannot act at a 副组长 step, and nobody can skip by hand.
     assert finding_review(finding=finding, action="approve", by=leader).status == S.LEADER_APPROVED
+    with pytest.raises(DomainError, match="不能“跳过”"):
+        finding_review(finding=finding, action="skip", by=world.office)
+    assert [r[0] for r in trail(finding)] == ["submit", "skip", "approve"]
+
+
+def test_the_writer_reviews_his_own_finding_at_no_step(world):
+    # The 副组长 writes: his step is skipped (recorded), the 组长 and the office approve.
+    finding = finding_create(assignment=world.assignment, data=data(world), by=world.deputy)
+    finding = finding_review(finding=finding, action="submit", by=world.deputy)
+    assert finding.status == S.DEPUTY_APPROVED
+    assert finding.reviews.get(action="skip").reason == "副组长为撰写人本人，副组长审核环节跳过"
+    with pytest.raises(DomainError, match="不能审核本人撰写的问题底稿"):
+        finding_review(finding=finding, action="approve", by=world.deputy)
+    with pytest.raises(DomainError, match="不能审核本人撰写的问题底稿"):
+        finding_review(finding=finding, action="return", by=world.deputy, reason="自己退回")
+    finding_review(finding=finding, action="approve", by=world.leader)
+
+    # The 组长 writes: the 副组长 reviews, the 组长's own step is skipped, the office approves.
+    own = finding_create(assignment=world.assignment, data=data(world, title="组长撰写"), by=world.leader)
+    own = finding_review(finding=own, action="submit", by=world.leader)
+    assert own.status == S.SUBMITTED
+    own = finding_review(finding=own, action="approve", by=world.deputy)
+    assert own.status == S.LEADER_APPROVED
+    assert own.reviews.get(action="skip").reason == "组长为撰写人本人，组长审批环节跳过"
+    assert inbox(world.office)[-1] == f"待巡察办审核：问题底稿{own.number}“组长撰写”"
+
+
+def test_an_office_writer_waits_for_another_office_user(world):
+    drafter = UserFactory(roles=[Role.OFFICE])
+    finding = finding_create(assignment=world.assignment, data=data(world), by=drafter)
+    for action, by in (("submit", drafter), ("approve", world.deputy), ("approve", world.leader)):
+        finding = finding_review(finding=finding, action=action, by=by)
+    assert finding.status == S.LEADER_APPROVED
+    assert [t.action for t in allowed_transitions(drafter, finding)] == []
+    with pytest.raises(DomainError, match="“巡察办审核”环节须由撰写人以外的巡察办办理"):
+        finding_review(finding=finding, action="approve", by=drafter)
+    # The other office user was told, the drafter not.
+    assert inbox(world.office)[-1].startswith("待巡察办审核")
+    assert not any(t.startswith("待巡察办审核") for t in inbox(drafter))
+    finding = finding_review(finding=finding, action="approve", by=world.office)
+    assert finding.status == S.APPROVED
+    # Reopening is not a review: the drafter may reopen with a reason.
+    assert finding_review(finding=finding, action="reopen", by=drafter, reason="金额有误").status == S.RETURNED
 
 
 def test_each_step_refuses_the_wrong_person(world):
     finding = write(world)
     finding_review(finding=finding, action="submit", by=world.writer)
     # The deputy's step: not a 组员, not the 组长 (the team has a deputy), not the office, not another team.
-    for wrong in (world.writer, world.leader, world.office, world.other_member, world.county_leader):
+    with pytest.raises(DomainError, match="不能审核本人撰写的问题底稿"):
+        finding_review(finding=finding, action="approve", by=world.writer)
+    for wrong in (world.leader, world.office, world.other_member, world.county_leader):
         with pytest.raises(DomainError, match="“副组长审核”环节只能由"):
             finding_review(finding=finding, action="approve", by=wrong)
     finding_review(finding=finding, action="approve", by=world.deputy)
     # The leader's step: not the deputy.
-    for wrong in (world.deputy, world.writer, world.office):
+    for wrong in (world.deputy, world.office):
         with pytest.raises(DomainError, match="“组长审批”环节只能由本组组长通过"):
             finding_review(finding=finding, action="approve", by=wrong)
     finding_review(finding=finding, action="approve", by=world.leader)
@@ -115,8 +167,10 @@ def test_a_return_needs_a_reason_and_the_finding_can_be_resubmitted(world):
         finding_review(finding=finding, action="return", by=world.leader, reason="   ")
     finding.refresh_from_db()
     assert finding.status == S.DEPUTY_APPROVED
-    with pytest.raises(DomainError, match="只能由本组组长退回"):
+    with pytest.raises(DomainError, match="不能审核本人撰写的问题底稿"):
         finding_review(finding=finding, action="return", by=world.writer, reason="我想改")
+    with pytest.raises(DomainError, match="只能由本组组长退回"):
+        finding_review(finding=finding, action="return", by=world.deputy, reason="我想改")
 
     finding = finding_review(finding=finding, action="return", by=world.leader, reason="金额需与账目核对")
     assert finding.status == S.RETURNED
@@ -244,3 +298,18 @@ def test_an_office_user_not_on_the_team_still_may_only_do_the_office_steps(world
     assert "“副组长审核”环节只能由" in response.content.decode()
     finding.refresh_from_db()
     assert finding.status == S.SUBMITTED
+
+
+def test_the_writer_sees_no_review_buttons_and_a_posted_review_is_refused_in_words(world, client_for):
+    finding = finding_create(assignment=world.assignment, data=data(world), by=world.deputy)
+    finding_review(finding=finding, action="submit", by=world.deputy)
+    finding_review(finding=finding, action="approve", by=world.leader)
+    drafter_page = client_for(world.deputy).get(reverse("clues:finding_detail", args=[finding.pk])).content.decode()
+    assert 'data-testid="review-approve"' not in drafter_page
+    assert "跳过" in drafter_page and "副组长为撰写人本人" in drafter_page  # the trail shows the skipped step
+    response = client_for(world.deputy).post(
+        reverse("clues:finding_review", args=[finding.pk, "return"]), {"reason": "我来退回"}, follow=True
+    )
+    assert "不能审核本人撰写的问题底稿" in response.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == S.LEADER_APPROVED

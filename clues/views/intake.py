@@ -18,6 +18,7 @@ from clues.forms.intake import (
     LeadForm,
     LeadIdentityForm,
     OutcomeForm,
+    PublicOutcomeForm,
     PublicReplyForm,
     RevealForm,
     TriageForm,
@@ -44,7 +45,7 @@ from ..services.intake import (
     lead_triage,
     lead_update,
 )
-from ..services.public import lead_set_public_reply
+from ..services.public import lead_approve_public_outcome, lead_set_public_reply
 
 PAGE_SIZE = 20
 
@@ -136,6 +137,7 @@ class LeadCreateView(LoginRequiredMixin, View):
                     identity=form.identity(),
                     attachments=form.cleaned_data["attachments"],
                     by=request.user,
+                    date_note=form.cleaned_data["date_note"],
                 ),
                 url=lambda lead: reverse("clues:lead_detail", args=[lead.pk]),
             )
@@ -198,6 +200,7 @@ class LeadEditView(LoginRequiredMixin, View):
                     data=form.lead_data(),
                     attachments=form.cleaned_data["attachments"],
                     by=request.user,
+                    date_note=form.cleaned_data["date_note"],
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
@@ -253,6 +256,11 @@ class LeadDetailView(LoginRequiredMixin, View):
             "reply_form": (
                 PublicReplyForm(initial={"reply": lead.public_reply}, versioned=lead)
                 if revealer and lead.is_public_report
+                else None
+            ),
+            "outcome_form": (
+                PublicOutcomeForm(initial={"text": lead.public_outcome or lead.handling_outcome}, versioned=lead)
+                if revealer and lead.is_public_report and lead.handling_outcome
                 else None
             ),
             "nav_active": "leads",
@@ -412,6 +420,31 @@ class LeadReplyView(LoginRequiredMixin, View):
         return render(
             self.request, "clues/lead_reply.html", {"form": form, "lead": lead, "nav_active": "leads"}
         )
+
+
+class LeadPublicOutcomeView(LoginRequiredMixin, View):
+    """审定 the wording of the department's result that an online reporter reads with his receipt code."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        lead = selectors.lead_get(request.user, pk)
+        access.require(request.user, "reply", lead)
+        if not lead.is_public_report:
+            raise Http404
+        form = PublicOutcomeForm(request.POST, versioned=lead)
+        if form.is_valid():
+            saved = save_form(
+                request,
+                form,
+                lambda: lead_approve_public_outcome(lead=lead, text=form.cleaned_data["text"], by=request.user),
+            )
+            if saved.ok:
+                messages.success(request, "已审定办理结果，举报人凭查询码即可看到。")
+                return redirect("clues:lead_detail", lead.pk)
+        else:
+            messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("clues:lead_detail", lead.pk)
 
 
 class LeadAttachmentView(LoginRequiredMixin, View):

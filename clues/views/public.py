@@ -99,7 +99,7 @@ def public_receipt(request):
                 if found is None:
                     error = WRONG_CODE
                 else:
-                    result = {"status": found[0], "reply": found[1]}
+                    result = {"status": found.status, "reply": found.reply, "outcome": found.outcome}
         else:
             error = WRONG_CODE
     else:

@@ -275,8 +275,8 @@ def check_receipt_codes(output: str, path) -> list[str]:
     assert all(code in kept for code in codes)
     found = [public_receipt_lookup(code) for code in codes]
     assert all(found)
-    assert sorted(status for status, _ in found) == sorted(["已受理", "办理中", "已办结"])
-    done = next(reply for status, reply in found if status == "已办结")
+    assert sorted(r.status for r in found) == sorted(["已受理", "办理中", "已办结"])
+    done = next(r.reply for r in found if r.status == "已办结")
     assert done and "质保期" in done
     return codes
 

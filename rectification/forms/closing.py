@@ -92,13 +92,22 @@ class PublicationForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms
         widgets = {"text": forms.Textarea(attrs={"rows": 14})}
         help_texts = {
             "scope": "党内公开：全县登录用户可见；社会公开：在整改公开页面向社会公开，无需登录。",
-            "text": "每段一行。不得含有身份证号码、电话号码、电子邮箱和人员姓名等个人信息。",
+            "text": "每段一行。不得含有身份证号码、电话号码、电子邮箱和人员姓名等个人信息；系统知道的人员姓名都会被检查出来，检查出的内容须删除，或在审核公开时填写放行理由。",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = with_blank("请选择", PublicationScope.choices)
         style_fields(self.fields)
+
+
+class PublishForm(BoundedFormMixin, forms.Form):
+    """审核公开: a reason is asked only when the personal-data check found something (the service decides)."""
+
+    override_reason = forms.CharField(label="放行理由", max_length=200, required=False)
+
+    def error_text(self) -> str:
+        return "；".join(str(e) for errors in self.errors.values() for e in errors)
 
 
 class WithdrawForm(BoundedFormMixin, forms.Form):

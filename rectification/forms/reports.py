@@ -132,9 +132,17 @@ class MeetingForm(BoundedFormMixin, OnceFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="会议主要内容、听取或查摆的问题、提出的意见和整改要求",
     )
+    date_note = forms.CharField(
+        label="日期说明",
+        max_length=200,
+        required=False,
+        help_text="会议日期距集中整改第二个月月末超过10天的，须说明原因",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hearing: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not hearing:
+            del self.fields["date_note"]
         style_fields(self.fields)
 
 

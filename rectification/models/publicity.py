@@ -39,6 +39,9 @@ class Publication(VersionedModel):
     published_at = models.DateTimeField("公开时间", null=True, blank=True, db_index=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdraw_reason = models.CharField("撤回理由", max_length=200, blank=True)
+    # What the personal-data check found when the office published anyway, and why (blank: nothing found).
+    personal_data_found = models.CharField("个人信息检查发现", max_length=500, blank=True)
+    personal_data_override = models.CharField("个人信息检查放行理由", max_length=200, blank=True)
 
     objects = RestrictedManager()
     history = HistoricalRecords()

@@ -29,6 +29,13 @@ class Report(models.Model):
     period = models.PositiveSmallIntegerField("期数", help_text="半月报告的第几期；整改情况报告为 0")
     due_date = models.DateField("报送截止", db_index=True)
     submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True, db_index=True)
+    # 免报: the office may waive a missed half-monthly report, with the reason (the final report is held
+    # back while one is missing and not waived).
+    waived_at = models.DateTimeField("免报时间", null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="免报审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    waive_reason = models.CharField("免报理由", max_length=200, blank=True)
 
     objects = RestrictedManager()
     history = HistoricalRecords()
@@ -47,7 +54,7 @@ class Report(models.Model):
         return f"第{self.period}期半月进展报告"
 
     def due_state(self, today: date | None = None) -> str:
-        return "" if self.submitted_at else deadline_state(self.due_date, today)
+        return "" if self.submitted_at or self.waived_at else deadline_state(self.due_date, today)
 
 
 class VersionStatus(models.TextChoices):
@@ -187,6 +194,7 @@ class RectMeeting(models.Model):
     date = models.DateField("日期")
     participants = models.TextField("参加人员")
     minutes = models.TextField("会议纪要")
+    date_note = models.CharField("日期说明", max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,6 +7,10 @@ it. 问责 for 整改不力, 敷衍整改 or 虚假整改 is recorded against th
     measure: 整改中 ──close──▶ 已销号 ──reopen (反弹)──▶ 整改中
              整改中 ──return──▶ 退回重改 ──close──▶ 已销号
 
+A returned measure is closed only once the unit has reported on it again (a report version submitted
+after the return speaks of it, with its progress and evidence): the office cannot close what it sent
+back without the unit having answered.
+
 Every step is a `MeasureEvent` with its reason, and the measure's history records who changed what.
 The reads of the ledger and the 回头看 pages (`latest_entries`, `last_rating`, `last_closed_at`) are in
 `rectification.selectors.closing`.
@@ -33,7 +37,9 @@ from ..models import (
     Rectification,
     RectStatus,
     Report,
+    ReportEntry,
     ReportKind,
+    VersionStatus,
 )
 from .workflows import MEASURE_FLOW, RECT_FLOW  # noqa: F401  the status tables
 
@@ -67,6 +73,23 @@ def _reason(reason: str | None, what: str) -> str:
 # --- measures (对账销号) -------------------------------------------------------------------------------
 
 
+def reported_since_return(measure: Measure) -> bool:
+    """Has the unit submitted new progress on a returned measure since the office last returned it?"""
+    returned_at = (
+        measure.events.filter(action=MeasureEvent.Action.RETURN)
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if returned_at is None:
+        return True
+    return ReportEntry.objects.filter(
+        measure=measure,
+        version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED),
+        version__submitted_at__gt=returned_at,
+    ).exists()
+
+
 def measure_close(*, measure: Measure, by, reason: str = "", version: int | None = None) -> Measure:
     """销号: the office found the measure done (against its evidence). From 整改中 or 退回重改.
     `version`: the measure's version the office's page showed (a repeated click acts once)."""
@@ -81,6 +104,10 @@ def measure_close(*, measure: Measure, by, reason: str = "", version: int | None
             raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能销号（须在“整改中”）")
         if current.status == MeasureStatus.CLOSED:
             raise DomainError(f"措施{current.number}已销号")
+        if current.status == MeasureStatus.RETURNED and not reported_since_return(current):
+            raise DomainError(
+                f"措施{current.number}已退回重改，须待单位在整改报告中报送新的整改进展或佐证材料后才能销号"
+            )
         transition(
             current,
             "close",

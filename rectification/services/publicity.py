@@ -4,9 +4,15 @@ logged-in county user) or for 社会公开 (the public page, no login), and can 
     待审核 (draft, editable) ──publish──▶ 已公开 ──withdraw (with a reason)──▶ 已撤回
 
 A publication carries no personal data: `personal_data_problems` finds ID numbers, mobile and landline
-numbers, e-mail addresses and the names of the persons recorded on the rectification (the measures'
-responsible leaders and persons, the persons held accountable, the unit's principal and liaison). A
-draft with any of them is refused, and publishing checks again (the names may have changed since).
+numbers, e-mail addresses and every person's name the system knows (`known_person_names`: the officials
+of every unit and village, the cadre pool, the subjects of leads, the persons dealt with on transferred
+leads, the persons held accountable, the measures' owners, and the persons named as responsible in the
+findings the problems fed back come from). A draft may be saved with them (it is internal to the office and
+the page lists what was found), but publishing is refused until they are removed, or the office
+overrides the check with a reason, which is kept on the publication and in its history.
+
+No one approves his own text: a 社会公开 publication is approved by an office user other than the ones
+who drafted or edited it.
 """
 
 import re
@@ -14,6 +20,9 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
+from clues.models import Finding, Lead, PersonDealt
+from rounds.models import Unit
+from teams.models import Cadre
 from xuncha import access
 from xuncha.core.numerals import cn_date
 from xuncha.core.services import as_history_user
@@ -22,6 +31,7 @@ from xuncha.errors import DomainError
 
 from ..models import (
     Accountability,
+    Measure,
     MeasureKind,
     MeasureStatus,
     Publication,
@@ -48,6 +58,16 @@ TEXT_MAX = 20000
 
 
 
+def _split_names(raw) -> list[str]:
+    names = []
+    for value in raw:
+        for name in NAME_SPLIT.split(value or ""):
+            name = name.strip()
+            if len(name) >= 2 and name not in names:
+                names.append(name)
+    return names
+
+
 def person_names(rect: Rectification) -> list[str]:
     """The names of the persons recorded on this rectification (at least two characters each)."""
     raw = [rect.unit.principal_name, rect.unit.liaison_name]
@@ -56,17 +76,38 @@ def person_names(rect: Rectification) -> list[str]:
     raw += list(
         rect.accountabilities.filter(target=Accountability.Target.PERSON).values_list("target_name", flat=True)
     )
-    names = []
-    for value in raw:
-        for name in NAME_SPLIT.split(value or ""):
-            name = name.strip()
-            if len(name) >= 2 and name not in names:
-                names.append(name)
     # A longer name first, so that "张三丰" is named rather than "张三" inside it.
-    return sorted(names, key=len, reverse=True)
+    return sorted(_split_names(raw), key=len, reverse=True)
 
 
-def personal_data_problems(text: str, rect: Rectification) -> list[str]:
+# "张三（局长，主体责任）": a responsible-persons field names a person before its bracket.
+_BRACKET = re.compile(r"[（(][^）)]*[）)]")
+
+
+def known_person_names(rect: Rectification | None = None) -> list[str]:
+    """Every person's name the system knows, longest first: the officials of every unit and village, the
+    cadre pool, the subjects of leads, the persons dealt with on transferred leads, the persons held
+    accountable and the measures' owners (of every rectification), the persons named responsible in the
+    findings (the feedback's problems come from them); and the names on `rect`. A fixed number of queries."""
+    raw = list(person_names(rect)) if rect is not None else []
+    for principal, liaison in Unit.objects.values_list("principal_name", "liaison_name"):
+        raw += [principal, liaison]
+    raw += list(Cadre.objects.values_list("name", flat=True))
+    raw += list(Lead.objects.exclude(subject_name="").values_list("subject_name", flat=True))
+    raw += list(PersonDealt.objects.values_list("name", flat=True))
+    raw += list(
+        Accountability.objects.filter(target=Accountability.Target.PERSON).values_list("target_name", flat=True)
+    )
+    for leader, person in Measure.objects.values_list("responsible_leader", "responsible_person"):
+        raw += [leader, person]
+    raw += [
+        _BRACKET.sub("、", value)
+        for value in Finding.objects.exclude(responsible_persons="").values_list("responsible_persons", flat=True)
+    ]
+    return sorted(_split_names(raw), key=len, reverse=True)
+
+
+def personal_data_problems(text: str, rect: Rectification | None) -> list[str]:
     """Every piece of personal data in `text`, each named ("含有手机号码 13812345678", "含有人员姓名：张三")."""
     text = text or ""
     problems = []
@@ -74,7 +115,7 @@ def personal_data_problems(text: str, rect: Rectification) -> list[str]:
         for hit in dict.fromkeys(m.group(0) for m in pattern.finditer(text)):
             problems.append(f"含有{label} {hit}")
     found = []
-    for name in person_names(rect):
+    for name in known_person_names(rect):
         if name in text and not any(name in longer for longer in found):
             found.append(name)
     problems += [f"含有人员姓名：{name}" for name in found]
@@ -146,9 +187,23 @@ def _validate(publication: Publication, rect: Rectification) -> None:
         reasons.append(f"公开内容不能超过{TEXT_MAX}字")
     if reasons:
         raise DomainError("公开内容未保存", reasons=reasons)
-    found = personal_data_problems(f"{publication.title}\n{publication.text}", rect)
-    if found:
-        raise DomainError("公开内容不得含有个人信息，请删除后再保存", reasons=found)
+
+
+def publication_flags(publication: Publication) -> list[str]:
+    """What the personal-data check finds in a publication now (the names known may have changed)."""
+    return personal_data_problems(f"{publication.title}\n{publication.text}", publication.rectification)
+
+
+def publication_drafters(publication: Publication) -> set[int]:
+    """The users who drafted or edited the text: its creator and every user its history records a save by."""
+    ids = set(
+        publication.history.filter(history_type__in=("+", "~"))
+        .exclude(history_user__isnull=True)
+        .values_list("history_user_id", flat=True)
+    )
+    if publication.created_by_id:
+        ids.add(publication.created_by_id)
+    return ids
 
 
 def publication_save(*, rect: Rectification, publication: Publication, by) -> Publication:
@@ -175,9 +230,20 @@ def publication_save(*, rect: Rectification, publication: Publication, by) -> Pu
     return publication
 
 
-def publication_publish(*, publication: Publication, by) -> Publication:
-    """Approve and publish a draft: 党内公开 shows it to every logged-in user, 社会公开 on the public page."""
+PERSONAL_DATA_REFUSAL = "公开内容含有疑似个人信息，请删除后再公开；确属可以公开的（如单位监督电话），请填写放行理由"
+SELF_APPROVAL_REFUSAL = "社会公开的内容须由拟稿人以外的巡察办人员审核公开，拟稿、修改过该内容的人员不能审核本人的稿件"
+
+
+def publication_publish(*, publication: Publication, by, override_reason: str = "") -> Publication:
+    """Approve and publish a draft: 党内公开 shows it to every logged-in user, 社会公开 on the public page.
+
+    Refused while the personal-data check finds anything, unless `override_reason` says why it may be
+    published as it is (kept on the publication and in its history); a 社会公开 text is approved by an
+    office user other than its drafters."""
     access.check(by, "publish", publication.rectification, message="只有巡察办可以审核公开整改情况")
+    override_reason = (override_reason or "").strip()
+    if len(override_reason) > 200:
+        raise DomainError("放行理由不能超过200字")
     with transaction.atomic():
         current = Publication.objects.select_for_update(of=("self",)).select_related(
             "rectification__unit", "rectification__round"
@@ -189,10 +255,18 @@ def publication_publish(*, publication: Publication, by) -> Publication:
             raise DomainError(
                 f"整改当前为“{rect.get_status_display()}”，整改方案审核通过（整改中）或整改完成后才能公开"
             )
-        found = personal_data_problems(f"{current.title}\n{current.text}", rect)
+        if current.scope == PublicationScope.PUBLIC and by is not None and by.pk in publication_drafters(current):
+            raise access.Forbidden(SELF_APPROVAL_REFUSAL)
+        found = publication_flags(current)
+        changes = {"published_at": timezone.now(), "published_by": by, "personal_data_override": ""}
+        reason = ""
         if found:
-            raise DomainError("公开内容不得含有个人信息，请修改后再公开", reasons=found)
-        transition(current, "publish", by=by, changes={"published_at": timezone.now(), "published_by": by})
+            if not override_reason:
+                raise DomainError(PERSONAL_DATA_REFUSAL, reasons=found)
+            changes["personal_data_override"] = override_reason
+            changes["personal_data_found"] = "；".join(found)[:500]
+            reason = f"放行个人信息检查：{override_reason}"
+        transition(current, "publish", by=by, reason=reason, changes=changes)
     return current
 
 

@@ -1,8 +1,9 @@
 """The daily reminder digest of the rectification (Celery beat, each morning).
 
 The unit's principal and liaison hear of every report (half-monthly or final) and every open measure
-due in 3 days or in 1 day, and of every report not submitted by its due date; the office and the
-discipline commission (纪委监委) are told of every overdue report. Each person gets at most ONE message a
+due in 3 days or in 1 day, and of every report not submitted by its due date; the office, the
+discipline commission (纪委监委) and the organization department (组织部) are told of every overdue report:
+双报告 goes to both supervisors (seed 003), so both hear when one is missing. Each person gets at most ONE message a
 day, listing his items.
 
 Idempotent and catching up:
@@ -35,6 +36,8 @@ from ..models import Measure, MeasureStatus, RectStatus, ReminderLog, Report
 # ahead" while 0..1 are left, so a run missed on the day itself is made up the next morning.
 WINDOWS = (("d3", 3, 2), ("d1", 1, 0))
 AHEAD = max(most for _, most, _ in WINDOWS)
+# Who besides the office hears of an overdue report: the two receivers of 双报告.
+ESCALATE_TO_ROLES = (Role.JIWEI, Role.ZUZHIBU)
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ def due_items(today: date) -> tuple[dict[int, object], dict[int, dict[str, Item]
         Report.objects.filter(
             rectification__meeting_date__isnull=False,
             submitted_at__isnull=True,
+            waived_at__isnull=True,
             due_date__lte=horizon,
         )
         .exclude(rectification__status=RectStatus.CLOSED)
@@ -188,8 +192,13 @@ def due_items(today: date) -> tuple[dict[int, object], dict[int, dict[str, Item]
         add(_unit_users(report.rectification), item)
         if item.overdue:
             if escalate_to is None:
-                jiwei = get_user_model().objects.filter(groups__name=Role.JIWEI, is_active=True).distinct()
-                escalate_to = [*office_users(), *jiwei]
+                supervisors = (
+                    get_user_model()
+                    .objects.filter(groups__name__in=ESCALATE_TO_ROLES, is_active=True)
+                    .distinct()
+                    .order_by("pk")
+                )
+                escalate_to = [*office_users(), *supervisors]
             add(escalate_to, item)
     for measure in measures:
         item = _measure_item(measure, today)

@@ -273,8 +273,22 @@ def submission_problems(version: ReportVersion) -> list[str]:
     return reasons
 
 
+def missing_half_monthly(rect: Rectification, today: date | None = None) -> list[Report]:
+    """The half-monthly reports due by today that the unit has not submitted and the office has not waived."""
+    today = today or timezone.localdate()
+    return list(
+        rect.reports.filter(
+            kind=ReportKind.HALF_MONTHLY, submitted_at__isnull=True, waived_at__isnull=True, due_date__lte=today
+        ).order_by("due_date")
+    )
+
+
+FINAL_HELD_MESSAGE = "还有半月进展报告未报送，整改情况报告暂不能报送；请先补报，或由巡察办说明理由后免报"
+
+
 def version_submit(*, version: ReportVersion, by) -> ReportVersion:
-    """报送: the draft goes to the discipline commission, the organization department and the office."""
+    """报送: the draft goes to the discipline commission, the organization department and the office.
+    The final report waits while a half-monthly report due by today is missing (not submitted, not waived)."""
     with transaction.atomic():
         current = _locked_version(version)
         report = current.report
@@ -286,6 +300,13 @@ def version_submit(*, version: ReportVersion, by) -> ReportVersion:
         reasons = submission_problems(current)
         if reasons:
             raise DomainError("报告未报送", reasons=reasons)
+        if report.kind == ReportKind.FINAL:
+            missing = missing_half_monthly(rect)
+            if missing:
+                raise DomainError(
+                    FINAL_HELD_MESSAGE,
+                    reasons=[f"{r}（报送截止{r.due_date:%Y-%m-%d}）尚未报送" for r in missing],
+                )
         # Freeze each measure's number and wording with the version: the signature covers them.
         entries = list(_entries(current))
         for entry in entries:
@@ -449,6 +470,45 @@ def comment_add(*, version: ReportVersion, author, body: str) -> ReportComment:
     return comment
 
 
+# --- 免报: the office waives a missed half-monthly report ---------------------------------------------------
+
+
+def report_waive(*, report: Report, reason: str, by) -> Report:
+    """The office waives a half-monthly report the unit has not submitted (免报), with the reason; the
+    unit is told, the report leaves the overdue lists and no longer holds the final report back."""
+    rect = _rect_of(report)
+    access.check(by, "waive_report", rect, message="只有巡察办可以批准免报半月进展报告")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写免报理由")
+    if len(reason) > 200:
+        raise DomainError("免报理由不能超过200字")
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.kind != ReportKind.HALF_MONTHLY:
+            raise DomainError("只有半月进展报告可以免报，整改情况报告必须报送")
+        if current.submitted_at:
+            raise DomainError(f"{current}已报送，不需要免报")
+        if current.waived_at:
+            raise DomainError(f"{current}已免报")
+        if current.due_date > timezone.localdate():
+            raise DomainError(f"{current}尚未到报送截止日期（{current.due_date:%Y-%m-%d}），不能免报")
+        current.waived_at = timezone.now()
+        current.waived_by = by
+        current.waive_reason = reason
+        as_history_user(current, by)
+        current._change_reason = f"免报：{reason}"[:100]
+        current.save(update_fields=["waived_at", "waived_by", "waive_reason"])
+        notify(
+            recipients=rect.unit.own_users,
+            title=f"巡察办同意{current}免报",
+            body=f"{rect.unit.name}：{current}（报送截止{current.due_date:%Y-%m-%d}）经巡察办同意免报。理由：{reason}",
+            link=reverse("rectification:report_list", args=[rect.pk]),
+            dedupe_key=f"rect-report-waived-{current.pk}",
+        )
+    return current
+
+
 # --- the hearing and the democratic life meeting --------------------------------------------------------
 
 
@@ -464,10 +524,37 @@ MEETING_ACTIONS = {
 }
 
 
+# How far the hearing may fall from 集中整改第二个月月末 before the office must say why.
+HEARING_TOLERANCE_DAYS = 10
+
+
+def hearing_date_warning(rect: Rectification, day: date | None) -> str:
+    """A warning when the hearing's date is far from the end of the second month after feedback ("" if not)."""
+    planned = hearing_planned_date(rect)
+    if planned is None or day is None or abs((day - planned).days) <= HEARING_TOLERANCE_DAYS:
+        return ""
+    when = "早" if day < planned else "晚"
+    return (
+        f"听取整改进展的日期（{day:%Y-%m-%d}）比集中整改第二个月月末（{planned:%Y-%m-%d}）"
+        f"{when}{abs((day - planned).days)}天；确需在该日期召开的，请填写日期说明"
+    )
+
+
 def meeting_add(
-    *, rect: Rectification, kind: str, date: date | None, participants: str, minutes: str, by
+    *,
+    rect: Rectification,
+    kind: str,
+    date: date | None,
+    participants: str,
+    minutes: str,
+    by,
+    date_note: str = "",
 ) -> RectMeeting:
-    """Record the hearing (the office) or the special democratic life meeting (the unit or the office)."""
+    """Record the hearing (the office) or the special democratic life meeting (the unit or the office).
+
+    A meeting may be recorded afterwards for its past date. The hearing falls near the end of the second
+    month after feedback: further than HEARING_TOLERANCE_DAYS from it, `date_note` must say why (kept on
+    the meeting and in its history)."""
     if kind not in MeetingKind.values:
         raise DomainError("会议类型无效")
     label = MeetingKind(kind).label
@@ -490,6 +577,12 @@ def meeting_add(
         reasons.append("请填写会议纪要")
     if reasons:
         raise DomainError(f"{label}未登记", reasons=reasons)
+    date_note = (date_note or "").strip()
+    if len(date_note) > 200:
+        raise DomainError("日期说明不能超过200字")
+    warning = hearing_date_warning(rect, date) if kind == MeetingKind.HEARING else ""
+    if warning and not date_note:
+        raise DomainError(warning)
     with transaction.atomic():
         meeting = RectMeeting(
             rectification=rect,
@@ -497,9 +590,12 @@ def meeting_add(
             date=date,
             participants=participants.strip(),
             minutes=minutes.strip(),
+            date_note=date_note if warning else "",
             recorded_by=by,
         )
         as_history_user(meeting, by)
+        if warning:
+            meeting._change_reason = f"日期说明：{date_note}"[:100]
         meeting.save()
         link = reverse("rectification:report_list", args=[rect.pk])
         if access.allows(by, "write_report", rect):

@@ -172,10 +172,36 @@ def test_return_needs_a_reason_and_tells_the_principal_and_liaison():
     assert titles_of(w.jiwei) == []
     body = Notification.objects.get(recipient=w.principal).body
     assert "佐证材料不足" in body
-    # Still not done after a new report: returned again, then closed at last.
+    # Still not done after a new report: returned again, then closed at last once the unit reported again.
     measure_return(measure=w.m11, reason="仍未印发", by=w.office)
+    _report_after_return(w.m11)
     assert measure_close(measure=w.m11, by=w.office).status == MeasureStatus.CLOSED
     assert list(w.m11.events.values_list("action", flat=True)) == ["return", "return", "close"]
+
+
+def _report_after_return(measure, number=1):
+    entry = report_entry(measure, status=VersionStatus.SUBMITTED, number=number, evidence=["制度文件.pdf"])
+    ReportVersion.objects.filter(pk=entry.version_id).update(submitted_at=timezone.now())
+    return entry
+
+
+@pytest.mark.django_db
+def test_a_returned_measure_closes_only_after_the_unit_reported_again():
+    w = make_world()
+    # Progress reported before the return does not count.
+    _report_after_return(w.m11)
+    measure_return(measure=w.m11, reason="制度未印发", by=w.office)
+    with pytest.raises(DomainError, match="须待单位在整改报告中报送新的整改进展或佐证材料后才能销号"):
+        measure_close(measure=w.m11, by=w.office)
+    w.m11.refresh_from_db()
+    assert w.m11.status == MeasureStatus.RETURNED
+    # A draft is not reported yet.
+    report = w.rect.reports.filter(kind=ReportKind.HALF_MONTHLY).order_by("due_date")[1]
+    draft = report_entry(w.m11, report=report, status=VersionStatus.DRAFT)
+    with pytest.raises(DomainError, match="退回重改"):
+        measure_close(measure=w.m11, by=w.office)
+    ReportVersion.objects.filter(pk=draft.version_id).update(status=VersionStatus.SUBMITTED, submitted_at=timezone.now())
+    assert measure_close(measure=w.m11, by=w.office).status == MeasureStatus.CLOSED
 
 
 @pytest.mark.django_db

@@ -252,3 +252,15 @@ def test_ledger_of_a_lookback_rectification_links_to_the_lookback(client):
     assert reverse("rectification:lookback", args=[assignment.pk]) in page
     page = client.get(reverse("rectification:ledger", args=[w.rect.pk])).content.decode()
     assert "回头看：对照上轮整改" not in page
+
+
+@pytest.mark.django_db
+def test_closing_a_returned_measure_before_the_unit_reported_again_is_a_message(client):
+    w = make_world()
+    measure_return(measure=w.m21, reason="签名缺失", by=w.office)
+    client.force_login(w.office)
+    url = reverse("rectification:measure_close", args=[w.rect.pk, w.m21.pk])
+    page = client.post(url, {"reason": "核查无误"}, follow=True).content.decode()
+    assert "须待单位在整改报告中报送新的整改进展或佐证材料后才能销号" in page
+    w.m21.refresh_from_db()
+    assert w.m21.status == MeasureStatus.RETURNED

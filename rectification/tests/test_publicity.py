@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 
+from clues.models import PersonDealt, TransferBatch, TransferItem
+from clues.tests.factories import FindingFactory, LeadFactory
 from rectification.models import (
     Accountability,
     AccountabilityReason,
@@ -21,7 +23,18 @@ from rectification.services.publicity import (
     publication_withdraw,
 )
 from rectification.tests.test_closing import make_world
+from rounds.tests.factories import UnitFactory
+from teams.tests.factories import CadreFactory
+from xuncha.accounts.roles import Role
+from xuncha.accounts.tests.factories import UserFactory
 from xuncha.errors import DomainError
+
+
+def _approver(w):
+    """An office user other than the drafter (w.office): a 社会公开 text is approved by someone else."""
+    if not hasattr(w, "approver"):
+        w.approver = UserFactory(roles=[Role.OFFICE])
+    return w.approver
 
 
 def _person(w, name="陈明"):
@@ -146,15 +159,73 @@ def _draft_by(w, user):
 
 
 @pytest.mark.django_db
-def test_a_draft_with_personal_data_is_refused_listing_each():
+def test_a_draft_with_personal_data_is_kept_but_not_published_until_removed():
     w = make_world()
-    with pytest.raises(DomainError) as exc:
-        _draft(w, text="主要负责人张三（电话13812345678）牵头整改。")
+    pub = _draft(w, text="主要负责人张三（电话13812345678）牵头整改。")
+    assert pub.status == PublicationStatus.DRAFT
+    with pytest.raises(DomainError, match="公开内容含有疑似个人信息") as exc:
+        publication_publish(publication=pub, by=_approver(w))
     assert exc.value.reasons == ["含有手机号码 13812345678", "含有人员姓名：张三"]
-    assert not Publication.objects.exists()
+    pub.refresh_from_db()
+    assert pub.status == PublicationStatus.DRAFT
+    pub.text = "主要负责人牵头整改。"
+    publication_save(rect=w.rect, publication=pub, by=w.office)
+    assert publication_publish(publication=pub, by=_approver(w)).status == PublicationStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_a_flagged_publication_is_published_only_with_a_reason_which_is_kept():
+    w = make_world()
+    pub = _draft(w, text="欢迎监督，监督电话0731-84567890。")
+    with pytest.raises(DomainError, match="请填写放行理由"):
+        publication_publish(publication=pub, by=_approver(w), override_reason="   ")
+    pub = publication_publish(publication=pub, by=_approver(w), override_reason="单位公开的监督电话，不是个人信息")
+    assert pub.status == PublicationStatus.PUBLISHED
+    assert pub.personal_data_override == "单位公开的监督电话，不是个人信息"
+    assert pub.personal_data_found == "含有固定电话号码 0731-84567890"
+    assert pub.history.first().history_change_reason == "放行个人信息检查：单位公开的监督电话，不是个人信息"
+
+
+@pytest.mark.django_db
+def test_every_name_the_system_knows_is_found():
+    w = make_world()
+    # Names recorded anywhere, not only on this rectification: a village's officials, the cadre pool, the
+    # subject of a lead, a person dealt with on a transferred lead, a person held accountable, the persons
+    # a finding names responsible (without the post in brackets).
+    UnitFactory(name="青山村", principal_name="赵支书", liaison_name="钱会计")
+    CadreFactory(name="孙巡察")
+    lead = LeadFactory(subject_name="周被反映")
+    batch = TransferBatch.objects.create(receiver=UnitFactory(), round=lead.round, year=2026, serial=1)
+    item = TransferItem.objects.create(batch=batch, lead=lead)
+    PersonDealt.objects.create(item=item, name="郑处分", form=1, sanction="talk")
+    _person(w, "吴问责")
+    FindingFactory(responsible_persons="冯责任（副局长，直接责任）、陈主体")
+    names = ["赵支书", "钱会计", "孙巡察", "周被反映", "郑处分", "吴问责", "冯责任", "陈主体"]
+    text = "；".join(f"{name}一事" for name in names)
+    assert sorted(personal_data_problems(text, w.rect)) == sorted(f"含有人员姓名：{name}" for name in names)
+    assert personal_data_problems("副局长，直接责任", w.rect) == []  # the bracket's words are no names
     with pytest.raises(DomainError) as exc:
-        _draft(w, title="李四关于整改的通报")
-    assert exc.value.reasons == ["含有人员姓名：李四"]
+        publication_publish(publication=_draft(w, text="对周被反映的问题已整改。"), by=_approver(w))
+    assert exc.value.reasons == ["含有人员姓名：周被反映"]
+
+
+@pytest.mark.django_db
+def test_a_public_text_is_approved_by_an_office_user_other_than_its_drafters():
+    w = make_world()
+    pub = _draft(w)
+    with pytest.raises(DomainError, match="须由拟稿人以外的巡察办人员审核公开"):
+        publication_publish(publication=pub, by=w.office)
+    # Whoever edited it is a drafter too.
+    editor = _approver(w)
+    pub.text = "已完成销号3条。"
+    publication_save(rect=w.rect, publication=pub, by=editor)
+    with pytest.raises(DomainError, match="须由拟稿人以外"):
+        publication_publish(publication=pub, by=editor)
+    third = UserFactory(roles=[Role.OFFICE])
+    assert publication_publish(publication=pub, by=third).published_by == third
+    # 党内公开 is not held to it.
+    party = _draft(w, scope="party")
+    assert publication_publish(publication=party, by=w.office).status == PublicationStatus.PUBLISHED
 
 
 @pytest.mark.django_db
@@ -163,7 +234,7 @@ def test_only_a_draft_is_edited():
     pub = _draft(w)
     pub.text = "已完成销号3条。"
     publication_save(rect=w.rect, publication=pub, by=w.office)
-    publication_publish(publication=pub, by=w.office)
+    publication_publish(publication=pub, by=_approver(w))
     pub.refresh_from_db()
     pub.text = "改过的内容"
     with pytest.raises(DomainError, match="只有待审核的内容可以修改"):
@@ -179,10 +250,10 @@ def test_publish_and_withdraw():
     pub = _draft(w)
     with pytest.raises(DomainError, match="只有巡察办"):
         publication_publish(publication=pub, by=w.principal)
-    pub = publication_publish(publication=pub, by=w.office)
-    assert pub.status == PublicationStatus.PUBLISHED and pub.published_by == w.office and pub.published_at
+    pub = publication_publish(publication=pub, by=_approver(w))
+    assert pub.status == PublicationStatus.PUBLISHED and pub.published_by == w.approver and pub.published_at
     with pytest.raises(DomainError, match="只有待审核的内容可以公开"):
-        publication_publish(publication=pub, by=w.office)
+        publication_publish(publication=pub, by=_approver(w))
     with pytest.raises(DomainError, match="请填写撤回理由"):
         publication_withdraw(publication=pub, reason=" ", by=w.office)
     with pytest.raises(DomainError, match="只有巡察办"):
@@ -193,7 +264,7 @@ def test_publish_and_withdraw():
     with pytest.raises(DomainError, match="只有已公开的内容可以撤回"):
         publication_withdraw(publication=pub, reason="再撤一次", by=w.office)
     with pytest.raises(DomainError, match="只有待审核的内容可以公开"):
-        publication_publish(publication=pub, by=w.office)
+        publication_publish(publication=pub, by=_approver(w))
 
 
 @pytest.mark.django_db
@@ -201,7 +272,7 @@ def test_publish_needs_the_rectification_under_way():
     w = make_world(status=RectStatus.PLANNING)
     pub = _draft(w)
     with pytest.raises(DomainError, match="整改中"):
-        publication_publish(publication=pub, by=w.office)
+        publication_publish(publication=pub, by=_approver(w))
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.DRAFT
 
@@ -212,7 +283,7 @@ def test_publish_checks_personal_data_again():
     pub = _draft(w, text="对陈明同志进行了诫勉谈话。")  # not yet a name recorded on the rectification
     _person(w, "陈明")
     with pytest.raises(DomainError) as exc:
-        publication_publish(publication=pub, by=w.office)
+        publication_publish(publication=pub, by=_approver(w))
     assert exc.value.reasons == ["含有人员姓名：陈明"]
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.DRAFT

@@ -18,8 +18,15 @@ def _pub(w, *, scope="public", title="整改进展情况的通报", text="已完
         rect=rect or w.rect, publication=Publication(scope=scope, title=title, text=text), by=w.office
     )
     if publish:
-        pub = publication_publish(publication=pub, by=w.office)
+        pub = publication_publish(publication=pub, by=_approver(w))
     return pub
+
+
+def _approver(w):
+    """An office user other than the drafter: a 社会公开 text is approved by someone else."""
+    if not hasattr(w, "approver"):
+        w.approver = UserFactory(roles=[Role.OFFICE])
+    return w.approver
 
 
 @pytest.mark.django_db
@@ -54,14 +61,47 @@ def test_new_publication_is_prefilled_and_saved_by_the_office(client):
     client.force_login(w.office)
     page = client.get(url).content.decode()
     assert "逐项制定整改措施3条" in page and "反馈意见整改进展情况的通报" in page
-    page = client.post(url, {"scope": "public", "title": "通报", "text": "张三同志带头整改，电话13812345678"})
-    page = page.content.decode()
-    assert "公开内容不得含有个人信息" in page and "含有人员姓名：张三" in page and "含有手机号码 13812345678" in page
-    assert not Publication.objects.exists()
     response = client.post(url, {"scope": "public", "title": "通报", "text": "已完成销号2条。"})
     assert response.status_code == 302
     pub = Publication.objects.get()
     assert (pub.status, pub.scope) == (PublicationStatus.DRAFT, "public")
+
+
+@pytest.mark.django_db
+def test_personal_data_is_flagged_on_the_page_and_publishing_needs_removal_or_a_reason(client):
+    w = make_world()
+    client.force_login(w.office)
+    new = reverse("rectification:publication_new", args=[w.rect.pk])
+    page = client.post(
+        new, {"scope": "public", "title": "通报", "text": "张三同志带头整改，电话13812345678"}, follow=True
+    ).content.decode()
+    assert "个人信息检查发现" in page and "含有人员姓名：张三" in page and "含有手机号码 13812345678" in page
+    pub = Publication.objects.get()
+    # The drafter is told that someone else approves it; the other office user sees the flags and a reason box.
+    assert 'data-testid="own-draft"' in page and 'data-testid="publish"' not in page
+    client.force_login(_approver(w))
+    tab = client.get(reverse("rectification:publicity", args=[w.rect.pk])).content.decode()
+    assert 'data-testid="personal-data-flags"' in tab and 'data-testid="override-reason"' in tab
+    publish = reverse("rectification:publication_publish", args=[w.rect.pk, pub.pk])
+    page = client.post(publish, {"override_reason": ""}, follow=True).content.decode()
+    assert "公开内容含有疑似个人信息" in page and "含有人员姓名：张三" in page
+    pub.refresh_from_db()
+    assert pub.status == PublicationStatus.DRAFT
+    client.post(publish, {"override_reason": "经本人同意公开其带头整改事迹"})
+    pub.refresh_from_db()
+    assert pub.status == PublicationStatus.PUBLISHED and pub.personal_data_override == "经本人同意公开其带头整改事迹"
+
+
+@pytest.mark.django_db
+def test_the_drafter_of_a_public_text_cannot_publish_it_through_the_page(client):
+    w = make_world()
+    pub = _pub(w, publish=False)
+    client.force_login(w.office)
+    publish = reverse("rectification:publication_publish", args=[w.rect.pk, pub.pk])
+    page = client.post(publish, {}, follow=True).content.decode()
+    assert "须由拟稿人以外的巡察办人员审核公开" in page
+    pub.refresh_from_db()
+    assert pub.status == PublicationStatus.DRAFT
 
 
 @pytest.mark.django_db

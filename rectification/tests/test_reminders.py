@@ -168,33 +168,42 @@ def test_inactive_unit_users_and_a_unit_without_liaison_get_nothing(world):
 # --- overdue and escalation -----------------------------------------------------------------------
 
 
-def test_a_missed_report_is_escalated_the_day_after_to_the_office_and_the_discipline_commission(world):
+def test_a_missed_report_is_escalated_the_day_after_to_the_office_and_both_supervisors(world):
+    # 双报告: the discipline commission AND the organization department receive the reports, so both
+    # hear when one is missing.
     rect = world["rect"]
     report = _report(rect, d(2026, 7, 15))
-    assert sweep(today=d(2026, 7, 16)) == 4
+    assert sweep(today=d(2026, 7, 16)) == 5
     assert _recipients() == {
-        world["principal"].pk, world["liaison"].pk, world["office"].pk, world["jiwei"].pk
+        world["principal"].pk, world["liaison"].pk, world["office"].pk, world["jiwei"].pk, world["zuzhibu"].pk
     }
-    for key in ("office", "jiwei", "principal", "liaison"):
+    for key in ("office", "jiwei", "zuzhibu", "principal", "liaison"):
         [note] = _notes(world[key])
         assert note.title == "整改提醒：1份报告已逾期", key
         assert "第1期半月进展报告" in note.body and "已逾期1天" in note.body and "县农业农村局" in note.body
         assert note.link == reverse("rectification:report_list", args=[rect.pk])
         assert _logged(world[key]) == {f"report:{report.pk}:2026-07-15:overdue"}
-    for key in ("zuzhibu", "leader", "team", "other_principal"):
+    for key in ("leader", "team", "other_principal"):
         assert not _notes(world[key]), key
 
     # Still overdue the days after: told once.
     assert sweep(today=d(2026, 7, 17)) == 0
     assert sweep(today=d(2026, 7, 20)) == 0
-    assert Notification.objects.count() == 4
+    assert Notification.objects.count() == 5
+
+
+def test_an_inactive_organization_department_user_is_not_told(world):
+    world["zuzhibu"].is_active = False
+    world["zuzhibu"].save()
+    assert sweep(today=d(2026, 7, 16)) == 4
+    assert not _notes(world["zuzhibu"])
 
 
 def test_the_unit_hears_of_overdue_and_due_items_together_the_office_only_of_the_overdue(world):
     rect = world["rect"]
     _report(rect, d(2026, 7, 15))
     MeasureFactory(problem=ProblemFactory(rectification=rect), deadline=d(2026, 7, 19))
-    assert sweep(today=d(2026, 7, 16)) == 4
+    assert sweep(today=d(2026, 7, 16)) == 5
     [note] = _notes(world["principal"])
     assert note.title == "整改提醒：1份报告已逾期，1项措施3日内到期"
     assert note.body.index("已逾期：") < note.body.index("即将到期：")
@@ -203,7 +212,7 @@ def test_the_unit_hears_of_overdue_and_due_items_together_the_office_only_of_the
 
 
 def test_the_office_gets_one_digest_for_every_overdue_report_of_every_unit(world):
-    assert sweep(today=d(2026, 8, 2)) == 6  # both units' principal and liaison, the office, jiwei
+    assert sweep(today=d(2026, 8, 2)) == 7  # both units' principal and liaison, the office, jiwei, zuzhibu
     [note] = _notes(world["office"])
     assert note.title == "整改提醒：3份报告已逾期"  # 15 and 31 July of one unit, 31 July of the other
     assert "县农业农村局" in note.body and "县教育局" in note.body
@@ -224,9 +233,9 @@ def test_running_twice_on_a_day_sends_once(world):
 
 def test_the_celery_task_run_twice_sends_once(world, monkeypatch):
     monkeypatch.setattr(reminders.timezone, "localdate", lambda *args: d(2026, 7, 16))
-    assert tasks.remind_rectification.delay().get() == 4  # principal, liaison, the office, jiwei
+    assert tasks.remind_rectification.delay().get() == 5  # principal, liaison, the office, jiwei, zuzhibu
     assert tasks.remind_rectification.apply().get() == 0
-    assert Notification.objects.count() == 4
+    assert Notification.objects.count() == 5
     [note] = _notes(world["office"])
     assert note.title == "整改提醒：1份报告已逾期" and note.dedupe_key == "rect-digest:2026-07-16"
 
@@ -256,7 +265,7 @@ def test_a_day_without_a_run_is_caught_up_the_next_day(world):
     assert sweep(today=d(2026, 7, 15)) == 2
     assert "今天到期" in _notes(world["principal"])[-1].body
     # No run on 16 July: the escalation goes on the 17th, saying how late it is.
-    assert sweep(today=d(2026, 7, 17)) == 4
+    assert sweep(today=d(2026, 7, 17)) == 5
     assert "已逾期2天" in _notes(world["office"])[-1].body
     assert _logged(world["principal"]) == {
         f"report:{report.pk}:2026-07-15:{kind}" for kind in ("d3", "d1", "overdue")

@@ -404,8 +404,21 @@ def test_comment_refusals(w):
 # --- the hearing and the democratic life meeting ----------------------------------------------------
 
 
+def hearing_ready(w) -> datetime.date:
+    """Move the feedback meeting to the first of the month two months back: the hearing's planned date
+    (集中整改第二个月月末) is then the end of last month, a past date near which a hearing is recorded."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    back = (first - datetime.timedelta(days=1)).replace(day=1)
+    w.rect.meeting_date = (back - datetime.timedelta(days=1)).replace(day=1)
+    w.rect.save(update_fields=["meeting_date"])
+    planned = services.hearing_planned_date(w.rect)
+    assert planned == first - datetime.timedelta(days=1)
+    return planned
+
+
 def test_meetings_are_recorded_by_whom_they_belong_to(w):
-    day = timezone.localdate() - datetime.timedelta(days=3)
+    day = hearing_ready(w)
     hearing = services.meeting_add(
         rect=w.rect,
         kind=MeetingKind.HEARING,
@@ -481,10 +494,72 @@ def test_meeting_refusals(w):
     assert not w.rect.meetings.exists()
 
 
+def test_a_hearing_far_from_the_end_of_the_second_month_needs_a_date_note(w):
+    planned = hearing_ready(w)
+    ok = {"participants": "县纪委监委、县委组织部、巡察办", "minutes": "听取整改进展情况。"}
+    early = planned - datetime.timedelta(days=services.HEARING_TOLERANCE_DAYS + 1)
+    with pytest.raises(DomainError, match=f"比集中整改第二个月月末（{planned:%Y-%m-%d}）早11天；确需在该日期召开的，请填写日期说明"):
+        services.meeting_add(rect=w.rect, kind=MeetingKind.HEARING, date=early, by=w.office, **ok)
+    assert not w.rect.meetings.exists()
+    # Within the tolerance no note is asked for (and a note given is not kept).
+    near = planned - datetime.timedelta(days=services.HEARING_TOLERANCE_DAYS)
+    assert services.meeting_add(
+        rect=w.rect, kind=MeetingKind.HEARING, date=near, by=w.office, date_note="无需说明", **ok
+    ).date_note == ""
+    # With the reason: recorded for its past date, the reason kept on the meeting and in its history.
+    hearing = services.meeting_add(
+        rect=w.rect, kind=MeetingKind.HEARING, date=early, by=w.office, date_note="县委常委会安排提前听取", **ok
+    )
+    assert hearing.date == early and hearing.date_note == "县委常委会安排提前听取"
+    assert hearing.history.first().history_change_reason == "日期说明：县委常委会安排提前听取"
+    # The democratic life meeting has no planned date.
+    life = services.meeting_add(
+        rect=w.rect, kind=MeetingKind.DEMOCRATIC_LIFE, date=early, by=w.liaison, participants="班子", minutes="对照检查"
+    )
+    assert life.date == early
+
+
+# --- 免报, and the final report held back while a half-monthly report is missing ----------------------------
+
+
+def test_the_final_report_waits_for_every_half_monthly_report_due_or_its_waiver(w):
+    due = list(w.rect.reports.filter(kind=ReportKind.HALF_MONTHLY, due_date__lte=timezone.localdate()).order_by("due_date"))
+    assert len(due) >= 2  # the feedback meeting was 40 days ago
+    first, *rest = due
+    signed(w, first)
+    version = services.version_start(report=w.final, by=w.liaison)
+    fill(w, version)
+    with pytest.raises(DomainError, match="还有半月进展报告未报送，整改情况报告暂不能报送") as exc:
+        services.version_submit(version=version, by=w.liaison)
+    assert exc.value.reasons == [f"{r}（报送截止{r.due_date:%Y-%m-%d}）尚未报送" for r in rest]
+    # The office waives the missing ones, with the reason; the unit is told.
+    with pytest.raises(DomainError, match="只有巡察办可以批准免报"):
+        services.report_waive(report=rest[0], reason="x", by=w.liaison)
+    with pytest.raises(DomainError, match="请填写免报理由"):
+        services.report_waive(report=rest[0], reason=" ", by=w.office)
+    with pytest.raises(DomainError, match="已报送，不需要免报"):
+        services.report_waive(report=first, reason="x", by=w.office)
+    with pytest.raises(DomainError, match="整改情况报告必须报送"):
+        services.report_waive(report=w.final, reason="x", by=w.office)
+    future = w.rect.reports.filter(kind=ReportKind.HALF_MONTHLY, due_date__gt=timezone.localdate()).first()
+    with pytest.raises(DomainError, match="尚未到报送截止日期"):
+        services.report_waive(report=future, reason="x", by=w.office)
+    for report in rest:
+        waived = services.report_waive(report=report, reason="单位主要负责人调整，该期并入下期报送", by=w.office)
+        assert waived.waived_by == w.office and waived.due_state() == ""
+        assert waived.history.first().history_change_reason.startswith("免报：单位主要负责人调整")
+    with pytest.raises(DomainError, match="已免报"):
+        services.report_waive(report=rest[0], reason="再免一次", by=w.office)
+    assert Notification.objects.filter(recipient=w.principal, title__contains="免报").count() == len(rest)
+    assert services.version_submit(version=version, by=w.liaison).status == VersionStatus.SUBMITTED
+
+
 # --- the PDF ------------------------------------------------------------------------------------------
 
 
 def test_the_pdf_of_a_signed_version_bears_the_signer_and_the_hash(w):
+    for missing in services.missing_half_monthly(w.rect):
+        services.report_waive(report=missing, reason="并入整改情况报告", by=w.office)
     version = signed(w, w.final)
     context = version_context(version)
     assert context["signed"] and context["title"] == f"{w.rect.unit.name}关于巡察整改情况的报告"

@@ -17,7 +17,7 @@ from rectification.models import (
     VersionStatus,
 )
 from rectification.services import reports as services
-from rectification.tests.test_reports_services import PDF, build_world, fill, signed, submitted
+from rectification.tests.test_reports_services import PDF, build_world, fill, hearing_ready, signed, submitted
 from xuncha.accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -308,7 +308,7 @@ def test_evidence_download_checks_who_may_see_it(client, w):
 
 
 def test_meetings_are_recorded_through_the_page(client, w):
-    day = timezone.localdate() - datetime.timedelta(days=2)
+    day = hearing_ready(w)
     url = reverse("rectification:meeting_add", args=[w.rect.pk, MeetingKind.HEARING])
     c = client_as(client, w, "office")
     response = c.post(
@@ -383,3 +383,53 @@ def test_supervision_lists_the_latest_sent_versions_with_filters_and_the_overdue
         .count('data-testid="supervision-row"')
         == 0
     )
+
+
+def test_a_hearing_far_from_its_planned_date_asks_for_a_note_on_the_form(client, w):
+    planned = hearing_ready(w)
+    early = (planned - datetime.timedelta(days=20)).isoformat()
+    url = reverse("rectification:meeting_add", args=[w.rect.pk, MeetingKind.HEARING])
+    c = client_as(client, w, "office")
+    assert "日期说明" in c.get(url).content.decode()
+    data = {"date": early, "participants": "县纪委监委", "minutes": "听取汇报"}
+    response = c.post(url, data)
+    assert response.status_code == 200 and "请填写日期说明" in response.content.decode()
+    assert not RectMeeting.objects.exists()
+    assert c.post(url, data | {"date_note": "配合县委巡视整改督查提前听取"}).status_code == 302
+    page = c.get(reverse("rectification:report_list", args=[w.rect.pk])).content.decode()
+    assert "日期说明：" in page and "配合县委巡视整改督查提前听取" in page
+    # The democratic life meeting's form has no such field.
+    life = reverse("rectification:meeting_add", args=[w.rect.pk, MeetingKind.DEMOCRATIC_LIFE])
+    assert "日期说明" not in client_as(client, w, "liaison").get(life).content.decode()
+
+
+def test_the_office_waives_a_missed_report_on_the_list_and_the_final_report_goes_through(client, w):
+    missed = w.rect.reports.filter(kind="half_monthly", due_date__lte=timezone.localdate()).order_by("due_date")
+    url = reverse("rectification:report_list", args=[w.rect.pk])
+    office = client_as(client, w, "office")
+    page = office.get(url).content.decode()
+    assert page.count('data-testid="waive-open"') == missed.count()
+    assert 'data-testid="waive-open"' not in client_as(client, w, "jiwei").get(url).content.decode()
+    report = missed.first()
+    waive = reverse("rectification:report_waive", args=[w.rect.pk, report.pk])
+    assert client_as(client, w, "liaison").post(waive, {"reason": "x"}).status_code == 403
+    office = client_as(client, w, "office")
+    page = office.post(waive, {"reason": ""}, follow=True).content.decode()
+    assert "请填写免报理由" in page
+    page = office.post(waive, {"reason": "并入下期报送"}, follow=True).content.decode()
+    assert f"已同意{report}免报" in page and 'data-testid="waived"' in page and "并入下期报送" in page
+    report.refresh_from_db()
+    assert report.waive_reason == "并入下期报送"
+    # The unit's submit of the final report is refused in words while another is missing.
+    version = services.version_start(report=w.final, by=w.liaison)
+    fill(w, version)
+    submit = reverse("rectification:version_submit", args=[w.rect.pk, w.final.pk])
+    others = missed.exclude(pk=report.pk)
+    if others.exists():
+        page = client_as(client, w, "liaison").post(submit, follow=True).content.decode()
+        assert "整改情况报告暂不能报送" in page
+        for other in others:
+            services.report_waive(report=other, reason="并入下期", by=w.office)
+    client_as(client, w, "liaison").post(submit)
+    version.refresh_from_db()
+    assert version.status == VersionStatus.SUBMITTED

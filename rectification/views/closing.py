@@ -14,6 +14,7 @@ from rectification.forms.closing import (
     AccountabilityForm,
     LedgerFilter,
     PublicationForm,
+    PublishForm,
     RectCloseForm,
     WithdrawForm,
 )
@@ -39,6 +40,8 @@ from ..services.closing import (
 from ..services.publicity import (
     publication_default_text,
     publication_default_title,
+    publication_drafters,
+    publication_flags,
     publication_publish,
     publication_save,
     publication_withdraw,
@@ -219,6 +222,14 @@ def publicity(request, pk):
     rect = get_rect(request, pk)
     office = rect.may["publish"]
     publications = publicity_selectors.rect_publications(rect, drafts=rect.may["see_publication_drafts"])
+    if office:
+        # What the personal-data check finds in each draft, and whether this user drafted it (a 社会公开
+        # text is approved by another office user): the page says so before the button is pressed.
+        for p in publications:
+            if p.status == PublicationStatus.DRAFT:
+                p.rectification = rect
+                p.flags = publication_flags(p)
+                p.own_draft = request.user.pk in publication_drafters(p)
     context = tab_context(rect, "publicity") | {
         "publications": publications,
         "office": office,
@@ -226,6 +237,14 @@ def publicity(request, pk):
         "withdraw_form": WithdrawForm(),
     }
     return render(request, "rectification/publicity.html", context)
+
+
+def _warn_flags(request, publication) -> None:
+    flags = publication_flags(publication)
+    if flags:
+        messages.warning(
+            request, "个人信息检查发现：" + "；".join(flags) + "。公开前须删除，或在审核公开时填写放行理由。"
+        )
 
 
 @login_required
@@ -248,6 +267,7 @@ def publication_new(request, pk):
             return outcome.response
         if outcome.ok:
             messages.success(request, "公开内容已保存，待审核公开")
+            _warn_flags(request, form.instance)
             return redirect(_publicity_url(rect))
     return render(
         request,
@@ -272,6 +292,7 @@ def publication_edit(request, pk, pub_pk):
         )
         if outcome.ok:
             messages.success(request, "公开内容已修改")
+            _warn_flags(request, form.instance)
             return redirect(_publicity_url(rect))
     return render(
         request,
@@ -285,11 +306,16 @@ def publication_edit(request, pk, pub_pk):
 def publication_publish_view(request, pk, pub_pk):
     rect = get_rect(request, pk, "publish")
     pub = publicity_selectors.publication_get(request.user, rect, pub_pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(_publicity_url(rect))
     run_service(
         request,
         publication_publish,
         publication=pub,
         by=request.user,
+        override_reason=form.cleaned_data["override_reason"],
         success=f"已{pub.get_scope_display()}：{pub.title}",
     )
     return redirect(_publicity_url(rect))

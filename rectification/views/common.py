@@ -25,6 +25,7 @@ RECT_ACTIONS = (
     "see_publication_drafts",
     "record_hearing",
     "record_democratic_life",
+    "waive_report",
 )
 
 

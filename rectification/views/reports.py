@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from rectification.documents import reports as docs_reports  # noqa: F401  registers the report PDF with xuncha.core.documents
@@ -25,6 +26,7 @@ from rectification.forms.reports import (
 )
 from xuncha import access
 from xuncha.core.concurrency import save_form
+from xuncha.core.forms import ReasonForm
 from xuncha.core.views import run_service
 from xuncha.errors import DomainError
 
@@ -69,6 +71,7 @@ class ReportListView(LoginRequiredMixin, View):
             "can_democratic": open_ and rect.may["record_democratic_life"],
             "submitted_count": sum(1 for r in reports if r.submitted_at),
             "overdue_count": sum(1 for r in reports if r.due == "overdue"),
+            "today": timezone.localdate(),
         }
         return render(request, "rectification/report_list.html", context)
 
@@ -272,6 +275,29 @@ class VersionSubmitView(LoginRequiredMixin, View):
         return redirect(_detail_url(rect, report, latest.number if ok else None))
 
 
+class ReportWaiveView(LoginRequiredMixin, View):
+    """免报: the office waives a missed half-monthly report, with the reason."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, report_pk):
+        rect = get_rect(request, pk, "waive_report")
+        report = selectors.report_get(request.user, rect, report_pk)
+        form = ReasonForm(request.POST)  # the service asks for the reason and bounds it
+        if not form.is_valid():
+            messages.error(request, form.error_text())
+        else:
+            run_service(
+                request,
+                services.report_waive,
+                report=report,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                success=f"已同意{report}免报",
+            )
+        return redirect("rectification:report_list", rect.pk)
+
+
 class VersionSignView(LoginRequiredMixin, View):
     """签字背书: the principal re-enters his password."""
 
@@ -372,11 +398,11 @@ class MeetingAddView(LoginRequiredMixin, View):
 
     def get(self, request, pk, kind):
         rect = self.prepare(request, pk, kind)
-        return self.render_form(rect, kind, MeetingForm())
+        return self.render_form(rect, kind, MeetingForm(hearing=kind == MeetingKind.HEARING))
 
     def post(self, request, pk, kind):
         rect = self.prepare(request, pk, kind)
-        form = MeetingForm(request.POST)
+        form = MeetingForm(request.POST, hearing=kind == MeetingKind.HEARING)
         if form.is_valid():
             outcome = save_form(
                 request,

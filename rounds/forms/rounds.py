@@ -111,8 +111,14 @@ class RoundForm(VersionedFormMixin, OnceFormMixin, ServiceModelForm):
         }
         help_texts = {"number": "本届的第几轮巡察"}
 
+    number_note = forms.CharField(
+        label="轮次号说明", max_length=200, required=False, help_text="轮次号跳过本届未用的轮次号时须说明原因"
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["number_note"]  # asked when a round is created
         self.fields["term"].queryset = Term.objects.order_by("-start_date")
         self.fields["revisit_of"].queryset = lookback_candidates(exclude=self.instance)
         self.fields["number"].widget.attrs["min"] = 1

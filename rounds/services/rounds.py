@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -66,10 +66,31 @@ def _validate_round(round: Round) -> None:
         raise DomainError(f"{round.term}已有第{round.number}轮，请换一个轮次号")
 
 
-def round_create(*, round: Round, by) -> Round:
-    """Create a round in 筹备 with one empty milestone of each kind."""
+def round_number_warning(round: Round) -> str:
+    """A warning when the round's number skips numbers of its term ("" if not): 第3轮 after 第1轮."""
+    if not round.term_id or not round.number:
+        return ""
+    last = Round.objects.filter(term_id=round.term_id).exclude(pk=round.pk).aggregate(n=Max("number"))["n"] or 0
+    if round.number <= last + 1:
+        return ""
+    skipped = "、".join(f"第{n}轮" for n in range(last + 1, round.number))
+    now = f"现有轮次到第{last}轮" if last else "尚无轮次"
+    return f"{round.term}{now}，第{round.number}轮跳过了{skipped}；请核对轮次号，确需跳号的，请填写轮次号说明"
+
+
+def round_create(*, round: Round, by, number_note: str = "") -> Round:
+    """Create a round in 筹备 with one empty milestone of each kind. A number that skips numbers of the
+    term needs `number_note` (kept as the reason in the round's history)."""
     access.check(by, "rounds.add_round", message=ONLY_OFFICE)
     _validate_round(round)
+    number_note = (number_note or "").strip()
+    if len(number_note) > 200:
+        raise DomainError("轮次号说明不能超过200字")
+    warning = round_number_warning(round)
+    if warning and not number_note:
+        raise DomainError(warning)
+    if warning:
+        round._change_reason = f"轮次号说明：{number_note}"[:100]
     if round.status != RoundStatus.PREPARING:
         raise DomainError("新建的轮次须从“筹备”阶段开始")
     with transaction.atomic():

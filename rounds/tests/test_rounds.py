@@ -29,6 +29,8 @@ def _round_data(term, **overrides):
         "planned_start": "2026-03-01",
         "planned_end": "2026-06-30",
         "plan_note": "对县直部门开展常规巡察",
+        # 第7轮 in a term without rounds skips numbers: said why, as the form asks.
+        "number_note": "前6轮在系统启用前完成",
     }
     data.update(overrides)
     return data
@@ -109,6 +111,25 @@ def test_a_number_already_used_in_the_term_is_refused(client_for, office_user):
     response = client_for(office_user).post(reverse("rounds:round_create"), _round_data(term))
     assert "已有第7轮" in response.content.decode()
     assert Round.objects.filter(term=term, number=7).count() == 1
+
+
+def test_a_number_that_skips_numbers_warns_and_is_kept_with_a_note(client_for, office_user):
+    term = TermFactory()
+    RoundFactory(term=term, number=1)
+    client = client_for(office_user)
+    page = client.post(reverse("rounds:round_create"), _round_data(term, number=3, number_note="")).content.decode()
+    assert "现有轮次到第1轮，第3轮跳过了第2轮；请核对轮次号，确需跳号的，请填写轮次号说明" in page
+    assert not Round.objects.filter(term=term, number=3).exists()
+    # The next number needs nothing.
+    assert client.post(reverse("rounds:round_create"), _round_data(term, number=2, number_note="")).status_code == 302
+    response = client.post(
+        reverse("rounds:round_create"), _round_data(term, number=5, number_note="第3、4轮为市委巡察交叉轮次")
+    )
+    assert response.status_code == 302
+    round = Round.objects.get(term=term, number=5)
+    assert round.history.earliest().history_change_reason == "轮次号说明：第3、4轮为市委巡察交叉轮次"
+    # The edit form does not ask.
+    assert "轮次号说明" not in client.get(reverse("rounds:round_edit", args=[round.pk])).content.decode()
 
 
 def test_office_edits_a_round_and_the_change_shows_in_its_history(client_for, office_user):

@@ -55,7 +55,9 @@ class RoundCreateView(OfficeRequiredMixin, RoundFormMixin, View):
             saved = save_form(
                 request,
                 form,
-                lambda: round_create(round=form.instance, by=request.user),
+                lambda: round_create(
+                    round=form.instance, by=request.user, number_note=form.cleaned_data.get("number_note", "")
+                ),
                 url=lambda r: reverse("rounds:round_detail", args=[r.pk]),
             )
             if saved.response:

@@ -126,6 +126,7 @@ def _make_county():
     office, the unit's principal and liaison, 纪委监委 and 组织部."""
     today = timezone.localdate()
     office = _user("office", Role.OFFICE, "巡察办干部")
+    _user("office2", Role.OFFICE, "巡察办审核人")  # a 社会公开 text is approved by someone else
     principal = _user("unit1", Role.UNIT, "王局长")
     liaison = _user("unit1lx", Role.UNIT, "李联络员")
     _user("jiwei", Role.JIWEI, "纪委监督员")
@@ -491,6 +492,14 @@ def test_feedback_plan_signed_report_supervision_closing_and_publicity(
     _success(page, "公开内容已保存")
     pub_row = page.get_by_test_id("publication-row").filter(has_text=pub_title)
     expect(pub_row).to_contain_text("待审核")
+    # No one approves his own text: the drafter is told another office user publishes it.
+    expect(pub_row.get_by_test_id("own-draft")).to_be_visible()
+    expect(pub_row.get_by_test_id("publish")).to_have_count(0)
+    _logout(page)
+    _login(page, live_server, "office2")
+    _open_rect(page, "反馈整改")
+    _tab(page, "整改公开")
+    pub_row = page.get_by_test_id("publication-row").filter(has_text=pub_title)
     pub_row.get_by_test_id("publish").click()
     _success(page, f"已社会公开：{pub_title}")
     expect(page.get_by_test_id("publication-row").filter(has_text=pub_title)).to_contain_text("已公开")

@@ -13,9 +13,9 @@ Who acts on what:
 - the 组长 proposes a disposition (`propose`), the office confirms or returns it (`confirm`);
 - the staff of the department a petition was handed to record its outcome (`record_outcome`, the
   office too);
-- the review chain of a finding: the writer's team submits (`submit`), the 副组长 reviews (the 组长
-  where the team has no 副组长: `review_deputy`), the 组长 approves (`review_leader`), the office
-  approves last and reopens (`review_office`);
+- the review chain of a finding: the writer's team submits (`submit`), the 副组长 reviews
+  (`review_deputy`), the 组长 approves (`review_leader`), the office approves last (`review_office`)
+  and reopens (`reopen`); no one reviews a finding he wrote himself;
 - the office sends and deletes batches (`send`, `delete`); the receiver's staff acknowledge them and
   report results (`acknowledge`, `report_result`).
 """
@@ -209,26 +209,29 @@ def write_finding(user, finding) -> bool:
     return is_office(user) or _on_team(user, finding.team_id)
 
 
-def _team_has_deputy(team_id) -> bool:
-    return model("teams.TeamMember").objects.filter(team_id=team_id, role=DEPUTY).exists()
+def _not_author(user, finding) -> bool:
+    """No one reviews his own work: the writer of a finding acts at no step of its review."""
+    return not (finding.written_by_id and finding.written_by_id == user.pk)
 
 
 @rule("clues.finding", "review_deputy")
 def review_deputy(user, finding) -> bool:
-    """The 副组长 reviews; a team without a 副组长: its 组长 in his place."""
-    role = team_role_of(user, finding.team_id)
-    if role == DEPUTY:
-        return True
-    return role == LEADER and not _team_has_deputy(finding.team_id)
+    """The 副组长 reviews (a team without one skips the step: clues.services.findings)."""
+    return team_role_of(user, finding.team_id) == DEPUTY and _not_author(user, finding)
 
 
 @rule("clues.finding", "review_leader")
 def review_leader(user, finding) -> bool:
-    return team_role_of(user, finding.team_id) == LEADER
+    return team_role_of(user, finding.team_id) == LEADER and _not_author(user, finding)
 
 
 @rule("clues.finding", "review_office")
 def review_office(user, finding) -> bool:
+    return is_office(user) and _not_author(user, finding)
+
+
+@rule("clues.finding", "reopen")
+def reopen_finding(user, finding) -> bool:
     return is_office(user)
 
 

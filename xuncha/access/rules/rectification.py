@@ -146,6 +146,7 @@ def view_rect(user, rect) -> bool:
     "record_accountability",
     "publish",  # 拟定, 公开, 撤回
     "record_hearing",
+    "waive_report",  # 免报 a missed half-monthly report
     "see_history",
 )
 def office_writes(user, rect) -> bool:
