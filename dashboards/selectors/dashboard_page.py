@@ -23,9 +23,8 @@ from dashboards.selectors.figures import (
     METRICS,
     Filters,
     Scope,
-    cached_figures,
-    dashboard,
 )
+from dashboards.selectors.round_figures import cached_page
 from rounds.models import Round, Term
 from xuncha import access
 
@@ -177,11 +176,10 @@ def dashboard_page(scope: Scope, *, refresh: bool = False) -> dict:
     around it (navigation, the user, the inbox) is rendered on every request. `refresh`: render it
     again now (dashboards.tasks.dashboards_warm)."""
 
-    def compute(today):
-        dash = dashboard(scope, today)
+    def render(dash):
         return dash, render_to_string("dashboards/dashboard_body.html", _page_context(scope, dash))
 
-    dash, body = cached_figures("dashboard-page", scope, compute, refresh=refresh)
+    dash, body = cached_page(scope, render, refresh=refresh)
     return {
         "scope": scope,
         "dash": dash,

@@ -40,10 +40,10 @@ from dashboards.selectors.figures import (
     Scope,
     applies,
     archived_count,
-    cached_dashboard,
     definition_of,
     metric_queryset,
 )
+from dashboards.selectors.round_figures import cached_dashboard
 
 PAGE_SIZE = 50
 PDF = "application/pdf"
