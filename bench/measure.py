@@ -11,6 +11,7 @@ rolled back, so the database stays as generated and a second run measures the sa
 
 import json
 import os
+import statistics
 import sys
 import time
 import tracemalloc
@@ -356,11 +357,166 @@ def archive() -> dict:
 
     return run_import()
 
+# The pages timed right after a write (issue 15): the dashboards, whose figures a write changes, and the
+# ledgers, whose counts it changes.
+WRITE_PAGES = ["county", "round", "findings", "leads", "rect_ledger"]
+WRITE_KINDS = ["approve", "close", "lead"]
+
+
+def _writers(users: dict):
+    """The three writes of issue 15, each a function that does one through its service (committed):
+    the office approves a finding (巡察办审核), the office closes a measure (销号), a team member records
+    a lead. Rows are picked at random (seeded) across the county, as a busy day spreads them."""
+    import random
+
+    from django.utils import timezone
+
+    from clues.models import Channel, Finding, FindingStatus
+    from clues.services.findings import finding_review
+    from clues.services.intake import lead_record
+    from rectification.models import Measure, MeasureStatus, RectStatus
+    from rectification.services.closing import measure_close
+    from rounds.models import Assignment, RoundStatus
+    from xuncha import access
+
+    rng = random.Random(15)
+    office, member = users["bench_office"], users["bench_team"]
+    findings = list(Finding.objects.filter(status=FindingStatus.LEADER_APPROVED).values_list("pk", flat=True))
+    measures = list(
+        Measure.objects.filter(rectification__status=RectStatus.IN_PROGRESS)
+        .exclude(status=MeasureStatus.CLOSED)
+        .values_list("pk", flat=True)
+    )
+    assignments = [
+        a
+        for a in Assignment.objects.exclude(round__status=RoundStatus.DONE).select_related("round", "team")
+        if access.allows(member, "record_lead", a)
+    ]
+    rng.shuffle(findings)
+    rng.shuffle(measures)
+
+    def approve():
+        finding_review(finding=Finding.objects.get(pk=findings.pop()), action="approve", by=office)
+
+    def close():
+        measure_close(measure=Measure.objects.get(pk=measures.pop()), by=office)
+
+    def lead():
+        lead_record(
+            assignment=rng.choice(assignments),
+            data={"channel": Channel.LETTER, "received_on": timezone.localdate(), "subject_name": "某某",
+                  "content": "反映某单位违规发放津补贴。"},  # fmt: skip
+            by=member,
+        )
+
+    return {"approve": approve, "close": close, "lead": lead}
+
+
+def writes(base: str = "") -> dict:
+    """Issue 15: each write timed (its service, committed), and each page's first view after a write
+    (then a second view, warm, as its reference), `BENCH_WRITE_ROUNDS` times per page. Over HTTP
+    against the server at `base` (which shares this process's cache, Redis), else in-process. Commits:
+    run it after every other measurement of the volume."""
+    import requests
+    from django.contrib.auth import get_user_model
+    from django.db import connection, reset_queries
+    from django.test import Client
+
+    n = int(os.environ.get("BENCH_WRITE_ROUNDS", "10"))
+    users = {u.username: u for u in get_user_model().objects.filter(username__startswith="bench_")}
+    pages = {t["name"]: t for t in targets() if t["name"] in WRITE_PAGES}
+    write = _writers(users)
+    clients = {}
+
+    def get(target) -> float:
+        user = target["user"]
+        if user not in clients:
+            if base:
+                session = requests.Session()
+                page = session.get(base + "/accounts/login/")
+                token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+                session.post(base + "/accounts/login/", allow_redirects=False,
+                             data={"username": user, "password": "bench12345", "csrfmiddlewaretoken": token})  # fmt: skip
+                clients[user] = session
+            else:
+                clients[user] = Client()
+                clients[user].force_login(users[user])
+        started = time.perf_counter()
+        response = clients[user].get((base or "") + target["url"], allow_redirects=False) if base else clients[
+            user
+        ].get(target["url"])
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{target['url']}: HTTP {response.status_code}")
+        return elapsed
+
+    times = {kind: [] for kind in WRITE_KINDS}
+    queries = {kind: [] for kind in WRITE_KINDS}
+    out = {}
+    i = 0
+    for name, target in pages.items():
+        get(target)
+        cold, warm = [], []
+        for _ in range(n):
+            kind = WRITE_KINDS[i % len(WRITE_KINDS)]
+            i += 1
+            connection.force_debug_cursor = True
+            reset_queries()
+            started = time.perf_counter()
+            write[kind]()
+            times[kind].append((time.perf_counter() - started) * 1000)
+            queries[kind].append(len(connection.queries))
+            connection.force_debug_cursor = False
+            cold.append(get(target))
+            warm.append(get(target))
+        out[name] = {"after_write_p50": statistics.median(cold), "after_write_p95": _p95(cold),
+                     "warm_p50": statistics.median(warm), "n": n}  # fmt: skip
+    out["writes"] = {
+        kind: {"p50": statistics.median(t), "p95": _p95(t), "n": len(t), "queries": statistics.median(queries[kind])}
+        for kind, t in times.items()
+    }
+    return out
+
+
+def writeload(seconds: str, per_second: str) -> dict:
+    """The writes of the load test's mixed load: the three writes in turn, paced to `per_second`, for
+    `seconds`; their times."""
+    from django.contrib.auth import get_user_model
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__startswith="bench_")}
+    write = _writers(users)
+    interval, end = 1 / float(per_second), time.perf_counter() + float(seconds)
+    times, failed, i = [], 0, 0
+    next_at = time.perf_counter()
+    while time.perf_counter() < end:
+        kind = WRITE_KINDS[i % len(WRITE_KINDS)]
+        i += 1
+        started = time.perf_counter()
+        try:
+            write[kind]()
+        except Exception:  # noqa: BLE001 - counted and reported, the run goes on
+            failed += 1
+        times.append((time.perf_counter() - started) * 1000)
+        next_at += interval
+        time.sleep(max(0.0, next_at - time.perf_counter()))
+    return {"writes": len(times), "failed": failed, "p50": statistics.median(times) if times else None,
+            "p95": _p95(times) if times else None}  # fmt: skip
+
+
+def _p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * len(values))) - 1)]
+
 
 def main(argv: list[str]) -> None:
     setup_django()
     what = argv[1] if len(argv) > 1 else "targets"
-    result = {"targets": targets, "queries": queries, "tasks": tasks, "explain": explain, "archive": archive}[what]()
+    if what == "writes":
+        result = writes(argv[2] if len(argv) > 2 else "")
+    elif what == "writeload":
+        result = writeload(argv[2], argv[3])
+    else:
+        result = {"targets": targets, "queries": queries, "tasks": tasks, "explain": explain, "archive": archive}[what]()
     print("@@JSON@@" + json.dumps(result, ensure_ascii=False, default=str))
 
 

@@ -26,8 +26,8 @@ from dashboards.selectors.figures import (
     SUMMARY,
     Dashboard,
     Scope,
-    cached_dashboard,
 )
+from dashboards.selectors.round_figures import cached_dashboard
 from rounds.models import Round
 from xuncha.core import documents, xlsx
 from xuncha.core.models import GeneratedDocument

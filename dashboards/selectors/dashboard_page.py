@@ -6,12 +6,14 @@ figures, a team member his teams' part (`team_restriction`, `round_scope`, `term
 `xuncha.access` (rules in `xuncha.access.rules.dashboards`).
 """
 
+import functools
 from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
 from dashboards.selectors.figures import (
@@ -23,9 +25,8 @@ from dashboards.selectors.figures import (
     METRICS,
     Filters,
     Scope,
-    cached_figures,
-    dashboard,
 )
+from dashboards.selectors.round_figures import cached_page
 from rounds.models import Round, Term
 from xuncha import access
 
@@ -47,7 +48,9 @@ def round_scope(user, pk: int) -> Scope:
     """A round's dashboard: 404 if there is no such round, or if it is not his to see (a team member none
     of whose teams served in it): the answer is the same, so that it does not tell the round exists."""
     team_ids = team_restriction(user)
-    round = access.get_visible(user, access.restrict(user, Round.objects.select_related("term"), "figures"), pk=pk)
+    round = access.get_visible(
+        user, access.restrict(user, Round.objects.select_related("term"), "figures"), pk=pk
+    )
     return Scope(round.term, round, team_ids)
 
 
@@ -87,7 +90,12 @@ def scope_label(scope: Scope) -> str:
 # --- links of the numbers -----------------------------------------------------------------------------
 
 
-def drill_url(metric: str, scope: Scope, filters: Filters | None = None) -> str:
+@functools.lru_cache(maxsize=128)
+def _drill_path(metric: str, prefix: str) -> str:
+    return reverse("dashboards:drilldown", args=[metric])
+
+
+def _drill_params(scope: Scope, filters: Filters | None) -> dict:
     params = scope_params(scope)
     if filters is not None:
         if filters.round:
@@ -95,18 +103,57 @@ def drill_url(metric: str, scope: Scope, filters: Filters | None = None) -> str:
         params.update(
             {k: getattr(filters, k) for k in ("team", "unit_type", "category") if getattr(filters, k)}
         )
-    return f"{reverse('dashboards:drilldown', args=[metric])}?{urlencode(params)}"
+    return params
+
+
+def drill_url(metric: str, scope: Scope, filters: Filters | None = None) -> str:
+    # The path reversed once per metric (and script prefix): a county's tables have some 5,000 links.
+    return f"{_drill_path(metric, get_script_prefix())}?{urlencode(_drill_params(scope, filters))}"
+
+
+# What Django's `escape` replaces, without its lazy-string wrapper (a county's page escapes 5,000 links).
+_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
+
+
+def _number(value) -> str:
+    # An int as the template engine writes it (no thousands separator in this project), else localized.
+    return str(value) if type(value) is int else str(localize(value))
+
+
+def cell_html(cell: dict) -> str:
+    """One figure of a breakdown table: "—" where it does not apply, a share, or the count linked to its
+    list. Written here rather than by a template included per cell: a county's tables have some 5,000
+    cells, and an include each was most of the time of rendering the page."""
+    value = cell["value"]
+    if value is None:
+        return '<span class="text-muted">—</span>'
+    text = _number(value).translate(_ESCAPES)
+    if cell["percent"]:
+        return f"{text}%"
+    if cell["url"]:
+        zero = "" if value else " zero"
+        url, key = cell["url"].translate(_ESCAPES), cell["key"].translate(_ESCAPES)
+        return f'<a class="dash-num{zero}" href="{url}" data-metric="{key}">{text}</a>'
+    return text
 
 
 def _cells(scope: Scope, filters: Filters | None, values: dict, columns) -> list[dict]:
+    query = urlencode(_drill_params(scope, filters))
+    prefix = get_script_prefix()
     cells = []
     for col in columns:
         value = values.get(col.key)
         url = None
         if not col.percent and value is not None and col.key in METRICS:
-            url = drill_url(col.key, scope, filters)
-        cells.append({"key": col.key, "value": value, "percent": col.percent, "url": url})
+            url = f"{_drill_path(col.key, prefix)}?{query}"
+        cell = {"key": col.key, "value": value, "percent": col.percent, "url": url}
+        cell["html"] = mark_safe(cell_html(cell))  # noqa: S308 - escaped above
+        cells.append(cell)
     return cells
+
+
+def _row_html(cells: list[dict]) -> str:
+    return mark_safe("".join(f'<td class="text-end">{cell["html"]}</td>' for cell in cells))  # noqa: S308
 
 
 def _linked(scope: Scope, dash) -> dict:
@@ -121,6 +168,7 @@ def _linked(scope: Scope, dash) -> dict:
     ):
         for row in rows:
             row.cells = _cells(scope, row.filters, row.values, columns)
+            row.cells_html = _row_html(row.cells)
     for row in dash.by_unit_type:
         row.coverage_cells = _cells(scope, row.filters, row.values, COVERAGE_COLUMNS)
     forms = [
@@ -177,11 +225,10 @@ def dashboard_page(scope: Scope, *, refresh: bool = False) -> dict:
     around it (navigation, the user, the inbox) is rendered on every request. `refresh`: render it
     again now (dashboards.tasks.dashboards_warm)."""
 
-    def compute(today):
-        dash = dashboard(scope, today)
+    def render(dash):
         return dash, render_to_string("dashboards/dashboard_body.html", _page_context(scope, dash))
 
-    dash, body = cached_figures("dashboard-page", scope, compute, refresh=refresh)
+    dash, body = cached_page(scope, render, refresh=refresh)
     return {
         "scope": scope,
         "dash": dash,

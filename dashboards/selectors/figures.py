@@ -58,7 +58,6 @@ from clues.models import (
 from rectification.models import Measure, MeasureKind, MeasureStatus, Problem, Rectification, RectStatus
 from rounds.models import INSPECTED_STATUSES, Assignment, AssignmentMode, Round, Term, Unit, UnitType
 from teams.models import Team
-from xuncha.core import aggregates
 
 # --- scope and filters --------------------------------------------------------------------------------
 
@@ -540,8 +539,11 @@ def breakdown(scope: Scope, by: str, today: date | None = None) -> list[Row]:
 
 
 def _category_breakdown(scope: Scope, today: date) -> list[Row]:
-    areas = _breakdown_values(scope, "area", today)
-    subs = _breakdown_values(scope, "category", today)
+    return category_rows(scope, _breakdown_values(scope, "area", today), _breakdown_values(scope, "category", today))
+
+
+def category_rows(scope: Scope, areas: dict, subs: dict) -> list[Row]:
+    """The rows by category from the figures per area and per sub-category (group key → metric → count)."""
     ids = set(areas) | set(subs)
     ids.discard(None)
     categories = {c.pk: c for c in Category.objects.filter(pk__in=ids)}
@@ -636,6 +638,12 @@ def progress(scope: Scope, today: date | None = None) -> list[ProgressPoint]:
         .values(week=TruncWeek(TruncDate("closed_at"), output_field=DateField()))
         .annotate(n=Count("pk"))
     }
+    return progress_points(started, closed, today)
+
+
+def progress_points(started: dict, closed: dict, today: date) -> list[ProgressPoint]:
+    """The weekly series from the measures started and closed per week (week → count; None: undated)."""
+    closed = dict(closed)
     weeks = [w for w in started if w is not None]
     if not weeks:
         return []
@@ -780,22 +788,6 @@ FIGURE_MODELS = (
 def scope_key(scope: Scope) -> tuple:
     teams = "all" if scope.team_ids is None else ",".join(str(pk) for pk in sorted(scope.team_ids))
     return (scope.term.pk, scope.round.pk if scope.round else "", teams)
-
-
-def cached_figures(
-    name: str, scope: Scope, compute: Callable[[date], object], today: date | None = None, *, refresh: bool = False
-):
-    """`compute(today)` for the scope, kept until a write to any model the figures read (or
-    aggregates.TIMEOUT seconds): see xuncha.core.aggregates."""
-    today = today or timezone.localdate()
-    return aggregates.cached(
-        name, scope_key(scope), tracked=FIGURE_MODELS, today=today, compute=lambda: compute(today), refresh=refresh
-    )
-
-
-def cached_dashboard(scope: Scope, today: date | None = None) -> Dashboard:
-    """`dashboard(scope)`, computed once until the data under it changes."""
-    return cached_figures("dashboard", scope, lambda day: dashboard(scope, day), today)
 
 
 SOURCE_DEFINITIONS = {

@@ -42,10 +42,10 @@ from dashboards.selectors.figures import (
     Scope,
     applies,
     archived_count,
-    cached_dashboard,
     definition_of,
     metric_queryset,
 )
+from dashboards.selectors.round_figures import cached_dashboard
 from dashboards.services.exports import round_pdf_request
 from xuncha import access
 from xuncha.core.views import run_service

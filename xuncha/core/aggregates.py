@@ -66,19 +66,29 @@ def _newest(tables) -> dict[tuple[str, str], str]:
 _scope = Local()
 
 
-def fingerprint(tracked: Iterable[type[models.Model]]) -> str:
-    """The newest history id of each tracked model's history table, in one query (none when this
-    request has read them all already)."""
+def newest(tracked: Iterable[type[models.Model]]) -> dict[tuple[str, str], str]:
+    """(table, pk column) → the newest id of each tracked model's history table ("" when empty), in one
+    query (none when this request has read them all already)."""
     tables = _history_tables(tuple(tracked))
     memo = getattr(_scope, "newest", None)
     if memo is None:
-        newest = _newest(tables)
-    else:
-        missing = [t for t in tables if t not in memo]
-        if missing:
-            memo.update(_newest(missing))
-        newest = memo
-    return ".".join(newest[t] for t in tables)
+        return _newest(tables)
+    missing = [t for t in tables if t not in memo]
+    if missing:
+        memo.update(_newest(missing))
+    return {t: memo[t] for t in tables}
+
+
+def history_table(model: type[models.Model]) -> tuple[str, str]:
+    """The (table, pk column) whose newest id `newest` reads for this model."""
+    return _history_tables((model,))[0]
+
+
+def fingerprint(tracked: Iterable[type[models.Model]]) -> str:
+    """The newest history id of each tracked model's history table, in one query (none when this
+    request has read them all already)."""
+    values = newest(tracked)
+    return ".".join(values[t] for t in sorted(values))
 
 
 class RequestScope:

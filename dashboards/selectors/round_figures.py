@@ -1,0 +1,418 @@
+"""The dashboards' figures kept per round, and invalidated per round (issue 15).
+
+`figures.dashboard(scope)` sums every ledger of the term: at volume L about 45 grouped queries and half
+a second, and with one fingerprint for every figure (`xuncha.core.aggregates`), any write anywhere made
+the next view pay all of it. Here the same figures are composed from *round summaries*:
+
+- A round's summary (`summaries`) holds its counts per team × unit type, per team × category and area,
+  the units its teams inspected, and the measures started and closed per team and week: everything a
+  dashboard shows, for that round only, by team, so that a team member's restricted scope is a filter.
+  It is computed by set-based SQL: one grouped query per source with plain `COUNT(*) FILTER` (no
+  `DISTINCT`: every join of a source follows a foreign key, so no row is counted twice), for every round
+  whose summary is missing *in the same queries* (`round_id IN (...)`): the cost does not grow with the
+  number of rounds, and after a write it is one round's rows, not the county's.
+- A summary is cached under its round's *token* (`tokens`): the newest history id, per table, of the
+  history rows that touched that round. Tokens come from the history tables themselves, as the old
+  fingerprint did (no signal to forget, bulk writes included): when the newest history id of a table
+  moved since the last view, the new history rows are read (`history_id > seen`, the primary key) and
+  each is mapped to its round (a finding, lead, rectification, batch, assignment, team: its round; a
+  problem or measure: its rectification's; a transfer item: its lead's; a person dealt with: his item's
+  lead's). A row whose round cannot be found, and every write to a term, unit or category, moves the
+  *global* token, which every summary's key carries.
+- `compose(scope)` adds the summaries of the scope's rounds up into a `figures.Dashboard` equal to
+  `figures.dashboard(scope)` (the property test `dashboards/tests/test_round_figures.py` checks that
+  after random sequences of writes through the services).
+
+What it cannot see, as before: a write that bypasses history (a queryset `.update()`), and a history row
+that commits after a later one was already read (its id is below what was seen). For those every
+summary also expires after `aggregates.TIMEOUT` seconds. A row moved from one round to another would only
+touch its new round; no service moves one (a finding, measure or lead stays in its round).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from datetime import date
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, DateField, F, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.utils import timezone
+
+from clues.models import Category, Finding, Lead, PersonDealt, TransferBatch, TransferItem, TransferOutcome
+from dashboards.selectors.figures import (
+    ARCHIVED,
+    FIGURE_MODELS,
+    METRICS,
+    NO_FILTERS,
+    SOURCES,
+    Dashboard,
+    Filters,
+    Row,
+    Scope,
+    _fill,
+    add_archived,
+    applies,
+    category_rows,
+    derived,
+    progress_points,
+    scope_key,
+    scope_rounds,
+    scope_teams,
+)
+from rectification.models import Measure, MeasureKind, MeasureStatus, Problem, Rectification
+from rounds.models import Assignment, Round, Term, Unit, UnitType
+from teams.models import Team
+from xuncha.core import aggregates
+
+PREFIX = "agg:rounds:v1"
+STATE_KEY = f"{PREFIX}:state"
+ALL = "*"  # the team key of a summary's figures for every team of the round
+# More new history rows than this in one table since the last view (an import): move the global token
+# rather than map each to its round.
+FEED_LIMIT = 5000
+
+# How a history row names its round: the column of the round itself, or a column naming a row of another
+# model, and that model's path to the round.
+_DIRECT = {Finding: "round_id", Lead: "round_id", Rectification: "round_id", TransferBatch: "round_id",
+           Assignment: "round_id", Team: "round_id", TransferOutcome: "round_id", Round: "id"}  # fmt: skip
+_VIA = {
+    Problem: ("rectification_id", Rectification, "round_id"),
+    Measure: ("rectification_id", Rectification, "round_id"),
+    TransferItem: ("lead_id", Lead, "round_id"),
+    PersonDealt: ("item_id", TransferItem, "lead__round_id"),
+}
+_GLOBAL = (Term, Unit, Category)  # a write to these moves every figure
+assert set(FIGURE_MODELS) == set(_DIRECT) | set(_VIA) | set(_GLOBAL), "a figure model without a round rule"
+
+
+# --- tokens: which rounds changed since the last view --------------------------------------------------
+
+
+def _new_state(seen: dict) -> dict:
+    return {"epoch": uuid.uuid4().hex, "seen": seen, "rounds": {}, "global": {}}
+
+
+def _bump(tokens: dict, table: str, history_id: int) -> None:
+    if history_id > tokens.get(table, 0):
+        tokens[table] = history_id
+
+
+def _read_feed(model, table: str, after: int, upto: int) -> list[tuple[int, int | None]]:
+    """(history id, what names the round) of the history rows after `after`, up to `upto`."""
+    quote = connection.ops.quote_name
+    column = _DIRECT.get(model) or _VIA[model][0]
+    sql = (
+        f"SELECT history_id, {quote(column)} FROM {quote(table)} "  # noqa: S608 - names from the models
+        "WHERE history_id > %s AND history_id <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [after, upto])
+        return cursor.fetchall()
+
+
+def _advance(state: dict, newest: dict) -> None:
+    """Move the tokens of the rounds the history rows written since `state["seen"]` touched."""
+    by_table = {aggregates.history_table(model): model for model in FIGURE_MODELS}
+    for key, value in newest.items():
+        table = key[0]
+        upto = int(value or 0)
+        after = int(state["seen"].get(table, 0))
+        if upto <= after:
+            continue
+        model = by_table[key]
+        if model in _GLOBAL or upto - after > FEED_LIMIT or getattr(model, "history", None) is None:
+            _bump(state["global"], table, upto)
+            continue
+        rows = _read_feed(model, table, after, upto)
+        if model in _VIA:
+            _, target, path = _VIA[model]
+            ids = {ref for _, ref in rows if ref is not None}
+            rounds_of = dict(target.objects.filter(pk__in=ids).values_list("pk", path)) if ids else {}
+            rows = [(hid, rounds_of.get(ref)) for hid, ref in rows]
+        for hid, round_pk in rows:
+            if round_pk is None:  # its parent is gone (deleted): which round it was in is not known here
+                _bump(state["global"], table, hid)
+            else:
+                _bump(state["rounds"].setdefault(round_pk, {}), table, hid)
+    state["seen"] = {key[0]: int(value or 0) for key, value in newest.items()}
+
+
+def current_state() -> dict:
+    """The tokens as of now: read the newest history ids (one query, shared with the request's other
+    cached figures) and, when they moved, the new history rows."""
+    newest = aggregates.newest(FIGURE_MODELS)
+    state = cache.get(STATE_KEY)
+    if state is None or any(int(v or 0) < state["seen"].get(k[0], 0) for k, v in newest.items()):
+        # No state (a new cache), or history went back (a restored database): everything afresh.
+        state = _new_state({key[0]: int(value or 0) for key, value in newest.items()})
+        cache.set(STATE_KEY, state, None)
+        return state
+    if any(int(v or 0) != state["seen"].get(k[0], 0) for k, v in newest.items()):
+        _advance(state, newest)
+        cache.set(STATE_KEY, state, None)
+    return state
+
+
+def _tokens_str(tokens: dict) -> str:
+    return ",".join(f"{t}:{i}" for t, i in sorted(tokens.items()))
+
+
+def round_token(state: dict, round_pk: int) -> str:
+    return "|".join(
+        [state["epoch"], _tokens_str(state["global"]), _tokens_str(state["rounds"].get(round_pk, {}))]
+    )
+
+
+def state_token(state: dict) -> str:
+    """Moves on any write the figures read: the key of what depends on every round (a page's body)."""
+    rounds = ";".join(f"{pk}={_tokens_str(t)}" for pk, t in sorted(state["rounds"].items()))
+    raw = "|".join([state["epoch"], _tokens_str(state["global"]), rounds])
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+# --- round summaries -----------------------------------------------------------------------------------
+
+
+def _empty_summary() -> dict:
+    # grain → team (or ALL) → group key → metric → count
+    return {
+        "total": {}, "unit_type": {}, "category": {}, "area": {},
+        "units": {},  # team → set of unit ids its assignments inspected (in a round already inspected)
+        "started": {}, "closed": {},  # team (or ALL) → week → measures (not long-term)
+    }  # fmt: skip
+
+
+def _add(summary: dict, grain: str, team, group, counts: dict) -> None:
+    for t in (team, ALL):
+        cell = summary[grain].setdefault(t, {}).setdefault(group, {})
+        for key, n in counts.items():
+            cell[key] = cell.get(key, 0) + n
+
+
+def _alias(key: str) -> str:
+    return f"n_{key}"
+
+
+def _compute(round_pks: list[int], today: date) -> dict[int, dict]:
+    """The summaries of these rounds, in a fixed number of queries whatever their number."""
+    out = {pk: _empty_summary() for pk in round_pks}
+    for key, src in SOURCES.items():
+        if key == "units":
+            continue
+        metrics = [m for m in METRICS.values() if m.source == key]
+        # Prefixed: a group named like a field ("round") would clash with it.
+        groups = {
+            "g_round": F(f"{src.round}_id"),
+            "g_team": F(f"{src.team}_id"),
+            "g_unit_type": F(f"{src.unit}__unit_type"),
+        }
+        if src.category:
+            groups["g_category"] = F(f"{src.category}_id")
+            groups["g_area"] = Coalesce(f"{src.category}__parent_id", f"{src.category}_id")
+        if key == "assignments":
+            groups["g_unit"] = F("unit_id")
+        counts = {_alias(m.key): Count("pk", filter=m.condition(today)) for m in metrics}
+        qs = (
+            src.base()
+            .filter(**{f"{src.round}_id__in": round_pks})
+            .order_by()
+            .values(**groups)
+            .annotate(**counts)
+        )
+        for row in qs:
+            summary = out[row["g_round"]]
+            team = row["g_team"]
+            values = {m.key: row[_alias(m.key)] for m in metrics}
+            _add(summary, "total", team, None, values)
+            _add(summary, "unit_type", team, row["g_unit_type"], values)
+            if src.category:
+                _add(summary, "category", team, row["g_category"], values)
+                _add(summary, "area", team, row["g_area"], values)
+            if key == "assignments":
+                for t in (team, ALL):
+                    summary["units"].setdefault(t, set()).add(row["g_unit"])
+    # The archival rounds' counts (历史录入), added where figures.figures and figures.breakdown add them.
+    sums = {f"a_{f}": Sum(f) for f in {*ARCHIVED.values()}}
+    archived = (
+        TransferOutcome.objects.filter(round_id__in=round_pks)
+        .order_by()
+        .values("round_id", "team_id", g_unit_type=F("unit__unit_type"))
+        .annotate(**sums)
+    )
+    for row in archived:
+        summary = out[row["round_id"]]
+        for grain, group in (("total", None), ("unit_type", row["g_unit_type"])):
+            for t in (row["team_id"], ALL):
+                cell = summary[grain].setdefault(t, {}).setdefault(group, {})
+                for k in [*ARCHIVED, "persons"]:
+                    cell.setdefault(k, 0)
+                add_archived(cell, row)
+    # The progress chart: measures (not long-term) started and closed per week.
+    measures = SOURCES["measures"]
+    base = (
+        measures.base()
+        .filter(rectification__round_id__in=round_pks)
+        .exclude(kind=MeasureKind.LONG_TERM)
+        .order_by()
+    )
+    weekly = {
+        "started": base.values(
+            "rectification__round_id", "rectification__team_id",
+            week=TruncWeek("rectification__meeting_date", output_field=DateField()),
+        ),
+        "closed": base.filter(status=MeasureStatus.CLOSED).values(
+            "rectification__round_id", "rectification__team_id",
+            week=TruncWeek(TruncDate("closed_at"), output_field=DateField()),
+        ),
+    }  # fmt: skip
+    for name, qs in weekly.items():
+        for row in qs.annotate(n=Count("pk")):
+            summary = out[row["rectification__round_id"]]
+            for t in (row["rectification__team_id"], ALL):
+                series = summary[name].setdefault(t, {})
+                series[row["week"]] = series.get(row["week"], 0) + row["n"]
+    return out
+
+
+def summaries(round_pks: list[int], state: dict, today: date) -> dict[int, dict]:
+    """round pk → its summary: from the cache where its token has not moved, else computed (all the
+    missing ones together)."""
+    keys = {
+        pk: f"{PREFIX}:{pk}:{today.isoformat()}:"
+        + hashlib.sha256(round_token(state, pk).encode()).hexdigest()[:32]
+        for pk in round_pks
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    out = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in round_pks if pk not in out]
+    if missing:
+        computed = _compute(missing, today)
+        cache.set_many({keys[pk]: computed[pk] for pk in missing}, aggregates.TIMEOUT)
+        out.update(computed)
+    return out
+
+
+# --- composing a scope's dashboard ---------------------------------------------------------------------
+
+
+def _teams_of(scope: Scope, cells: dict) -> list:
+    if scope.team_ids is None:
+        return [ALL] if ALL in cells else []
+    return [t for t in scope.team_ids if t in cells]
+
+
+def _sum(parts: list[dict], scope: Scope, grain: str) -> dict:
+    """group key → metric → count over these summaries, for the scope's teams."""
+    out: dict = {}
+    for summary in parts:
+        cells = summary[grain]
+        for t in _teams_of(scope, cells):
+            for group, counts in cells[t].items():
+                cell = out.setdefault(group, {})
+                for key, n in counts.items():
+                    cell[key] = cell.get(key, 0) + n
+    return out
+
+
+def _series(parts: list[dict], scope: Scope, name: str) -> dict:
+    out: dict = defaultdict(int)
+    for summary in parts:
+        cells = summary[name]
+        for t in _teams_of(scope, cells):
+            for week, n in cells[t].items():
+                out[week] += n
+    return dict(out)
+
+
+def _units(scope: Scope, rounds: list[Round], summary_of: dict) -> dict:
+    """unit type → the figures of the units source (active, covered, to cover) for the scope."""
+    covered: set = set()
+    for r in rounds:
+        if scope.round is not None and r.number > scope.round.number:
+            continue
+        cells = summary_of[r.pk]["units"]
+        for t in _teams_of(scope, cells):
+            covered |= cells[t]
+    out: dict = {}
+    to_cover = applies(METRICS["units_to_cover"], scope, Filters(unit_type="x"))
+    for pk, unit_type in Unit.objects.filter(is_active=True).values_list("pk", "unit_type"):
+        cell = out.setdefault(unit_type, {"units_active": 0, "units_covered": 0})
+        if to_cover:
+            cell.setdefault("units_to_cover", 0)
+        cell["units_active"] += 1
+        if pk in covered:
+            cell["units_covered"] += 1
+        elif to_cover:
+            cell["units_to_cover"] += 1
+    return out
+
+
+def compose(scope: Scope, today: date | None = None, state: dict | None = None) -> Dashboard:
+    """`figures.dashboard(scope, today)`, added up from the round summaries."""
+    today = today or timezone.localdate()
+    state = state if state is not None else current_state()
+    rounds = list(Round.objects.filter(term=scope.term).order_by("number"))
+    summary_of = summaries([r.pk for r in rounds], state, today)
+    in_scope = [summary_of[r.pk] for r in rounds if scope.round is None or r.pk == scope.round.pk]
+    units = _units(scope, rounds, summary_of)
+
+    totals = _sum(in_scope, scope, "total").get(None, {})
+    figs = {}
+    for m in METRICS.values():
+        if not applies(m, scope, NO_FILTERS):
+            figs[m.key] = None
+        elif m.source == "units":
+            figs[m.key] = sum(cell.get(m.key, 0) for cell in units.values())
+        else:
+            figs[m.key] = totals.get(m.key, 0)
+    figs.update(derived(figs))
+
+    by_round = []
+    for r in scope_rounds(Scope(scope.term, None, scope.team_ids)):
+        filt = Filters(round=r.pk)
+        values = _sum([summary_of[r.pk]], scope, "total").get(None, {})
+        by_round.append(Row(r.pk, r.short_name, filt, _fill(values, scope, filt), extra=r.get_kind_display()))
+
+    by_team = []
+    for t in scope_teams(scope):
+        filt = Filters(team=t.pk)
+        values = summary_of[t.round_id]["total"].get(t.pk, {}).get(None, {})
+        label = t.name if scope.round is not None else f"{t.round.short_name}{t.name}"
+        by_team.append(Row(t.pk, label, filt, _fill(values, scope, filt)))
+
+    per_type = _sum(in_scope, scope, "unit_type")
+    for unit_type, cell in units.items():
+        per_type.setdefault(unit_type, {}).update(cell)
+    by_unit_type = []
+    for value, label in UnitType.choices:
+        if value in per_type:
+            filt = Filters(unit_type=value)
+            by_unit_type.append(Row(value, label, filt, _fill(per_type[value], scope, filt)))
+
+    by_category = category_rows(scope, _sum(in_scope, scope, "area"), _sum(in_scope, scope, "category"))
+    points = progress_points(_series(in_scope, scope, "started"), _series(in_scope, scope, "closed"), today)
+    return Dashboard(scope, today, figs, by_round, by_team, by_unit_type, by_category, points)
+
+
+def cached_dashboard(scope: Scope, today: date | None = None) -> Dashboard:
+    """`figures.dashboard(scope)`, composed from the round summaries (the PDF and the workbook)."""
+    return compose(scope, today)
+
+
+def cached_page(scope: Scope, render, *, refresh: bool = False):
+    """`render(dashboard)` for the scope (a page's body), kept until any write the figures read: the
+    body shows every round of the term (the trend), so any round's token moves it. Recomputing it is
+    composing the summaries (all but the changed round's from the cache) and rendering."""
+    today = timezone.localdate()
+    state = current_state()
+    raw = "|".join([*(str(p) for p in scope_key(scope)), today.isoformat(), state_token(state)])
+    key = f"{PREFIX}:page:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    value = None if refresh else cache.get(key)
+    if value is None:
+        value = render(compose(scope, today, state))
+        cache.set(key, value, aggregates.TIMEOUT)
+    return value
