@@ -124,8 +124,8 @@ def measure_close(*, measure: Measure, by, reason: str = "", version: int | None
 def measure_return(*, measure: Measure, reason: str, by, version: int | None = None) -> Measure:
     """退回: the office found the measure not done; the unit's principal and liaison are told why.
 
-    A returned measure may be returned again (the unit reported once more and it is still not done);
-    with `version` (the version the office's page showed) twenty clicks on one page return it once."""
+    A returned measure may be returned again once the unit has reported on it since (and it is still not
+    done); before that there is nothing new to judge, and twenty clicks return it once."""
     access.check(by, "close_measures", measure.rectification, message="只有巡察办可以退回整改措施")
     reason = _reason(reason, "退回理由")
     with transaction.atomic():
@@ -135,6 +135,9 @@ def measure_return(*, measure: Measure, reason: str, by, version: int | None = N
             raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能退回措施（须在“整改中”）")
         if current.status == MeasureStatus.CLOSED:
             raise DomainError(f"措施{current.number}已销号；问题反弹的，请“反弹重开”")
+        if current.status == MeasureStatus.RETURNED and not reported_since_return(current):
+            # Nothing new to judge: a second 退回 (a double click, a colleague's) would tell the unit twice.
+            raise DomainError(f"措施{current.number}已退回重改，单位尚未报送新的整改进展，无需再次退回")
 
         def returned(measure, _):
             event = MeasureEvent.objects.create(

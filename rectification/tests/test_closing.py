@@ -172,9 +172,14 @@ def test_return_needs_a_reason_and_tells_the_principal_and_liaison():
     assert titles_of(w.jiwei) == []
     body = Notification.objects.get(recipient=w.principal).body
     assert "佐证材料不足" in body
+    # Returned again before the unit answered: nothing new to judge, refused (the unit is not told twice).
+    with pytest.raises(DomainError, match="单位尚未报送新的整改进展，无需再次退回"):
+        measure_return(measure=w.m11, reason="仍未印发", by=w.office)
+    assert w.m11.events.count() == 1
     # Still not done after a new report: returned again, then closed at last once the unit reported again.
-    measure_return(measure=w.m11, reason="仍未印发", by=w.office)
     _report_after_return(w.m11)
+    measure_return(measure=w.m11, reason="仍未印发", by=w.office)
+    _report_after_return(w.m11, number=2)
     assert measure_close(measure=w.m11, by=w.office).status == MeasureStatus.CLOSED
     assert list(w.m11.events.values_list("action", flat=True)) == ["return", "return", "close"]
 
