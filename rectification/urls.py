@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from .views import closing, feedback, lookback, plan, public, reports
+from .views import closing, feedback, lookback, plan, public, reminders, reports
 
 app_name = "rectification"
 urlpatterns = [
     # feedback
     path("rectification/", feedback.rect_list, name="rect_list"),
+    path("rectification/bulk-remind/", reminders.RectBulkRemindView.as_view(), name="rect_bulk_remind"),
     path("rectification/<int:pk>/", feedback.rect_detail, name="rect_detail"),
     path("assignments/<int:assignment_pk>/rectification/new/", feedback.rect_create, name="rect_create"),
     path("rectification/<int:pk>/feedback/edit/", feedback.feedback_edit, name="feedback_edit"),
@@ -82,6 +83,7 @@ urlpatterns = [
     # closing
     path("rectification/<int:pk>/ledger/", closing.ledger, name="ledger"),
     path("rectification/<int:pk>/measures/<int:measure_pk>/close/", closing.measure_close_view, name="measure_close"),
+    path("rectification/<int:pk>/measures/bulk-close/", closing.MeasureBulkCloseView.as_view(), name="measure_bulk_close"),
     path(
         "rectification/<int:pk>/measures/<int:measure_pk>/return/", closing.measure_return_view, name="measure_return"
     ),

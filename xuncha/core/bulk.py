@@ -73,6 +73,13 @@ class BulkOutcome:
         return [r for r in self.rows if not r.ok]
 
 
+class Caution(str):
+    """A confirmation page's note on a row that will be done but deserves a look (no evidence attached),
+    as opposed to a plain string: the refusal the row will likely meet."""
+
+    caution = True
+
+
 class BulkRefused(DomainError):
     """An all-or-nothing bulk action with refused rows: nothing was saved; every reason is listed."""
 
@@ -184,7 +191,8 @@ class BulkActionView(LoginRequiredMixin, View):
         return self.title
 
     def preview(self, obj, form) -> str:
-        """What the confirmation table says of one row: '' when it looks fine, else the likely refusal."""
+        """What the confirmation table says of one row: '' when it looks fine, a `Caution` to look at, else
+        the likely refusal."""
         return ""
 
     def act(self, obj, form):
@@ -227,7 +235,8 @@ class BulkActionView(LoginRequiredMixin, View):
                     "description": self.describe(form),
                     "mode_text": MODE_TEXT[self.mode],
                     "rows": previews,
-                    "likely_refused": sum(1 for p in previews if p[3]),
+                    "likely_refused": sum(1 for p in previews if p[3] and not isinstance(p[3], Caution)),
+                    "cautions": sum(1 for p in previews if isinstance(p[3], Caution)),
                     "action_url": request.path,
                     "back": back,
                     "nav_active": getattr(self, "nav_active", ""),
