@@ -170,13 +170,15 @@ document.addEventListener("click", function (event) {
 
 // Bulk selection (批量办理): a header box <input type="checkbox" data-bulk-all="FORM_ID"> ticks every row
 // box that belongs to that form (<input type="checkbox" name="ids" form="FORM_ID">), and the bar's
-// counter [data-bulk-count="FORM_ID"] shows how many are ticked. Works after htmx swaps the table.
+// counter [data-bulk-count="FORM_ID"] shows how many are ticked; a row box with its own name says whose it
+// is with data-bulk-row="FORM_ID". Works after htmx swaps the table.
 (function () {
   function rowBoxes(formId) {
-    return Array.prototype.filter.call(
+    const marked = Array.prototype.slice.call(document.querySelectorAll('input[type="checkbox"][data-bulk-row="' + formId + '"]'));
+    return marked.concat(Array.prototype.filter.call(
       document.querySelectorAll('input[type="checkbox"][name="ids"]'),
       function (box) { return box.getAttribute("form") === formId || (box.form && box.form.id === formId); }
-    );
+    ));
   }
   function refresh(formId) {
     const boxes = rowBoxes(formId);
@@ -196,6 +198,8 @@ document.addEventListener("click", function (event) {
     if (all) {
       rowBoxes(all).forEach(function (box) { box.checked = target.checked; });
       refresh(all);
+    } else if (target.dataset.bulkRow) {
+      refresh(target.dataset.bulkRow);
     } else if (target.name === "ids") {
       refresh(target.getAttribute("form") || (target.form && target.form.id) || "");
     }
