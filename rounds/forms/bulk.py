@@ -76,7 +76,9 @@ class TownAssignForm(OnceFormMixin, BoundedFormMixin, forms.Form):
             )
             self.fields[f"mode_{unit.pk}"] = forms.ChoiceField(
                 choices=choices,
-                required=False,  # only a ticked row needs one (see clean) initial=M.REGULAR if is_town else VILLAGE_DEFAULT, label=f"{unit.name}的巡察方式"
+                required=False,  # only a ticked row needs one (see clean)
+                initial=M.REGULAR if is_town else VILLAGE_DEFAULT,
+                label=f"{unit.name}的巡察方式",
             )
             self.rows.append(TownRow(unit, self[f"include_{unit.pk}"], self[f"mode_{unit.pk}"]))
         _style(self.fields)
@@ -112,7 +114,11 @@ class AnnouncementTemplateForm(BulkSelectionForm):
     accepted_scope = forms.CharField(
         label="受理范围", initial=DEFAULT_ACCEPTED_SCOPE, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
-    publish = forms.BooleanField(label="生成后立即发布（不勾选则保存为草稿，可逐个修改后再发布）", required=False)
+    publish = forms.BooleanField(
+        label="生成后立即发布（不勾选则保存为草稿，可逐个修改后再发布）",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def clean(self):
         data = super().clean()

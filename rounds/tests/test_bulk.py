@@ -88,6 +88,8 @@ def test_the_town_page_lists_the_villages_and_saves_the_ticked_ones(town, client
     page = client.get(url, {"team": team.pk, "town": town.pk}).content.decode()
     assert "青山镇一村" in page and "青山镇二村" in page and "本轮已由" in page
     assert "---------" not in page
+    # The town itself defaults to 常规, each village to 延伸.
+    assert page.count('<option value="extended" selected>') == 2 and '<option value="regular" selected>' in page
     token = re.search(r'name="submission_token" value="([0-9a-f]{32})"', page).group(1)
     data = {
         "team": team.pk,

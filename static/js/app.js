@@ -204,7 +204,13 @@ document.addEventListener("click", function (event) {
       refresh(target.getAttribute("form") || (target.form && target.form.id) || "");
     }
   });
-  document.addEventListener("htmx:afterSwap", function () {
+  function refreshAll() {
     document.querySelectorAll("[data-bulk-all]").forEach(function (all) { refresh(all.dataset.bulkAll); });
-  });
+  }
+  document.addEventListener("htmx:afterSwap", refreshAll);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", refreshAll);
+  } else {
+    refreshAll();
+  }
 })();

@@ -110,7 +110,7 @@ def run_each(
                 with transaction.atomic():
                     result = act(item)
             except DomainError as exc:
-                rows.append(BulkRow(label=label(item), ok=False, message=exc.full_message()))
+                rows.append(BulkRow(label=label(item), ok=False, message=exc.full_message(), url=url(item) if url else ""))
             else:
                 target = result if result is not None else item
                 rows.append(BulkRow(label=label(target), ok=True, url=url(target) if url else ""))
@@ -239,6 +239,7 @@ class BulkActionView(LoginRequiredMixin, View):
                     "cautions": sum(1 for p in previews if isinstance(p[3], Caution)),
                     "action_url": request.path,
                     "back": back,
+                    "back_label": self.back_label,
                     "nav_active": getattr(self, "nav_active", ""),
                     **self.confirm_context(form),
                 },
