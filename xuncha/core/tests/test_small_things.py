@@ -61,3 +61,4 @@ def test_hashes_sit_behind_the_checksum_disclosure():
     assert "<summary" in details and "校验信息" in details
     assert "ab" * 32 in details and "cd" * 32 in details
     assert "ab" * 32 not in html.replace(details, "")
+    assert "{#" not in html and "include with" not in html  # the partial's own comment never shows
