@@ -1,4 +1,5 @@
-"""The bulk helper every bulk page uses: each row in its own savepoint (EACH), or all or nothing (ALL)."""
+"""The bulk helper every bulk page uses (xuncha.core.bulk), tried on a plain model: each row in its own
+savepoint (EACH), or all or nothing (ALL)."""
 
 import pytest
 
