@@ -56,6 +56,7 @@ def test_the_deputy_approves_several_at_once_each_recorded(client, world):
         assert f.history.count() >= 3  # one history row per finding, as a single review writes
     result = client.get(done.url).content.decode()
     assert "已办理 <strong>2</strong> 行" in result
+    assert result.count("现为“待组长审批”") == 2
 
 
 def test_the_confirmation_page_changes_nothing(client, world):

@@ -130,6 +130,9 @@ class FindingBulkReviewView(BulkActionView):
     def url(self, finding) -> str:
         return reverse("clues:finding_detail", args=[finding.pk])
 
+    def note(self, finding) -> str:
+        return f"现为“{finding.get_status_display()}”"
+
     def describe(self, form) -> str:
         verb = dict(BulkReviewForm.ACTIONS)[form.cleaned_data["action"]]
         return f"对以下{len(form.cleaned_data['ids'])}份问题底稿执行“{verb}”，每份底稿在其当前环节审核，并通知下一环节的审核人或撰写人。"

@@ -130,6 +130,7 @@ def test_bulk_remind_from_the_list_reports_each_unit(client):
     _, final, done = confirm_then_run(client, url, {"ids": [w.rect.pk, w.other.pk], "note": "请抓紧"})
     result = client.get(done.url).content.decode()
     assert "已办理 <strong>2</strong> 行" in result
+    assert "已提醒2人" in result and "已提醒1人" in result  # principal and liaison; the other unit's principal
     assert len(titles_of(w.principal)) == 1 and len(titles_of(w.other_unit_user)) == 1
     # The same selection again the same day (a new confirmation): each unit refused with its reason.
     _, _, again = confirm_then_run(client, url, {"ids": [w.rect.pk], "note": "请抓紧"})

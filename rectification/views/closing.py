@@ -185,6 +185,9 @@ class MeasureBulkCloseView(BulkActionView):
             return Caution("最新进展未附佐证材料")
         return ""
 
+    def note(self, measure) -> str:
+        return "已销号"
+
     def act(self, measure, form):
         return measure_close(measure=measure, reason=form.cleaned_data.get("reason", ""), by=self.request.user)
 

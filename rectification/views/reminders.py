@@ -59,5 +59,8 @@ class RectBulkRemindView(BulkActionView):
         return ""
 
     def act(self, rect, form):
-        rectification_remind(rect=rect, note=form.cleaned_data.get("note", ""), by=self.request.user)
+        rect.told = rectification_remind(rect=rect, note=form.cleaned_data.get("note", ""), by=self.request.user)
         return rect
+
+    def note(self, rect) -> str:
+        return f"已提醒{rect.told}人"

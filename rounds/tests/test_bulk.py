@@ -204,7 +204,8 @@ def test_the_announcement_page_confirms_then_generates(client_for, office_user):
     done = client.post(url, {**data, "confirmed": "True", "submission_token": token})
     assert done.status_code == 302
     assert set(Announcement.objects.values_list("status", flat=True)) == {AnnouncementStatus.PUBLISHED}
-    assert "已办理 <strong>2</strong> 行" in client.get(done.url).content.decode()
+    result = client.get(done.url).content.decode()
+    assert "已办理 <strong>2</strong> 行" in result and result.count("已发布") == 2
 
 
 def test_the_announcement_page_is_the_offices(client_for):

@@ -125,6 +125,11 @@ class AnnouncementBulkView(OfficeRequiredMixin, BulkActionView):
         a = obj.assignment if not isinstance(obj, Assignment) else obj
         return reverse("rounds:assignment_detail", args=[a.pk])
 
+    def note(self, announcement) -> str:
+        if announcement.status == AnnouncementStatus.PUBLISHED:
+            return "已发布"
+        return "已保存为草稿，可在巡察任务页面修改后发布"
+
     def describe(self, form) -> str:
         verb = "生成并发布" if form.cleaned_data.get("publish") else "生成（草稿）"
         return f"按模板为以下{len(form.cleaned_data['ids'])}个巡察任务{verb}巡察公告；生成后每份公告仍可在其巡察任务页面单独修改。"

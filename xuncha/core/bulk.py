@@ -98,9 +98,12 @@ def run_each(
     *,
     label: Callable = str,
     url: Callable | None = None,
+    note: Callable | None = None,
     mode: str = EACH,
 ) -> list[BulkRow]:
     """Call `act(item)` for each item in its own savepoint; a `DomainError` refuses that row only.
+    `label`, `url` and `note` (what became of a done row, e.g. "已发布") are asked of what `act` returned
+    (of the item when it returned None), `label` and `url` of the item for a refused row.
     With `mode=ALL`, any refusal raises `BulkRefused` after every row was tried, so the caller's
     transaction (e.g. `save_form`'s) rolls everything back."""
     rows: list[BulkRow] = []
@@ -113,7 +116,9 @@ def run_each(
                 rows.append(BulkRow(label=label(item), ok=False, message=exc.full_message(), url=url(item) if url else ""))
             else:
                 target = result if result is not None else item
-                rows.append(BulkRow(label=label(target), ok=True, url=url(target) if url else ""))
+                rows.append(
+                    BulkRow(label=label(target), ok=True, url=url(target) if url else "", message=note(target) if note else "")
+                )
         if mode == ALL and any(not r.ok for r in rows):
             raise BulkRefused(rows)
     return rows
@@ -207,6 +212,10 @@ class BulkActionView(LoginRequiredMixin, View):
     def order(self, rows):
         return rows
 
+    def note(self, result) -> str:
+        """What the outcome says of a done row (what `act` returned): "" unless a subclass says more."""
+        return ""
+
     def back_url(self) -> str:
         return _safe_back(self.request, self.request.POST.get("next", ""), reverse(self.back_fallback))
 
@@ -251,7 +260,7 @@ class BulkActionView(LoginRequiredMixin, View):
 
         def perform():
             result_rows = run_each(
-                rows, lambda obj: self.act(obj, form), label=self.label, url=self.url, mode=self.mode
+                rows, lambda obj: self.act(obj, form), label=self.label, url=self.url, note=self.note, mode=self.mode
             )
             return BulkOutcome(title=self.title, mode=self.mode, rows=result_rows, back_url=back, back_label=self.back_label)
 
