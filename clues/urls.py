@@ -25,6 +25,7 @@ urlpatterns = [
     path("gonggao/query/", public.public_receipt, name="public_receipt"),
     # working papers, the ledger and the taxonomy
     path("findings/", findings.FindingListView.as_view(), name="finding_list"),
+    path("findings/bulk-review/", findings.FindingBulkReviewView.as_view(), name="finding_bulk_review"),
     path("findings/export/", findings.FindingExportView.as_view(), name="finding_export"),
     path("assignments/<int:pk>/findings/new/", findings.FindingCreateView.as_view(), name="finding_create"),
     path("findings/<int:pk>/", findings.FindingDetailView.as_view(), name="finding_detail"),

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from .views import closing, feedback, lookback, plan, public, queues, reports
+from .views import closing, feedback, lookback, plan, public, queues, reminders, reports
 
 app_name = "rectification"
 urlpatterns = [
     # feedback
     path("rectification/", feedback.rect_list, name="rect_list"),
+    path("rectification/bulk-remind/", reminders.RectBulkRemindView.as_view(), name="rect_bulk_remind"),
     path("rectification/<int:pk>/", feedback.rect_detail, name="rect_detail"),
     # the workbench's to-do queues across rectifications (整改待办)
     path("rectification/measures/", queues.measure_queue, name="measure_queue"),
@@ -88,6 +89,7 @@ urlpatterns = [
     # closing
     path("rectification/<int:pk>/ledger/", closing.ledger, name="ledger"),
     path("rectification/<int:pk>/measures/<int:measure_pk>/close/", closing.measure_close_view, name="measure_close"),
+    path("rectification/<int:pk>/measures/bulk-close/", closing.MeasureBulkCloseView.as_view(), name="measure_bulk_close"),
     path(
         "rectification/<int:pk>/measures/<int:measure_pk>/return/", closing.measure_return_view, name="measure_return"
     ),

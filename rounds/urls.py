@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import assignments, public, rounds, terms, units
+from .views import assignments, bulk, public, rounds, terms, units
 
 app_name = "rounds"
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns = [
     path("rounds/<int:pk>/milestones/", rounds.MilestoneEditView.as_view(), name="milestone_edit"),
     # assignments
     path("rounds/<int:pk>/assignments/new/", assignments.AssignmentCreateView.as_view(), name="assignment_create"),
+    path("rounds/<int:pk>/assignments/town/", bulk.TownAssignView.as_view(), name="town_assign"),
+    path("rounds/<int:pk>/announcements/bulk/", bulk.AnnouncementBulkView.as_view(), name="announcement_bulk"),
     path("assignments/", assignments.AssignmentListView.as_view(), name="assignment_list"),
     path("assignments/<int:pk>/", assignments.AssignmentDetailView.as_view(), name="assignment_detail"),
     path("assignments/<int:pk>/edit/", assignments.AssignmentEditView.as_view(), name="assignment_edit"),

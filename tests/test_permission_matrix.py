@@ -211,6 +211,11 @@ MATRIX = [
     ("clues:finding_create", "assignment_a", "get", row(404, office=200, leader=403, team=200)),
     ("clues:finding_edit", "finding", "get", row(404, office=200, leader=403, team=200)),
     ("clues:finding_review", ("finding", "submit"), "get", POST_ONLY),
+    ("clues:finding_bulk_review", None, "get", POST_ONLY),
+    ("rounds:town_assign", "round", "get", OFFICE_ONLY),
+    ("rounds:announcement_bulk", "round", "get", OFFICE_ONLY),
+    ("rectification:measure_bulk_close", "rect", "get", POST_ONLY),
+    ("rectification:rect_bulk_remind", None, "get", POST_ONLY),
     ("clues:category_list", None, "get", OFFICE_ONLY),
     ("clues:category_create", None, "get", OFFICE_ONLY),
     ("clues:category_edit", "category", "get", OFFICE_ONLY),
@@ -398,6 +403,14 @@ MATRIX = [
     ("dashboards:thematic_report", None, "post", row(403, office=302)),
     # The whole round's dashboard PDF, rendered in the background: for whom sees every team's figures.
     ("dashboards:round_pdf_request", "round", "post", row(403, office=302, leader=302)),
+    # Bulk actions (批量办理), posted empty: who may use the bar is sent back with "请先勾选…"; anyone
+    # else is refused. A bulk outcome lives in its user's session: anyone else gets 404.
+    ("clues:finding_bulk_review", None, "post", row(403, office=302, team_leader=302, deputy=302)),
+    ("bulk_result", "0" * 32, "get", row(404)),
+    ("rectification:measure_bulk_close", "rect", "post", OFFICE_POST),
+    ("rounds:town_assign", "round", "post", row(403, office=302)),
+    ("rounds:announcement_bulk", "round", "post", row(403, office=302)),
+    ("rectification:rect_bulk_remind", None, "post", row(403, office=302)),
     # Logging out, for the very last (anyone, logged in or not, is sent on).
     ("logout", None, "post", row(302)),
 ]

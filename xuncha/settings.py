@@ -185,6 +185,8 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; the public pages 
 GUARDIAN_RAISE_403 = False
 
 LANGUAGE_CODE = "zh-hans"
+# django-filter's empty choice of a filter bar's select (xuncha.core.forms.blank_label for the others).
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

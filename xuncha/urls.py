@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from dashboards.views import workbench
+from xuncha.core.bulk import bulk_result
 from xuncha.core.health import healthz
 from xuncha.security.views import LoginView
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("archive.urls")),
     path("documents/", include("xuncha.core.urls")),
+    path("bulk/<str:token>/", bulk_result, name="bulk_result"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from clues.forms import ListFilter
 from clues.models import Category, Finding, FindingStatus, Severity
 from rounds.models import AssignmentUserObjectPermission, Round, Term, Unit
 from teams.models import Team, TeamMember
+from xuncha.core.bulk import BulkSelectionForm
 from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.forms import BoundedFormMixin, MultipleFileField, cache_model_choices
 
@@ -146,6 +147,20 @@ class FindingForm(BoundedFormMixin, VersionedFormMixin, OnceFormMixin, forms.Mod
 
 class ReviewForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(label="意见或理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BulkReviewForm(BulkSelectionForm):
+    """批量审核 on the ledger: approve or return the chosen findings, each at its own step."""
+
+    ACTIONS = [("approve", "通过"), ("return", "退回修改")]
+    action = forms.ChoiceField(label="操作", choices=ACTIONS, error_messages={"required": "请选择批量操作"})
+    reason = forms.CharField(label="意见或理由", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "批量退回须填写退回理由（将记入每份底稿的审核记录）")
+        return data
 
 
 # --- the ledger's filter bar --------------------------------------------------------------------------

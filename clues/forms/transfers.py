@@ -169,7 +169,9 @@ class PersonForm(BoundedFormMixin, forms.Form):
         choices=with_blank("请选择", FORM_CHOICES),
     )
     sanction = forms.ChoiceField(label="处理方式", required=False, choices=with_blank("请选择", Sanction.choices))
-    detail = forms.CharField(label="具体处理", required=False, max_length=200)
+    detail = forms.CharField(
+        label="具体处理", required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,8 +194,9 @@ class PersonForm(BoundedFormMixin, forms.Form):
 
 
 def person_formset(*, data=None, initial=None):
-    """The persons dealt with: the ones already reported, and two empty rows (one if some are listed)."""
-    extra = 1 if initial else 2
+    """The persons dealt with: the ones already reported, and three empty rows (a batch often deals
+    with several persons; one blank row made the receiver save and come back for each)."""
+    extra = 3
     formset_class = formset_factory(PersonForm, extra=extra, can_delete=True, max_num=50, validate_max=True)
     return formset_class(data=data, initial=initial, prefix="persons")
 

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.views import View
 
 from clues.documents.findings import render_finding_approval
-from clues.forms.findings import CategoryForm, FindingForm, LedgerFilter, ReviewForm
+from clues.forms.findings import BulkReviewForm, CategoryForm, FindingForm, LedgerFilter, ReviewForm
 from clues.selectors import findings as selectors
 from rounds.models import Assignment
 from xuncha import access
 from xuncha.core import aggregates, xlsx
+from xuncha.core.bulk import BulkActionView
 from xuncha.core.concurrency import save_form
 from xuncha.core.forms import add_domain_error
 from xuncha.core.views import OfficeRequiredMixin, run_service
@@ -97,9 +98,61 @@ class FindingListView(LoginRequiredMixin, View):
             "filtered": bool(filters),
             "scope": _ledger_heading(filters),
             "nav_active": "findings",
+            # 批量审核: the bar and the row boxes for the office and the teams' reviewers.
+            "bulk": access.allows(request.user, "clues.bulk_review"),
+            "bulk_form": BulkReviewForm(queryset=Finding.objects.none()),
         }
         template = "clues/ledger_results.html" if request.htmx else "clues/finding_list.html"
         return render(request, template, context)
+
+
+class FindingBulkReviewView(BulkActionView):
+    """批量审核: approve or return the chosen findings; each goes through `finding_review` at its own
+    step (副组长审核, 组长审批 or 巡察办审核), in its own transaction; a row this user may not act on is
+    refused with the chain's words."""
+
+    form_class = BulkReviewForm
+    title = "批量审核问题底稿"
+    back_label = "返回问题台账"
+    back_fallback = "clues:finding_list"
+    nav_active = "findings"
+
+    def get_queryset(self):
+        access.require(self.request.user, "clues.bulk_review")
+        return access.visible(self.request.user, Finding).select_related("unit", "team")
+
+    def order(self, rows):
+        return sorted(rows, key=lambda f: f.number)
+
+    def label(self, finding) -> str:
+        return f"{finding.number} {finding.unit.name}：{finding.title}"
+
+    def url(self, finding) -> str:
+        return reverse("clues:finding_detail", args=[finding.pk])
+
+    def note(self, finding) -> str:
+        return f"现为“{finding.get_status_display()}”"
+
+    def describe(self, form) -> str:
+        verb = dict(BulkReviewForm.ACTIONS)[form.cleaned_data["action"]]
+        return f"对以下{len(form.cleaned_data['ids'])}份问题底稿执行“{verb}”，每份底稿在其当前环节审核，并通知下一环节的审核人或撰写人。"
+
+    def confirm_context(self, form) -> dict:
+        extra = [("操作", dict(BulkReviewForm.ACTIONS)[form.cleaned_data["action"]])]
+        if form.cleaned_data.get("reason"):
+            extra.append(("意见或理由", form.cleaned_data["reason"]))
+        return {"extra_fields": extra}
+
+    def preview(self, finding, form) -> str:
+        action = form.cleaned_data["action"]
+        if any(t.action == action for t in allowed_transitions(self.request.user, finding)):
+            return ""
+        return f"底稿当前为“{finding.get_status_display()}”，您不能在此环节{dict(BulkReviewForm.ACTIONS)[action]}"
+
+    def act(self, finding, form):
+        return finding_review(
+            finding=finding, action=form.cleaned_data["action"], by=self.request.user, reason=form.cleaned_data["reason"]
+        )
 
 
 LONG_TEXT = {"问题表现", "定性依据", "立行立改情况", "问题标题"}

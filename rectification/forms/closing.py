@@ -19,6 +19,7 @@ from rectification.models import (
     Rating,
     measure_deadline_q,
 )
+from xuncha.core.bulk import BulkSelectionForm
 from xuncha.core.concurrency import OnceFormMixin, VersionedFormMixin
 from xuncha.core.filters import ListFilter
 from xuncha.core.forms import BoundedFormMixin, style_fields, with_blank
@@ -139,3 +140,9 @@ class PublicationFilter(PublicFilter):
     class Meta:
         model = Publication
         fields = ["q", "scope"]
+
+
+class BulkCloseForm(BulkSelectionForm):
+    """批量销号 on the ledger: the measures whose evidence the office checked, with one 核查意见."""
+
+    reason = forms.CharField(label="核查意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

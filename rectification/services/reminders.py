@@ -25,8 +25,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xuncha import access
 from xuncha.accounts.roles import Role
 from xuncha.core.services import office_users
+from xuncha.errors import DomainError
 from xuncha.notifications.models import Notification
 from xuncha.notifications.services import notify
 
@@ -246,3 +248,62 @@ def rectification_reminder_sweep(today: date | None = None) -> int:
 
 
 __all__ = ["WINDOWS", "due_items", "rectification_reminder_sweep"]
+
+
+# --- 催办: the office reminds a unit by hand (one at a time, or many from the list) ------------------------
+
+REMIND_AHEAD = 7  # days: measures due within a week are named, as the 工作台 colours them
+NOTE_MAX = 500
+
+
+def remind_key(rect, today: date) -> str:
+    return f"rect-remind-{rect.pk}-{today.isoformat()}"
+
+
+def remind_items(rect, today: date) -> list[str]:
+    """What a reminder names: reports not submitted by their date, measures overdue or due within a week."""
+    lines = []
+    reports = rect.reports.filter(submitted_at__isnull=True, due_date__lt=today).order_by("due_date")
+    for report in reports:
+        lines.append(f"{report}，报送截止{report.due_date:%Y年%m月%d日}，已逾期{(today - report.due_date).days}天")
+    measures = (
+        rect.measures.exclude(status=MeasureStatus.CLOSED)
+        .filter(deadline__lte=today + timedelta(days=REMIND_AHEAD))
+        .select_related("problem")
+        .order_by("deadline", "problem__seq", "seq")
+    )
+    for m in measures:
+        left = (m.deadline - today).days
+        when = f"已逾期{-left}天" if left < 0 else "今天到期" if left == 0 else f"还有{left}天到期"
+        lines.append(f"整改措施{m.number}“{m.content[:30]}”，完成时限{m.deadline:%Y年%m月%d日}，{when}")
+    return lines
+
+
+def rectification_remind(*, rect, by, note: str = "", today: date | None = None) -> int:
+    """催办: the office tells the unit's principal and liaison of its overdue reports and its measures
+    overdue or due within a week, with an optional note. Once a day per rectification (a second
+    reminder the same day is refused, so a bulk action repeated never sends twice). Returns how many
+    were told."""
+    access.check(by, "remind", rect, message="只有巡察办可以催办整改")
+    today = today or _today()
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise DomainError(f"催办说明不能超过{NOTE_MAX}字")
+    if rect.status != RectStatus.IN_PROGRESS:
+        raise DomainError(f"整改当前为“{rect.get_status_display()}”，不需催办（须在“整改中”）")
+    recipients = _unit_users(rect)
+    if not recipients:
+        raise DomainError(f"{rect.unit.name}尚未设置主要负责人或联络员的账号，无法提醒")
+    key = remind_key(rect, today)
+    if Notification.objects.filter(dedupe_key=key).exists():
+        raise DomainError("今天已经催办过，明天再催办")
+    lines = remind_items(rect, today)
+    if not lines and not note:
+        raise DomainError("没有逾期或7日内到期的事项，不需催办")
+    body = f"{rect.unit.name}：巡察办提醒，以下整改事项请抓紧办理：\n" + "\n".join(f"· {line}" for line in lines)
+    if note:
+        body += f"\n巡察办说明：{note}"
+    title = f"巡察办催办：{rect.unit.name}整改" + (f"（{len(lines)}项）" if lines else "")
+    return notify(
+        recipients=recipients, title=title, body=body, link=reverse("rectification:rect_detail", args=[rect.pk]), dedupe_key=key
+    )

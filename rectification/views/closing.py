@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from rectification.forms.closing import (
     AccountabilityForm,
+    BulkCloseForm,
     LedgerFilter,
     PublicationForm,
     PublishForm,
@@ -19,12 +20,13 @@ from rectification.forms.closing import (
     WithdrawForm,
 )
 from rounds.models import RoundKind
+from xuncha.core.bulk import BulkActionView, Caution
 from xuncha.core.concurrency import parse_version, save_form
 from xuncha.core.forms import ReasonForm
 from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import run_service
 
-from ..models import PublicationStatus, RectStatus
+from ..models import MeasureStatus, PublicationStatus, RectStatus
 from ..selectors import closing as selectors
 from ..selectors import plan as plan_selectors
 from ..selectors import publicity as publicity_selectors
@@ -93,6 +95,7 @@ def ledger(request, pk):
         "rating_note": rating_note,
         "accountabilities": selectors.accountabilities(rect),
         "lookback": rect.round.kind == RoundKind.LOOKBACK and rect.may["see_internal"],
+        "bulk_form": BulkCloseForm(queryset=rect.measures.none()),
     }
     return render(request, "rectification/ledger.html", context)
 
@@ -133,6 +136,63 @@ def measure_return_view(request, pk, measure_pk):
 @require_POST
 def measure_reopen_view(request, pk, measure_pk):
     return _measure_action(request, pk, measure_pk, measure_reopen, "措施{}已反弹重开")
+
+
+class MeasureBulkCloseView(BulkActionView):
+    """批量销号: the measures of one rectification whose evidence the office checked; each goes through
+    `measure_close` in its own transaction (its event, its history row); a refused one is reported."""
+
+    form_class = BulkCloseForm
+    title = "批量销号"
+    latest = None
+    back_label = "返回对账销号"
+    nav_active = "rectification"
+
+    def get_queryset(self):
+        self.rect = get_rect(self.request, self.kwargs["pk"], "close_measures")
+        return self.rect.measures.select_related("problem")
+
+    def back_url(self) -> str:
+        return _ledger_url(self.rect)
+
+    def order(self, rows):
+        return sorted(rows, key=lambda m: (m.problem.seq, m.seq))
+
+    def label(self, measure) -> str:
+        return f"措施{measure.number}：{measure.content[:60]}"
+
+    def url(self, measure) -> str:
+        return _ledger_url(self.rect, f"m-{measure.pk}")
+
+    def describe(self, form) -> str:
+        return (
+            f"{self.rect.unit.name}：对以下{len(form.cleaned_data['ids'])}项整改措施销号。"
+            "请确认已逐项核对其整改进展和佐证材料；每项措施单独记入销号记录。"
+        )
+
+    def confirm_context(self, form) -> dict:
+        reason = form.cleaned_data.get("reason")
+        return {"extra_fields": [("核查意见", reason)] if reason else []}
+
+    def preview(self, measure, form) -> str:
+        if self.latest is None:  # the selection's latest progress, read once
+            self.latest = selectors.latest_entries(self.rect, measure_ids=[m.pk for m in form.cleaned_data["ids"]])
+        if measure.status == MeasureStatus.CLOSED:
+            return f"措施{measure.number}已销号"
+        if self.rect.status != RectStatus.IN_PROGRESS:
+            return f"整改当前为“{self.rect.get_status_display()}”，不能销号"
+        latest = self.latest.get(measure.pk)
+        if latest is None:
+            return Caution("单位尚未报送该措施的整改进展")
+        if not latest.evidence.all():
+            return Caution("最新进展未附佐证材料")
+        return ""
+
+    def note(self, measure) -> str:
+        return "已销号"
+
+    def act(self, measure, form):
+        return measure_close(measure=measure, reason=form.cleaned_data.get("reason", ""), by=self.request.user)
 
 
 # --- closing and rating (整改评估) ----------------------------------------------------------------------

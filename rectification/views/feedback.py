@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rectification.forms.feedback import FeedbackForm, MeetingForm, ProblemForm, RectFilter
+from rectification.forms.reminders import BulkRemindForm
 from xuncha import access
 from xuncha.core.concurrency import save_form
 from xuncha.core.views import run_service
@@ -61,6 +62,7 @@ def rect_list(request):
             "page_obj": page,
             "office": office,
             "pending": pending,
+            "bulk_form": BulkRemindForm(queryset=rects.none()),
             "filtered": any(request.GET.get(k) for k in ("q", "round", "status", "queue")),
             "nav_active": "rectification",
         },

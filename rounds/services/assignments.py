@@ -5,10 +5,12 @@ from django.utils import timezone
 
 from xuncha import access
 from xuncha.access.grants import sync_assignment
+from xuncha.core.bulk import ALL, EACH, run_each
 from xuncha.core.transitions import Transition, Workflow, transition
 from xuncha.errors import DomainError
 
 from ..models import (
+    DEFAULT_ACCEPTED_SCOPE,
     Announcement,
     AnnouncementStatus,
     Assignment,
@@ -60,6 +62,32 @@ def assignment_create(*, assignment: Assignment, by=None) -> Assignment:
         assignment.save()
         sync_assignment(assignment)
     return assignment
+
+
+def assignment_create_town(
+    *, round, team, rows, onsite_start=None, onsite_end=None, note: str = "", by=None
+) -> list[Assignment]:
+    """Assign a town and its villages (or any units) to one team in one step: `rows` is a list of
+    (unit, mode). Each row is `assignment_create` (the same checks, grants and history); all or
+    nothing — if any row is refused, none is saved, and `BulkRefused` lists every refused row with
+    its reason, so the office sees them all at once."""
+    access.check(by, "assign", round, message=ONLY_OFFICE)
+    if not rows:
+        raise DomainError("请至少选择一个单位")
+    if onsite_start and onsite_end and onsite_end < onsite_start:
+        raise DomainError("进驻结束日期不能早于进驻开始日期")
+    created: list[Assignment] = []
+
+    def create(row):
+        unit, mode = row
+        assignment = Assignment(
+            round=round, team=team, unit=unit, mode=mode, onsite_start=onsite_start, onsite_end=onsite_end, note=note
+        )
+        created.append(assignment_create(assignment=assignment, by=by))
+        return assignment
+
+    run_each(rows, create, label=lambda r: r.unit.name if isinstance(r, Assignment) else r[0].name, mode=ALL)
+    return created
 
 
 def assignment_update(*, assignment: Assignment, by=None) -> Assignment:
@@ -120,3 +148,39 @@ def announcement_publish(*, announcement: Announcement, by) -> Announcement:
 def announcement_withdraw(*, announcement: Announcement, by) -> Announcement:
     access.check(by, "withdraw", announcement.assignment, message=ONLY_OFFICE_ANNOUNCES)
     return transition(announcement, "withdraw", by=by, message="只有已发布的公告可以撤回")
+
+
+def announcement_from_template(*, assignment: Assignment, template: dict, publish: bool = False, by) -> Announcement:
+    """One assignment's announcement written from a template (批量生成公告): `template` holds phone,
+    mailbox, email, accepted_scope and, optionally, start_date / end_date (else the assignment's
+    on-site period). A draft is overwritten; a published announcement is left alone (it is corrected
+    on its own page). With `publish` it is published at once. Each stays editable on its own page."""
+    access.check(by, "edit_announcement", assignment, message=ONLY_OFFICE_ANNOUNCES)
+    existing = Announcement.objects.filter(assignment=assignment).first()
+    if existing is not None and existing.status == AnnouncementStatus.PUBLISHED:
+        raise DomainError("公告已发布，如需修改请在该巡察任务页面单独修改")
+    start = template.get("start_date") or assignment.onsite_start
+    end = template.get("end_date") or assignment.onsite_end
+    if not (start and end):
+        raise DomainError("该任务未填写进驻起止日期，请在模板中填写受理起止日期")
+    announcement = existing or Announcement(assignment=assignment)
+    announcement.start_date, announcement.end_date = start, end
+    for name in ("phone", "mailbox", "email", "accepted_scope"):
+        setattr(announcement, name, template.get(name) or "")
+    if not announcement.accepted_scope.strip():
+        announcement.accepted_scope = DEFAULT_ACCEPTED_SCOPE
+    announcement_save(announcement=announcement, by=by)
+    if publish:
+        announcement_publish(announcement=announcement, by=by)
+    return announcement
+
+
+def announcements_from_template(*, assignments, template: dict, publish: bool = False, by) -> list:
+    """Every chosen assignment's announcement from one template, each in its own transaction: a
+    refused one (published already, no dates, no phone to publish) is reported, the others are done."""
+    return run_each(
+        assignments,
+        lambda a: announcement_from_template(assignment=a, template=template, publish=publish, by=by),
+        label=lambda obj: str(obj.assignment.unit.name if isinstance(obj, Announcement) else obj.unit.name),
+        mode=EACH,
+    )

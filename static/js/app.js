@@ -167,3 +167,50 @@ document.addEventListener("click", function (event) {
     xhr.send(data);
   });
 })();
+
+// Bulk selection (批量办理): a header box <input type="checkbox" data-bulk-all="FORM_ID"> ticks every row
+// box that belongs to that form (<input type="checkbox" name="ids" form="FORM_ID">), and the bar's
+// counter [data-bulk-count="FORM_ID"] shows how many are ticked; a row box with its own name says whose it
+// is with data-bulk-row="FORM_ID". Works after htmx swaps the table.
+(function () {
+  function rowBoxes(formId) {
+    const marked = Array.prototype.slice.call(document.querySelectorAll('input[type="checkbox"][data-bulk-row="' + formId + '"]'));
+    return marked.concat(Array.prototype.filter.call(
+      document.querySelectorAll('input[type="checkbox"][name="ids"]'),
+      function (box) { return box.getAttribute("form") === formId || (box.form && box.form.id === formId); }
+    ));
+  }
+  function refresh(formId) {
+    const boxes = rowBoxes(formId);
+    const ticked = boxes.filter(function (b) { return b.checked; }).length;
+    document.querySelectorAll('[data-bulk-count="' + formId + '"]').forEach(function (el) {
+      el.textContent = String(ticked);
+    });
+    document.querySelectorAll('[data-bulk-all="' + formId + '"]').forEach(function (all) {
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    const target = event.target;
+    if (!(target instanceof HTMLInputElement) || target.type !== "checkbox") return;
+    const all = target.dataset.bulkAll;
+    if (all) {
+      rowBoxes(all).forEach(function (box) { box.checked = target.checked; });
+      refresh(all);
+    } else if (target.dataset.bulkRow) {
+      refresh(target.dataset.bulkRow);
+    } else if (target.name === "ids") {
+      refresh(target.getAttribute("form") || (target.form && target.form.id) || "");
+    }
+  });
+  function refreshAll() {
+    document.querySelectorAll("[data-bulk-all]").forEach(function (all) { refresh(all.dataset.bulkAll); });
+  }
+  document.addEventListener("htmx:afterSwap", refreshAll);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", refreshAll);
+  } else {
+    refreshAll();
+  }
+})();

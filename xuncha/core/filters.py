@@ -12,7 +12,7 @@ import django_filters
 from django.http import QueryDict
 from django_filters.constants import EMPTY_VALUES
 
-from .forms import style_fields
+from .forms import blank_label, style_fields
 
 
 class ListFilter(django_filters.FilterSet):
@@ -43,6 +43,8 @@ class ListFilter(django_filters.FilterSet):
             self.filters[name] = filter_
         if self.widget_style is not None:
             style_fields(self.form.fields, small=self.widget_style == "sm")
+        for field in self.form.fields.values():
+            blank_label(field, "全部")
         for name, text in self.placeholders.items():
             if name in self.form.fields:
                 self.form.fields[name].widget.attrs["placeholder"] = text

@@ -116,11 +116,30 @@ def bound_date_field(field: forms.Field, low: datetime.date, high: datetime.date
     field.widget.attrs.setdefault("max", high.isoformat()[: 7 if field.widget.input_type == "month" else 10])
 
 
+DJANGO_BLANK = "---------"
+BLANK_LABEL = "请选择"
+
+
+def blank_label(field: forms.Field, label: str = BLANK_LABEL) -> None:
+    """A select's empty option says "请选择" (a filter bar's: "全部"), not Django's "---------" (a
+    model choice field's `empty_label`, or the blank first choice a model field with choices gets).
+    Called for every field of every form (`bound_field`) and filter bar (`xuncha.core.filters`)."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_BLANK:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] in ("", None) and choices[0][1] == DJANGO_BLANK:
+            field.choices = [(choices[0][0], label), *choices[1:]]
+
+
 def bound_field(field: forms.Field) -> None:
-    """Give one field the plausible range of BoundedFormMixin (idempotent)."""
+    """Give one field the plausible range of BoundedFormMixin (idempotent), and a select its
+    "请选择" (`blank_label`)."""
     if getattr(field, "_xuncha_bounded", False):
         return
     field._xuncha_bounded = True
+    blank_label(field)
     field.validators = [
         NUL_VALIDATOR if isinstance(v, ProhibitNullCharactersValidator) else v for v in field.validators
     ]

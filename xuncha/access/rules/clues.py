@@ -141,6 +141,17 @@ def use_ledger(user) -> bool:
     return sees_all_rounds(user) or team_ids_of(user).exists()
 
 
+@page("clues.bulk_review")
+def bulk_review(user) -> bool:
+    """The ledger's 批量审核 bar: the office and anyone who reviews a team's findings (组长, 副组长).
+    Each row is still decided by the per-finding rules (review_deputy, review_leader, review_office)."""
+    if is_office(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return model("teams.TeamMember").objects.filter(cadre__user=user, role__in=(LEADER, DEPUTY)).exists()
+
+
 @page("clues.disposition_queue")
 def use_disposition_queue(user) -> bool:
     """The office; and a team's members, who follow their team's leads (only the 组长 proposes)."""

@@ -142,6 +142,7 @@ def view_rect(user, rect) -> bool:
     "approve_plan",
     "return_plan",
     "close_measures",  # 销号, 退回, 反弹重开
+    "remind",  # 催办: tell the unit of its overdue and due items
     "close",  # 整改评估并办结
     "record_accountability",
     "publish",  # 拟定, 公开, 撤回
