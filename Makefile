@@ -33,6 +33,7 @@ CELERY_LOG  := $(VAR_DIR)/log/celery.log
 
 SYSTEM_PACKAGES      := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 TEST_SYSTEM_PACKAGES := chromium poppler-utils
+BENCH_SYSTEM_PACKAGES := redis-server
 
 NODE_STAMP := node_modules/.xuncha-npm-ci
 VENDOR     := static/vendor
@@ -75,7 +76,7 @@ stop_pid() {
 }
 endef
 
-.PHONY: help system test-system venv assets migrate demo stop-worker test lint bench
+.PHONY: help system test-system bench-system venv assets migrate demo stop-worker test lint bench
 
 help:
 	@echo "make demo         install, migrate, load the demo county, run worker+beat and http://$(HOST):$(PORT)"
@@ -169,5 +170,8 @@ lint: venv
 
 # Issue #6: generate the synthetic county in its own PostgreSQL databases (xuncha_bench_s / _l, dropped
 # afterwards), serve it with gunicorn (DEBUG off), time the pages, sweeps, documents and 50 users.
-bench: venv assets
+bench-system:
+	@$(call apt_ensure,$(BENCH_SYSTEM_PACKAGES))
+
+bench: bench-system venv assets
 	@BENCH_VOLUMES="$(BENCH_VOLUMES)" $(VPY) bench/run.py

@@ -10,7 +10,8 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections, connection, connections
+from django.core.cache import cache
+from django.db import close_old_connections, connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,11 @@ from django.utils import timezone
 from clues.models import Lead
 from rectification.models import MeasureEvent, PublicationStatus
 from rounds.models import Announcement, Round, Term, Unit
-from tests.permission_world import build_world
-from tests.test_writes import CREATES, _client, _more, _post_url, _url, form_data
+from tests.permission_world import ROLES, build_world
+from tests.test_permission_matrix import MATRIX
+from tests.test_permission_matrix import _url as matrix_url
+from tests.test_writes import CREATES, _client, _more, _post_url, _url, form_data, next_round_number
+from xuncha.accounts.tests.factories import PASSWORD
 from xuncha.core.concurrency import TOKEN_FIELD
 from xuncha.notifications.models import Notification
 
@@ -108,7 +112,7 @@ def test_twenty_identical_posts_act_once(world):
             "rounds:round_create",
             {
                 "term": str(objects["term"].pk),
-                "number": "12",
+                "number": next_round_number(objects),
                 "kind": "regular",
                 "theme": "常规巡察",
                 "planned_start": "2030-03-01",
@@ -167,3 +171,115 @@ def test_twenty_identical_posts_act_once(world):
         failures.append(("public_report", dict(codes), stored))
 
     assert not failures, failures
+
+
+# --- every state change of the permission matrix --------------------------------------------------
+
+# Tables whose rows are bookkeeping of the requests themselves, not their effect: sessions and their
+# tokens, the login and audit trails (a refused double click is rightly audited), the worker heartbeat.
+BOOKKEEPING = {
+    "django_session",
+    "django_admin_log",
+    "core_submissiontoken",
+    "core_heartbeat",
+    "security_usersession",
+    "audit_securityevent",
+    "audit_chainhead",
+}
+# Not state changes: a reveal or a download is a read that is logged each time it is made; logging out.
+READS = {"clues:lead_reveal", "people:notice_download", "logout", "security:session_end"}
+# What a rightful user would type where a form asks for it (extra fields are ignored by other forms).
+TYPED = {
+    "reason": "并发测试：同一页面连续提交",
+    "note": "并发测试",
+    "correction_note": "并发测试：更正",
+    "password": PASSWORD,
+}
+# The writes that must change something in the permission world (the others find it in a state where they
+# are refused with a message, which is checked all the same: no 500, nothing written).
+MUST_ACT = {
+    "rounds:announcement_withdraw",
+    "clues:batch_acknowledge",
+    "clues:finding_review",
+    "clues:category_delete",
+    "rectification:version_new",
+    "rectification:version_submit",
+    "rectification:version_sign",
+    "rectification:version_pdf",
+    "rectification:measure_return",
+    "rectification:measure_close",
+    "rectification:measure_reopen",
+    "rectification:publication_withdraw",
+    "rectification:feedback_render",
+    "dashboards:quality_settings",
+    "dashboards:thematic_report",
+}
+# Rows that undo an earlier row's effect come after it: a measure is closed (a returned one could not be,
+# before the unit reports again), reopened, then returned.
+AFTER = {
+    "rectification:measure_reopen": "rectification:measure_close",
+    "rectification:measure_return": "rectification:measure_reopen",
+}
+
+
+def row_counts() -> dict[str, int]:
+    """Every table's row count (history tables included: an effect recorded twice shows there), in one
+    query."""
+    tables = [
+        t
+        for t in connection.introspection.table_names()
+        if t not in BOOKKEEPING and not t.startswith("axes_")
+    ]
+    sql = " UNION ALL ".join(f"SELECT '{t}', COUNT(*) FROM {connection.ops.quote_name(t)}" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+def _delta(before: dict, after: dict) -> dict:
+    return {t: after[t] - before[t] for t in after if after[t] != before.get(t, 0)}
+
+
+def _state_changes():
+    """Each POST row of the permission matrix that some role may make (its answer a redirect or a page),
+    with the first such role (the office where it may)."""
+    # Deletions last: what they remove, later rows still act on.
+    rows = sorted(MATRIX, key=lambda r: any(w in r[0] for w in ("delete", "remove")))
+    for later, earlier in AFTER.items():
+        moved = [r for r in rows if r[0] == later]
+        rows = [r for r in rows if r[0] != later]
+        at = max(i for i, r in enumerate(rows) if r[0] == earlier) + 1
+        rows[at:at] = moved
+    for name, key, method, expected in rows:
+        if method != "post" or name in READS:
+            continue
+        allowed = [r for r in ROLES if r != "anon" and expected.get(r) in (200, 302)]
+        if allowed:
+            yield name, key, ("office" if "office" in allowed else allowed[0])
+
+
+def test_every_state_change_twenty_times_at_once_acts_as_once(world):
+    """Twenty identical POSTs of one page (a user's double clicks, a retried request) at each write of the
+    matrix: no 500, and the database changes exactly as one POST of it changes it — measured first in a
+    transaction rolled back — table by table, history and notifications included."""
+    users, objects = world
+    failures, acted = [], set()
+    for name, key, role in _state_changes():
+        url = matrix_url(name, key, objects)
+        client = _client(users[role])
+        with transaction.atomic():
+            before = row_counts()
+            once = client.post(url, TYPED)
+            expected = _delta(before, row_counts())
+            transaction.set_rollback(True)
+        cache.clear()
+        before = row_counts()
+        codes = parallel(same_browser(client), url, TYPED)
+        got = _delta(before, row_counts())
+        if expected:
+            acted.add(name)
+        if codes.get(500) or got != expected:
+            failures.append((name, role, once.status_code, dict(codes), {"once": expected, "twenty": got}))
+    assert not failures, failures
+    # The world is in the state these act on: if one stops acting, the test posts the wrong data.
+    assert MUST_ACT <= acted, f"these writes changed nothing: {MUST_ACT - acted}"

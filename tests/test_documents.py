@@ -106,7 +106,8 @@ def test_a_failing_renderer_leaves_the_error_and_a_retry_renders_it(unit, django
 
 def test_the_sweep_sends_again_what_a_lost_task_left_queued(unit, django_capture_on_commit_callbacks):
     lost = _request(unit, False, django_capture_on_commit_callbacks)
-    fresh = _request(unit, False, django_capture_on_commit_callbacks)
+    # (of another unit: asked again for the same unit, the waiting document would be the answer)
+    fresh = _request(UnitFactory(name="县史志办"), False, django_capture_on_commit_callbacks)
     GeneratedDocument.objects.filter(pk=lost.pk).update(
         created_at=timezone.now() - datetime.timedelta(minutes=6)
     )
@@ -126,6 +127,32 @@ def test_a_document_whose_worker_died_is_queued_again(unit, django_capture_on_co
     documents.document_sweep()
     stuck.refresh_from_db()
     assert stuck.status == DocumentStatus.DONE
+
+
+def test_asked_again_while_it_waits_or_just_after_the_same_document_is_the_answer(
+    unit, django_capture_on_commit_callbacks
+):
+    waiting = _request(unit, False, django_capture_on_commit_callbacks)
+    assert _request(unit, False, django_capture_on_commit_callbacks) == waiting  # anyone's: it renders later
+    office, colleague = UserFactory(roles=[Role.OFFICE]), UserFactory(roles=[Role.OFFICE])
+    other = UnitFactory(name="县史志办")
+
+    def ask(by):
+        with django_capture_on_commit_callbacks(execute=True):
+            document = documents.document_request(subject=other, kind=KIND, title="测试文书", by=by)
+        document.refresh_from_db()
+        return document
+
+    done = ask(office)
+    assert done.status == DocumentStatus.DONE
+    assert ask(office) == done  # his double click
+    assert ask(colleague) != done  # a colleague's request is his own
+    # Later than that, a new request is a new document (the subject may have changed).
+    GeneratedDocument.objects.filter(pk=done.pk).update(
+        created_at=timezone.now() - documents.REPEAT_WINDOW - datetime.timedelta(seconds=1)
+    )
+    again = ask(office)
+    assert again != done and again.status == DocumentStatus.DONE
 
 
 def test_an_unknown_kind_is_refused(unit):

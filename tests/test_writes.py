@@ -324,6 +324,12 @@ def _office_score(team) -> str | None:
     return None if score is None else f"{score.score.normalize():f}"
 
 
+def next_round_number(objects) -> str:
+    """The term's next round number (one that neither clashes nor skips)."""
+    last = Round.objects.filter(term=objects["term"]).aggregate(last=Max("number"))["last"] or 0
+    return str(last + 1)
+
+
 def _first_milestone(objects) -> str:
     """The kind of the first row of the milestone form (the rows follow the order of the work)."""
     return MILESTONE_ORDER[0]
@@ -399,7 +405,7 @@ CREATES = [
         "office",
         lambda o: {
             "term": str(o["term"].pk),
-            "number": "9",
+            "number": next_round_number(o),
             "kind": "regular",
             "theme": "常规巡察",
             "planned_start": "2030-03-01",

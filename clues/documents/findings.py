@@ -14,6 +14,7 @@ from docx.shared import Mm, Pt
 
 from clues.models import Finding, FindingReview, FindingStatus
 from clues.services.findings import step_of
+from teams.models import MemberRole, TeamMember
 from xuncha.core.docx_style import TITLE_FONT, TITLE_SIZE, add_page_numbers, new_document, to_bytes
 from xuncha.core.docx_style import add_run as _run
 
@@ -36,6 +37,10 @@ PENDING = {
     S.LEADER_APPROVED: STEPS[2:],
     S.APPROVED: (),
 }
+
+
+def _has_deputy(finding: Finding) -> bool:
+    return TeamMember.objects.filter(team_id=finding.team_id, role=MemberRole.DEPUTY).exists()
 
 
 def _cell(cell, text: str, *, bold: bool = False, center: bool = False, size=TABLE_SIZE) -> None:
@@ -152,7 +157,10 @@ def render_finding_approval(finding: Finding, *, evidence, reviews) -> bytes:
         row = table.add_row()
         merged = row.cells[0].merge(row.cells[3])
         _cell(merged, "尚未提交审核", center=True)
-    for step in PENDING.get(finding.status, ()):
+    pending = PENDING.get(finding.status, ())
+    if pending and pending[0] == STEPS[0] and not _has_deputy(finding):
+        pending = pending[1:]  # a team without a 副组长 skips that step (clues.services.findings)
+    for step in pending:
         row = table.add_row()
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         row.height = Mm(16)  # room to sign by hand

@@ -19,16 +19,13 @@ def _team_ids(user, role: str):
 
 
 def my_review_q(user) -> Q:
-    """The findings waiting for this user's review in the chain (xuncha.access.rules.clues):
-    submitted ones of the teams where he is 副组长 (or 组长 of a team without one), deputy-approved
-    ones of the teams he leads."""
-    teams_with_deputy = TeamMember.objects.filter(role=DEPUTY).values("team_id")
-    deputy_step = Q(team_id__in=_team_ids(user, DEPUTY)) | (
-        Q(team_id__in=_team_ids(user, LEADER)) & ~Q(team_id__in=teams_with_deputy)
-    )
-    return Q(status=FindingStatus.SUBMITTED) & deputy_step | Q(
-        status=FindingStatus.DEPUTY_APPROVED, team_id__in=_team_ids(user, LEADER)
-    )
+    """The findings waiting for this user's review in the chain (xuncha.access.rules.clues, the same
+    rules): submitted ones of the teams where he is 副组长, deputy-approved ones of the teams he leads;
+    never one he wrote (no one reviews his own work; a team without a 副组长 skips that step)."""
+    return (
+        Q(status=FindingStatus.SUBMITTED, team_id__in=_team_ids(user, DEPUTY))
+        | Q(status=FindingStatus.DEPUTY_APPROVED, team_id__in=_team_ids(user, LEADER))
+    ) & ~Q(written_by=user)
 
 
 def finding_queue_q(user, name: str) -> Q | None:

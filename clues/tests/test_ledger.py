@@ -15,12 +15,15 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from openpyxl import load_workbook
 
+from clues.documents.findings import render_finding_approval
 from clues.models import FindingStatus, Severity
 from clues.selectors.findings import EXPORT_COLUMNS, finding_list, ledger_totals
 from clues.services.findings import finding_create, finding_review
 from clues.tests.factories import CategoryFactory, FindingFactory, LeadFactory
 from clues.tests.test_findings import PDF, approve_all, build_world, data
 from rounds.tests.factories import AssignmentFactory, UnitFactory
+from teams.models import MemberRole
+from teams.tests.factories import TeamMemberFactory
 from tests.docx_checks import assert_fonts_fall_back, assert_page_numbers
 
 pytestmark = pytest.mark.django_db
@@ -319,6 +322,20 @@ def test_the_approval_form_prints_right_and_keeps_the_office_row(world, client_f
     response = client_for(world.office).get(reverse("clues:finding_docx", args=[finding.pk]))
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
     assert "（待审核）" not in all_text(document) and "巡察办审核" in all_text(document)
+
+
+def test_the_approval_form_of_a_team_without_a_deputy_leaves_out_the_skipped_step(world):
+    """The 副组长 step is skipped for a team without one (issue 14 §3), so the form offers no row for it."""
+    finding = FindingFactory(status=FindingStatus.DRAFT)
+    assert not finding.team.members.filter(role="deputy").exists()
+    content = render_finding_approval(finding, evidence=[], reviews=[])
+    steps = [row.cells[0].text for row in Document(io.BytesIO(content)).tables[0].rows]
+    assert "副组长审核" not in steps and "组长审批" in steps and "巡察办审核" in steps
+    # With a 副组长, the step is there to sign.
+    TeamMemberFactory(team=finding.team, role=MemberRole.DEPUTY)
+    content = render_finding_approval(finding, evidence=[], reviews=[])
+    steps = [row.cells[0].text for row in Document(io.BytesIO(content)).tables[0].rows]
+    assert "副组长审核" in steps
 
 
 def test_only_those_who_see_the_finding_get_its_approval_form(world, client_for):

@@ -63,26 +63,26 @@ def documents_of(subject) -> QuerySet:
 def document_request(*, subject, kind: str, title: str, by=None) -> GeneratedDocument:
     """Ask for a document about `subject`: the row now, the rendering in Celery once this commits.
 
-    Asked again while one of the same kind still waits in the queue, the waiting one is the answer: it
-    renders the subject as it is when its turn comes. Asked again within `REPEAT_WINDOW` of the last
-    request (a double click, a retried request), whatever became of that one is the answer. The subject's
-    row is locked meanwhile, so that twenty requests at once make one document."""
+    Asked again while one of the same kind still waits in the queue (and not so long that its task was
+    lost), the waiting one is the answer: it renders the subject as it is when its turn comes. Asked again by the same user within
+    `REPEAT_WINDOW` of his last request (a double click, a retried request), whatever became of that one
+    is the answer. The subject's row is locked meanwhile, so that twenty requests at once make one."""
     entry = kind_of(kind)
     content_type = ContentType.objects.get_for_model(type(subject))
+    user = by if getattr(by, "is_authenticated", False) else None
     with transaction.atomic():
         list(type(subject)._base_manager.select_for_update().filter(pk=subject.pk).values_list("pk"))
         same = GeneratedDocument.objects.filter(content_type=content_type, object_id=subject.pk, kind=kind)
-        waiting = (
-            same.filter(
-                Q(status=DocumentStatus.QUEUED)
-                | Q(
-                    status__in=(DocumentStatus.RENDERING, DocumentStatus.DONE),
-                    created_at__gte=timezone.now() - REPEAT_WINDOW,
-                )
+        repeated = Q(pk__in=[])
+        if user is not None:
+            repeated = Q(
+                status__in=(DocumentStatus.RENDERING, DocumentStatus.DONE),
+                requested_by=user,
+                created_at__gte=timezone.now() - REPEAT_WINDOW,
             )
-            .order_by("-id")
-            .first()
-        )
+        # (one queued so long that its task was surely lost is left to the sweep: a new one is made)
+        queued = Q(status=DocumentStatus.QUEUED, created_at__gte=timezone.now() - STUCK_QUEUED_AFTER)
+        waiting = same.filter(queued | repeated).order_by("-id").first()
         if waiting is not None:
             return waiting
         document = GeneratedDocument.objects.create(
@@ -92,7 +92,7 @@ def document_request(*, subject, kind: str, title: str, by=None) -> GeneratedDoc
             object_id=subject.pk,
             fmt=entry.fmt,
             status=DocumentStatus.QUEUED,
-            requested_by=by if getattr(by, "is_authenticated", False) else None,
+            requested_by=user,
         )
         transaction.on_commit(lambda: tasks.enqueue(document.pk))
     return document
