@@ -10,20 +10,12 @@ from playwright.sync_api import expect
 from rounds.models import Announcement, AnnouncementStatus, Assignment, AssignmentMode, UnitType
 from rounds.tests.factories import UnitFactory
 from teams.tests.factories import TeamFactory
+from tests.e2e.steps import PASSWORD
+from tests.e2e.steps import login as _login
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role, role_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "e2e-pass-2026"
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator(".app-user .user-name")).to_be_visible()
 
 
 def test_office_assigns_a_town_with_its_villages_and_publishes_their_announcements(page, live_server, shot):

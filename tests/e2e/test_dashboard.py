@@ -11,12 +11,13 @@ from playwright.sync_api import expect
 from dashboards.selectors.figures import Scope, figures
 from dashboards.tests.test_dashboard_views_queries import World
 from rounds.models import Round
+from tests.e2e.steps import PASSWORD
+from tests.e2e.steps import login as _login
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role, role_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "e2e-pass-2026"
 CHARTS = ("category", "trend", "progress", "coverage")
 
 # How many pixels of a chart's canvas are painted (alpha > 0); -1 if ECharts did not draw it.
@@ -30,14 +31,6 @@ PAINTED = """(name) => {
   for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) { painted++; } }
   return painted;
 }"""
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator(".app-user .user-name")).to_be_visible()
 
 
 def test_leader_reads_the_county_dashboard_and_changes_nothing(page, live_server, shot):

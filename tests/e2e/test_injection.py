@@ -7,21 +7,14 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from dashboards.tests.test_dashboard_views_queries import World
+from tests.e2e.steps import PASSWORD
+from tests.e2e.steps import login as _login
 from xuncha.accounts.models import User
 from xuncha.accounts.roles import Role, role_group
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "e2e-pass-2026"
 HOSTILE = '"><img src=x onerror=alert(1)>'
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator(".app-user .user-name")).to_be_visible()
 
 
 def test_hostile_category_names_never_become_html_in_the_charts(page, live_server):

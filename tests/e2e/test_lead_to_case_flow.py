@@ -27,34 +27,16 @@ from rounds.tests.factories import (
 )
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
-from xuncha.accounts.models import User
-from xuncha.accounts.roles import Role, role_group
+from tests.e2e.steps import login as _login
+from tests.e2e.steps import logout as _logout
+from tests.e2e.steps import make_user as _user
+from xuncha.accounts.roles import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "e2e-pass-2026"
 SCRIPT = "<script>alert(1)</script>"
 REPORT = f"反映县住房和城乡建设局副局长钱某某2025年春节期间收受施工企业礼金2万元。{SCRIPT}"
 REPLY = "您反映的问题已移交县纪委监委依规依纪处理，现已办结。感谢您对巡察工作的支持。"
-
-
-def _user(username, role, name):
-    user = User.objects.create_user(username, password=PASSWORD, name=name, email=f"{username}@example.org")
-    user.groups.add(role_group(role))
-    return user
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator(".app-user .user-name")).to_be_visible()
-
-
-def _logout(page):
-    page.locator(".app-user form button").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def _nav(page, label):

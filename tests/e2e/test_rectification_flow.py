@@ -41,13 +41,15 @@ from rounds.services import unit_save
 from rounds.tests.factories import AssignmentFactory, RoundFactory, TermFactory, UnitFactory
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
-from xuncha.accounts.models import User
-from xuncha.accounts.roles import Role, role_group
+from tests.e2e.steps import PASSWORD
+from tests.e2e.steps import login as _login
+from tests.e2e.steps import logout as _logout
+from tests.e2e.steps import make_user as _user
+from xuncha.accounts.roles import Role
 from xuncha.core.models import DocumentStatus, GeneratedDocument
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "e2e-pass-2026"
 UNIT_NAME = "县农业农村局"
 FINDINGS = [
     # (area, sub-category, title, manifestation)
@@ -75,25 +77,6 @@ PRINCIPAL_REPORT = (
     "本人作为整改第一责任人，主持召开整改动员会，逐项审定整改措施，督促班子成员落实分管领域整改。"
 )
 COMMENT = "请在下期报告中写明违规发放津补贴的追缴进度和追缴凭证。"
-
-
-def _user(username, role, name):
-    user = User.objects.create_user(username, password=PASSWORD, name=name, email=f"{username}@example.org")
-    user.groups.add(role_group(role))
-    return user
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator(".app-user .user-name")).to_be_visible()
-
-
-def _logout(page):
-    page.locator(".app-user form button").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def _nav(page, label):

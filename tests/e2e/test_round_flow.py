@@ -9,37 +9,18 @@ from rounds.models import Announcement, AnnouncementStatus, Assignment, Round, U
 from rounds.tests.factories import AnnouncementFactory, AssignmentFactory, TermFactory, UnitFactory
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
-from xuncha.accounts.models import User
-from xuncha.accounts.roles import Role, role_group
+from tests.e2e.steps import login as _login
+from tests.e2e.steps import logout as _logout
+from tests.e2e.steps import make_user as _user
+from xuncha.accounts.roles import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "e2e-pass-2026"
-
-
-def _user(username, role, name):
-    user = User.objects.create_user(username, password=PASSWORD, name=name, email=f"{username}@example.org")
-    user.groups.add(role_group(role))
-    return user
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator(".app-user .user-name")).to_be_visible()
 
 
 def _choose(page, select, text):
     """Select the option of `select` whose label contains `text`."""
     value = page.locator(f"{select} option", has_text=text).first.get_attribute("value")
     page.select_option(select, value=value)
-
-
-def _logout(page):
-    page.locator(".app-user form button").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_office_plans_a_round_member_sees_his_assignment_and_public_sees_the_announcement(

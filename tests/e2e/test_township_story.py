@@ -18,7 +18,6 @@ by factories so the story can reach the rules that need time to have passed.
 """
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
@@ -51,34 +50,16 @@ from rounds.tests.factories import (
 )
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
-from xuncha.accounts.models import User
-from xuncha.accounts.roles import Role, role_group
+from tests.e2e.steps import login as _login
+from tests.e2e.steps import logout as _logout
+from tests.e2e.steps import make_user as _user
+from xuncha.accounts.roles import Role
 from xuncha.notifications.models import Notification
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "e2e-pass-2026"
 TOWN = "石门镇"
 VILLAGE_OFFICIAL = "黄德旺"  # 青石村's party secretary: a name the system knows, never to be published
-
-
-def _user(username, role, name):
-    user = User.objects.create_user(username, password=PASSWORD, name=name, email=f"{username}@example.org")
-    user.groups.add(role_group(role))
-    return user
-
-
-def _login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator(".app-user .user-name")).to_be_visible()
-
-
-def _logout(page):
-    page.locator(".app-user form button").click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def _success(page, text):
