@@ -28,6 +28,7 @@ from clues.services.findings import finding_create
 from clues.services.intake import lead_triage
 from clues.services.public import public_report_submit
 from clues.tests.factories import CategoryFactory
+from dashboards.selectors.figures import Scope, figures
 from rectification.models import (
     Measure,
     MeasureStatus,
@@ -35,6 +36,7 @@ from rectification.models import (
     PublicationStatus,
     RectStatus,
     ReportKind,
+    VersionStatus,
 )
 from rectification.services.reminders import rectification_reminder_sweep
 from rectification.tests.factories import MeasureFactory, ProblemFactory, RectificationFactory
@@ -50,6 +52,7 @@ from rounds.tests.factories import (
 )
 from teams.models import MemberRole
 from teams.tests.factories import CadreFactory, TeamFactory, TeamMemberFactory
+from tests.e2e.steps import PASSWORD
 from tests.e2e.steps import login as _login
 from tests.e2e.steps import logout as _logout
 from tests.e2e.steps import make_user as _user
@@ -79,6 +82,7 @@ def _make_township():
         ("office2", Role.OFFICE, "巡察办审核人"),
         ("jiwei", Role.JIWEI, "纪委监督员"),
         ("zuzhibu", Role.ZUZHIBU, "组织部干部"),
+        ("leader", Role.LEADER, "县委领导"),
     ]:
         _user(username, role, name)
     term = TermFactory(
@@ -396,6 +400,29 @@ def test_a_township_cycle_holds_the_rules_the_speeches_imply(browser, page, live
     assert publication.status == PublicationStatus.PUBLISHED
     assert publication.published_by.username == "office2" and VILLAGE_OFFICIAL not in publication.text
     shot(page, "town_08_published")
+    _logout(page)
+
+    # 11. The principal signs the final report (签字背书); the leader's round dashboard counts what
+    #     happened: one measure closed, the rebounded one open again, the approved finding.
+    _login(page, live_server, "town1")
+    page.goto(f"{live_server.url}/rectification/{rect.pk}/reports/{final.pk}/")
+    sign_card = page.get_by_test_id("sign-card")
+    sign_card.get_by_label("请再次输入登录密码").fill(PASSWORD)
+    sign_card.get_by_test_id("sign").click()
+    _success(page, "已签字背书")
+    assert final.versions.get(status=VersionStatus.SIGNED).signed_by.username == "town1"
+    _logout(page)
+    _login(page, live_server, "leader")
+    page.goto(f"{live_server.url}/dashboard/rounds/{round.pk}/")
+    cards = page.locator(".dash-cards")
+    closed = Measure.objects.filter(rectification=rect, status=MeasureStatus.CLOSED).count()
+    assert closed == 1 and Measure.objects.filter(rectification=rect, status=MeasureStatus.OPEN).count() >= 1
+    expect(cards.locator("a[data-figure=measures_closed]")).to_have_text(str(closed))
+    expect(cards.locator("a[data-figure=measures]")).to_have_text(str(Measure.objects.filter(rectification=rect).count()))
+    expected = figures(Scope(term, round))
+    assert expected["measures_closed"] == closed and expected["findings"] >= 1
+    expect(cards.locator("a[data-figure=findings]")).to_have_text(str(expected["findings"]))
+    shot(page, "town_09_leader_dashboard")
     _logout(page)
 
     assert Finding.objects.get(pk=finding.pk).status == FindingStatus.APPROVED
