@@ -17,6 +17,7 @@ The reads of the ledger and the 回头看 pages (`latest_entries`, `last_rating`
 """
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,21 +74,45 @@ def _reason(reason: str | None, what: str) -> str:
 # --- measures (对账销号) -------------------------------------------------------------------------------
 
 
+def answered_returns(measure_ids) -> set[int]:
+    """Of these measures, those the unit has answered: never returned, or reported on (a report version
+    submitted after the office's last return speaks of it). One query for any number of measures."""
+    last_return = (
+        MeasureEvent.objects.filter(measure=OuterRef("pk"), action=MeasureEvent.Action.RETURN)
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    reported = ReportEntry.objects.filter(
+        measure=OuterRef("pk"),
+        version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED),
+        version__submitted_at__gt=OuterRef("last_return"),
+    )
+    answered = (
+        Measure.objects.filter(pk__in=list(measure_ids))
+        .annotate(last_return=Subquery(last_return))
+        .filter(Q(last_return=None) | Exists(reported))
+    )
+    return set(answered.values_list("pk", flat=True))
+
+
 def reported_since_return(measure: Measure) -> bool:
     """Has the unit submitted new progress on a returned measure since the office last returned it?"""
-    returned_at = (
-        measure.events.filter(action=MeasureEvent.Action.RETURN)
-        .order_by("-at", "-pk")
-        .values_list("at", flat=True)
-        .first()
-    )
-    if returned_at is None:
-        return True
-    return ReportEntry.objects.filter(
-        measure=measure,
-        version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED),
-        version__submitted_at__gt=returned_at,
-    ).exists()
+    return measure.pk in answered_returns([measure.pk])
+
+
+def close_refusal(rect: Rectification, measure: Measure, *, answered: bool | None = None) -> str:
+    """Why the office may not close this measure now ("" if it may): the one rule of `measure_close`,
+    also read by the bulk close's confirmation page. `answered`: `reported_since_return`, if known."""
+    if rect.status != RectStatus.IN_PROGRESS:
+        return f"整改当前为“{rect.get_status_display()}”，不能销号（须在“整改中”）"
+    if measure.status == MeasureStatus.CLOSED:
+        return f"措施{measure.number}已销号"
+    if measure.status == MeasureStatus.RETURNED:
+        if answered is None:
+            answered = reported_since_return(measure)
+        if not answered:
+            return f"措施{measure.number}已退回重改，须待单位在整改报告中报送新的整改进展或佐证材料后才能销号"
+    return ""
 
 
 def measure_close(*, measure: Measure, by, reason: str = "", version: int | None = None) -> Measure:
@@ -100,14 +125,9 @@ def measure_close(*, measure: Measure, by, reason: str = "", version: int | None
     with transaction.atomic():
         rect = _locked_rect(measure.rectification_id)
         current = _locked_measure(measure)
-        if rect.status != RectStatus.IN_PROGRESS:
-            raise DomainError(f"整改当前为“{rect.get_status_display()}”，不能销号（须在“整改中”）")
-        if current.status == MeasureStatus.CLOSED:
-            raise DomainError(f"措施{current.number}已销号")
-        if current.status == MeasureStatus.RETURNED and not reported_since_return(current):
-            raise DomainError(
-                f"措施{current.number}已退回重改，须待单位在整改报告中报送新的整改进展或佐证材料后才能销号"
-            )
+        refusal = close_refusal(rect, current)
+        if refusal:
+            raise DomainError(refusal)
         transition(
             current,
             "close",

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from rectification.models import MeasureEvent, MeasureStatus, RectStatus
-from rectification.services.closing import measure_close
+from rectification.services.closing import measure_close, measure_return
 from rectification.services.reminders import rectification_remind
 from rectification.tests.factories import MeasureFactory, ProblemFactory
 from rectification.tests.test_closing import make_world, report_entry, titles_of
@@ -60,6 +60,23 @@ def test_bulk_close_reports_the_refused_row_and_closes_the_others(client):
     w.m11.refresh_from_db()
     assert w.m11.status == MeasureStatus.CLOSED
     assert w.m21.events.count() == 1  # not closed twice
+
+
+def test_the_confirmation_names_a_returned_measure_the_unit_has_not_answered(client, django_assert_max_num_queries):
+    """The bulk confirmation reads the close rule of measure_close itself, for the whole selection at once."""
+    w = make_world()
+    measure_return(measure=w.m11, reason="制度未印发", by=w.office)
+    url = reverse("rectification:measure_bulk_close", args=[w.rect.pk])
+    client.force_login(w.office)
+    page = client.post(url, {"ids": [w.m11.pk, w.m21.pk]}).content.decode()
+    assert "已退回重改，须待单位在整改报告中报送新的整改进展或佐证材料后才能销号" in page
+    # The same few queries for more measures (the rule and the latest progress are read for all at once).
+    more = [MeasureFactory(problem=w.m21.problem) for _ in range(8)]
+    client.post(url, {"ids": [w.m11.pk, w.m21.pk]})
+    with django_assert_max_num_queries(40) as few:
+        client.post(url, {"ids": [w.m11.pk, w.m21.pk]})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.post(url, {"ids": [w.m11.pk, w.m21.pk, *(m.pk for m in more)]})
 
 
 def test_bulk_close_is_the_offices_only(client):

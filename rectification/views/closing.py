@@ -26,14 +26,16 @@ from xuncha.core.forms import ReasonForm
 from xuncha.core.pagination import LedgerPaginator
 from xuncha.core.views import run_service
 
-from ..models import MeasureStatus, PublicationStatus, RectStatus
+from ..models import PublicationStatus, RectStatus
 from ..selectors import closing as selectors
 from ..selectors import plan as plan_selectors
 from ..selectors import publicity as publicity_selectors
 from ..services.closing import (
     accountability_add,
     accountability_update,
+    answered_returns,
     close_problems,
+    close_refusal,
     measure_close,
     measure_reopen,
     measure_return,
@@ -145,6 +147,7 @@ class MeasureBulkCloseView(BulkActionView):
     form_class = BulkCloseForm
     title = "批量销号"
     latest = None
+    answered: set[int] = set()
     back_label = "返回对账销号"
     nav_active = "rectification"
 
@@ -175,12 +178,13 @@ class MeasureBulkCloseView(BulkActionView):
         return {"extra_fields": [("核查意见", reason)] if reason else []}
 
     def preview(self, measure, form) -> str:
-        if self.latest is None:  # the selection's latest progress, read once
-            self.latest = selectors.latest_entries(self.rect, measure_ids=[m.pk for m in form.cleaned_data["ids"]])
-        if measure.status == MeasureStatus.CLOSED:
-            return f"措施{measure.number}已销号"
-        if self.rect.status != RectStatus.IN_PROGRESS:
-            return f"整改当前为“{self.rect.get_status_display()}”，不能销号"
+        if self.latest is None:  # the selection's latest progress and answered returns, read once
+            ids = [m.pk for m in form.cleaned_data["ids"]]
+            self.latest = selectors.latest_entries(self.rect, measure_ids=ids)
+            self.answered = answered_returns(ids)
+        refusal = close_refusal(self.rect, measure, answered=measure.pk in self.answered)
+        if refusal:
+            return refusal
         latest = self.latest.get(measure.pk)
         if latest is None:
             return Caution("单位尚未报送该措施的整改进展")
