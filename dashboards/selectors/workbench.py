@@ -386,7 +386,7 @@ def rectification_workbench(user, today) -> dict:
         .prefetch_related(
             Prefetch(
                 "reports",
-                queryset=Report.objects.filter(submitted_at__isnull=True).order_by("due_date", "kind"),
+                queryset=Report.objects.outstanding().order_by("due_date", "kind"),
                 to_attr="open_reports",
             )
         )

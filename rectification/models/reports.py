@@ -5,9 +5,10 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from xuncha.access.querysets import RestrictedManager
+from xuncha.access.querysets import RestrictedManager, RestrictedQuerySet
 from xuncha.core.concurrency import VersionedModel
 
 from .deadlines import deadline_state
@@ -18,6 +19,16 @@ from .plan import Measure
 class ReportKind(models.TextChoices):
     HALF_MONTHLY = "half_monthly", "半月进展报告"
     FINAL = "final", "整改情况报告"
+
+
+class ReportQuerySet(RestrictedQuerySet):
+    def outstanding(self):
+        """The reports the unit still owes: not submitted, and not waived by the office (免报)."""
+        return self.filter(OUTSTANDING)
+
+
+# The condition of `ReportQuerySet.outstanding`, for aggregates and prefetches across a relation.
+OUTSTANDING = Q(submitted_at__isnull=True, waived_at__isnull=True)
 
 
 class Report(models.Model):
@@ -37,7 +48,7 @@ class Report(models.Model):
     )
     waive_reason = models.CharField("免报理由", max_length=200, blank=True)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(ReportQuerySet)()
     history = HistoricalRecords()
 
     class Meta:

@@ -50,7 +50,7 @@ def rect_list(user, filters):
     return rects.annotate(
         measure_total=Count("measures", distinct=True),
         measure_closed=Count("measures", filter=Q(measures__status=MeasureStatus.CLOSED), distinct=True),
-        next_due=Min("reports__due_date", filter=Q(reports__submitted_at__isnull=True)),
+        next_due=Min("reports__due_date", filter=Q(reports__submitted_at__isnull=True, reports__waived_at__isnull=True)),
     ).order_by(*order)
 
 

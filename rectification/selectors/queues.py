@@ -89,17 +89,15 @@ def report_queue(user, name: str, today: date | None = None) -> QuerySet:
     qs = access.visible(user, "rectification.Report").filter(rectification__meeting_date__isnull=False)
     qs = qs.exclude(rectification__status=RectStatus.CLOSED)
     if name == "overdue":
-        qs = qs.filter(submitted_at__isnull=True, due_date__lt=today)
+        qs = qs.outstanding().filter(due_date__lt=today)
     elif name == "to_sign":
         waiting = ReportVersion.objects.filter(report=OuterRef("pk"), status=VersionStatus.SUBMITTED)
         qs = qs.filter(Exists(waiting))
         if not access.allows(user, "workbench.office"):
             qs = qs.filter(rectification__in=_rects_of_units(user))
     elif name == "to_fill":
-        qs = qs.filter(
-            rectification__in=_rects_of_units(user),
-            submitted_at__isnull=True,
-            due_date__lte=today + timedelta(days=FILL_AHEAD_DAYS),
+        qs = qs.outstanding().filter(
+            rectification__in=_rects_of_units(user), due_date__lte=today + timedelta(days=FILL_AHEAD_DAYS)
         )
     else:
         return qs.none()

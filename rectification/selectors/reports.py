@@ -140,10 +140,8 @@ def supervision_versions(user, rects, filters):
 def overdue_reports(rects) -> list[Report]:
     today = timezone.localdate()
     overdue = list(
-        Report.objects.filter(
-            rectification__in=rects.exclude(status=RectStatus.CLOSED),
-            submitted_at__isnull=True,
-            due_date__lt=today,
+        Report.objects.outstanding().filter(
+            rectification__in=rects.exclude(status=RectStatus.CLOSED), due_date__lt=today
         )
         .select_related("rectification__unit", "rectification__round")
         .order_by("due_date", "rectification__unit__name")

@@ -156,12 +156,7 @@ def due_items(today: date) -> tuple[dict[int, object], dict[int, dict[str, Item]
         "rectification__unit__liaison_user",
     )
     reports = (
-        Report.objects.filter(
-            rectification__meeting_date__isnull=False,
-            submitted_at__isnull=True,
-            waived_at__isnull=True,
-            due_date__lte=horizon,
-        )
+        Report.objects.outstanding().filter(rectification__meeting_date__isnull=False, due_date__lte=horizon)
         .exclude(rectification__status=RectStatus.CLOSED)
         .select_related(*unit_users)
         .order_by("due_date", "pk")
@@ -263,7 +258,7 @@ def remind_key(rect, today: date) -> str:
 def remind_items(rect, today: date) -> list[str]:
     """What a reminder names: reports not submitted by their date, measures overdue or due within a week."""
     lines = []
-    reports = rect.reports.filter(submitted_at__isnull=True, due_date__lt=today).order_by("due_date")
+    reports = rect.reports.outstanding().filter(due_date__lt=today).order_by("due_date")
     for report in reports:
         lines.append(f"{report}，报送截止{report.due_date:%Y年%m月%d日}，已逾期{(today - report.due_date).days}天")
     measures = (

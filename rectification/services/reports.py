@@ -277,9 +277,7 @@ def missing_half_monthly(rect: Rectification, today: date | None = None) -> list
     """The half-monthly reports due by today that the unit has not submitted and the office has not waived."""
     today = today or timezone.localdate()
     return list(
-        rect.reports.filter(
-            kind=ReportKind.HALF_MONTHLY, submitted_at__isnull=True, waived_at__isnull=True, due_date__lte=today
-        ).order_by("due_date")
+        rect.reports.outstanding().filter(kind=ReportKind.HALF_MONTHLY, due_date__lte=today).order_by("due_date")
     )
 
 

@@ -15,6 +15,7 @@ from rectification.models import (
     Measure,
     MeetingKind,
     ProgressLevel,
+    Rectification,
     RectStatus,
     ReportEvidence,
     ReportKind,
@@ -22,6 +23,9 @@ from rectification.models import (
     VersionStatus,
 )
 from rectification.models.deadlines import second_month_end
+from rectification.selectors import queues
+from rectification.selectors import reports as report_selectors
+from rectification.services import reminders
 from rectification.services import reports as services
 from rectification.services.digests import backfill_sm3
 from rectification.services.signing import content_sha256, content_sm3
@@ -552,6 +556,24 @@ def test_the_final_report_waits_for_every_half_monthly_report_due_or_its_waiver(
         services.report_waive(report=rest[0], reason="再免一次", by=w.office)
     assert Notification.objects.filter(recipient=w.principal, title__contains="免报").count() == len(rest)
     assert services.version_submit(version=version, by=w.liaison).status == VersionStatus.SUBMITTED
+
+
+def test_a_waived_report_is_owed_nowhere_any_more(w):
+    """Once waived, a missed report leaves every list of what the unit owes: the office's overdue queue and
+    card, the unit's reports to fill, the 催办 text, the reminders (one rule: Report.objects.outstanding)."""
+    missed = w.rect.reports.filter(kind=ReportKind.HALF_MONTHLY, due_date__lt=timezone.localdate()).first()
+    owed = {
+        "overdue queue": lambda: queues.report_queue(w.office, "overdue"),
+        "to fill": lambda: queues.report_queue(w.liaison, "to_fill"),
+        "overdue card": lambda: report_selectors.overdue_reports(Rectification.objects.filter(pk=w.rect.pk)),
+    }
+    for what, listing in owed.items():
+        assert missed in list(listing()), what
+    assert str(missed) in "\n".join(reminders.remind_items(w.rect, timezone.localdate()))
+    services.report_waive(report=missed, reason="该期并入下期报送", by=w.office)
+    for what, listing in owed.items():
+        assert missed not in list(listing()), what
+    assert str(missed) not in "\n".join(reminders.remind_items(w.rect, timezone.localdate()))
 
 
 # --- the PDF ------------------------------------------------------------------------------------------
