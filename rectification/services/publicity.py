@@ -90,32 +90,38 @@ def known_person_names(rect: Rectification | None = None) -> list[str]:
     accountable and the measures' owners (of every rectification), the persons named responsible in the
     findings (the feedback's problems come from them); and the names on `rect`. A fixed number of queries."""
     raw = list(person_names(rect)) if rect is not None else []
-    for principal, liaison in Unit.objects.values_list("principal_name", "liaison_name"):
+    # (distinct: a county's 60,000 measures name a few hundred people)
+    for principal, liaison in Unit.objects.values_list("principal_name", "liaison_name").distinct():
         raw += [principal, liaison]
-    raw += list(Cadre.objects.values_list("name", flat=True))
-    raw += list(Lead.objects.exclude(subject_name="").values_list("subject_name", flat=True))
-    raw += list(PersonDealt.objects.values_list("name", flat=True))
+    raw += list(Cadre.objects.values_list("name", flat=True).distinct())
+    raw += list(Lead.objects.exclude(subject_name="").values_list("subject_name", flat=True).distinct())
+    raw += list(PersonDealt.objects.values_list("name", flat=True).distinct())
     raw += list(
-        Accountability.objects.filter(target=Accountability.Target.PERSON).values_list("target_name", flat=True)
+        Accountability.objects.filter(target=Accountability.Target.PERSON)
+        .values_list("target_name", flat=True)
+        .distinct()
     )
-    for leader, person in Measure.objects.values_list("responsible_leader", "responsible_person"):
+    for leader, person in Measure.objects.values_list("responsible_leader", "responsible_person").distinct():
         raw += [leader, person]
     raw += [
         _BRACKET.sub("、", value)
-        for value in Finding.objects.exclude(responsible_persons="").values_list("responsible_persons", flat=True)
+        for value in Finding.objects.exclude(responsible_persons="")
+        .values_list("responsible_persons", flat=True)
+        .distinct()
     ]
     return sorted(_split_names(raw), key=len, reverse=True)
 
 
-def personal_data_problems(text: str, rect: Rectification | None) -> list[str]:
-    """Every piece of personal data in `text`, each named ("含有手机号码 13812345678", "含有人员姓名：张三")."""
+def personal_data_problems(text: str, rect: Rectification | None, names: list[str] | None = None) -> list[str]:
+    """Every piece of personal data in `text`, each named ("含有手机号码 13812345678", "含有人员姓名：张三").
+    `names`: `known_person_names(rect)`, when the caller checks several texts of one rectification."""
     text = text or ""
     problems = []
     for label, pattern in PERSONAL_PATTERNS:
         for hit in dict.fromkeys(m.group(0) for m in pattern.finditer(text)):
             problems.append(f"含有{label} {hit}")
     found = []
-    for name in known_person_names(rect):
+    for name in names if names is not None else known_person_names(rect):
         if name in text and not any(name in longer for longer in found):
             found.append(name)
     problems += [f"含有人员姓名：{name}" for name in found]
@@ -189,9 +195,10 @@ def _validate(publication: Publication, rect: Rectification) -> None:
         raise DomainError("公开内容未保存", reasons=reasons)
 
 
-def publication_flags(publication: Publication) -> list[str]:
-    """What the personal-data check finds in a publication now (the names known may have changed)."""
-    return personal_data_problems(f"{publication.title}\n{publication.text}", publication.rectification)
+def publication_flags(publication: Publication, names: list[str] | None = None) -> list[str]:
+    """What the personal-data check finds in a publication now (the names known may have changed);
+    `names` as for `personal_data_problems`."""
+    return personal_data_problems(f"{publication.title}\n{publication.text}", publication.rectification, names)
 
 
 def publication_drafters(publication: Publication) -> set[int]:

@@ -1,6 +1,8 @@
 """The 整改公开 tab, the publication forms, 党内公开 (logged in) and 社会公开 (no login), per role."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rectification.models import Publication, PublicationStatus
@@ -90,6 +92,26 @@ def test_personal_data_is_flagged_on_the_page_and_publishing_needs_removal_or_a_
     client.post(publish, {"override_reason": "经本人同意公开其带头整改事迹"})
     pub.refresh_from_db()
     assert pub.status == PublicationStatus.PUBLISHED and pub.personal_data_override == "经本人同意公开其带头整改事迹"
+
+
+@pytest.mark.django_db
+def test_the_names_the_check_knows_are_read_once_for_every_draft_of_the_page(client):
+    w = make_world()
+    _pub(w, title="草稿一", publish=False)
+    client.force_login(w.office)
+    url = reverse("rectification:publicity", args=[w.rect.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(3):
+        _pub(w, title=f"草稿{i + 2}", publish=False)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url)
+    assert page.content.decode().count('data-testid="publication-row"') == 4
+    names = [q["sql"] for q in four.captured_queries if "teams_cadre" in q["sql"]]
+    assert len(names) == 1, "the cadre pool's names are read once, not per draft"
+    # Each draft still costs its own history read (who drafted it), nothing more.
+    assert len(four.captured_queries) <= len(one.captured_queries) + 3
 
 
 @pytest.mark.django_db

@@ -42,6 +42,7 @@ from ..services.closing import (
     rectification_close,
 )
 from ..services.publicity import (
+    known_person_names,
     publication_default_text,
     publication_default_title,
     publication_drafters,
@@ -289,11 +290,12 @@ def publicity(request, pk):
     if office:
         # What the personal-data check finds in each draft, and whether this user drafted it (a 社会公开
         # text is approved by another office user): the page says so before the button is pressed.
-        for p in publications:
-            if p.status == PublicationStatus.DRAFT:
-                p.rectification = rect
-                p.flags = publication_flags(p)
-                p.own_draft = request.user.pk in publication_drafters(p)
+        drafts = [p for p in publications if p.status == PublicationStatus.DRAFT]
+        names = known_person_names(rect) if drafts else []  # read once for every draft
+        for p in drafts:
+            p.rectification = rect
+            p.flags = publication_flags(p, names)
+            p.own_draft = request.user.pk in publication_drafters(p)
     context = tab_context(rect, "publicity") | {
         "publications": publications,
         "office": office,
