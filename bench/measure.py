@@ -381,10 +381,13 @@ def _writers(users: dict):
 
     rng = random.Random(15)
     office, member = users["bench_office"], users["bench_team"]
+    # The generated findings were written by bench_office, who may not review his own (issue 14): the
+    # county's second office account approves them.
+    reviewer = users["bench_office2"]
     findings = list(Finding.objects.filter(status=FindingStatus.LEADER_APPROVED).values_list("pk", flat=True))
     measures = list(
-        Measure.objects.filter(rectification__status=RectStatus.IN_PROGRESS)
-        .exclude(status=MeasureStatus.CLOSED)
+        # Open ones: a returned measure is closed only after the unit answered (issue 14).
+        Measure.objects.filter(rectification__status=RectStatus.IN_PROGRESS, status=MeasureStatus.OPEN)
         .values_list("pk", flat=True)
     )
     assignments = [
@@ -396,7 +399,7 @@ def _writers(users: dict):
     rng.shuffle(measures)
 
     def approve():
-        finding_review(finding=Finding.objects.get(pk=findings.pop()), action="approve", by=office)
+        finding_review(finding=Finding.objects.get(pk=findings.pop()), action="approve", by=reviewer)
 
     def close():
         measure_close(measure=Measure.objects.get(pk=measures.pop()), by=office)
