@@ -6,6 +6,7 @@ figures, a team member his teams' part (`team_restriction`, `round_scope`, `term
 `xuncha.access` (rules in `xuncha.access.rules.dashboards`).
 """
 
+import dataclasses
 import functools
 from urllib.parse import urlencode
 
@@ -25,6 +26,7 @@ from dashboards.selectors.figures import (
     METRICS,
     Filters,
     Scope,
+    trend_series,
 )
 from dashboards.selectors.round_figures import cached_page
 from rounds.models import Round, Term
@@ -181,7 +183,7 @@ def _linked(scope: Scope, dash) -> dict:
 
 def _page_context(scope: Scope, dash) -> dict:
     charts = dash.charts
-    charts["trend"]["urls"] = [reverse("dashboards:round", args=[r.key]) for r in dash.by_round]
+    del charts["trend"]  # in the trend's own fragment (`_trend_context`)
     return {
         "scope": scope,
         "dash": dash,
@@ -212,30 +214,57 @@ def _page_context(scope: Scope, dash) -> dict:
             )
         ),
         "scope_query": urlencode(scope_params(scope)),
-        "trend_title": "本届各轮次发现问题、反馈问题与立案",
         "progress_title": ("本轮" if scope.round else "本届") + "整改进度（每周末仍未销号的措施）",
         "coverage_title": "按单位类型的覆盖情况" + ("（截至本轮）" if scope.round else "（本届）"),
         **_linked(scope, dash),
     }
 
 
+TREND_COLUMNS = [c for c in MAIN_COLUMNS if c.key in ("findings", "problems", "cases")]
+# Where the body takes the trend's fragment (dashboard_body.html).
+TREND_MARK = "<!--dash-trend-->"
+
+
+def _trend_context(scope: Scope, rows: list) -> dict:
+    """The trend chart's card: the term's rounds (findings, problems, cases), with its own chart data."""
+    table = [
+        {"key": row.key, "label": row.label, "cells": _cells(scope, row.filters, row.values, TREND_COLUMNS)}
+        for row in rows
+    ]
+    trend = trend_series(rows, scope.round.pk if scope.round else None)
+    trend["urls"] = [reverse("dashboards:round", args=[r.key]) for r in rows]
+    return {
+        "dash": {"by_round": table},
+        "round": scope.round,
+        "trend": trend,
+        "trend_title": "本届各轮次发现问题、反馈问题与立案",
+        "scope_query": urlencode(scope_params(scope)),
+    }
+
+
 def dashboard_page(scope: Scope, *, refresh: bool = False) -> dict:
     """The context of a dashboard page. The body (every figure, table and chart, the same for every
-    reader of the scope) is rendered once and cached with its figures until the data changes; the page
-    around it (navigation, the user, the inbox) is rendered on every request. `refresh`: render it
-    again now (dashboards.tasks.dashboards_warm)."""
+    reader of the scope) is rendered once and cached with its figures until the data changes; its trend
+    (the term's rounds) is a fragment of its own, as a round's page changes with another round only
+    there; the page around it (navigation, the user, the inbox) is rendered on every request.
+    `refresh`: render them again now (dashboards.tasks.dashboards_warm)."""
 
     def render(dash):
         return dash, render_to_string("dashboards/dashboard_body.html", _page_context(scope, dash))
 
-    dash, body = cached_page(scope, render, refresh=refresh)
+    def render_trend(rows):
+        return rows, render_to_string("dashboards/trend_card.html", _trend_context(scope, rows))
+
+    (dash, body), (rows, trend) = cached_page(scope, render, render_trend, refresh=refresh)
+    dash = dataclasses.replace(dash, by_round=rows)
     return {
         "scope": scope,
         "dash": dash,
         "figs": dash.figures,
         "term": scope.term,
         "round": scope.round,
-        "body": mark_safe(body),  # noqa: S308 - rendered above by the template engine, escaped there
+        # Rendered by the template engine, escaped there.
+        "body": mark_safe(body.replace(TREND_MARK, trend, 1)),  # noqa: S308
         "scope_query": urlencode(scope_params(scope)),
         "nav_active": "dashboard",
     }

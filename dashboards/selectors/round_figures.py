@@ -11,7 +11,7 @@ the next view pay all of it. Here the same figures are composed from *round summ
   `DISTINCT`: every join of a source follows a foreign key, so no row is counted twice), for every round
   whose summary is missing *in the same queries* (`round_id IN (...)`): the cost does not grow with the
   number of rounds, and after a write it is one round's rows, not the county's.
-- A summary is cached under its round's *token* (`tokens`): the newest history id, per table, of the
+- A summary is cached with its round's *token* (`tokens`): the newest history id, per table, of the
   history rows that touched that round. Tokens come from the history tables themselves, as the old
   fingerprint did (no signal to forget, bulk writes included): when the newest history id of a table
   moved since the last view, the new history rows are read (`history_id > seen`, the primary key) and
@@ -19,9 +19,17 @@ the next view pay all of it. Here the same figures are composed from *round summ
   problem or measure: its rectification's; a transfer item: its lead's; a person dealt with: his item's
   lead's). A row whose round cannot be found, and every write to a term, unit or category, moves the
   *global* token, which every summary's key carries.
+- A summary is kept in *parts* (`PARTS`: one per source, the archival counts, the weekly series), each
+  with the token it was computed with, restricted to the tables its SQL reads (`part_tables`, read from
+  the compiled query): a finding approved recomputes its round's findings part (one query), a measure
+  closed the measures parts, not the round's nine queries.
 - `compose(scope)` adds the summaries of the scope's rounds up into a `figures.Dashboard` equal to
   `figures.dashboard(scope)` (the property test `dashboards/tests/test_round_figures.py` checks that
   after random sequences of writes through the services).
+- A page's body (`cached_page`) is kept under the tokens it reads (`scope_token`): the county's under
+  every round's, a round's under its own (and the rounds' inspections, for its coverage). The trend of
+  the term's rounds, on every page, is a fragment of its own under every round's token: a write in
+  another round re-renders a round's page only there (`trend_rows`, from the cached summaries).
 
 What it cannot see, as before: a write that bypasses history (a queryset `.update()`), and a history row
 that commits after a later one was already read (its id is below what was seen). For those every
@@ -31,6 +39,7 @@ touch its new round; no service moves one (a finding, measure or lead stays in i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
@@ -68,7 +77,7 @@ from rounds.models import Assignment, Round, Term, Unit, UnitType
 from teams.models import Team
 from xuncha.core import aggregates
 
-PREFIX = "agg:rounds:v1"
+PREFIX = "agg:rounds:v2"
 STATE_KEY = f"{PREFIX}:state"
 ALL = "*"  # the team key of a summary's figures for every team of the round
 # More new history rows than this in one table since the last view (an import): move the global token
@@ -197,53 +206,57 @@ def _alias(key: str) -> str:
     return f"n_{key}"
 
 
-def _compute(round_pks: list[int], today: date) -> dict[int, dict]:
-    """The summaries of these rounds, in a fixed number of queries whatever their number."""
-    out = {pk: _empty_summary() for pk in round_pks}
-    for key, src in SOURCES.items():
-        if key == "units":
-            continue
-        metrics = [m for m in METRICS.values() if m.source == key]
-        # Prefixed: a group named like a field ("round") would clash with it.
-        groups = {
-            "g_round": F(f"{src.round}_id"),
-            "g_team": F(f"{src.team}_id"),
-            "g_unit_type": F(f"{src.unit}__unit_type"),
-        }
+def _source_queryset(key: str, round_pks: list[int], today: date):
+    """One source's counts for these rounds, grouped by round, team, unit type (and category, area)."""
+    src = SOURCES[key]
+    metrics = [m for m in METRICS.values() if m.source == key]
+    # Prefixed: a group named like a field ("round") would clash with it.
+    groups = {
+        "g_round": F(f"{src.round}_id"),
+        "g_team": F(f"{src.team}_id"),
+        "g_unit_type": F(f"{src.unit}__unit_type"),
+    }
+    if src.category:
+        groups["g_category"] = F(f"{src.category}_id")
+        groups["g_area"] = Coalesce(f"{src.category}__parent_id", f"{src.category}_id")
+    if key == "assignments":
+        groups["g_unit"] = F("unit_id")
+    counts = {_alias(m.key): Count("pk", filter=m.condition(today)) for m in metrics}
+    return (
+        src.base().filter(**{f"{src.round}_id__in": round_pks}).order_by().values(**groups).annotate(**counts)
+    )
+
+
+def _fill_source(key: str, out: dict[int, dict], rows) -> None:
+    src = SOURCES[key]
+    metrics = [m for m in METRICS.values() if m.source == key]
+    for row in rows:
+        summary = out[row["g_round"]]
+        team = row["g_team"]
+        values = {m.key: row[_alias(m.key)] for m in metrics}
+        _add(summary, "total", team, None, values)
+        _add(summary, "unit_type", team, row["g_unit_type"], values)
         if src.category:
-            groups["g_category"] = F(f"{src.category}_id")
-            groups["g_area"] = Coalesce(f"{src.category}__parent_id", f"{src.category}_id")
+            _add(summary, "category", team, row["g_category"], values)
+            _add(summary, "area", team, row["g_area"], values)
         if key == "assignments":
-            groups["g_unit"] = F("unit_id")
-        counts = {_alias(m.key): Count("pk", filter=m.condition(today)) for m in metrics}
-        qs = (
-            src.base()
-            .filter(**{f"{src.round}_id__in": round_pks})
-            .order_by()
-            .values(**groups)
-            .annotate(**counts)
-        )
-        for row in qs:
-            summary = out[row["g_round"]]
-            team = row["g_team"]
-            values = {m.key: row[_alias(m.key)] for m in metrics}
-            _add(summary, "total", team, None, values)
-            _add(summary, "unit_type", team, row["g_unit_type"], values)
-            if src.category:
-                _add(summary, "category", team, row["g_category"], values)
-                _add(summary, "area", team, row["g_area"], values)
-            if key == "assignments":
-                for t in (team, ALL):
-                    summary["units"].setdefault(t, set()).add(row["g_unit"])
+            for t in (team, ALL):
+                summary["units"].setdefault(t, set()).add(row["g_unit"])
+
+
+def _archived_queryset(round_pks: list[int], today: date):
     # The archival rounds' counts (历史录入), added where figures.figures and figures.breakdown add them.
     sums = {f"a_{f}": Sum(f) for f in {*ARCHIVED.values()}}
-    archived = (
+    return (
         TransferOutcome.objects.filter(round_id__in=round_pks)
         .order_by()
         .values("round_id", "team_id", g_unit_type=F("unit__unit_type"))
         .annotate(**sums)
     )
-    for row in archived:
+
+
+def _fill_archived(out: dict[int, dict], rows) -> None:
+    for row in rows:
         summary = out[row["round_id"]]
         for grain, group in (("total", None), ("unit_type", row["g_unit_type"])):
             for t in (row["team_id"], ALL):
@@ -251,49 +264,132 @@ def _compute(round_pks: list[int], today: date) -> dict[int, dict]:
                 for k in [*ARCHIVED, "persons"]:
                     cell.setdefault(k, 0)
                 add_archived(cell, row)
-    # The progress chart: measures (not long-term) started and closed per week.
-    measures = SOURCES["measures"]
-    base = (
-        measures.base()
+
+
+def _weekly_queryset(name: str, round_pks: list[int], today: date):
+    """The progress chart: measures (not long-term) started (`name` "started") or closed per week."""
+    qs = (
+        SOURCES["measures"]
+        .base()
         .filter(rectification__round_id__in=round_pks)
         .exclude(kind=MeasureKind.LONG_TERM)
         .order_by()
     )
-    weekly = {
-        "started": base.values(
-            "rectification__round_id", "rectification__team_id",
-            week=TruncWeek("rectification__meeting_date", output_field=DateField()),
-        ),
-        "closed": base.filter(status=MeasureStatus.CLOSED).values(
-            "rectification__round_id", "rectification__team_id",
-            week=TruncWeek(TruncDate("closed_at"), output_field=DateField()),
-        ),
-    }  # fmt: skip
-    for name, qs in weekly.items():
-        for row in qs.annotate(n=Count("pk")):
-            summary = out[row["rectification__round_id"]]
-            for t in (row["rectification__team_id"], ALL):
-                series = summary[name].setdefault(t, {})
-                series[row["week"]] = series.get(row["week"], 0) + row["n"]
+    if name == "started":
+        week = TruncWeek("rectification__meeting_date", output_field=DateField())
+    else:
+        qs = qs.filter(status=MeasureStatus.CLOSED)
+        week = TruncWeek(TruncDate("closed_at"), output_field=DateField())
+    return qs.values("rectification__round_id", "rectification__team_id", week=week).annotate(n=Count("pk"))
+
+
+def _fill_weekly(name: str, out: dict[int, dict], rows) -> None:
+    for row in rows:
+        summary = out[row["rectification__round_id"]]
+        for t in (row["rectification__team_id"], ALL):
+            series = summary[name].setdefault(t, {})
+            series[row["week"]] = series.get(row["week"], 0) + row["n"]
+
+
+# The parts of a round's summary: each one grouped query (for every round that needs it), and how its rows
+# fill the summary. Each part is kept with the tokens of the tables its SQL reads (`part_tables`): a
+# finding approved recomputes the round's findings part, one query, not the round's nine.
+PARTS = {
+    **{
+        key: (functools.partial(_source_queryset, key), functools.partial(_fill_source, key))
+        for key in SOURCES
+        if key != "units"  # the units of the county: read whole by `_units`
+    },
+    "archived": (_archived_queryset, _fill_archived),
+    "started": (functools.partial(_weekly_queryset, "started"), functools.partial(_fill_weekly, "started")),
+    "closed": (functools.partial(_weekly_queryset, "closed"), functools.partial(_fill_weekly, "closed")),
+}
+
+
+@functools.cache
+def part_tables() -> dict[str, frozenset[str]]:
+    """part → the history tables (as `round_token` names them) of the figure models its SQL reads: read
+    from the compiled query itself, so that a join or a subquery added to a source is a dependency."""
+    quote = connection.ops.quote_name
+    out = {}
+    for part, (queryset, _rows_into) in PARTS.items():
+        sql, _params = queryset([0], date(2000, 1, 1)).query.sql_with_params()
+        out[part] = frozenset(
+            aggregates.history_table(model)[0]
+            for model in FIGURE_MODELS
+            if quote(model._meta.db_table) in sql
+        )
     return out
+
+
+def part_token(state: dict, round_pk: int, part: str) -> str:
+    """What a round's part was computed with: the epoch, the global token and the round's tokens of the
+    tables the part reads."""
+    tables = part_tables()[part]
+    mine = {t: i for t, i in state["rounds"].get(round_pk, {}).items() if t in tables}
+    return "|".join([state["epoch"], _tokens_str(state["global"]), _tokens_str(mine)])
+
+
+def _compute(parts: dict[str, list[int]], today: date) -> dict[str, dict[int, dict]]:
+    """part → round pk → that part of the round's summary, for the rounds each part is wanted for: one
+    query per part whatever the number of rounds."""
+    out = {}
+    for part, round_pks in parts.items():
+        queryset, fill = PARTS[part]
+        out[part] = {pk: _empty_summary() for pk in round_pks}
+        fill(out[part], queryset(round_pks, today))
+    return out
+
+
+def _merge(parts: list[dict]) -> dict:
+    """One summary from its parts: counts added, unit sets joined."""
+    summary = _empty_summary()
+    for part in parts:
+        for grain, teams in part.items():
+            into = summary[grain]
+            for team, groups in teams.items():
+                if grain == "units":
+                    into.setdefault(team, set()).update(groups)
+                    continue
+                cells = into.setdefault(team, {})
+                for group, counts in groups.items():
+                    if isinstance(counts, dict):
+                        cell = cells.setdefault(group, {})
+                        for key, n in counts.items():
+                            cell[key] = cell.get(key, 0) + n
+                    else:  # a week's count (started, closed)
+                        cells[group] = cells.get(group, 0) + counts
+    return summary
 
 
 def summaries(round_pks: list[int], state: dict, today: date) -> dict[int, dict]:
-    """round pk → its summary: from the cache where its token has not moved, else computed (all the
-    missing ones together)."""
-    keys = {
-        pk: f"{PREFIX}:{pk}:{today.isoformat()}:"
-        + hashlib.sha256(round_token(state, pk).encode()).hexdigest()[:32]
-        for pk in round_pks
-    }
+    """round pk → its summary. Each round's entry in the cache holds its parts, each with the token it
+    was computed with, and their sum: the parts whose token moved are computed again (for all such
+    rounds together), the others kept."""
+    keys = {pk: f"{PREFIX}:{pk}:{today.isoformat()}" for pk in round_pks}
     found = cache.get_many(list(keys.values())) if keys else {}
-    out = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in round_pks if pk not in out]
-    if missing:
-        computed = _compute(missing, today)
-        cache.set_many({keys[pk]: computed[pk] for pk in missing}, aggregates.TIMEOUT)
-        out.update(computed)
-    return out
+    entries, stale = {}, defaultdict(list)
+    for pk in round_pks:
+        entry = found.get(keys[pk]) or {"parts": {}, "summary": None}
+        tokens = {part: part_token(state, pk, part) for part in PARTS}
+        for part, token in tokens.items():
+            if entry["parts"].get(part, (None,))[0] != token:
+                stale[part].append(pk)
+        entries[pk] = (entry, tokens)
+    if stale:
+        computed = _compute(dict(stale), today)
+        changed = {}
+        for pk in {pk for pks in stale.values() for pk in pks}:
+            entry, tokens = entries[pk]
+            parts = dict(entry["parts"])
+            for part, by_round in computed.items():
+                if pk in by_round:
+                    parts[part] = (tokens[part], by_round[pk])
+            entry = {"parts": parts, "summary": _merge([data for _token, data in parts.values()])}
+            entries[pk] = (entry, tokens)
+            changed[keys[pk]] = entry
+        cache.set_many(changed, aggregates.TIMEOUT)
+    return {pk: entry["summary"] for pk, (entry, _tokens) in entries.items()}
 
 
 # --- composing a scope's dashboard ---------------------------------------------------------------------
@@ -351,6 +447,25 @@ def _units(scope: Scope, rounds: list[Round], summary_of: dict) -> dict:
     return out
 
 
+def _by_round(scope: Scope, summary_of: dict) -> list[Row]:
+    """The rounds of the term (on a round's page too: the trend), each with its figures."""
+    rows = []
+    for r in scope_rounds(Scope(scope.term, None, scope.team_ids)):
+        filt = Filters(round=r.pk)
+        values = _sum([summary_of[r.pk]], scope, "total").get(None, {})
+        rows.append(Row(r.pk, r.short_name, filt, _fill(values, scope, filt), extra=r.get_kind_display()))
+    return rows
+
+
+def trend_rows(scope: Scope, today: date | None = None, state: dict | None = None) -> list[Row]:
+    """`compose(scope).by_round` alone: the round summaries (all but a changed round's from the cache)
+    added up per round."""
+    today = today or timezone.localdate()
+    state = state if state is not None else current_state()
+    pks = list(Round.objects.filter(term=scope.term).values_list("pk", flat=True))
+    return _by_round(scope, summaries(pks, state, today))
+
+
 def compose(scope: Scope, today: date | None = None, state: dict | None = None) -> Dashboard:
     """`figures.dashboard(scope, today)`, added up from the round summaries."""
     today = today or timezone.localdate()
@@ -371,11 +486,7 @@ def compose(scope: Scope, today: date | None = None, state: dict | None = None) 
             figs[m.key] = totals.get(m.key, 0)
     figs.update(derived(figs))
 
-    by_round = []
-    for r in scope_rounds(Scope(scope.term, None, scope.team_ids)):
-        filt = Filters(round=r.pk)
-        values = _sum([summary_of[r.pk]], scope, "total").get(None, {})
-        by_round.append(Row(r.pk, r.short_name, filt, _fill(values, scope, filt), extra=r.get_kind_display()))
+    by_round = _by_round(scope, summary_of)
 
     by_team = []
     for t in scope_teams(scope):
@@ -403,16 +514,45 @@ def cached_dashboard(scope: Scope, today: date | None = None) -> Dashboard:
     return compose(scope, today)
 
 
-def cached_page(scope: Scope, render, *, refresh: bool = False):
-    """`render(dashboard)` for the scope (a page's body), kept until any write the figures read: the
-    body shows every round of the term (the trend), so any round's token moves it. Recomputing it is
-    composing the summaries (all but the changed round's from the cache) and rendering."""
+def scope_token(state: dict, scope: Scope) -> str:
+    """What a page body of the scope depends on, the trend of the term's rounds (`trend_rows`) aside.
+    The county: every round. A round: its own tables, and the tables of every round's assignments
+    part (the units covered "截至本轮" count the earlier rounds' inspections): a write in another round
+    changes the round's page only in its trend."""
+    if scope.round is None:
+        return state_token(state)
+    tables = part_tables()["assignments"]
+    parts = [round_token(state, scope.round.pk)]
+    for pk, tokens in sorted(state["rounds"].items()):
+        mine = {t: i for t, i in tokens.items() if t in tables}
+        if mine:
+            parts.append(f"{pk}={_tokens_str(mine)}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def cached_page(scope: Scope, render, render_trend, *, refresh: bool = False) -> tuple:
+    """(`render(dashboard)`, `render_trend(dashboard.by_round)`) for the scope: a page's body and its
+    trend, each kept until a write it reads (`scope_token`, `state_token`). Recomputing the body is
+    composing the summaries (all but the changed round's from the cache) and rendering; recomputing
+    the trend alone is adding up the summaries per round."""
     today = timezone.localdate()
     state = current_state()
-    raw = "|".join([*(str(p) for p in scope_key(scope)), today.isoformat(), state_token(state)])
-    key = f"{PREFIX}:page:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
-    value = None if refresh else cache.get(key)
-    if value is None:
-        value = render(compose(scope, today, state))
-        cache.set(key, value, aggregates.TIMEOUT)
-    return value
+    base = "|".join([*(str(p) for p in scope_key(scope)), today.isoformat()])
+
+    def key(kind: str, token: str) -> str:
+        return f"{PREFIX}:{kind}:{hashlib.sha256(f'{base}|{token}'.encode()).hexdigest()[:32]}"
+
+    body_key, trend_key = key("page", scope_token(state, scope)), key("trend", state_token(state))
+    found = {} if refresh else cache.get_many([body_key, trend_key])
+    body, trend = found.get(body_key), found.get(trend_key)
+    fresh = {}
+    if body is None:
+        dash = compose(scope, today, state)
+        body = fresh[body_key] = render(dash)
+        if trend is None:
+            trend = fresh[trend_key] = render_trend(dash.by_round)
+    elif trend is None:
+        trend = fresh[trend_key] = render_trend(trend_rows(scope, today, state))
+    if fresh:
+        cache.set_many(fresh, aggregates.TIMEOUT)
+    return body, trend

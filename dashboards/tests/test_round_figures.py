@@ -163,22 +163,80 @@ def test_a_write_recomputes_only_its_round(monkeypatch, make_user):
         dashboard_page(scope)
     computed = []
     real = round_figures._compute
-    monkeypatch.setattr(
-        round_figures, "_compute", lambda pks, today: computed.append(sorted(pks)) or real(pks, today)
-    )
+
+    def spy(parts, today):
+        computed.append({part: sorted(pks) for part, pks in parts.items()})
+        return real(parts, today)
+
+    monkeypatch.setattr(round_figures, "_compute", spy)
 
     measure = Measure.objects.filter(rectification__round=world.rectifying, status=MeasureStatus.OPEN).first()
     measure_close(measure=measure, by=office)
     for scope in _scopes(world):
         dashboard_page(scope)
-    assert computed == [[world.rectifying.pk]]  # once, for its round, whatever the pages viewed after
+    # Once, for its round, whatever the pages viewed after; and only the parts that read measures.
+    mine = [world.rectifying.pk]
+    assert computed == [{"measures": mine, "started": mine, "closed": mine}]
+
+    computed.clear()
+    finding = Finding.objects.filter(status=FindingStatus.LEADER_APPROVED).first()
+    finding_review(finding=finding, action="approve", by=office)
+    dashboard_page(Scope(world.term))
+    assert computed == [{"findings": [finding.round_id]}]  # one query: the findings of its round
 
     computed.clear()
     unit = Unit.objects.filter(name__startswith="单位").first()
     unit.name = "改名单位"
     unit.save()  # a unit's write may change any round's figures (its type, whether it is active)
     dashboard_page(Scope(world.term))
-    assert computed == [sorted(r.pk for r in Round.objects.filter(term=world.term))]
+    every = sorted(r.pk for r in Round.objects.filter(term=world.term))
+    assert computed == [{part: every for part in round_figures.PARTS}]
+
+
+def test_a_write_in_another_round_changes_a_round_page_only_in_its_trend(monkeypatch, make_user):
+    world = _world()
+    office = make_user(Role.OFFICE)
+    mine = Scope(world.term, world.rectifying)
+    before = dashboard_page(mine)
+    composed = []
+    real = round_figures.compose
+    monkeypatch.setattr(round_figures, "compose", lambda *a, **k: composed.append(a[0]) or real(*a, **k))
+
+    finding = (
+        Finding.objects.filter(status=FindingStatus.LEADER_APPROVED).exclude(round=world.rectifying).first()
+    )
+    finding_review(finding=finding, action="approve", by=office)
+    after = dashboard_page(mine)
+    assert composed == []  # the body is kept: nothing in it reads the other round
+    assert after["dash"] == dashboard(mine)  # and the trend is the new one
+    row = next(r for r in after["dash"].by_round if r.key == finding.round_id)
+    old = next(r for r in before["dash"].by_round if r.key == finding.round_id)
+    assert row.values["findings"] == old.values["findings"] + 1
+    assert str(after["body"]).count('id="dash-trend"') == 1
+
+    composed.clear()
+    own = Finding.objects.filter(status=FindingStatus.LEADER_APPROVED, round=world.rectifying).first()
+    if own is None:  # a finding of the round to approve
+        own = Finding.objects.filter(round=world.rectifying).exclude(status=FindingStatus.APPROVED).first()
+        Finding.objects.filter(pk=own.pk).update(status=FindingStatus.LEADER_APPROVED)
+        own.refresh_from_db()
+    finding_review(finding=own, action="approve", by=office)
+    assert dashboard_page(mine)["dash"] == dashboard(mine)
+    assert composed == [mine]  # a write in the round itself: its body again
+
+
+def test_each_part_depends_on_the_tables_its_sql_reads():
+    """Read from the compiled SQL: the measures part joins the rectification (its status) and the
+    problem (its category), the findings part reads neither."""
+    tables = round_figures.part_tables()
+    assert "rectification_historicalmeasure" in tables["measures"]
+    assert "rectification_historicalrectification" in tables["measures"]
+    assert "rectification_historicalproblem" in tables["measures"]
+    assert "clues_historicalfinding" in tables["findings"]
+    assert (
+        not {"rectification_historicalmeasure", "rectification_historicalrectification"} & tables["findings"]
+    )
+    assert "clues_historicallead" in tables["transfers"] and "clues_historicallead" in tables["persons"]
 
 
 def test_an_unchanged_view_reads_no_history_rows_and_computes_nothing(client_for, make_user):

@@ -6,6 +6,9 @@
   var source = document.getElementById("dash-charts");
   if (!source || !window.echarts) { return; }
   var data = JSON.parse(source.textContent);
+  // The trend comes with its own fragment of the page (it changes with every round of the term).
+  var trend = document.getElementById("dash-trend");
+  if (trend) { data.trend = JSON.parse(trend.textContent); }
   var FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var COLORS = ["#1d5fbf", "#e8710a", "#b3261e", "#1e7e34", "#c8ccd2"];
   var charts = {};
