@@ -79,8 +79,8 @@ def accountability_get(user, rect, pk) -> Accountability:
 def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEntry]:
     """Each measure's latest reported progress: its entry in the newest submitted or signed version of
     the latest report that speaks of it — for the measures `measure_ids` (a page of the ledger), or all.
-    Three queries whatever the number of reports: the newest entry's id per measure (a correlated
-    subquery), those entries, their evidence."""
+    Two queries whatever the number of reports: the entries whose id is their measure's newest (a
+    correlated subquery), their evidence."""
     newest = (
         ReportEntry.objects.filter(
             measure=OuterRef("pk"), version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED)
@@ -88,12 +88,17 @@ def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEnt
         .order_by("-version__report__due_date", "-version__number", "-pk")
         .values("pk")[:1]
     )
-    measures = rect.measures.all()
+    # Unordered: the models' default orderings (by problem and measure number) would join both tables
+    # to sort rows that end up in a dict; and the versions without their report texts, not shown here.
+    measures = rect.measures.order_by()
     if measure_ids is not None:
         measures = measures.filter(pk__in=list(measure_ids))
-    ids = [pk for pk in measures.annotate(newest=Subquery(newest)).values_list("newest", flat=True) if pk]
     entries = (
-        ReportEntry.objects.filter(pk__in=ids).select_related("version__report").prefetch_related("evidence")
+        ReportEntry.objects.filter(pk__in=measures.annotate(newest=Subquery(newest)).values("newest"))
+        .order_by()
+        .select_related("version__report")
+        .defer("measure_text", "version__summary", "version__principal_report")
+        .prefetch_related("evidence")
     )
     return {entry.measure_id: entry for entry in entries}
 
