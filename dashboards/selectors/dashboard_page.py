@@ -140,11 +140,20 @@ def cell_html(cell: dict) -> str:
 
 
 def _cells(scope: Scope, filters: Filters | None, values: dict, columns) -> list[dict]:
-    query = urlencode(_drill_params(scope, filters))
-    prefix = get_script_prefix()
+    return _cells_of(
+        urlencode(_drill_params(scope, filters)),
+        get_script_prefix(),
+        tuple(values.get(col.key) for col in columns),
+        tuple(columns),
+    )
+
+
+# A row's cells are a function of its link query and its numbers: after a write, the county's tables
+# change in the rows of one round (its teams, its row of the trend), and the others' cells are reused.
+@functools.lru_cache(maxsize=4096)
+def _cells_of(query: str, prefix: str, values: tuple, columns: tuple) -> list[dict]:
     cells = []
-    for col in columns:
-        value = values.get(col.key)
+    for col, value in zip(columns, values, strict=True):
         url = None
         if not col.percent and value is not None and col.key in METRICS:
             url = f"{_drill_path(col.key, prefix)}?{query}"

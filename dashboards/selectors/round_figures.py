@@ -77,7 +77,7 @@ from rounds.models import Assignment, Round, Term, Unit, UnitType
 from teams.models import Team
 from xuncha.core import aggregates
 
-PREFIX = "agg:rounds:v2"
+PREFIX = "agg:rounds:v3"
 STATE_KEY = f"{PREFIX}:state"
 ALL = "*"  # the team key of a summary's figures for every team of the round
 # More new history rows than this in one table since the last view (an import): move the global token
@@ -363,33 +363,43 @@ def _merge(parts: list[dict]) -> dict:
 
 
 def summaries(round_pks: list[int], state: dict, today: date) -> dict[int, dict]:
-    """round pk → its summary. Each round's entry in the cache holds its parts, each with the token it
-    was computed with, and their sum: the parts whose token moved are computed again (for all such
-    rounds together), the others kept."""
+    """round pk → its summary. A round has two entries in the cache: its summary with the token of each
+    part it was added up from (read on every view), and the parts themselves, each with its token (read
+    only when a part is stale): the parts whose token moved are computed again (for all such rounds
+    together), the others kept."""
     keys = {pk: f"{PREFIX}:{pk}:{today.isoformat()}" for pk in round_pks}
     found = cache.get_many(list(keys.values())) if keys else {}
-    entries, stale = {}, defaultdict(list)
+    out, tokens, stale = {}, {}, defaultdict(list)
     for pk in round_pks:
-        entry = found.get(keys[pk]) or {"parts": {}, "summary": None}
-        tokens = {part: part_token(state, pk, part) for part in PARTS}
-        for part, token in tokens.items():
-            if entry["parts"].get(part, (None,))[0] != token:
+        tokens[pk] = {part: part_token(state, pk, part) for part in PARTS}
+        entry = found.get(keys[pk])
+        if entry is not None and entry["tokens"] == tokens[pk]:
+            out[pk] = entry["summary"]
+            continue
+        for part, token in tokens[pk].items():
+            if entry is None or entry["tokens"].get(part) != token:
                 stale[part].append(pk)
-        entries[pk] = (entry, tokens)
-    if stale:
-        computed = _compute(dict(stale), today)
-        changed = {}
-        for pk in {pk for pks in stale.values() for pk in pks}:
-            entry, tokens = entries[pk]
-            parts = dict(entry["parts"])
-            for part, by_round in computed.items():
-                if pk in by_round:
-                    parts[part] = (tokens[part], by_round[pk])
-            entry = {"parts": parts, "summary": _merge([data for _token, data in parts.values()])}
-            entries[pk] = (entry, tokens)
-            changed[keys[pk]] = entry
-        cache.set_many(changed, aggregates.TIMEOUT)
-    return {pk: entry["summary"] for pk, (entry, _tokens) in entries.items()}
+    if not stale:
+        return out
+    changed = sorted({pk for pks in stale.values() for pk in pks})
+    kept = cache.get_many([f"{keys[pk]}:parts" for pk in changed])
+    computed = _compute(dict(stale), today)
+    fresh = {}
+    for pk in changed:
+        parts = dict(kept.get(f"{keys[pk]}:parts") or {})
+        for part, by_round in computed.items():
+            if pk in by_round:
+                parts[part] = (tokens[pk][part], by_round[pk])
+        # A part kept under another token (written by a request that saw other tokens) is computed too.
+        again = [part for part in PARTS if parts.get(part, (None,))[0] != tokens[pk][part]]
+        if again:
+            for part, by_round in _compute({part: [pk] for part in again}, today).items():
+                parts[part] = (tokens[pk][part], by_round[pk])
+        out[pk] = _merge([data for _token, data in parts.values()])
+        fresh[keys[pk]] = {"tokens": tokens[pk], "summary": out[pk]}
+        fresh[f"{keys[pk]}:parts"] = parts
+    cache.set_many(fresh, aggregates.TIMEOUT)
+    return out
 
 
 # --- composing a scope's dashboard ---------------------------------------------------------------------
