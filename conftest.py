@@ -1,7 +1,7 @@
 """Fixtures every app's tests share: users of each role and a logged-in client for them."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from xuncha.accounts.roles import Role
 from xuncha.accounts.tests.factories import UserFactory
@@ -23,6 +23,7 @@ def _test_settings(settings, tmp_path):
     # Cached aggregates and rate-limit counters must not leak from one test into the next (SQLite reuses
     # primary keys after a rollback, so a stale entry could even match).
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture

@@ -132,7 +132,16 @@ CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
     if CACHE_REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered fragments keyed by everything they show (a ledger row: its measure's version and the rest,
+    # `rectification.selectors.closing.ledger_rows`), in each process's memory: a Redis round trip would
+    # cost what rendering the fragment costs.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

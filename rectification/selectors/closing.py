@@ -61,7 +61,24 @@ def ledger_rows(rect, rows: list[Measure]) -> list[Measure]:
     for m in rows:
         m.state = m.deadline_state()
         m.latest = latest.get(m.pk)
+        m.fragment_key = _fragment_key(m)
     return rows
+
+
+def _fragment_key(m: Measure) -> str:
+    """Everything a ledger row shows that its measure's version does not: its number (its problem's
+    order), its deadline mark (today's), its latest progress (a submitted version's entry, frozen with
+    its evidence), its events (added, never changed) and the names of who acted. The row's cells are
+    cached under it (ledger.html)."""
+    events = m.event_list
+    names = [str(m.closed_by or "")] + [str(e.by or "") for e in events]
+    return "|".join(
+        str(part)
+        for part in (
+            m.pk, m.version, m.number, m.state, m.latest.pk if m.latest else "",
+            len(events), events[-1].pk if events else "", *names,
+        )
+    )  # fmt: skip
 
 
 def accountabilities(rect):

@@ -73,6 +73,34 @@ def test_ledger_shows_progress_evidence_events_and_deadlines(client):
 
 
 @pytest.mark.django_db
+def test_a_ledger_row_kept_rendered_shows_every_change_to_it(client):
+    """The rows' cells are cached under what they show (ledger_rows' fragment key): each change below
+    is on the next view."""
+    w = make_world()
+    url = reverse("rectification:ledger", args=[w.rect.pk])
+
+    def row(measure) -> str:
+        page = _get(client, w.office, url).content.decode()
+        return page.split(f'id="m-{measure.pk}"', 1)[1].split("</tr>", 1)[0]
+
+    assert "尚未报送进展" in row(w.m11)
+    report_entry(w.m11, narrative="已起草制度", evidence=["决策制度.pdf"])  # a new submitted progress
+    assert "已起草制度" in row(w.m11) and "决策制度.pdf" in row(w.m11)
+    measure_return(measure=w.m11, reason="会议记录仍缺签名", by=w.office)  # an event, and the status
+    assert "会议记录仍缺签名" in row(w.m11) and "退回重改" in row(w.m11)
+    w.office.name = "巡察办改名"
+    w.office.save()  # who acted is shown by name
+    assert "巡察办改名" in row(w.m11)
+    w.m11.deadline = timezone.localdate() - datetime.timedelta(days=1)
+    w.m11.save()  # the measure itself (its version), and its deadline mark
+    assert "badge-overdue" in row(w.m11)
+    problem = w.m11.problem
+    problem.seq = 7
+    problem.save()  # its number follows its problem's, the measure unchanged
+    assert ">7.1</td>" in row(w.m11)
+
+
+@pytest.mark.django_db
 def test_ledger_filters_by_status_and_deadline(client):
     w = make_world()
     w.m21.deadline = timezone.localdate() + datetime.timedelta(days=60)
