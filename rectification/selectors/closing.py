@@ -1,7 +1,7 @@
 """Reads of the ledger (对账销号), closing, accountability and the 回头看 page: a page of measures with
 their events and latest progress, the ledger's counts (cached), the latest rating and closing date."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from xuncha import access
@@ -57,12 +57,43 @@ def ledger_rows(rect, rows: list[Measure]) -> list[Measure]:
     prefetch_related_objects(
         rows, Prefetch("events", queryset=MeasureEvent.objects.select_related("by"), to_attr="event_list")
     )
-    latest = latest_entries(rect, measure_ids=[m.pk for m in rows])
+    # The ids of the latest entries (one query): each row's cached cells are keyed on them; the entries
+    # themselves, with their versions and evidence, are read only if a row is rendered (all at once).
+    newest = dict(
+        rect.measures.order_by()
+        .filter(pk__in=[m.pk for m in rows])
+        .annotate(newest=Subquery(_newest_entry()))
+        .values_list("pk", "newest")
+    )
+    entries = _PageEntries([pk for pk in newest.values() if pk])
     for m in rows:
         m.state = m.deadline_state()
-        m.latest = latest.get(m.pk)
+        m.latest = _LatestEntry(entries, m.pk, newest[m.pk]) if newest.get(m.pk) else None
         m.fragment_key = _fragment_key(m)
     return rows
+
+
+class _PageEntries:
+    """The latest entries of a page of the ledger, read together the first time one is wanted."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        self.by_measure = None
+
+    def of(self, measure_id: int) -> ReportEntry:
+        if self.by_measure is None:
+            self.by_measure = {entry.measure_id: entry for entry in _entries(ReportEntry.objects.filter(pk__in=self.ids))}
+        return self.by_measure[measure_id]
+
+
+class _LatestEntry:
+    """A measure's latest entry as the template reads it (`m.latest.narrative`…), loaded on first use."""
+
+    def __init__(self, entries: _PageEntries, measure_id: int, pk: int):
+        self._entries, self._measure_id, self.pk = entries, measure_id, pk
+
+    def __getattr__(self, name):
+        return getattr(self._entries.of(self._measure_id), name)
 
 
 def _fragment_key(m: Measure) -> str:
@@ -93,31 +124,38 @@ def accountability_get(user, rect, pk) -> Accountability:
     return access.get_visible(user, Accountability.objects.filter(rectification=rect), pk=pk)
 
 
-def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEntry]:
-    """Each measure's latest reported progress: its entry in the newest submitted or signed version of
-    the latest report that speaks of it — for the measures `measure_ids` (a page of the ledger), or all.
-    Two queries whatever the number of reports: the entries whose id is their measure's newest (a
-    correlated subquery), their evidence."""
-    newest = (
+def _newest_entry() -> QuerySet:
+    """The id of the measure's (OuterRef) entry in the newest submitted or signed version of the latest
+    report that speaks of it."""
+    return (
         ReportEntry.objects.filter(
             measure=OuterRef("pk"), version__status__in=(VersionStatus.SUBMITTED, VersionStatus.SIGNED)
         )
         .order_by("-version__report__due_date", "-version__number", "-pk")
         .values("pk")[:1]
     )
-    # Unordered: the models' default orderings (by problem and measure number) would join both tables
-    # to sort rows that end up in a dict; and the versions without their report texts, not shown here.
-    measures = rect.measures.order_by()
-    if measure_ids is not None:
-        measures = measures.filter(pk__in=list(measure_ids))
-    entries = (
-        ReportEntry.objects.filter(pk__in=measures.annotate(newest=Subquery(newest)).values("newest"))
-        .order_by()
+
+
+def _entries(qs) -> QuerySet:
+    # Unordered: the default ordering (by problem and measure number) would join both tables to sort rows
+    # that end up in a dict; and the versions without their report texts, not shown with an entry.
+    return (
+        qs.order_by()
         .select_related("version__report")
         .defer("measure_text", "version__summary", "version__principal_report")
         .prefetch_related("evidence")
     )
-    return {entry.measure_id: entry for entry in entries}
+
+
+def latest_entries(rect: Rectification, measure_ids=None) -> dict[int, ReportEntry]:
+    """Each measure's latest reported progress (`_newest_entry`) — for the measures `measure_ids`, or
+    all. Two queries whatever the number of reports: the entries whose id is their measure's newest (a
+    correlated subquery), their evidence."""
+    measures = rect.measures.order_by()
+    if measure_ids is not None:
+        measures = measures.filter(pk__in=list(measure_ids))
+    newest = measures.annotate(newest=Subquery(_newest_entry())).values("newest")
+    return {entry.measure_id: entry for entry in _entries(ReportEntry.objects.filter(pk__in=newest))}
 
 
 def last_closed_at(rect: Rectification):
