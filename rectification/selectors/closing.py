@@ -80,10 +80,11 @@ class _PageEntries:
         self.ids = ids
         self.by_measure = None
 
-    def of(self, measure_id: int) -> ReportEntry:
+    def of(self, measure_id: int) -> ReportEntry | None:
         if self.by_measure is None:
-            self.by_measure = {entry.measure_id: entry for entry in _entries(ReportEntry.objects.filter(pk__in=self.ids))}
-        return self.by_measure[measure_id]
+            entries = _entries(ReportEntry.objects.filter(pk__in=self.ids))
+            self.by_measure = {entry.measure_id: entry for entry in entries}
+        return self.by_measure.get(measure_id)
 
 
 class _LatestEntry:
