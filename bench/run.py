@@ -363,10 +363,10 @@ def machine() -> dict:
 
 # Why a page may miss its target, said with the miss (measured with cProfile on the L database).
 WHY = {
-    "rect_ledger": " — its queries are few and fixed (14, about 1 ms each in PostgreSQL); the time is Django "
-    "rendering 20 tall rows (content, latest progress with evidence, closing record, the office's three "
-    "forms): about 2,400 Python calls a row against 22,000 for the whole floor page",
-    "rect_ledger_deep": " — as the first page: the same 20 rows' rendering, not the database",
+    "rect_ledger": " — its rows are cached rendered; what is left is the tab's fixed work (measured with cProfile "
+    "at L): the rectification with its access decisions, 13 queries of about 1 ms each, the close blockers "
+    "and the office's two forms a row, rendered live",
+    "rect_ledger_deep": " — as the first page: the same fixed work",
 }
 
 

@@ -22,7 +22,7 @@ def rectification_get(user, pk) -> Rectification:
     """One rectification the user may see, with what every tab shows (404 otherwise)."""
     return access.get_visible(
         user,
-        Rectification.objects.select_related("assignment", "round__term", "unit__principal_user", "team"),
+        Rectification.objects.select_related("assignment", "round__term", "unit", "team"),
         pk=pk,
     )
 
