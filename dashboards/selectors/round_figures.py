@@ -363,38 +363,33 @@ def _merge(parts: list[dict]) -> dict:
 
 
 def summaries(round_pks: list[int], state: dict, today: date) -> dict[int, dict]:
-    """round pk → its summary. A round has two entries in the cache: its summary with the token of each
-    part it was added up from (read on every view), and the parts themselves, each with its token (read
-    only when a part is stale): the parts whose token moved are computed again (for all such rounds
+    """round pk → its summary. A round has two entries in the cache: its parts, each with the token it
+    was computed with, and their sum with those tokens (read on every view). When a token moved, the
+    round's parts are read and those whose own token moved are computed again (for all such rounds
     together), the others kept."""
     keys = {pk: f"{PREFIX}:{pk}:{today.isoformat()}" for pk in round_pks}
     found = cache.get_many(list(keys.values())) if keys else {}
-    out, tokens, stale = {}, {}, defaultdict(list)
+    out, tokens = {}, {}
     for pk in round_pks:
         tokens[pk] = {part: part_token(state, pk, part) for part in PARTS}
         entry = found.get(keys[pk])
         if entry is not None and entry["tokens"] == tokens[pk]:
             out[pk] = entry["summary"]
-            continue
-        for part, token in tokens[pk].items():
-            if entry is None or entry["tokens"].get(part) != token:
-                stale[part].append(pk)
-    if not stale:
+    changed = [pk for pk in round_pks if pk not in out]
+    if not changed:
         return out
-    changed = sorted({pk for pks in stale.values() for pk in pks})
     kept = cache.get_many([f"{keys[pk]}:parts" for pk in changed])
-    computed = _compute(dict(stale), today)
+    parts_of = {pk: dict(kept.get(f"{keys[pk]}:parts") or {}) for pk in changed}
+    stale = defaultdict(list)
+    for pk, parts in parts_of.items():
+        for part, token in tokens[pk].items():
+            if parts.get(part, (None,))[0] != token:
+                stale[part].append(pk)
+    for part, by_round in _compute(dict(stale), today).items():
+        for pk, data in by_round.items():
+            parts_of[pk][part] = (tokens[pk][part], data)
     fresh = {}
-    for pk in changed:
-        parts = dict(kept.get(f"{keys[pk]}:parts") or {})
-        for part, by_round in computed.items():
-            if pk in by_round:
-                parts[part] = (tokens[pk][part], by_round[pk])
-        # A part kept under another token (written by a request that saw other tokens) is computed too.
-        again = [part for part in PARTS if parts.get(part, (None,))[0] != tokens[pk][part]]
-        if again:
-            for part, by_round in _compute({part: [pk] for part in again}, today).items():
-                parts[part] = (tokens[pk][part], by_round[pk])
+    for pk, parts in parts_of.items():
         out[pk] = _merge([data for _token, data in parts.values()])
         fresh[keys[pk]] = {"tokens": tokens[pk], "summary": out[pk]}
         fresh[f"{keys[pk]}:parts"] = parts
