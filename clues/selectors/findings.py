@@ -22,6 +22,7 @@ from xuncha.core.pagination import GroupedPaginator
 from xuncha.core.templatetags.xuncha import _display, _verbose  # the shared history table's wording
 
 LEDGER_RELATED = ("round__term", "team", "unit", "category__parent")
+LEDGER_PAGE_RELATED = ("round", "team", "unit", "category__parent")  # what a ledger row shows
 # What the ledger's rows, visibility and filters read: its counts are cached until one of them changes.
 LEDGER_TRACKED = (Finding, Category, Team, TeamMember)
 
@@ -58,7 +59,11 @@ def ledger_paginator(findings: QuerySet, per_page: int, *, key=None) -> GroupedP
     """The ledger's pages: by team (LEDGER_ORDER), counts cached until a finding changes. `key`: what
     decides `findings` (aggregates.visibility_key of the user and the filters)."""
     return GroupedPaginator(
-        findings,
+        # A row shows no working paper's texts and no term: the rows are read without them (the join of
+        # the term made PostgreSQL plan the page's query in 4.0 ms instead of 1.4 ms, at every volume).
+        findings.select_related(None)
+        .select_related(*LEDGER_PAGE_RELATED)
+        .defer("manifestation", "basis", "responsible_persons", "on_site_action"),
         per_page,
         group="team_id",
         group_order=ledger_team_order(),
@@ -66,6 +71,24 @@ def ledger_paginator(findings: QuerySet, per_page: int, *, key=None) -> GroupedP
         tracked=LEDGER_TRACKED,
         key=key,
     )
+
+
+def ledger_page_rows(findings: list[Finding]) -> list[Finding]:
+    """The page's findings, each with `fragment_key`: every value its ledger row shows (the number, the
+    archive mark, the unit's and categories' names, the title, the badges' values). The row's cells are
+    cached rendered under it (ledger_results.html), so a change to any of them renders the row again,
+    and an unchanged row is not rendered at all."""
+    for f in findings:
+        category = f.category
+        f.fragment_key = "|".join(
+            str(part)
+            for part in (
+                f.pk, f.number, bool(f.round.archive_import_id), f.unit.name,
+                category.parent.name if category.parent_id else "", category.name, f.title, f.severity,
+                f.is_key, f.fixed_on_site, f.status,
+            )
+        )  # fmt: skip
+    return findings
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,38 @@ def test_an_htmx_filter_returns_only_the_results(world, ledger, client_for):
     assert "违规公款吃喝" in html and "违规发放津补贴" not in html
 
 
+def test_a_ledger_row_kept_rendered_shows_every_change_to_it(world, ledger, client_for):
+    """A row's cells are cached rendered under what they show (selectors.ledger_page_rows): each change
+    below is on the next view, and rows that did not change are not rendered again."""
+    client = client_for(world.office)
+    finding = ledger["branch"]
+
+    def row() -> str:
+        page = client.get(reverse(LEDGER)).content.decode()
+        link = f'href="{reverse("clues:finding_detail", args=[finding.pk])}"'
+        return page.split(link, 1)[1].split("</tr>", 1)[0]
+
+    assert "组织生活不规范" in row() and "已立行立改" in row() and "测试领域：基层党组织建设" in row()
+    finding.title, finding.is_key, finding.fixed_on_site = "组织生活会流于形式", True, False
+    finding.severity, finding.status = Severity.GRAVE, FindingStatus.APPROVED
+    finding.save()
+    shown = row()
+    assert "组织生活会流于形式" in shown and "重点" in shown and "已立行立改" not in shown
+    assert Severity.GRAVE.label in shown and FindingStatus.APPROVED.label in shown
+    unit = finding.unit
+    unit.name = "青山县财政局（改）"
+    unit.save()
+    assert "青山县财政局（改）" in row()
+    ledger["party"].name = "党的组织建设"
+    ledger["party"].save()
+    ledger["other_area"].name = "测试领域：组织建设"
+    ledger["other_area"].save()
+    assert "党的组织建设" in row() and "测试领域：组织建设" in row()
+    world.team.number = 3
+    world.team.save()  # the number names the team
+    assert "巡3组" in row()
+
+
 def test_the_ledger_costs_the_same_queries_for_3_and_30_findings(world, client_for):
     client = client_for(world.office)
 

@@ -93,7 +93,7 @@ class FindingListView(LoginRequiredMixin, View):
             "filter": ledger_filter,
             "form": ledger_filter.form,
             "page_obj": page,
-            "findings": page.object_list,
+            "findings": selectors.ledger_page_rows(list(page.object_list)),
             "totals": selectors.ledger_totals(findings, key=aggregates.visibility_key(request.user, filters)),
             "filtered": bool(filters),
             "scope": _ledger_heading(filters),
