@@ -57,7 +57,7 @@ def lead_list(user, **filters) -> QuerySet:
     team, unit, channel, scope, status, q, duplicates)."""
     qs = with_duplicate_flag(
         access.visible(user, "clues.Lead")
-        .select_related("round__term", "team__round", "unit", "handed_to")
+        .select_related("team__round", "unit", "handed_to")  # what a row shows (its number: the team and round)
         .defer(*_IDENTITY, "content")
     )
     queue = filters.pop("queue", "")
