@@ -34,6 +34,7 @@ counts the units his teams inspected, and the share still to cover is not shown 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -303,9 +304,18 @@ def _counts(metrics: list[Metric], today: date) -> dict:
 
 def applies(metric: Metric, scope: Scope, filters: Filters = NO_FILTERS) -> bool:
     """Does this metric make sense for this scope and these filters (else the page shows "—")?"""
-    if scope.restricted and not metric.restricted_ok:
-        return False
-    return filters.keys() <= SOURCES[metric.source].filters
+    return metric.key in _applicable(scope.restricted, frozenset(filters.keys()))
+
+
+@functools.lru_cache(maxsize=64)
+def _applicable(restricted: bool, filter_keys: frozenset[str]) -> frozenset[str]:
+    """The metrics that apply with these filters (`applies`), worked out once per kind of cell: a county
+    page asks some 2,000 times."""
+    return frozenset(
+        m.key
+        for m in METRICS.values()
+        if (m.restricted_ok or not restricted) and filter_keys <= SOURCES[m.source].filters
+    )
 
 
 # --- the one queryset builder -------------------------------------------------------------------------
@@ -479,9 +489,8 @@ def _breakdown_values(scope: Scope, by: str, today: date) -> dict[object, dict]:
 
 
 def _fill(values: dict, scope: Scope, filt: Filters) -> dict:
-    full = {}
-    for m in METRICS.values():
-        full[m.key] = values.get(m.key, 0) if applies(m, scope, filt) else None
+    applicable = _applicable(scope.restricted, frozenset(filt.keys()))
+    full = {key: values.get(key, 0) if key in applicable else None for key in METRICS}
     full.update(derived(full))
     return full
 
