@@ -41,6 +41,12 @@ def mark(ok: bool) -> str:
     return "✅ met" if ok else "❌ missed"
 
 
+def _cpu_per_request(load: dict) -> float:
+    """The CPU a request of a load run cost the server and the database, in ms."""
+    cpu = load["cpu"]
+    return (cpu.get("gunicorn", 0) + cpu.get("postgres", 0)) / max(load["requests"], 1) * 1000
+
+
 def write_report(info: dict, results: dict, path: Path) -> None:
     volumes = list(results)
     big = volumes[-1]
@@ -299,8 +305,32 @@ def write_report(info: dict, results: dict, path: Path) -> None:
                 "| Page | requests | p50 ms | p95 ms |",
                 "|---|---:|---:|---:|",
             ]
+            ref = results[big].get("load_reference") or {}
+            ref_pages = ref.get("pages") or {}
+            if ref_pages:
+                lines[-2:] = ["| Page | requests | p50 ms | p95 ms | without writes: p50 ms | p95 ms |",
+                              "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
             for name, page in sorted(load["pages"].items()):
-                lines.append(f"| {name} | {page['requests']} | {page['p50']:.0f} | {page['p95']:.0f} |")
+                row = f"| {name} | {page['requests']} | {page['p50']:.0f} | {page['p95']:.0f} |"
+                if ref_pages:
+                    other = ref_pages.get(name)
+                    row += f" {other['p50']:.0f} | {other['p95']:.0f} |" if other else " — | — |"
+                lines.append(row)
+            ref_leader = [ref_pages[n]["p95"] for n in ("county", "round") if n in ref_pages]
+            if ref_pages:
+                lines += [
+                    "",
+                    f"The same {LOAD_USERS} users right after, for {LOAD_SECONDS} s without the writes (the reference: "
+                    f"what the pages cost apart from the writes): {ref['requests']:,} requests, {ref['failures']} "
+                    f"failures, {ref['rps']:.1f} req/s, p50 {ref['p50']:.0f} ms, p95 {ref['p95']:.0f} ms; leader pages "
+                    f"p95 {', '.join(f'{x:.0f} ms' for x in ref_leader)}"
+                    + (
+                        f"; a request cost {_cpu_per_request(ref):.0f} ms of CPU (server and database), against "
+                        f"{_cpu_per_request(load):.0f} ms with the writes."
+                        if ref.get("cpu") and load.get("cpu")
+                        else "."
+                    ),
+                ]
             cpu = load.get("cpu")
             if cpu:
                 shares = ", ".join(
@@ -310,7 +340,7 @@ def write_report(info: dict, results: dict, path: Path) -> None:
                 accounts = sorted({t["user"] for t in targets if t["user"]}) + [""]
                 pages = {a: [t for t in targets if t["user"] == a and t["name"] != "floor"] for a in accounts}
                 asked = sum(len(pages[accounts[i % len(accounts)]]) for i in range(LOAD_USERS))
-                per_request = (cpu.get("gunicorn", 0) + cpu.get("postgres", 0)) / max(load["requests"], 1) * 1000
+                per_request = _cpu_per_request(load)
                 capacity = (load["cpu_available"] - cpu.get("locust", 0)) / LOAD_SECONDS / per_request * 1000
                 lines += [
                     "",
@@ -331,8 +361,14 @@ def write_report(info: dict, results: dict, path: Path) -> None:
             elif not ok or not ok_leader:
                 missed.append(
                     f"{LOAD_USERS} users: p95 {load['p95']:.0f} ms (leader pages {max(leader or [0]):.0f} ms), "
-                    f"{load['failures']} failures — CPU-bound: the machine's two cores are shared by the server, the "
-                    "database and the load tool (see the CPU line)"
+                    f"{load['failures']} failures"
+                    + (
+                        f"; without the writes p95 {ref['p95']:.0f} ms (leader pages {max(ref_leader or [0]):.0f} ms)"
+                        if ref_pages
+                        else ""
+                    )
+                    + " — CPU-bound: the machine's two cores are shared by the server, the database and the load "
+                    "tool (see the CPU line)"
                 )
     plans = results[big].get("explain")
     if plans:

@@ -251,11 +251,14 @@ def cpu_seconds() -> dict[str, float]:
     return out
 
 
-def load_test(base: str, targets: list[dict], workdir: Path, django: dict) -> dict:
+def load_test(
+    base: str, targets: list[dict], workdir: Path, django: dict, writes_per_second: float = LOAD_WRITES
+) -> dict:
+    """The users' run, with `writes_per_second` writes made beside it (0: the reference run without writes)."""
     locust = Path(PY).parent / "locust"
     if not locust.exists():
         return {"skipped": "locust is not installed in .venv (uv sync --frozen installs the dev group)"}
-    prefix = workdir / "locust"
+    prefix = workdir / ("locust" if writes_per_second > 0 else "locust-reference")
     accounts = sorted({t["user"] for t in targets if t["user"]})
     sessions = {user: login(base, user).cookies.get_dict() for user in accounts}
     env = dict(
@@ -272,18 +275,23 @@ def load_test(base: str, targets: list[dict], workdir: Path, django: dict) -> di
     before, started, children_before = cpu_seconds(), time.perf_counter(), os.times()
     # The writes of the mixed load (issue 15): a process that makes them through the services, paced to
     # about a tenth of the requests the users make (BENCH_LOAD_WRITES per second).
-    writer = subprocess.Popen(
-        [PY, "bench/measure.py", "writeload", str(LOAD_SECONDS), str(LOAD_WRITES)],
-        cwd=ROOT, env=django, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    writer = None
+    if writes_per_second > 0:
+        writer = subprocess.Popen(
+            [PY, "bench/measure.py", "writeload", str(LOAD_SECONDS), str(writes_per_second)],
+            cwd=ROOT, env=django, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    out, err = writer.communicate(timeout=LOAD_SECONDS + 120)
-    writes = json.loads(out.split("@@JSON@@", 1)[1]) if "@@JSON@@" in out else {"error": err[-500:]}
+    if writer is not None:
+        out, err = writer.communicate(timeout=LOAD_SECONDS + 120)
+        writes = json.loads(out.split("@@JSON@@", 1)[1]) if "@@JSON@@" in out else {"error": err[-500:]}
+    else:
+        writes = {"writes": 0}
     # locust's own process has ended: its CPU is in its children's account, read from the run itself.
     after = cpu_seconds()
     used = {kind: after[kind] - before[kind] for kind in ("gunicorn", "postgres", "redis-server")}
-    stats = prefix.with_name("locust_stats.csv")
+    stats = prefix.with_name(f"{prefix.name}_stats.csv")
     if not stats.exists():
         return {"skipped": f"locust failed: {proc.stderr[-500:]}"}
     import csv
@@ -418,6 +426,13 @@ def main() -> None:
                     result["load"] = load_test(server.base, targets, workdir, env)
                     log(
                         f"{volume}: load {json.dumps({k: v for k, v in result['load'].items() if k != 'pages'})}"
+                    )
+                    # The same users without the writes, right after: what the writes add, apart from what
+                    # the pages cost anyway.
+                    log(f"{volume}: {LOAD_USERS} users for {LOAD_SECONDS} s, without writes (reference)")
+                    result["load_reference"] = load_test(server.base, targets, workdir, env, writes_per_second=0)
+                    log(
+                        f"{volume}: reference {json.dumps({k: v for k, v in result['load_reference'].items() if k != 'pages'})}"
                     )
             finally:
                 server.stop()
