@@ -152,7 +152,7 @@ def test_an_htmx_filter_returns_only_the_results(world, ledger, client_for):
 
 def test_a_ledger_row_kept_rendered_shows_every_change_to_it(world, ledger, client_for):
     """A row's cells are cached rendered under what they show (selectors.ledger_page_rows): each change
-    below is on the next view, and rows that did not change are not rendered again."""
+    below, to the finding or to what its row names, is on the next view."""
     client = client_for(world.office)
     finding = ledger["branch"]
 
